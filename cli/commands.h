@@ -1,0 +1,25 @@
+// The subcommand table. Each subcommand lives in its own cmd_<name>.cpp and is registered once
+// in commands.cpp; main.cpp only dispatches.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace triage::cli {
+
+// Exit codes shared by every subcommand.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;  // problems found (check errors, failed scenarios, ...)
+inline constexpr int kExitUsage = 2;    // bad arguments, unreadable files, I/O errors
+
+struct Command {
+  const char* name;
+  const char* summary_en;
+  const char* summary_ru;
+  // argv[0] is the subcommand name; returns the process exit code.
+  int (*run)(int argc, char** argv);
+};
+
+const std::vector<Command>& commands();
+
+}  // namespace triage::cli

@@ -1,0 +1,42 @@
+#include "common.h"
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+
+namespace triage::cli {
+
+std::string interface_language(const std::string& flag_value) {
+  if (flag_value == "ru" || flag_value == "en") return flag_value;
+  for (const char* var : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+    const char* v = std::getenv(var);
+    if (v && *v) {
+      std::string s(v);
+      if (s == "C" || s == "POSIX" || s.rfind("C.", 0) == 0) return "ru";
+      return s.rfind("ru", 0) == 0 ? "ru" : "en";
+    }
+  }
+  return "ru";
+}
+
+bool use_color(int fd) {
+  const char* no = std::getenv("NO_COLOR");
+  if (no && *no) return false;
+  const char* term = std::getenv("TERM");
+  if (term && std::string(term) == "dumb") return false;
+  return isatty(fd) != 0;
+}
+
+int terminal_width(int fd) {
+  if (const char* c = std::getenv("COLUMNS")) {
+    int v = std::atoi(c);
+    if (v >= 20 && v <= 1000) return v;
+  }
+  struct winsize ws {};
+  if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) return ws.ws_col;
+  return 80;
+}
+
+}  // namespace triage::cli

@@ -1,0 +1,56 @@
+// triage: argv -> subcommand. Everything else lives in the engine library.
+#include <fmt/format.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "common.h"
+#include "triage/diagnostics.h"
+
+namespace {
+
+void print_usage(const std::string& lang) {
+  using triage::cli::tr;
+  fmt::print("{}\n\n", tr(lang, "triage — сценарии обработки обращений по учётной записи Госуслуг",
+                          "triage — decision trees for public-service hotline calls"));
+  fmt::print("{}: triage <{}> [{}]\n\n", tr(lang, "Использование", "Usage"),
+             tr(lang, "команда", "command"), tr(lang, "параметры", "options"));
+  for (const auto& c : triage::cli::commands()) {
+    fmt::print("  {:<10} {}\n", c.name, lang == "en" ? c.summary_en : c.summary_ru);
+  }
+  fmt::print("\n{}\n", tr(lang, "triage <команда> --help — подробнее о команде; --lang en — English.",
+                          "triage <command> --help for details; --lang ru for Russian."));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string lang_flag;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--lang") == 0 && i + 1 < argc) lang_flag = argv[i + 1];
+    else if (std::strncmp(argv[i], "--lang=", 7) == 0) lang_flag = argv[i] + 7;
+  }
+  std::string lang = triage::cli::interface_language(lang_flag);
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
+      std::strcmp(argv[1], "help") == 0) {
+    print_usage(lang);
+    return argc < 2 ? triage::cli::kExitUsage : triage::cli::kExitOk;
+  }
+  if (std::strcmp(argv[1], "--version") == 0) {
+    fmt::print("triage 0.1.0\n");
+    return 0;
+  }
+  std::string name = argv[1];
+  std::vector<std::string> names;
+  for (const auto& c : triage::cli::commands()) {
+    if (name == c.name) return c.run(argc - 1, argv + 1);
+    names.emplace_back(c.name);
+  }
+  std::string hint = triage::did_you_mean(name, names);
+  fmt::print(stderr, "triage: {} '{}'{}\n",
+             triage::cli::tr(lang, "неизвестная команда", "unknown command"), name,
+             hint.empty() ? "" : fmt::format("; {} '{}'?", triage::cli::tr(lang, "возможно, имелось в виду", "did you mean"), hint));
+  return triage::cli::kExitUsage;
+}

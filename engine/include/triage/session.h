@@ -1,0 +1,113 @@
+// A call session: a pull-based state machine over one case tree, with no terminal or file I/O.
+// Every front end (call screen, `run`, replay, training, log replay) drives this same class:
+//
+//   auto s = Session::start(rules, "forgot-password", ctx);
+//   while (!s->done()) { show(s->view()); s->answer(i) / s->input(text) / s->proceed(); }
+//   s->outcome();  s->trace();
+//
+// The session stops at questions, info texts, inputs and the outcome; branches, sub-flow calls
+// and returns are taken automatically and recorded in the trace with the reason.
+//
+// Personal data: values captured by snils/phone/passport inputs never enter the session's
+// state. input() hands the normalized value back to the caller once (for keyed hashing) and
+// the context, trace, view and save() only ever hold the masked form.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "triage/context.h"
+#include "triage/rule_set.h"
+#include "triage/status.h"
+#include "triage/validators.h"
+
+namespace triage {
+
+enum class StopKind { Question, Info, Input, Outcome };
+
+// What to show at the current stop, templates resolved against the call's context and region.
+struct View {
+  StopKind kind = StopKind::Info;
+  NodeIndex node = kNoNode;
+  std::string flow_id;
+  std::string node_id;
+  std::string text;                    // question / info text, input prompt
+  std::vector<std::string> options;    // Question: rendered option labels
+  std::string validator;               // Input
+  std::vector<std::string> choices;    // Input with validator "choice"
+  std::vector<std::string> script;     // Outcome: lines whose `when` holds, rendered
+  std::vector<std::string> breadcrumb; // flow title, then each node title on the way (sub-flows included)
+};
+
+enum class StepAction { Start, Answer, Input, Proceed, Branch, Call, Return, Outcome, Back, Restart };
+const char* to_string(StepAction action);
+
+// One entry of the trace: a transition and why it was taken.
+struct TraceStep {
+  StepAction action = StepAction::Start;
+  std::string flow;        // where the step was taken (flow id)
+  std::string node;        // node id
+  std::string shown;       // what was on screen at that node (rendered text), if it was a stop
+  std::string answer;      // option label, input value (masked if personal), empty otherwise
+  int option = -1;         // 0-based option index for Answer
+  std::string to_flow;     // where it went
+  std::string to_node;
+  std::string reason;      // e.g. "option 2 «Телефон»", "condition `quarantine` held (cases/x.yaml:12)", "default"
+};
+
+class Session {
+ public:
+  // Starts case `case_id`. Declared context variables missing from `ctx` get their defaults;
+  // "region" falls back to "default". Errors: "unknown-case", "loop" (more than kMaxAutoSteps
+  // automatic steps without a stop), "bad-context" (a value outside an enum's values).
+  static Expected<Session> start(std::shared_ptr<const RuleSet> rules, std::string_view case_id,
+                                 Context ctx);
+  static constexpr std::size_t kMaxAutoSteps = 10000;
+  static constexpr std::size_t kMaxCallDepth = 64;
+
+  bool done() const;
+  const View& view() const;
+
+  // Picks option `index` (0-based) of the current question. Errors: "not-a-question", "bad-option".
+  Status answer(std::size_t index);
+  // Continues past an info text. Error: "not-info".
+  Status proceed();
+  // Offers a typed value at an input step. When refused, the result's message says why (Russian)
+  // and the session stays at the same step. When accepted, `normalized` holds the clean value
+  // (the only place personal data leaves the session) and the session moves on.
+  ValidationResult input(std::string_view value);
+  // Undoes the last answer/proceed/input (recorded in the trace as Back). Error: "nothing-to-undo".
+  Status back();
+  // Starts the case over with the context it started with (recorded as Restart).
+  Status restart();
+
+  const std::vector<TraceStep>& trace() const;
+  const Context& context() const;
+  // The outcome node reached, when done(); null otherwise.
+  const Node* outcome() const;
+  // Operator actions taken so far (answers, inputs, proceeds, backs, restarts).
+  std::size_t step_count() const;
+  const std::string& case_id() const;
+  const RuleSet& rules() const;
+
+  // A versioned text snapshot: rule-set hash, case, starting context and every action. Holds no
+  // personal data in clear. restore() replays it and fails ("rules-changed") when the rule
+  // set's content hash differs, or ("bad-state") when the text is malformed or a replayed
+  // action no longer fits.
+  std::string save() const;
+  static Expected<Session> restore(std::shared_ptr<const RuleSet> rules, std::string_view saved);
+
+  Session(Session&&) noexcept;
+  Session& operator=(Session&&) noexcept;
+  ~Session();
+
+ private:
+  Session();
+  struct State;
+  std::unique_ptr<State> st_;
+};
+
+}  // namespace triage

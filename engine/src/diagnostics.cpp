@@ -1,0 +1,163 @@
+#include "triage/diagnostics.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "triage/utf8.h"
+
+namespace triage {
+
+namespace {
+
+Diagnostic make(const SourceFiles* files, Severity sev, SourceLoc loc, std::string code,
+                std::string message) {
+  Diagnostic d;
+  d.severity = sev;
+  d.code = std::move(code);
+  d.message = std::move(message);
+  if (files && loc.file < files->size()) {
+    d.file = files->path(loc.file);
+    d.line = loc.line;
+    d.col = loc.line ? std::max<std::uint32_t>(loc.col, 1) : 0;
+    d.source_line = std::string(files->line_text(loc.file, loc.line));
+  }
+  return d;
+}
+
+std::string json_escape(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t at = i;
+    char32_t c = next_codepoint(s, i);
+    bool bad = c == 0xFFFD && i - at != 3;
+    if (bad) { out += "\\ufffd"; continue; }
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (c < 0x20 || c == 0x7F || (c >= 0x2028 && c <= 0x2029)) {
+          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+        } else {
+          out.append(s.substr(at, i - at));
+        }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void Diagnostics::error(SourceLoc loc, std::string code, std::string message) {
+  items_.push_back(make(files_, Severity::Error, loc, std::move(code), std::move(message)));
+}
+
+void Diagnostics::warning(SourceLoc loc, std::string code, std::string message) {
+  items_.push_back(make(files_, Severity::Warning, loc, std::move(code), std::move(message)));
+}
+
+void Diagnostics::add_at_path(Severity sev, std::string path, std::string code, std::string message) {
+  Diagnostic d;
+  d.severity = sev;
+  d.file = std::move(path);
+  d.code = std::move(code);
+  d.message = std::move(message);
+  items_.push_back(std::move(d));
+}
+
+std::size_t Diagnostics::error_count() const {
+  return static_cast<std::size_t>(std::count_if(items_.begin(), items_.end(),
+      [](const Diagnostic& d) { return d.severity == Severity::Error; }));
+}
+
+std::size_t Diagnostics::warning_count() const { return items_.size() - error_count(); }
+
+void Diagnostics::sort() {
+  std::stable_sort(items_.begin(), items_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    if (a.file != b.file) return a.file < b.file;
+    if (a.line != b.line) return a.line < b.line;
+    return a.col < b.col;
+  });
+}
+
+std::string format_text(const Diagnostic& d, bool color) {
+  const char* bold = color ? "\033[1m" : "";
+  const char* reset = color ? "\033[0m" : "";
+  const char* sev_color = color ? (d.severity == Severity::Error ? "\033[1;31m" : "\033[1;35m") : "";
+  std::string out;
+  if (!d.file.empty()) {
+    out += bold + escape_controls(d.file);
+    if (d.line) out += fmt::format(":{}:{}", d.line, d.col);
+    out += std::string(":") + reset + " ";
+  }
+  out += sev_color;
+  out += d.severity == Severity::Error ? "error" : "warning";
+  out += reset;
+  out += ": " + escape_controls(d.message) + " [" + d.code + "]\n";
+  if (d.line && !d.source_line.empty()) {
+    std::string shown;
+    std::size_t caret = 0;
+    std::uint32_t cp = 1;
+    for (std::size_t i = 0; i < d.source_line.size();) {
+      std::size_t at = i;
+      next_codepoint(d.source_line, i);
+      std::string piece = escape_controls(d.source_line.substr(at, i - at));
+      if (piece == "\\x09") piece = " ";  // tabs: one column, so the caret stays true
+      if (cp < d.col) caret += display_width(piece);
+      shown += piece;
+      ++cp;
+    }
+    out += "  " + shown + "\n";
+    out += "  " + std::string(caret, ' ') + (color ? "\033[1;32m^\033[0m" : "^") + "\n";
+  }
+  return out;
+}
+
+std::string format_text(const Diagnostics& diags, bool color) {
+  std::string out;
+  for (const Diagnostic& d : diags.items()) out += format_text(d, color);
+  return out;
+}
+
+std::string format_json(const Diagnostics& diags) {
+  std::string out = "{\"diagnostics\":[";
+  bool first = true;
+  for (const Diagnostic& d : diags.items()) {
+    if (!first) out += ',';
+    first = false;
+    out += fmt::format(
+        "{{\"file\":\"{}\",\"line\":{},\"column\":{},\"severity\":\"{}\",\"code\":\"{}\",\"message\":\"{}\"}}",
+        json_escape(d.file), d.line, d.col, d.severity == Severity::Error ? "error" : "warning",
+        json_escape(d.code), json_escape(d.message));
+  }
+  out += fmt::format("],\"errors\":{},\"warnings\":{}}}\n", diags.error_count(), diags.warning_count());
+  return out;
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_d = std::string::npos;
+  for (const std::string& c : candidates) {
+    // Classic Levenshtein over bytes; ids and keys are ASCII.
+    std::vector<std::size_t> prev(c.size() + 1), cur(c.size() + 1);
+    for (std::size_t j = 0; j <= c.size(); ++j) prev[j] = j;
+    for (std::size_t i = 1; i <= word.size(); ++i) {
+      cur[0] = i;
+      for (std::size_t j = 1; j <= c.size(); ++j) {
+        std::size_t sub = prev[j - 1] + (word[i - 1] == c[j - 1] ? 0 : 1);
+        cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+      }
+      std::swap(prev, cur);
+    }
+    std::size_t d = prev[c.size()];
+    if (d < best_d) { best_d = d; best = c; }
+  }
+  std::size_t limit = std::max<std::size_t>(1, word.size() / 3);
+  if (best_d == 0 || best_d > limit) return "";
+  return best;
+}
+
+}  // namespace triage

@@ -1,0 +1,69 @@
+#include "triage/rule_set.h"
+
+namespace triage {
+
+const char* to_string(NodeKind kind) {
+  switch (kind) {
+    case NodeKind::Question: return "question";
+    case NodeKind::Info: return "info";
+    case NodeKind::Input: return "input";
+    case NodeKind::Branch: return "branch";
+    case NodeKind::Call: return "call";
+    case NodeKind::Return: return "return";
+    case NodeKind::Outcome: return "outcome";
+  }
+  return "?";
+}
+
+FlowIndex RuleSet::flow_index(std::string_view id) const {
+  auto it = flow_by_id.find(std::string(id));
+  return it == flow_by_id.end() ? kNoFlow : it->second;
+}
+
+const Flow* RuleSet::find_flow(std::string_view id) const {
+  FlowIndex i = flow_index(id);
+  return i == kNoFlow ? nullptr : &flows[i];
+}
+
+NodeIndex RuleSet::find_node(FlowIndex flow, std::string_view id) const {
+  if (flow >= flows.size()) return kNoNode;
+  const auto& by_id = flows[flow].by_id;
+  auto it = by_id.find(std::string(id));
+  return it == by_id.end() ? kNoNode : it->second;
+}
+
+const VarDecl* RuleSet::find_var(std::string_view name) const {
+  for (const VarDecl& v : vars) {
+    if (v.name == name) return &v;
+  }
+  return nullptr;
+}
+
+const Contact* RuleSet::contact(std::string_view region, std::string_view key) const {
+  for (std::string_view r : {region, std::string_view("default")}) {
+    auto dir = contacts.find(std::string(r));
+    if (dir == contacts.end()) continue;
+    auto c = dir->second.contacts.find(std::string(key));
+    if (c != dir->second.contacts.end()) return &c->second;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> RuleSet::regions() const {
+  std::vector<std::string> out;
+  if (contacts.count("default")) out.push_back("default");
+  for (const auto& [region, dir] : contacts) {
+    if (region != "default") out.push_back(region);
+  }
+  return out;
+}
+
+std::map<std::string, std::string> RuleSet::input_vars() const {
+  std::map<std::string, std::string> out;
+  for (const Node& n : nodes) {
+    if (n.kind == NodeKind::Input && !n.input.var.empty()) out.emplace(n.input.var, n.input.validator);
+  }
+  return out;
+}
+
+}  // namespace triage

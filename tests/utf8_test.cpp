@@ -1,0 +1,39 @@
+#include <doctest/doctest.h>
+
+#include "triage/utf8.h"
+
+using namespace triage;
+
+TEST_CASE("utf8: validity and offsets") {
+  std::size_t bad = 0;
+  CHECK(valid_utf8("Пароль"));
+  CHECK_FALSE(valid_utf8("ab\xff" "cd", &bad));
+  CHECK(bad == 2);
+  CHECK_FALSE(valid_utf8("\xc0\xaf", &bad));  // overlong '/'
+  CHECK(bad == 0);
+  CHECK_FALSE(valid_utf8("\xed\xa0\x80", &bad));  // surrogate
+  CHECK(valid_utf8("\xef\xbf\xbd"));              // a real U+FFFD
+}
+
+TEST_CASE("utf8: display width counts Cyrillic as one column per letter") {
+  CHECK(display_width("Пароль") == 6);
+  CHECK(codepoint_count("учётная") == 7);
+  CHECK(display_width("日本") == 4);
+}
+
+TEST_CASE("utf8: dangerous code points are escaped, never printed raw") {
+  CHECK(escape_controls("a\x1b[31mb") == "a\\x1b[31mb");
+  CHECK(escape_controls("x\xe2\x80\xaey") == "x\\u202ey");  // RIGHT-TO-LEFT OVERRIDE
+  CHECK(escape_controls("tab\there", true) == "tab\there");
+  CHECK(escape_controls("bad\xff") == "bad\\xff");
+}
+
+TEST_CASE("utf8: wrapping by display width, not bytes") {
+  auto lines = wrap_text("Восстановите пароль по номеру телефона", 20);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0] == "Восстановите пароль");
+  CHECK(lines[1] == "по номеру телефона");
+  auto split = wrap_text("ааааааааааааааааааааааааа", 10);
+  REQUIRE(split.size() == 3);
+  CHECK(split[0] == "аааааааааа");
+}
