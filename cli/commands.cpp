@@ -3,9 +3,38 @@
 namespace triage::cli {
 
 // One declaration and one table row per subcommand.
+int cmd_check(int argc, char** argv);
+int cmd_log(int argc, char** argv);
+int cmd_report(int argc, char** argv);
+int cmd_log_migrate(int argc, char** argv);
+
+int cmd_diff(int argc, char** argv);
+int cmd_graph(int argc, char** argv);
+int cmd_export(int argc, char** argv);
+int cmd_show(int argc, char** argv);
+int cmd_run(int argc, char** argv);
+int cmd_replay(int argc, char** argv);
+int cmd_paths(int argc, char** argv);
+int cmd_train(int argc, char** argv);
+int cmd_train_report(int argc, char** argv);
+int cmd_classify(int argc, char** argv);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
+      {"check", "check a rules folder", "проверить папку правил", cmd_check},
+      {"log", "list, show, export or delete logged calls", "журнал звонков: список, просмотр, выгрузка, удаление", cmd_log},
+      {"log-migrate", "copy a SQLite call log into PostgreSQL, verified", "перенести журнал SQLite в PostgreSQL со сверкой", cmd_log_migrate},
+      {"report", "call statistics from the log", "сводка по журналу звонков", cmd_report},
+      {"diff", "semantic diff of two rule sets", "смысловое сравнение двух наборов правил", cmd_diff},
+      {"graph", "draw a case tree (dot, mermaid, svg, png)", "схема сценария (dot, mermaid, svg, png)", cmd_graph},
+      {"export", "web page: self-service ways and contacts", "страница для сайта: самостоятельные способы и контакты", cmd_export},
+      {"show", "print a case tree as a reference script", "распечатать сценарий как памятку", cmd_show},
+      {"run", "walk a case with given answers, print trace and outcome", "пройти сценарий по ответам: ход и исход", cmd_run},
+      {"replay", "replay scenario files: pass/fail, coverage, JUnit", "прогнать сценарии: результат, покрытие, JUnit", cmd_replay},
+      {"paths", "every path of a case, scenario skeletons", "все пути сценария, заготовки сценариев", cmd_paths},
+      {"train", "training: the program plays the caller", "тренировка: программа играет гражданина", cmd_train},
+      {"train-report", "training results by trainee and scenario", "результаты тренировок", cmd_train_report},
+      {"classify", "rank the cases for what a caller said", "подобрать сценарий по словам звонящего", cmd_classify},
   };
   return table;
 }

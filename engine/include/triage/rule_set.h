@@ -160,6 +160,7 @@ class RuleSet {
   std::string content_hash;   // "sha256:<hex>" over every file's path and bytes, in path order
   std::string root;           // the rules folder as given
   std::vector<std::string> cases;  // case ids in the order the entry file lists them
+  std::vector<SourceLoc> case_locs;  // position of each `cases:` item (parallel to `cases`)
   std::vector<VarDecl> vars;
 
   // ---- contents

@@ -1,0 +1,144 @@
+// `triage export --format html|md [--region R] [--rules DIR] [--output FILE]`: the page a
+// municipality publishes (self-service ways and contacts), generated from the rules.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "common.h"
+#include "triage/checker.h"
+#include "triage/loader.h"
+#include "triage/site_export.h"
+
+namespace po = boost::program_options;
+
+namespace triage::cli {
+
+namespace {
+
+struct ExportArgs {
+  std::string format = "html";
+  std::string region = "default";
+  std::string rules = "rules";
+  std::string output;
+  std::string cases;  // comma-separated; empty = default_site_cases()
+  std::string lang;
+};
+
+int parse_args(int argc, char** argv, ExportArgs& a) {
+  std::string lang = interface_language("");
+  po::options_description opts(tr(lang, "Параметры", "Options"));
+  opts.add_options()
+      ("help,h", tr(lang, "эта справка", "this help"))
+      ("format", po::value(&a.format), "html | md")
+      ("region", po::value(&a.region), tr(lang, "регион контактов (default)", "contacts region (default)"))
+      ("rules", po::value(&a.rules), tr(lang, "папка правил (rules)", "rules folder (rules)"))
+      ("output,o", po::value(&a.output), tr(lang, "файл (по умолчанию — стандартный вывод)", "file (default: stdout)"))
+      ("cases", po::value(&a.cases),
+       tr(lang, "сценарии через запятую (по умолчанию: подтверждение и восстановление)",
+          "comma-separated cases (default: confirm and restore)"))
+      ("lang", po::value(&a.lang), "ru | en");
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(opts).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    fmt::print(stderr, "triage export: {}\n", e.what());
+    return kExitUsage;
+  }
+  a.lang = interface_language(a.lang);
+  if (vm.count("help")) {
+    fmt::print("{}: triage export --format html|md [--region R] [--rules DIR] [--output FILE]\n{}\n\n",
+               tr(a.lang, "Использование", "Usage"),
+               tr(a.lang,
+                  "Страница для сайта муниципалитета: как подтвердить или восстановить учётную запись "
+                  "самостоятельно и куда обращаться в регионе. Собирается из тех же правил, что читают операторы.",
+                  "A page for a municipality's website: how citizens confirm or restore their account on their "
+                  "own and whom to contact in the region, generated from the rules operators read."));
+    std::cout << opts;
+    return kExitOk;
+  }
+  if (a.format == "markdown") a.format = "md";
+  if (a.format != "html" && a.format != "md") {
+    fmt::print(stderr, "triage export: {} '{}' (html | md)\n", tr(a.lang, "неизвестный формат", "unknown format"),
+               a.format);
+    return kExitUsage;
+  }
+  return -1;
+}
+
+std::shared_ptr<const RuleSet> load_clean(const std::string& dir, const std::string& lang) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    fmt::print(stderr, "triage export: {} '{}'\n", tr(lang, "нет такой папки", "no such folder"), dir);
+    return nullptr;
+  }
+  LoadResult loaded = load_rules(dir);
+  if (loaded.rules) {
+    loaded.diagnostics.set_sources(&loaded.rules->files);
+    check_rules(*loaded.rules, CheckOptions{}, loaded.diagnostics);
+  }
+  if (loaded.rules && !loaded.diagnostics.has_errors()) return loaded.rules;
+  Diagnostics errors;
+  for (const Diagnostic& d : loaded.diagnostics.items()) {
+    if (d.severity == Severity::Error) errors.add(d);
+  }
+  fmt::print(stderr, "{}", format_text(errors, use_color(STDERR_FILENO)));
+  fmt::print(stderr, "triage export: {} '{}'\n", tr(lang, "ошибки в правилах", "rule errors in"), dir);
+  return nullptr;
+}
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    std::size_t end = s.find(',', start);
+    if (end == std::string::npos) end = s.size();
+    std::string item = s.substr(start, end - start);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (!item.empty()) out.push_back(item);
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+int cmd_export(int argc, char** argv) {
+  ExportArgs a;
+  if (int rc = parse_args(argc, argv, a); rc >= 0) return rc;
+  std::shared_ptr<const RuleSet> rules = load_clean(a.rules, a.lang);
+  if (!rules) return kExitUsage;
+  std::vector<std::string> cases = split_list(a.cases);
+  bool explicit_cases = !cases.empty();
+  if (!explicit_cases) cases = default_site_cases();
+  Expected<SitePage> page = build_site_page(*rules, a.region, cases, explicit_cases);
+  if (!page) {
+    fmt::print(stderr, "triage export: {}\n", page.status().message());
+    return kExitUsage;
+  }
+  if (page->sections.empty()) {
+    fmt::print(stderr, "triage export: {}\n",
+               tr(a.lang, "в правилах нет исходов самостоятельного решения (resolved без эскалации)",
+                  "the rules have no self-service outcomes (resolved without escalation)"));
+    return kExitUsage;
+  }
+  std::string text = render_site_page(*page, a.format == "html" ? PageFormat::Html : PageFormat::Markdown);
+  if (a.output.empty()) {
+    fmt::print("{}", text);
+    return kExitOk;
+  }
+  if (Status st = write_file_atomic(a.output, text); !st) {
+    fmt::print(stderr, "triage export: {}\n", st.message());
+    return kExitUsage;
+  }
+  return kExitOk;
+}
+
+}  // namespace triage::cli

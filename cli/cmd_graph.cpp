@@ -1,0 +1,232 @@
+// `triage graph CASE [--rules DIR] --format dot|mermaid|svg|png [--output FILE] [--highlight-log DB]`
+#include <fmt/format.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "common.h"
+#include "triage/call_log.h"
+#include "triage/checker.h"
+#include "triage/graph.h"
+#include "triage/loader.h"
+#include "triage/site_export.h"
+
+extern char** environ;
+
+namespace po = boost::program_options;
+
+namespace triage::cli {
+
+namespace {
+
+struct GraphArgs {
+  std::string case_id;
+  std::string rules = "rules";
+  std::string format = "dot";
+  std::string output;
+  std::string highlight_log;
+  std::string lang;
+};
+
+int parse_args(int argc, char** argv, GraphArgs& a) {
+  std::string lang = interface_language("");
+  po::options_description opts(tr(lang, "Параметры", "Options"));
+  opts.add_options()
+      ("help,h", tr(lang, "эта справка", "this help"))
+      ("rules", po::value(&a.rules), tr(lang, "папка правил (rules)", "rules folder (rules)"))
+      ("format", po::value(&a.format), "dot | mermaid | svg | png")
+      ("output,o", po::value(&a.output), tr(lang, "файл (по умолчанию — стандартный вывод)", "file (default: stdout)"))
+      ("highlight-log", po::value(&a.highlight_log),
+       tr(lang, "журнал звонков: толщина рёбер по частоте", "call log: edge width by how often calls took them"))
+      ("lang", po::value(&a.lang), "ru | en")
+      ("case", po::value(&a.case_id), "CASE");
+  po::positional_options_description pos;
+  pos.add("case", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(opts).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    fmt::print(stderr, "triage graph: {}\n", e.what());
+    return kExitUsage;
+  }
+  a.lang = interface_language(a.lang);
+  if (vm.count("help")) {
+    fmt::print("{}: triage graph CASE [--rules DIR] --format dot|mermaid|svg|png [--output FILE] "
+               "[--highlight-log DB]\n{}\n\n",
+               tr(a.lang, "Использование", "Usage"),
+               tr(a.lang, "Рисует дерево сценария. svg и png требуют Graphviz (dot).",
+                  "Draws a case tree. svg and png need Graphviz (dot)."));
+    std::cout << opts;
+    return kExitOk;
+  }
+  if (a.case_id.empty()) {
+    fmt::print(stderr, "triage graph: {}\n", tr(a.lang, "укажите сценарий (CASE)", "name a case (CASE)"));
+    return kExitUsage;
+  }
+  if (a.format != "dot" && a.format != "mermaid" && a.format != "svg" && a.format != "png") {
+    fmt::print(stderr, "triage graph: {} '{}' (dot | mermaid | svg | png)\n",
+               tr(a.lang, "неизвестный формат", "unknown format"), a.format);
+    return kExitUsage;
+  }
+  return -1;
+}
+
+std::shared_ptr<const RuleSet> load_clean(const std::string& dir, const std::string& lang) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    fmt::print(stderr, "triage graph: {} '{}'\n", tr(lang, "нет такой папки", "no such folder"), dir);
+    return nullptr;
+  }
+  LoadResult loaded = load_rules(dir);
+  if (loaded.rules) {
+    loaded.diagnostics.set_sources(&loaded.rules->files);
+    check_rules(*loaded.rules, CheckOptions{}, loaded.diagnostics);
+  }
+  if (loaded.rules && !loaded.diagnostics.has_errors()) return loaded.rules;
+  Diagnostics errors;
+  for (const Diagnostic& d : loaded.diagnostics.items()) {
+    if (d.severity == Severity::Error) errors.add(d);
+  }
+  fmt::print(stderr, "{}", format_text(errors, use_color(STDERR_FILENO)));
+  fmt::print(stderr, "triage graph: {} '{}'\n", tr(lang, "ошибки в правилах", "rule errors in"), dir);
+  return nullptr;
+}
+
+// Edge counts from consecutive steps of the logged calls of `case_id`.
+Expected<std::map<EdgeKey, std::uint64_t>> edge_counts(const std::string& db, const std::string& case_id) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(db, ec)) return Status::error("io", "нет такого файла журнала: " + db);
+  auto log = open_sqlite_call_log(db);
+  if (!log) return log.status();
+  std::vector<CallId> ids;
+  CallFilter filter;
+  filter.case_id = case_id;
+  Status st = (*log)->export_calls(filter, [&ids](const CallRecord& c) {
+    ids.push_back(c.id);
+    return true;
+  });
+  if (!st) return st;
+  std::map<EdgeKey, std::uint64_t> counts;
+  for (CallId id : ids) {
+    auto steps = (*log)->steps(id);
+    if (!steps) return steps.status();
+    const std::vector<StepRecord>& s = *steps;
+    for (std::size_t i = 0; i + 1 < s.size(); ++i) {
+      if (s[i].action == "back" || s[i].action == "restart" || s[i + 1].action == "back" ||
+          s[i + 1].action == "restart") {
+        continue;
+      }
+      ++counts[EdgeKey{s[i].flow, s[i].node, s[i + 1].flow, s[i + 1].node}];
+    }
+  }
+  return counts;
+}
+
+// The absolute path of `name` on PATH, or "".
+std::string find_on_path(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  if (!path) return "";
+  std::stringstream dirs(path);
+  std::string dir;
+  while (std::getline(dirs, dir, ':')) {
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+    struct stat sb {};
+    if (::stat(candidate.c_str(), &sb) == 0 && S_ISREG(sb.st_mode) && ::access(candidate.c_str(), X_OK) == 0) {
+      return candidate;
+    }
+  }
+  return "";
+}
+
+// Runs `dot -T<format> -o OUT IN`; the picture goes to a temporary file, then to `output`
+// (renamed into place) or stdout.
+int run_dot(const std::string& dot, const std::string& text, const GraphArgs& a) {
+  std::string tmpdir = std::filesystem::temp_directory_path().string();
+  std::string in = tmpdir + "/triage-graph-XXXXXX";
+  int fd = mkstemp(in.data());
+  if (fd < 0) { fmt::print(stderr, "triage graph: {}\n", std::strerror(errno)); return kExitUsage; }
+  ::close(fd);
+  std::string out = in + ".out";
+  int rc = kExitUsage;
+  if (write_file_atomic(in, text)) {
+    std::string fmt_arg = "-T" + a.format;
+    std::vector<char*> args{const_cast<char*>(dot.c_str()), fmt_arg.data(), const_cast<char*>("-o"), out.data(),
+                            in.data(), nullptr};
+    pid_t pid = 0;
+    int status = 0;
+    if (posix_spawn(&pid, dot.c_str(), nullptr, nullptr, args.data(), environ) == 0 &&
+        waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+      std::ifstream f(out, std::ios::binary);
+      std::string picture((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+      if (a.output.empty()) {
+        std::cout.write(picture.data(), static_cast<std::streamsize>(picture.size()));
+        rc = kExitOk;
+      } else if (Status st = write_file_atomic(a.output, picture); !st) {
+        fmt::print(stderr, "triage graph: {}\n", st.message());
+      } else {
+        rc = kExitOk;
+      }
+    } else {
+      fmt::print(stderr, "triage graph: {}\n", tr(a.lang, "Graphviz 'dot' завершился с ошибкой", "Graphviz 'dot' failed"));
+    }
+  }
+  ::unlink(in.c_str());
+  ::unlink(out.c_str());
+  return rc;
+}
+
+}  // namespace
+
+int cmd_graph(int argc, char** argv) {
+  GraphArgs a;
+  if (int rc = parse_args(argc, argv, a); rc >= 0) return rc;
+  bool picture = a.format == "svg" || a.format == "png";
+  std::string dot = picture ? find_on_path("dot") : "";
+  if (picture && dot.empty()) {
+    fmt::print(stderr, "triage graph: {}\n",
+               tr(a.lang, "Graphviz 'dot' не установлен (apt-get install graphviz)",
+                  "Graphviz 'dot' is not installed (apt-get install graphviz)"));
+    return kExitUsage;
+  }
+  std::shared_ptr<const RuleSet> rules = load_clean(a.rules, a.lang);
+  if (!rules) return kExitUsage;
+  GraphOptions options;
+  if (!a.highlight_log.empty()) {
+    auto counts = edge_counts(a.highlight_log, a.case_id);
+    if (!counts) {
+      fmt::print(stderr, "triage graph: {}\n", counts.status().message());
+      return kExitUsage;
+    }
+    options.highlight = true;
+    options.edge_counts = std::move(*counts);
+  }
+  auto text = render_graph(*rules, a.case_id, a.format == "mermaid" ? GraphFormat::Mermaid : GraphFormat::Dot, options);
+  if (!text) {
+    fmt::print(stderr, "triage graph: {}\n", text.status().message());
+    return kExitUsage;
+  }
+  if (picture) return run_dot(dot, *text, a);
+  if (a.output.empty()) {
+    fmt::print("{}", *text);
+    return kExitOk;
+  }
+  if (Status st = write_file_atomic(a.output, *text); !st) {
+    fmt::print(stderr, "triage graph: {}\n", st.message());
+    return kExitUsage;
+  }
+  return kExitOk;
+}
+
+}  // namespace triage::cli

@@ -1,0 +1,303 @@
+// triage log list | show ID | export | delete ID | purge --older-than DAYS: the call log.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <cstring>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "call_log_cli.h"
+#include "commands.h"
+#include "common.h"
+#include "triage/call_log_export.h"
+#include "triage/diagnostics.h"
+#include "triage/utf8.h"
+
+namespace po = boost::program_options;
+
+namespace triage::cli {
+
+int cmd_log_migrate(int argc, char** argv);  // cmd_log_migrate.cpp
+
+namespace {
+
+struct Parsed {
+  po::variables_map vm;
+  std::string lang;
+};
+
+std::string lang_of(int argc, char** argv) {
+  std::string flag;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--lang") == 0 && i + 1 < argc) flag = argv[i + 1];
+    else if (std::strncmp(argv[i], "--lang=", 7) == 0) flag = argv[i] + 7;
+  }
+  return interface_language(flag);
+}
+
+void add_common(po::options_description& d, const std::string& lang) {
+  d.add_options()
+      ("help,h", tr(lang, "эта справка", "this help"))
+      ("db", po::value<std::string>(), tr(lang, "файл журнала (по умолчанию ~/.local/share/triage/calls.db)",
+                                          "log file (default ~/.local/share/triage/calls.db)"))
+      ("lang", po::value<std::string>(), tr(lang, "язык интерфейса: ru | en", "interface language: ru | en"));
+}
+
+// Parses argv (argv[0] = action); prints help or the error. Returns -1 to go on, else an exit code.
+int parse(int argc, char** argv, const po::options_description& desc, const po::positional_options_description& pos,
+          const char* usage, Parsed* p) {
+  try {
+    po::store(po::command_line_parser(argc, argv).options(desc).positional(pos).run(), p->vm);
+    po::notify(p->vm);
+  } catch (const po::error& e) {
+    fmt::print(stderr, "triage log {}: {}\n", argv[0], escape_controls(e.what()));
+    fmt::print(stderr, "{}: {}\n", tr(p->lang, "использование", "usage"), usage);
+    return kExitUsage;
+  }
+  if (p->vm.count("help")) {
+    fmt::print("{}: {}\n\n", tr(p->lang, "Использование", "Usage"), usage);
+    std::ostringstream os;
+    os << desc;
+    fmt::print("{}", os.str());
+    return kExitOk;
+  }
+  return -1;
+}
+
+std::string db_flag(const Parsed& p) { return p.vm.count("db") ? p.vm["db"].as<std::string>() : ""; }
+
+int bad_usage(const char* action, const std::string& message) {
+  fmt::print(stderr, "triage log {}: {}\n", action, message);
+  return kExitUsage;
+}
+
+int run_list(int argc, char** argv, Parsed& p) {
+  const std::string& lang = p.lang;
+  po::options_description desc(tr(lang, "Параметры", "Options"));
+  add_common(desc, lang);
+  add_filter_options(desc, lang);
+  po::positional_options_description pos;
+  int rc = parse(argc, argv, desc, pos, "triage log list [--db FILE] [--since DATE] [--until DATE] [--operator O] "
+                                        "[--case C] [--outcome X] [--status S] [--limit N]", &p);
+  if (rc >= 0) return rc;
+  CallFilter f;
+  f.limit = 50;
+  std::string error;
+  if (!read_filter(p.vm, lang, &f, &error)) return bad_usage("list", error);
+  auto log = open_call_log_or_report(db_flag(p), lang, "triage log list");
+  if (!log) return kExitUsage;
+  auto calls = log->list_calls(f);
+  if (!calls) return bad_usage("list", call_log_error_text(calls.status(), lang));
+  if (calls->empty()) {
+    fmt::print("{}\n", tr(lang, "Звонков не найдено.", "No calls found."));
+    return kExitOk;
+  }
+  fmt::print("{}{}{}{}{}{}{}\n", pad("ID", 8), pad(tr(lang, "Начало", "Started"), 21),
+             pad(tr(lang, "Оператор", "Operator"), 14), pad(tr(lang, "Сценарий", "Case"), 22),
+             pad(tr(lang, "Итог", "Outcome"), 24), pad(tr(lang, "Статус", "Status"), 11), tr(lang, "Шагов", "Steps"));
+  for (const auto& c : *calls) {
+    fmt::print("{} {} {} {} {} {} {}\n", pad(std::to_string(c.id), 7), pad(format_local_time(c.started_at), 20),
+               pad(escape_controls(c.operator_name), 13), pad(escape_controls(c.case_id), 21),
+               pad(c.outcome.empty() ? "—" : escape_controls(c.outcome), 23), pad(status_text(c.status, lang), 10),
+               c.step_count);
+  }
+  return kExitOk;
+}
+
+bool parse_id(const Parsed& p, const char* action, CallId* id) {
+  if (!p.vm.count("id")) return false;
+  const std::string& s = p.vm["id"].as<std::string>();
+  char* end = nullptr;
+  long long v = std::strtoll(s.c_str(), &end, 10);
+  if (s.empty() || *end != '\0' || v <= 0) {
+    bad_usage(action, fmt::format(tr(p.lang, "неверный номер звонка «{}»", "bad call id '{}'"), escape_controls(s)));
+    return false;
+  }
+  *id = v;
+  return true;
+}
+
+void print_call_header(const CallRecord& c, const std::string& lang) {
+  auto dash = [](const std::string& s) { return s.empty() ? std::string("—") : escape_controls(s); };
+  fmt::print("{} {} — {}\n", tr(lang, "Звонок", "Call"), c.id, status_text(c.status, lang));
+  fmt::print("{}: {}   {}: {}   {}: {}\n", tr(lang, "Оператор", "Operator"), dash(c.operator_name),
+             tr(lang, "Регион", "Region"), dash(c.region), tr(lang, "Карантин", "Quarantine"),
+             c.quarantine ? tr(lang, "да", "yes") : tr(lang, "нет", "no"));
+  fmt::print("{}: {}", tr(lang, "Начало", "Started"), format_local_time(c.started_at));
+  if (c.ended_at) {
+    fmt::print("   {}: {}   {}: {}", tr(lang, "Конец", "Ended"), format_local_time(*c.ended_at),
+               tr(lang, "Длительность", "Duration"),
+               format_duration(static_cast<double>(*c.ended_at - c.started_at) / 1000.0, lang));
+  }
+  fmt::print("\n{}: {}   {}: {}   {}: {}   {}: {}\n", tr(lang, "Сценарий", "Case"), dash(c.case_id),
+             tr(lang, "Итог", "Outcome"), dash(c.outcome), tr(lang, "Решение", "Disposition"), dash(c.disposition),
+             tr(lang, "Эскалация", "Escalation"), dash(c.escalation));
+  fmt::print("{}: {} ({})\n", tr(lang, "Правила", "Rules"), dash(c.rules_version), dash(c.rules_hash));
+  if (!c.caller_hint.empty()) fmt::print("{}: {}\n", tr(lang, "Звонивший", "Caller"), escape_controls(c.caller_hint));
+  if (!c.abort_reason.empty()) {
+    fmt::print("{}: {}\n", tr(lang, "Причина прерывания", "Abort reason"), escape_controls(c.abort_reason));
+  }
+}
+
+int run_show(int argc, char** argv, Parsed& p) {
+  const std::string& lang = p.lang;
+  po::options_description desc(tr(lang, "Параметры", "Options"));
+  add_common(desc, lang);
+  desc.add_options()("id", po::value<std::string>(), "");
+  po::positional_options_description pos;
+  pos.add("id", 1);
+  int rc = parse(argc, argv, desc, pos, "triage log show ID [--db FILE]", &p);
+  if (rc >= 0) return rc;
+  CallId id = 0;
+  if (!p.vm.count("id")) return bad_usage("show", tr(lang, "укажите номер звонка", "give a call id"));
+  if (!parse_id(p, "show", &id)) return kExitUsage;
+  auto log = open_call_log_or_report(db_flag(p), lang, "triage log show");
+  if (!log) return kExitUsage;
+  auto call = log->get_call(id);
+  if (!call) return bad_usage("show", call_log_error_text(call.status(), lang));
+  auto steps = log->steps(id);
+  auto notes = log->notes(id);
+  if (!steps || !notes) return bad_usage("show", call_log_error_text(!steps ? steps.status() : notes.status(), lang));
+  print_call_header(*call, lang);
+  fmt::print("\n{} ({}):\n", tr(lang, "Шаги", "Steps"), steps->size());
+  for (const auto& s : *steps) {
+    fmt::print("  {}. [{}] {}/{}  {}\n", s.seq, escape_controls(s.action), escape_controls(s.flow),
+               escape_controls(s.node), format_local_time(s.at).substr(11));
+    if (!s.shown.empty()) fmt::print("     {}: {}\n", tr(lang, "Показано", "Shown"), escape_controls(s.shown));
+    if (!s.answer.empty()) fmt::print("     {}: {}\n", tr(lang, "Ответ", "Answer"), escape_controls(s.answer));
+    if (!s.reason.empty()) fmt::print("     {}: {}\n", tr(lang, "Почему", "Why"), escape_controls(s.reason));
+  }
+  if (!notes->empty()) {
+    fmt::print("\n{}:\n", tr(lang, "Заметки", "Notes"));
+    for (const auto& n : *notes) {
+      fmt::print("  {}  {}\n", format_local_time(n.at).substr(11), escape_controls(n.text));
+    }
+  }
+  return kExitOk;
+}
+
+int run_export(int argc, char** argv, Parsed& p) {
+  const std::string& lang = p.lang;
+  po::options_description desc(tr(lang, "Параметры", "Options"));
+  add_common(desc, lang);
+  add_filter_options(desc, lang);
+  desc.add_options()
+      ("format", po::value<std::string>()->default_value("csv"), "csv | json")
+      ("output,o", po::value<std::string>(), tr(lang, "файл (по умолчанию стандартный вывод)", "file (default: standard output)"));
+  po::positional_options_description pos;
+  int rc = parse(argc, argv, desc, pos, "triage log export --format csv|json [filters] [--output FILE] [--db FILE]", &p);
+  if (rc >= 0) return rc;
+  std::string format = p.vm["format"].as<std::string>();
+  if (format != "csv" && format != "json") {
+    return bad_usage("export", fmt::format(tr(lang, "неизвестный формат «{}»: ожидается csv или json",
+                                             "unknown format '{}': expected csv or json"), escape_controls(format)));
+  }
+  CallFilter f;
+  std::string error;
+  if (!read_filter(p.vm, lang, &f, &error)) return bad_usage("export", error);
+  auto log = open_call_log_or_report(db_flag(p), lang, "triage log export");
+  if (!log) return kExitUsage;
+  ExportFormat ef = format == "csv" ? ExportFormat::Csv : ExportFormat::JsonLines;
+  Expected<std::int64_t> rows = p.vm.count("output")
+      ? export_calls_to_file(*log, f, ef, p.vm["output"].as<std::string>())
+      : write_call_export(*log, f, ef, stdout, isatty(STDOUT_FILENO) != 0);
+  if (!rows) return bad_usage("export", call_log_error_text(rows.status(), lang));
+  if (p.vm.count("output")) {
+    fmt::print(stderr, "{}: {}\n", tr(lang, "Выгружено звонков", "Calls exported"), *rows);
+  }
+  return kExitOk;
+}
+
+void print_deleted(const DeleteResult& r, const std::string& lang) {
+  if (!r.wal_cleared) {
+    fmt::print(stderr, "{}\n", tr(lang,
+        "Внимание: журнал сейчас открыт другим процессом triage; копии удалённых записей будут стёрты "
+        "из файла журнала предзаписи (-wal), когда он закроется. Повторите команду позже.",
+        "Warning: another triage process has the log open; old copies of the deleted rows stay in the "
+        "write-ahead log (-wal) until it closes. Run the command again later."));
+  }
+}
+
+int run_delete(int argc, char** argv, Parsed& p) {
+  const std::string& lang = p.lang;
+  po::options_description desc(tr(lang, "Параметры", "Options"));
+  add_common(desc, lang);
+  desc.add_options()("id", po::value<std::string>(), "");
+  po::positional_options_description pos;
+  pos.add("id", 1);
+  int rc = parse(argc, argv, desc, pos, "triage log delete ID [--db FILE]", &p);
+  if (rc >= 0) return rc;
+  CallId id = 0;
+  if (!p.vm.count("id")) return bad_usage("delete", tr(lang, "укажите номер звонка", "give a call id"));
+  if (!parse_id(p, "delete", &id)) return kExitUsage;
+  auto log = open_call_log_or_report(db_flag(p), lang, "triage log delete");
+  if (!log) return kExitUsage;
+  auto r = log->delete_call(id);
+  if (!r) return bad_usage("delete", call_log_error_text(r.status(), lang));
+  fmt::print("{} {} {}\n", tr(lang, "Звонок", "Call"), id, tr(lang, "удалён.", "deleted."));
+  print_deleted(*r, lang);
+  return kExitOk;
+}
+
+int run_purge(int argc, char** argv, Parsed& p) {
+  const std::string& lang = p.lang;
+  po::options_description desc(tr(lang, "Параметры", "Options"));
+  add_common(desc, lang);
+  desc.add_options()("older-than", po::value<long long>(),
+                     tr(lang, "удалить звонки старше стольких дней", "delete calls older than this many days"));
+  po::positional_options_description pos;
+  int rc = parse(argc, argv, desc, pos, "triage log purge --older-than DAYS [--db FILE]", &p);
+  if (rc >= 0) return rc;
+  if (!p.vm.count("older-than") || p.vm["older-than"].as<long long>() < 0) {
+    return bad_usage("purge", tr(lang, "укажите --older-than ДНЕЙ (0 или больше)", "give --older-than DAYS (0 or more)"));
+  }
+  long long days = p.vm["older-than"].as<long long>();
+  auto log = open_call_log_or_report(db_flag(p), lang, "triage log purge");
+  if (!log) return kExitUsage;
+  auto r = log->purge_before(now_ms() - days * 86400000LL);
+  if (!r) return bad_usage("purge", call_log_error_text(r.status(), lang));
+  fmt::print("{}: {}\n", tr(lang, "Удалено звонков", "Calls deleted"), r->calls);
+  print_deleted(*r, lang);
+  return kExitOk;
+}
+
+void print_log_usage(const std::string& lang) {
+  fmt::print("{}: triage log <list|show|export|delete|purge|migrate> [{}]\n\n", tr(lang, "Использование", "Usage"),
+             tr(lang, "параметры", "options"));
+  fmt::print("  list     {}\n", tr(lang, "список звонков (новые сверху, по умолчанию 50)", "list calls (newest first, 50 by default)"));
+  fmt::print("  show     {}\n", tr(lang, "звонок по шагам: что показано, ответ, почему", "one call step by step: shown, answer, why"));
+  fmt::print("  export   {}\n", tr(lang, "выгрузка в CSV (UTF-8 с BOM) или JSON Lines", "export as CSV (UTF-8 with BOM) or JSON Lines"));
+  fmt::print("  delete   {}\n", tr(lang, "удалить звонок без следа в файле", "delete a call, leaving no trace in the file"));
+  fmt::print("  purge    {}\n", tr(lang, "удалить звонки старше N дней", "delete calls older than N days"));
+  fmt::print("  migrate  {}\n", tr(lang, "перенести журнал SQLite в PostgreSQL со сверкой",
+                                   "copy a SQLite log into PostgreSQL, verified"));
+  fmt::print("\n{}\n", tr(lang, "triage log <действие> --help — подробнее.", "triage log <action> --help for details."));
+}
+
+}  // namespace
+
+int cmd_log(int argc, char** argv) {
+  Parsed p;
+  p.lang = lang_of(argc, argv);
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+    print_log_usage(p.lang);
+    return argc < 2 ? kExitUsage : kExitOk;
+  }
+  std::string action = argv[1];
+  if (action == "list") return run_list(argc - 1, argv + 1, p);
+  if (action == "show") return run_show(argc - 1, argv + 1, p);
+  if (action == "export") return run_export(argc - 1, argv + 1, p);
+  if (action == "delete") return run_delete(argc - 1, argv + 1, p);
+  if (action == "purge") return run_purge(argc - 1, argv + 1, p);
+  if (action == "migrate") return cmd_log_migrate(argc - 1, argv + 1);
+  std::string hint = did_you_mean(action, {"list", "show", "export", "delete", "purge", "migrate"});
+  fmt::print(stderr, "triage log: {} «{}»{}\n", tr(p.lang, "неизвестное действие", "unknown action"),
+             escape_controls(action),
+             hint.empty() ? "" : fmt::format("; {} «{}»?", tr(p.lang, "возможно, имелось в виду", "did you mean"), hint));
+  return kExitUsage;
+}
+
+}  // namespace triage::cli

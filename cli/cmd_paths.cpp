@@ -1,0 +1,204 @@
+// `triage paths CASE [--rules DIR] [--max-depth N] [--skeletons DIR] [--context k=v...]`:
+// every path of a case tree, the branch conditions that held, a proof that each ends in an
+// outcome within the bound, and a scenario skeleton per path for authors to review.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "common.h"
+#include "session_cli.h"
+#include "triage/paths.h"
+#include "triage/utf8.h"
+
+namespace po = boost::program_options;
+
+namespace triage::cli {
+
+namespace {
+
+struct PathsArgs {
+  std::string case_id;
+  std::string rules = "rules";
+  std::size_t max_depth = 100;
+  std::size_t max_paths = 10000;
+  std::string skeletons;
+  std::vector<std::string> context;
+  std::string lang;
+};
+
+int parse_args(int argc, char** argv, PathsArgs& a) {
+  std::string lang = interface_language("");
+  po::options_description opts(tr(lang, "Параметры", "Options"));
+  opts.add_options()
+      ("help,h", tr(lang, "эта справка", "this help"))
+      ("rules", po::value(&a.rules), tr(lang, "папка правил (rules)", "rules folder (rules)"))
+      ("max-depth", po::value(&a.max_depth), tr(lang, "предел шагов на путь (100)", "steps a path may take (100)"))
+      ("max-paths", po::value(&a.max_paths), tr(lang, "предел числа путей (10000)", "stop after this many paths (10000)"))
+      ("skeletons", po::value(&a.skeletons),
+       tr(lang, "записать заготовку сценария на каждый путь в папку", "write a scenario skeleton per path to a folder"))
+      ("context", po::value(&a.context)->composing(),
+       tr(lang, "зафиксировать переменную: имя=значение", "fix a context variable: name=value"))
+      ("lang", po::value(&a.lang), "ru | en")
+      ("case", po::value(&a.case_id), "CASE");
+  po::positional_options_description pos;
+  pos.add("case", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(opts).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    fmt::print(stderr, "triage paths: {}\n", e.what());
+    return kExitUsage;
+  }
+  a.lang = interface_language(a.lang);
+  if (vm.count("help")) {
+    fmt::print("{}: triage paths CASE [--rules DIR] [--max-depth N] [--skeletons DIR] [--context name=value...]\n{}\n\n",
+               tr(a.lang, "Использование", "Usage"),
+               tr(a.lang, "Перечисляет все пути сценария и доказывает, что каждый кончается исходом. Код выхода: "
+                          "0 — все пути кончаются исходом, 1 — есть путь без исхода, 2 — неверные параметры.",
+                  "Enumerates every path of a case and proves each ends in an outcome. Exit 0: all do, "
+                  "1: a path exceeds the bound, 2: bad arguments."));
+    std::cout << opts;
+    return kExitOk;
+  }
+  if (a.case_id.empty()) {
+    fmt::print(stderr, "triage paths: {}\n", tr(a.lang, "укажите сценарий (CASE)", "give a case (CASE)"));
+    return kExitUsage;
+  }
+  if (a.max_depth == 0 || a.max_paths == 0) {
+    fmt::print(stderr, "triage paths: {}\n", tr(a.lang, "пределы должны быть больше 0", "limits must be above 0"));
+    return kExitUsage;
+  }
+  return -1;
+}
+
+// `--context name=value` items, checked against the entry file's declarations.
+bool fixed_context(const PathsArgs& a, const RuleSet& rules, PathOptions& opt) {
+  for (const auto& item : a.context) {
+    std::size_t eq = item.find('=');
+    std::string name = item.substr(0, eq), value = eq == std::string::npos ? "" : item.substr(eq + 1);
+    const VarDecl* d = eq == std::string::npos ? nullptr : rules.find_var(name);
+    bool ok = d && (d->type == "string" || (d->type == "bool" && (value == "true" || value == "false")) ||
+                    std::find(d->values.begin(), d->values.end(), value) != d->values.end());
+    if (!ok) {
+      fmt::print(stderr, "triage paths: {} '{}'\n",
+                 tr(a.lang, "--context: нет такой переменной или значения", "--context: no such variable or value"),
+                 escape_controls(item));
+      return false;
+    }
+    opt.fixed.emplace_back(name, value);
+  }
+  return true;
+}
+
+std::string render_path(const EnumeratedPath& p) {
+  std::string out;
+  std::size_t next = 0;
+  for (const auto& node : p.nodes) {
+    out += (out.empty() ? "" : " → ") + node;
+    if (next < p.actions.size() && p.actions[next].node == node) {
+      const PathAction& a = p.actions[next++];
+      out += a.input ? fmt::format(" [«{}»]", a.text) : fmt::format(" [{} «{}»]", a.option + 1, a.text);
+    }
+  }
+  return out;
+}
+
+void print_path(std::size_t n, const EnumeratedPath& p, const std::string& lang) {
+  fmt::print("  {}. {}: {}\n", n, p.outcome.empty() ? p.error : p.outcome, escape_controls(render_path(p)));
+  if (!p.context.empty()) {
+    std::string ctx;
+    for (const auto& [k, v] : p.context) ctx += (ctx.empty() ? "" : ", ") + k + "=" + v;
+    fmt::print("     {}: {}\n", tr(lang, "контекст", "context"), escape_controls(ctx));
+  }
+  for (const auto& c : p.conditions) fmt::print("     {}: {}\n", tr(lang, "ветвь", "branch"), escape_controls(c));
+}
+
+bool write_skeletons(const PathsArgs& a, const PathsResult& r) {
+  std::error_code ec;
+  std::filesystem::create_directories(a.skeletons, ec);
+  if (ec) {
+    fmt::print(stderr, "triage paths: {}: {}\n", escape_controls(a.skeletons), ec.message());
+    return false;
+  }
+  for (std::size_t i = 0; i < r.paths.size(); ++i) {
+    auto path = std::filesystem::path(a.skeletons) / skeleton_file_name(a.case_id, r.paths[i], i + 1);
+    std::string tmp = path.string() + ".tmp";
+    {
+      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+      out << scenario_skeleton(a.case_id, r.paths[i], i + 1, r.paths.size());
+      out.flush();
+      if (!out) {
+        fmt::print(stderr, "triage paths: {}: {}\n", escape_controls(tmp), std::strerror(errno));
+        std::remove(tmp.c_str());
+        return false;
+      }
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+      fmt::print(stderr, "triage paths: {}: {}\n", escape_controls(path.string()), std::strerror(errno));
+      std::remove(tmp.c_str());
+      return false;
+    }
+  }
+  fmt::print(tr(a.lang, "Заготовки сценариев ({}) записаны в {}\n", "Wrote {} scenario skeletons to {}\n"),
+             r.paths.size(), escape_controls(a.skeletons));
+  return true;
+}
+
+}  // namespace
+
+int cmd_paths(int argc, char** argv) {
+  PathsArgs a;
+  if (int rc = parse_args(argc, argv, a); rc >= 0) return rc;
+  int rc = 0;
+  auto rules = load_checked_rules("paths", a.rules, a.lang, rc);
+  if (!rules) return rc;
+  if (!find_case("paths", *rules, a.case_id, a.lang)) return kExitUsage;
+  PathOptions opt;
+  opt.max_depth = a.max_depth;
+  opt.max_paths = a.max_paths;
+  if (!fixed_context(a, *rules, opt)) return kExitUsage;
+  auto result = enumerate_paths(rules, a.case_id, opt);
+  if (!result) {
+    fmt::print(stderr, "triage paths: {}\n", escape_controls(result.status().message()));
+    return kExitUsage;
+  }
+  const PathsResult& r = *result;
+  std::string varied;
+  for (const auto& v : r.varied) varied += (varied.empty() ? "" : ", ") + v;
+  fmt::print(tr(a.lang, "{}: путей {} (перебрано контекстов: {}{}{})\n", "{}: {} paths ({} contexts tried{}{})\n"),
+             a.case_id, r.paths.size(), r.contexts, varied.empty() ? "" : tr(a.lang, "; по ", "; varying "), varied);
+  for (std::size_t i = 0; i < r.paths.size(); ++i) print_path(i + 1, r.paths[i], a.lang);
+  for (const auto& e : r.errors) {
+    fmt::print("  {}: {}\n", tr(a.lang, "ОШИБКА", "ERROR"), escape_controls(e.error));
+    print_path(0, e, a.lang);
+  }
+  if (r.loops) {
+    fmt::print(tr(a.lang, "Возвраты к уже пройденному шагу отсечены: {}\n", "Walks cut on returning to an earlier step: {}\n"),
+               r.loops);
+  }
+  if (r.truncated) {
+    fmt::print(tr(a.lang, "Перебор остановлен после {} путей (--max-paths)\n", "Stopped after {} paths (--max-paths)\n"),
+               r.paths.size());
+  }
+  bool ok = r.errors.empty() && !r.truncated;
+  if (ok) {
+    fmt::print(tr(a.lang, "Каждый путь кончается исходом не более чем за {} шагов\n",
+                  "Every path ends in an outcome within {} steps\n"),
+               a.max_depth);
+  }
+  if (!a.skeletons.empty() && !write_skeletons(a, r)) return kExitUsage;
+  return ok ? kExitOk : kExitFailure;
+}
+
+}  // namespace triage::cli

@@ -1,0 +1,229 @@
+// `triage show CASE`: prints a case tree as a readable script for reference: every node in
+// file order with its text, options and targets, branch conditions, inputs, sub-flow calls and
+// outcome scripts; contacts resolved for the region. Sub-flows the case calls follow it.
+#include <fmt/format.h>
+
+#include <boost/program_options.hpp>
+#include <iostream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+#include "common.h"
+#include "session_cli.h"
+#include "triage/session.h"
+#include "triage/template.h"
+#include "triage/utf8.h"
+
+namespace po = boost::program_options;
+
+namespace triage::cli {
+
+namespace {
+
+struct ShowArgs {
+  std::string case_id;
+  std::string dir = "rules";
+  std::string region;
+  std::string quarantine;
+  std::vector<std::string> sets;
+  std::string lang;
+};
+
+int parse_show_args(int argc, char** argv, ShowArgs& a) {
+  std::string lang = interface_language("");
+  po::options_description opts(tr(lang, "Параметры", "Options"));
+  opts.add_options()
+      ("help,h", tr(lang, "эта справка", "this help"))
+      ("rules", po::value(&a.dir), tr(lang, "папка правил (rules)", "rules folder (rules)"))
+      ("region", po::value(&a.region), tr(lang, "регион для контактов", "region for contacts"))
+      ("quarantine", po::value(&a.quarantine), "yes | no")
+      ("set", po::value(&a.sets)->composing(), tr(lang, "переменная=значение", "variable=value"))
+      ("lang", po::value(&a.lang), "ru | en")
+      ("case", po::value(&a.case_id), "CASE");
+  po::positional_options_description pos;
+  pos.add("case", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(opts).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    fmt::print(stderr, "triage show: {}\n", e.what());
+    return kExitUsage;
+  }
+  a.lang = interface_language(a.lang);
+  if (vm.count("help")) {
+    fmt::print("{}: triage show CASE [--rules DIR] [--region R] [--quarantine yes|no] [--set var=value]\n{}\n\n",
+               tr(a.lang, "Использование", "Usage"),
+               tr(a.lang, "Печатает сценарий целиком как памятку для оператора; контакты — для региона.",
+                  "Prints a whole case tree as an operator's reference script; contacts for the region."));
+    std::cout << opts;
+    return kExitOk;
+  }
+  if (a.case_id.empty()) {
+    fmt::print(stderr, "triage show: {}\n", tr(a.lang, "не указан сценарий (CASE)", "no CASE given"));
+    return kExitUsage;
+  }
+  return -1;
+}
+
+// Renders templates for print: contacts for the region; context variables by value; variables
+// only known during a call (captured inputs) stay visible as {name}.
+class Printer {
+ public:
+  Printer(const RuleSet& rules, Context ctx, std::string lang)
+      : rules_(rules), ctx_(std::move(ctx)), lang_(std::move(lang)) {
+    for (const auto& [var, validator] : rules_.input_vars()) {
+      if (!ctx_.has(var)) ctx_.set(var, "{" + var + "}");
+    }
+  }
+
+  std::string flow(const Flow& f) const {
+    std::string out = fmt::format("{} [{}]\n", safe(f.title), f.id);
+    if (!f.description.empty()) out += safe(f.description) + "\n";
+    out += "\n";
+    for (NodeIndex n : f.nodes) out += node(rules_.nodes[n]) + "\n";
+    return out;
+  }
+
+ private:
+  std::string safe(const std::string& s) const { return escape_controls(s); }
+  std::string text(const std::string& raw) const {
+    std::string region = ctx_.get("region").value_or("default");
+    const RuleSet& rs = rules_;
+    ContactLookup lookup = [&rs, region](std::string_view key) -> std::optional<std::string> {
+      const Contact* c = rs.contact(region, key);
+      return c ? std::optional<std::string>(c->value) : std::nullopt;
+    };
+    return safe(render_template(raw, ctx_, lookup));
+  }
+  std::string h(const char* ru, const char* en) const { return tr(lang_, ru, en); }
+
+  std::string node(const Node& n) const {
+    std::string out = fmt::format("{} — {}\n", n.id, kind_name(n.kind));
+    switch (n.kind) {
+      case NodeKind::Question:
+        out += "  " + text(n.text.raw) + "\n";
+        for (std::size_t i = 0; i < n.options.size(); ++i) {
+          out += fmt::format("    {}. {} → {}\n", i + 1, text(n.options[i].label.raw), n.options[i].next.id);
+        }
+        break;
+      case NodeKind::Info:
+        out += "  " + text(n.text.raw) + "\n";
+        out += fmt::format("    → {}\n", n.next.id);
+        break;
+      case NodeKind::Input:
+        out += "  " + text(n.text.raw) + "\n";
+        out += fmt::format("    {}: {}", h("поле", "field"), n.input.validator);
+        if (!n.input.choices.empty()) out += " (" + safe(join(n.input.choices)) + ")";
+        out += fmt::format(" → {{{}}}\n    → {}\n", n.input.var, n.next.id);
+        break;
+      case NodeKind::Branch:
+        for (const BranchArm& a : n.arms) {
+          out += a.is_default ? fmt::format("    {} → {}\n", h("иначе", "else"), a.next.id)
+                              : fmt::format("    {} {} → {}\n", h("если", "if"), safe(a.when.source()), a.next.id);
+        }
+        break;
+      case NodeKind::Call: {
+        const Flow* sub = rules_.find_flow(n.call);
+        out += fmt::format("    {} {}{}", h("подсценарий", "sub-flow"), n.call,
+                           sub ? " «" + safe(sub->title) + "»" : "");
+        out += n.next.id.empty() ? "\n" : fmt::format(", {} → {}\n", h("затем", "then"), n.next.id);
+        break;
+      }
+      case NodeKind::Return:
+        out += fmt::format("    {}\n", h("возврат в вызвавший сценарий", "back to the calling case"));
+        break;
+      case NodeKind::Outcome: out += outcome(n.outcome); break;
+    }
+    return out;
+  }
+
+  std::string outcome(const OutcomeSpec& o) const {
+    std::string out = fmt::format("  {}: {}\n", h("Код", "Code"), o.code);
+    out += fmt::format("  {}: {} ({})\n", h("Итог", "Disposition"), o.disposition, disposition_label(o.disposition));
+    if (!o.escalation.empty()) {
+      out += fmt::format("  {}: {} ({})\n", h("Передать", "Escalation"), o.escalation, escalation_label(o.escalation));
+    }
+    if (!o.script.empty()) out += fmt::format("  {}:\n", h("Сказать гражданину", "Say to the caller"));
+    for (const ScriptLine& l : o.script) {
+      std::string cond = l.when.empty() ? "" : fmt::format("[{} {}] ", h("если", "if"), safe(l.when.source()));
+      out += "    • " + cond + text(l.text.raw) + "\n";
+    }
+    return out;
+  }
+
+  std::string kind_name(NodeKind k) const {
+    switch (k) {
+      case NodeKind::Question: return h("вопрос", "question");
+      case NodeKind::Info: return h("сообщение", "info");
+      case NodeKind::Input: return h("ввод", "input");
+      case NodeKind::Branch: return h("ветвление", "branch");
+      case NodeKind::Call: return h("подсценарий", "sub-flow");
+      case NodeKind::Return: return h("возврат", "return");
+      case NodeKind::Outcome: return h("исход", "outcome");
+    }
+    return "?";
+  }
+
+  static std::string join(const std::vector<std::string>& items) {
+    std::string out;
+    for (const std::string& s : items) out += (out.empty() ? "" : ", ") + s;
+    return out;
+  }
+
+  const RuleSet& rules_;
+  Context ctx_;
+  std::string lang_;
+};
+
+// The sub-flows `root` calls, directly or through other sub-flows, in first-call order.
+std::vector<FlowIndex> called_subflows(const RuleSet& rules, FlowIndex root) {
+  std::vector<FlowIndex> order{root};
+  std::set<FlowIndex> seen{root};
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    for (NodeIndex n : rules.flows[order[i]].nodes) {
+      FlowIndex f = rules.nodes[n].call_flow;
+      if (rules.nodes[n].kind == NodeKind::Call && f < rules.flows.size() && seen.insert(f).second) {
+        order.push_back(f);
+      }
+    }
+  }
+  order.erase(order.begin());
+  return order;
+}
+
+}  // namespace
+
+int cmd_show(int argc, char** argv) {
+  ShowArgs a;
+  if (int rc = parse_show_args(argc, argv, a); rc >= 0) return rc;
+  int rc = kExitOk;
+  auto rules = load_checked_rules("show", a.dir, a.lang, rc);
+  if (!rules) return rc;
+  if (!find_case("show", *rules, a.case_id, a.lang)) return kExitUsage;
+  Context ctx;
+  if (!build_context("show", *rules, a.sets, a.quarantine, a.region, a.lang, ctx)) return kExitUsage;
+  Expected<Session> s = Session::start(rules, a.case_id, ctx);  // validates the context
+  if (!s) {
+    fmt::print(stderr, "triage show: {}\n", escape_controls(s.status().message()));
+    return s.status().code() == "bad-context" ? kExitUsage : kExitFailure;
+  }
+  const Context& full = s->context();
+  fmt::print("{} {}, {} {}\n", tr(a.lang, "Правила:", "Rules:"), escape_controls(rules->title),
+             tr(a.lang, "версия", "version"), escape_controls(rules->version));
+  std::string vars;
+  for (const VarDecl& v : rules->vars) vars += fmt::format("{}{}={}", vars.empty() ? "" : ", ", v.name, *full.get(v.name));
+  fmt::print("{} {}\n\n", tr(a.lang, "Контекст:", "Context:"), escape_controls(vars));
+  Printer printer(*rules, full, a.lang);
+  FlowIndex root = rules->flow_index(a.case_id);
+  fmt::print("{}", printer.flow(rules->flows[root]));
+  for (FlowIndex f : called_subflows(*rules, root)) {
+    fmt::print("{} ", tr(a.lang, "Подсценарий:", "Sub-flow:"));
+    fmt::print("{}", printer.flow(rules->flows[f]));
+  }
+  return kExitOk;
+}
+
+}  // namespace triage::cli

@@ -1,0 +1,104 @@
+#include "session_cli.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "common.h"
+#include "triage/checker.h"
+#include "triage/loader.h"
+#include "triage/utf8.h"
+
+namespace triage::cli {
+
+std::shared_ptr<const RuleSet> load_checked_rules(const std::string& cmd, const std::string& dir,
+                                                  const std::string& lang, int& exit_code) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    fmt::print(stderr, "triage {}: {} '{}'\n", cmd, tr(lang, "нет такой папки правил", "no such rules folder"),
+               escape_controls(dir));
+    exit_code = 2;
+    return nullptr;
+  }
+  LoadResult loaded = load_rules(dir);
+  if (loaded.rules) {
+    loaded.diagnostics.set_sources(&loaded.rules->files);
+    if (!loaded.diagnostics.has_errors()) check_rules(*loaded.rules, CheckOptions{}, loaded.diagnostics);
+  }
+  if (!loaded.rules || loaded.diagnostics.has_errors()) {
+    bool color = use_color(STDERR_FILENO);
+    for (const Diagnostic& d : loaded.diagnostics.items()) {
+      if (d.severity == Severity::Error) fmt::print(stderr, "{}", format_text(d, color));
+    }
+    fmt::print(stderr, "triage {}: {}\n", cmd,
+               tr(lang, "в правилах есть ошибки — сначала исправьте их (triage check)",
+                  "the rules have errors: fix them first (triage check)"));
+    exit_code = loaded.rules ? 1 : 2;
+    return nullptr;
+  }
+  return loaded.rules;
+}
+
+bool find_case(const std::string& cmd, const RuleSet& rules, const std::string& id, const std::string& lang) {
+  const Flow* f = rules.find_flow(id);
+  if (f && !f->subflow) return true;
+  std::string hint = did_you_mean(id, rules.cases);
+  fmt::print(stderr, "triage {}: {} '{}'{}\n", cmd, tr(lang, "нет сценария", "no case"), escape_controls(id),
+             hint.empty() ? "" : fmt::format("; {} '{}'?", tr(lang, "возможно, имелось в виду", "did you mean"), hint));
+  return false;
+}
+
+bool build_context(const std::string& cmd, const RuleSet& rules, const std::vector<std::string>& sets,
+                   const std::string& quarantine, const std::string& region, const std::string& lang,
+                   Context& ctx) {
+  std::vector<std::string> names;
+  for (const VarDecl& v : rules.vars) names.push_back(v.name);
+  for (const std::string& item : sets) {
+    std::size_t eq = item.find('=');
+    std::string name = item.substr(0, eq);
+    if (eq == std::string::npos || name.empty()) {
+      fmt::print(stderr, "triage {}: {} '{}'\n", cmd, tr(lang, "--set ожидает имя=значение", "--set expects name=value"),
+                 escape_controls(item));
+      return false;
+    }
+    if (!rules.find_var(name)) {
+      std::string hint = did_you_mean(name, names);
+      fmt::print(stderr, "triage {}: {} '{}'{}\n", cmd,
+                 tr(lang, "переменная не объявлена в entry.yaml", "variable not declared in entry.yaml"),
+                 escape_controls(name),
+                 hint.empty() ? "" : fmt::format("; {} '{}'?", tr(lang, "возможно, имелось в виду", "did you mean"), hint));
+      return false;
+    }
+    ctx.set(name, item.substr(eq + 1));
+  }
+  if (!quarantine.empty()) {
+    if (quarantine != "yes" && quarantine != "no") {
+      fmt::print(stderr, "triage {}: {} '{}'\n", cmd, tr(lang, "--quarantine: yes или no", "--quarantine: yes or no"),
+                 escape_controls(quarantine));
+      return false;
+    }
+    ctx.set("quarantine", quarantine == "yes" ? "true" : "false");
+  }
+  if (!region.empty()) ctx.set("region", region);
+  return true;
+}
+
+std::string disposition_label(const std::string& d) {
+  if (d == "resolved") return "решено";
+  if (d == "referred") return "перенаправлен";
+  if (d == "escalated") return "передано выше";
+  if (d == "callback") return "обратный звонок";
+  if (d == "unresolved") return "не решено";
+  return d;
+}
+
+std::string escalation_label(const std::string& e) {
+  if (e == "mfc") return "МФЦ";
+  if (e == "support_line") return "служба поддержки портала";
+  if (e == "regional_cc") return "региональный контакт-центр";
+  if (e == "municipal") return "муниципалитет";
+  return e;
+}
+
+}  // namespace triage::cli

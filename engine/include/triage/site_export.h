@@ -1,0 +1,76 @@
+// The municipality's web page: how citizens confirm or restore their Gosuslugi account on their
+// own, and whom to contact in their territory, generated from the same rules the operators
+// read so the page never drifts from what they say. Selection rules: docs/authoring.md.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "triage/rule_set.h"
+#include "triage/status.h"
+
+namespace triage {
+
+enum class PageFormat { Html, Markdown };
+
+struct ExportOptions {
+  PageFormat format = PageFormat::Html;
+  std::string region = "default";  // contacts overlay and the `region` context value
+};
+
+// One self-service way: an outcome script as the citizen should read it.
+struct SelfServiceWay {
+  std::string outcome_code;
+  std::string heading;             // the outcome's title, or empty
+  std::string when;                // "question — answer" that leads there, or empty
+  std::vector<std::string> lines;  // rendered script lines
+};
+
+struct SelfServiceSection {
+  std::string case_id;
+  std::string title;
+  std::string description;
+  std::vector<SelfServiceWay> ways;
+};
+
+// A contact as published: regional overlay entries first, then national ones not overridden.
+struct PublishedContact {
+  std::string region;  // the directory it comes from ("default" = national)
+  Contact contact;
+};
+
+struct SitePage {
+  std::string region;
+  std::string region_title;  // the overlay's title, or the national directory's
+  std::vector<SelfServiceSection> sections;
+  std::vector<PublishedContact> contacts;
+  std::string rules_title, rules_version, content_hash;
+};
+
+// The cases published by default: the instruction's three problems and the restore after a
+// phone change (docs/authoring.md). Ids missing from a rule set are skipped.
+const std::vector<std::string>& default_site_cases();
+
+// Builds the page model from the self-service outcomes (resolved, no escalation) of `cases`,
+// in the order given. Errors: "unknown-region" (with did-you-mean) when `region` is neither a
+// contacts directory nor a declared value of the `region` variable; "unknown-case" when a case
+// of `cases` is not in the rules (with did-you-mean) and `cases_required`.
+Expected<SitePage> build_site_page(const RuleSet& rules, const std::string& region,
+                                   const std::vector<std::string>& cases, bool cases_required);
+
+// Renders the page: HTML (self-contained, inline CSS, no external resources, escaped) or Markdown.
+std::string render_site_page(const SitePage& page, PageFormat format);
+
+// Escapes text for HTML element content and attribute values (& < > " ').
+std::string html_escape(std::string_view s);
+// Escapes text so Markdown renders it literally.
+std::string markdown_escape(std::string_view s);
+// The href for a contact, or "" when it gets none: tel: for phones, http(s) URLs as given.
+std::string contact_href(const Contact& c);
+
+// Writes `data` to `path` through a temporary file in the same folder and a rename, so readers
+// never see a half-written file. Error "io" with the reason.
+Status write_file_atomic(const std::string& path, std::string_view data);
+
+}  // namespace triage

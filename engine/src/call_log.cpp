@@ -1,0 +1,92 @@
+// Backend-independent pieces of the call log API: status names, time helpers, default path.
+#include "triage/call_log.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <string>
+
+namespace triage {
+
+const char* to_string(CallStatus status) {
+  switch (status) {
+    case CallStatus::Open: return "open";
+    case CallStatus::Completed: return "completed";
+    case CallStatus::Aborted: return "aborted";
+  }
+  return "open";
+}
+
+std::optional<CallStatus> parse_call_status(std::string_view text) {
+  if (text == "open") return CallStatus::Open;
+  if (text == "completed") return CallStatus::Completed;
+  if (text == "aborted") return CallStatus::Aborted;
+  return std::nullopt;
+}
+
+TimeMs now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string local_day(TimeMs t) {
+  std::time_t secs = static_cast<std::time_t>(t / 1000);
+  std::tm tm{};
+  localtime_r(&secs, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+bool is_valid_day(std::string_view d) {
+  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (d[i] < '0' || d[i] > '9') return false;
+  }
+  int y = std::atoi(std::string(d.substr(0, 4)).c_str());
+  int m = std::atoi(std::string(d.substr(5, 2)).c_str());
+  int day = std::atoi(std::string(d.substr(8, 2)).c_str());
+  static const int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m < 1 || m > 12 || day < 1 || day > kDays[m - 1]) return false;
+  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return !(m == 2 && day == 29 && !leap);
+}
+
+namespace {
+
+// mkdir -p with mode 0700 for the parts it creates.
+bool make_dirs(const std::string& dir) {
+  for (std::size_t pos = 1; pos <= dir.size(); ++pos) {
+    if (pos != dir.size() && dir[pos] != '/') continue;
+    std::string part = dir.substr(0, pos);
+    if (::mkdir(part.c_str(), 0700) != 0 && errno != EEXIST) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Expected<std::string> default_call_log_path() {
+  std::string base;
+  const char* xdg = std::getenv("XDG_DATA_HOME");
+  const char* home = std::getenv("HOME");
+  if (xdg && xdg[0] == '/') {  // the XDG spec ignores relative values
+    base = xdg;
+  } else if (home && *home) {
+    base = std::string(home) + "/.local/share";
+  } else {
+    return Status::error("io", "cannot find a place for the call log: neither XDG_DATA_HOME nor "
+                               "HOME is set; use --db FILE");
+  }
+  std::string dir = base + "/triage";
+  if (!make_dirs(dir)) {
+    return Status::error("io", "cannot create the folder " + dir + ": " + std::strerror(errno));
+  }
+  return dir + "/calls.db";
+}
+
+}  // namespace triage

@@ -1,0 +1,249 @@
+// The SQLite call log: reads, the report (from the trigger-maintained aggregate tables) and the
+// streaming export.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "call_log_sqlite.h"
+
+namespace triage::sqlite {
+namespace {
+
+// WHERE clause and bindings for a CallFilter; days compare as text (YYYY-MM-DD).
+struct Where {
+  std::string sql;
+  std::vector<std::string> args;
+  void add(const char* cond, const std::string& value) {
+    if (value.empty()) return;
+    sql += sql.empty() ? " WHERE " : " AND ";
+    sql += cond;
+    args.push_back(value);
+  }
+};
+
+Where where_for(const CallFilter& f) {
+  Where w;
+  w.add("day >= ?", f.since);
+  w.add("day <= ?", f.until);
+  w.add("operator = ?", f.operator_name);
+  w.add("case_id = ?", f.case_id);
+  w.add("outcome = ?", f.outcome);
+  if (f.status) w.add("status = ?", to_string(*f.status));
+  return w;
+}
+
+void bind_all(Stmt& st, const std::vector<std::string>& args) {
+  for (std::size_t i = 0; i < args.size(); ++i) st.bind(static_cast<int>(i + 1), args[i]);
+}
+
+// The median of values given as (value, count) pairs in ascending order.
+std::optional<double> median(const std::vector<std::pair<std::int64_t, std::int64_t>>& hist) {
+  std::int64_t total = 0;
+  for (const auto& h : hist) total += h.second;
+  if (total <= 0) return std::nullopt;
+  std::int64_t lo_rank = (total - 1) / 2, hi_rank = total / 2, seen = 0;
+  double lo = 0, hi = 0;
+  for (const auto& h : hist) {
+    if (lo_rank >= seen && lo_rank < seen + h.second) lo = static_cast<double>(h.first);
+    if (hi_rank >= seen && hi_rank < seen + h.second) hi = static_cast<double>(h.first);
+    seen += h.second;
+  }
+  return (lo + hi) / 2;
+}
+
+}  // namespace
+
+void read_call(const Stmt& st, CallRecord* c) {
+  c->id = st.int64(0);
+  c->operator_name = st.text(1);
+  c->region = st.text(2);
+  c->quarantine = st.int64(3) != 0;
+  c->rules_version = st.text(4);
+  c->rules_hash = st.text(5);
+  c->case_id = st.text(6);
+  c->caller_key = st.text(7);
+  c->caller_hint = st.text(8);
+  c->started_at = st.int64(9);
+  c->day = st.text(10);
+  c->ended_at = st.is_null(11) ? std::nullopt : std::optional<TimeMs>(st.int64(11));
+  c->status = parse_call_status(st.text_view(12)).value_or(CallStatus::Open);
+  c->outcome = st.text(13);
+  c->disposition = st.text(14);
+  c->escalation = st.text(15);
+  c->abort_reason = st.text(16);
+}
+
+Expected<CallRecord> SqliteCallLog::get_call(CallId call) {
+  Stmt st;
+  int rc = st.prepare(db_, std::string("SELECT ") + kCallColumns +
+                               ", session_state, (SELECT count(*) FROM steps WHERE call_id = calls.id) "
+                               "FROM calls WHERE id = ?1");
+  if (rc != SQLITE_OK) return fail(rc, "reading a call");
+  st.bind(1, call);
+  rc = st.step();
+  if (rc == SQLITE_DONE) return Status::error("not-found", "there is no call " + std::to_string(call));
+  if (rc != SQLITE_ROW) return fail(rc, "reading call " + std::to_string(call));
+  CallRecord c;
+  read_call(st, &c);
+  c.session_state = st.text(17);
+  c.step_count = st.int64(18);
+  return c;
+}
+
+Expected<std::vector<CallRecord>> SqliteCallLog::list_calls(const CallFilter& filter) {
+  Where w = where_for(filter);
+  std::string sql = std::string("SELECT ") + kCallColumns +
+                    ", (SELECT count(*) FROM steps WHERE call_id = calls.id) FROM calls" + w.sql +
+                    " ORDER BY id DESC";
+  if (filter.limit > 0) sql += " LIMIT " + std::to_string(filter.limit);
+  Stmt st;
+  int rc = st.prepare(db_, sql);
+  if (rc != SQLITE_OK) return fail(rc, "listing calls");
+  bind_all(st, w.args);
+  std::vector<CallRecord> out;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    out.emplace_back();
+    read_call(st, &out.back());
+    out.back().step_count = st.int64(17);
+  }
+  if (rc != SQLITE_DONE) return fail(rc, "listing calls");
+  return out;
+}
+
+Expected<std::vector<CallRecord>> SqliteCallLog::open_calls(std::string_view operator_name) {
+  CallFilter f;
+  f.status = CallStatus::Open;
+  f.operator_name = std::string(operator_name);
+  auto calls = list_calls(f);
+  if (!calls) return calls;
+  for (auto& c : *calls) {
+    auto full = get_call(c.id);
+    if (full) c.session_state = full->session_state;
+  }
+  return calls;
+}
+
+Expected<std::vector<StepRecord>> SqliteCallLog::steps(CallId call) {
+  Stmt st;
+  int rc = st.prepare(db_,
+      "SELECT seq, idem_key, flow, node, action, shown, answer, reason, at FROM steps "
+      "WHERE call_id = ?1 ORDER BY seq");
+  if (rc != SQLITE_OK) return fail(rc, "reading steps");
+  st.bind(1, call);
+  std::vector<StepRecord> out;
+  while ((rc = st.step()) == SQLITE_ROW) {
+    StepRecord s;
+    s.seq = st.int64(0);
+    s.idempotency_key = st.text(1);
+    s.flow = st.text(2);
+    s.node = st.text(3);
+    s.action = st.text(4);
+    s.shown = st.text(5);
+    s.answer = st.text(6);
+    s.reason = st.text(7);
+    s.at = st.int64(8);
+    out.push_back(std::move(s));
+  }
+  if (rc != SQLITE_DONE) return fail(rc, "reading the steps of call " + std::to_string(call));
+  return out;
+}
+
+Expected<std::vector<NoteRecord>> SqliteCallLog::notes(CallId call) {
+  Stmt st;
+  int rc = st.prepare(db_, "SELECT text, at FROM notes WHERE call_id = ?1 ORDER BY at, id");
+  if (rc != SQLITE_OK) return fail(rc, "reading notes");
+  st.bind(1, call);
+  std::vector<NoteRecord> out;
+  while ((rc = st.step()) == SQLITE_ROW) out.push_back(NoteRecord{st.text(0), st.int64(1)});
+  if (rc != SQLITE_DONE) return fail(rc, "reading the notes of call " + std::to_string(call));
+  return out;
+}
+
+Expected<std::vector<RepeatCount>> SqliteCallLog::repeat_calls(std::string_view caller_key, int days,
+                                                               TimeMs now, CallId exclude) {
+  Stmt st;
+  int rc = st.prepare(db_,
+      "SELECT case_id, count(*) FROM calls WHERE caller_key = ?1 AND started_at >= ?2 "
+      "AND started_at <= ?3 AND id <> ?4 GROUP BY case_id ORDER BY count(*) DESC, case_id");
+  if (rc != SQLITE_OK) return fail(rc, "looking for repeat calls");
+  st.bind(1, caller_key);
+  st.bind(2, now - static_cast<TimeMs>(days) * 86400000);
+  st.bind(3, now);
+  st.bind(4, exclude);
+  std::vector<RepeatCount> out;
+  while ((rc = st.step()) == SQLITE_ROW) out.push_back(RepeatCount{st.text(0), st.int64(1)});
+  if (rc != SQLITE_DONE) return fail(rc, "looking for repeat calls");
+  return out;
+}
+
+Expected<Report> SqliteCallLog::report(std::string_view since, std::string_view until) {
+  Report r;
+  r.since = std::string(since);
+  r.until = std::string(until);
+  // One read transaction: every figure comes from the same snapshot.
+  int rc = exec(db_, "BEGIN");
+  if (rc != SQLITE_OK) return fail(rc, "making the report");
+  std::string range = " WHERE day >= ?1 AND day <= ?2";
+  auto run = [&](const std::string& sql, auto&& row) {
+    Stmt st;
+    int r2 = st.prepare(db_, sql);
+    if (r2 != SQLITE_OK) return r2;
+    st.bind(1, since.empty() ? std::string_view("0000-00-00") : since);
+    st.bind(2, until.empty() ? std::string_view("9999-99-99") : until);
+    while ((r2 = st.step()) == SQLITE_ROW) row(st);
+    return r2 == SQLITE_DONE ? SQLITE_OK : r2;
+  };
+  std::vector<std::pair<std::int64_t, std::int64_t>> hist;
+  rc = run("SELECT coalesce(sum(finished), 0), coalesce(sum(completed), 0), coalesce(sum(aborted), 0), "
+           "coalesce(sum(escalated), 0) FROM agg_day" + range, [&](const Stmt& st) {
+             r.finished = st.int64(0), r.completed = st.int64(1), r.aborted = st.int64(2),
+             r.escalated = st.int64(3);
+           });
+  if (rc == SQLITE_OK)
+    rc = run("SELECT case_id, outcome, sum(calls) FROM agg_case_outcome" + range +
+                 " GROUP BY case_id, outcome HAVING sum(calls) > 0 ORDER BY case_id, outcome",
+             [&](const Stmt& st) { r.by_case_outcome.push_back({st.text(0), st.text(1), st.int64(2)}); });
+  if (rc == SQLITE_OK)
+    rc = run("SELECT operator, sum(calls) FROM agg_operator" + range +
+                 " GROUP BY operator HAVING sum(calls) > 0 ORDER BY operator",
+             [&](const Stmt& st) { r.by_operator.push_back({st.text(0), st.int64(1)}); });
+  if (rc == SQLITE_OK)
+    rc = run("SELECT day, finished FROM agg_day" + range + " AND finished > 0 ORDER BY day",
+             [&](const Stmt& st) { r.by_day.push_back({st.text(0), st.int64(1)}); });
+  if (rc == SQLITE_OK)
+    rc = run("SELECT seconds, sum(calls) FROM agg_handle" + range + " GROUP BY seconds ORDER BY seconds",
+             [&](const Stmt& st) { hist.emplace_back(st.int64(0), st.int64(1)); });
+  if (rc == SQLITE_OK)
+    rc = run("SELECT count(*) FROM calls WHERE status = 'open'",  // its day bindings are ignored
+             [&](const Stmt& st) { r.open_now = st.int64(0); });
+  exec(db_, "COMMIT");
+  if (rc != SQLITE_OK) return fail(rc, "making the report");
+  r.median_handle_seconds = median(hist);
+  if (r.finished > 0) {
+    r.escalation_rate = static_cast<double>(r.escalated) / static_cast<double>(r.finished);
+    r.abort_rate = static_cast<double>(r.aborted) / static_cast<double>(r.finished);
+  }
+  return r;
+}
+
+Status SqliteCallLog::export_calls(const CallFilter& filter,
+                                   const std::function<bool(const CallRecord&)>& row) {
+  Where w = where_for(filter);
+  std::string sql = std::string("SELECT ") + kCallColumns +
+                    ", (SELECT count(*) FROM steps WHERE call_id = calls.id) FROM calls" + w.sql +
+                    " ORDER BY id";
+  if (filter.limit > 0) sql += " LIMIT " + std::to_string(filter.limit);
+  Stmt st;
+  int rc = st.prepare(db_, sql);
+  if (rc != SQLITE_OK) return fail(rc, "exporting calls");
+  bind_all(st, w.args);
+  CallRecord c;  // reused: memory stays flat however many rows
+  while ((rc = st.step()) == SQLITE_ROW) {
+    read_call(st, &c);
+    c.step_count = st.int64(17);
+    if (!row(c)) return Status::ok();
+  }
+  return rc == SQLITE_DONE ? Status::ok() : fail(rc, "exporting calls");
+}
+
+}  // namespace triage::sqlite

@@ -1,0 +1,385 @@
+#include "triage/classifier.h"
+
+#include <algorithm>
+#include <cmath>
+#include <mutex>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "stemmer.h"
+
+namespace triage {
+namespace {
+
+// Field weights: how strongly a rule author's word points at a case (before IDF).
+constexpr double kPhraseWordWeight = 1.0;
+constexpr double kKeywordWeight = 1.5;
+constexpr double kTitleWeight = 1.0;
+constexpr double kDescriptionWeight = 0.3;
+constexpr double kPairWeight = 2.0;  // two words of one phrase next to each other, on top
+// Match factors for inexact stems.
+constexpr double kPrefixFactor = 0.7;
+constexpr double kTypoFactor = 0.6;
+constexpr std::size_t kMinFuzzyStem = 5;   // code points a stem needs before fuzzy matching
+constexpr std::size_t kMinPrefix = 6;      // shared leading code points for a prefix match
+constexpr std::size_t kPairWindow = 2;     // a pair's words may have one word between them
+// confidence = 1 - exp(-score / kConfidenceScale): one exact keyword of one case alone
+// (1.5 points) gives 0.53, just over the default threshold; a phrase pair with its words ~0.9.
+constexpr double kConfidenceScale = 2.0;
+
+struct Word {
+  std::string text;
+  std::string stem;
+};
+
+// A stem of the global vocabulary a caller's word met, and how well.
+struct StemHit {
+  std::size_t vocab = 0;
+  MatchKind kind = MatchKind::Exact;
+  double factor = 1.0;
+};
+
+double factor_of(MatchKind kind) {
+  switch (kind) {
+    case MatchKind::Exact: return 1.0;
+    case MatchKind::Prefix: return kPrefixFactor;
+    case MatchKind::Typo: return kTypoFactor;
+  }
+  return 0;
+}
+
+MatchKind weaker(MatchKind a, MatchKind b) { return factor_of(a) < factor_of(b) ? a : b; }
+
+double source_weight(TermSource source) {
+  switch (source) {
+    case TermSource::Phrase: return kPhraseWordWeight;
+    case TermSource::Keyword: return kKeywordWeight;
+    case TermSource::Title: return kTitleWeight;
+    case TermSource::Description: return kDescriptionWeight;
+  }
+  return 0;
+}
+
+// The inexact relation between two different stems, if any.
+bool fuzzy_match(std::u32string_view a, std::u32string_view b, MatchKind* kind) {
+  std::size_t shorter = std::min(a.size(), b.size());
+  if (shorter < kMinFuzzyStem) return false;
+  std::size_t common = 0;
+  while (common < shorter && a[common] == b[common]) ++common;
+  if (common >= kMinPrefix && common * 4 >= shorter * 3) {
+    *kind = MatchKind::Prefix;
+    return true;
+  }
+  if (bounded_edit_distance(a, b, 1) <= 1) {
+    *kind = MatchKind::Typo;
+    return true;
+  }
+  return false;
+}
+
+// The longest prefix of `text` within `limit` bytes that does not split a UTF-8 sequence.
+std::string_view cap_input(std::string_view text, std::size_t limit) {
+  if (text.size() <= limit) return text;
+  std::size_t cut = limit;
+  for (int back = 0; back < 3 && cut > 0 &&
+                     (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80;
+       ++back) {
+    --cut;
+  }
+  return text.substr(0, cut);
+}
+
+std::string join(const std::string& a, const std::string& b) { return a + " " + b; }
+
+}  // namespace
+
+const char* to_string(TermSource source) {
+  switch (source) {
+    case TermSource::Phrase: return "phrase";
+    case TermSource::Keyword: return "keyword";
+    case TermSource::Title: return "title";
+    case TermSource::Description: return "description";
+  }
+  return "?";
+}
+
+const char* to_string(MatchKind kind) {
+  switch (kind) {
+    case MatchKind::Exact: return "exact";
+    case MatchKind::Prefix: return "prefix";
+    case MatchKind::Typo: return "typo";
+  }
+  return "?";
+}
+
+struct Classifier::Impl {
+  struct Term {  // one stem of a case's vocabulary, with its strongest source
+    std::string word;
+    std::string rule_text;
+    TermSource source = TermSource::Description;
+    double weight = 0;  // source weight, then times IDF
+  };
+  struct Pair {  // two stems of one phrase, in either order
+    std::string a, b;
+    std::string word_a, word_b;
+    std::string rule_text;
+    TermSource source = TermSource::Phrase;
+    double weight = 0;
+  };
+  struct Case {
+    std::string id;
+    std::string title;
+    std::unordered_map<std::string, Term> terms;  // by stem
+    std::vector<Pair> pairs;
+  };
+
+  mutable std::mutex stem_mutex;  // libstemmer objects are not thread-safe
+  std::unique_ptr<Stemmer> stemmer = std::make_unique<Stemmer>();
+  std::vector<Case> cases;
+  std::vector<std::string> vocab;  // every stem of every case
+  std::vector<std::u32string> vocab32;
+  std::unordered_map<std::string, std::size_t> vocab_index;
+
+  std::vector<Word> analyse(std::string_view text) const;
+  void add_text(Case& c, const std::string& text, TermSource source, bool pairs);
+  void weigh();
+  std::vector<StemHit> hits_for(const std::string& stem) const;
+  CaseScore score(const Case& c, const std::vector<Word>& words,
+                  const std::vector<std::vector<StemHit>>& hits) const;
+};
+
+std::vector<Word> Classifier::Impl::analyse(std::string_view text) const {
+  std::vector<Word> out;
+  std::lock_guard<std::mutex> lock(stem_mutex);
+  for (auto& w : split_words(text)) {
+    if (is_stop_word(w)) continue;
+    std::string stem = stemmer->stem(w);
+    out.push_back({std::move(w), std::move(stem)});
+  }
+  return out;
+}
+
+void Classifier::Impl::add_text(Case& c, const std::string& text, TermSource source,
+                                bool pairs) {
+  std::vector<Word> words = analyse(text);
+  for (const auto& w : words) {
+    Term& t = c.terms[w.stem];
+    if (t.word.empty() || source_weight(source) > t.weight) {
+      t = Term{w.text, text, source, source_weight(source)};
+    }
+  }
+  if (!pairs) return;
+  for (std::size_t i = 0; i + 1 < words.size(); ++i) {
+    const Word& a = words[i];
+    const Word& b = words[i + 1];
+    if (a.stem == b.stem) continue;
+    c.pairs.push_back(Pair{a.stem, b.stem, a.text, b.text, text, source, kPairWeight});
+  }
+}
+
+// Turns source weights into source weight x specificity (pairs: see below), where specificity =
+// (ln(1 + N / df) / ln(1 + N))^2 for a term of N cases, capped at 1. df is a soft count: each
+// case adds its source weight over the keyword weight (a keyword 1, a phrase word or title 2/3,
+// a description word 1/5), so a word that is another case's keyword costs more than one its
+// prose merely mentions. Words many cases share ("учётная запись") end up near 0 and never
+// pick a case alone. Normalizing by ln(1 + N) keeps confidences comparable between rule sets
+// of different sizes. Also collects the global vocabulary for fuzzy matching.
+void Classifier::Impl::weigh() {
+  std::unordered_map<std::string, double> df;
+  std::unordered_map<std::string, double> pair_df;
+  auto pair_key = [](const Pair& p) { return p.a < p.b ? join(p.a, p.b) : join(p.b, p.a); };
+  for (auto& c : cases) {
+    for (const auto& [stem, term] : c.terms) df[stem] += term.weight / kKeywordWeight;
+    // A case repeating a pair in several phrases keeps it once.
+    std::unordered_set<std::string> seen;
+    std::vector<Pair> unique;
+    for (auto& p : c.pairs) {
+      if (seen.insert(pair_key(p)).second) unique.push_back(std::move(p));
+    }
+    c.pairs = std::move(unique);
+    for (const auto& p : c.pairs) pair_df[pair_key(p)] += 1.0;
+  }
+  double n = static_cast<double>(cases.size());
+  auto specificity = [n](double count) {
+    double idf = std::log(1.0 + n / count) / std::log(1.0 + n);
+    return std::min(1.0, idf * idf);
+  };
+  // A pair is worth as much as its more specific word, times how rare the pair itself is:
+  // two common words side by side ("аккаунт на госуслугах") stay cheap.
+  for (auto& c : cases) {
+    for (auto& p : c.pairs) {
+      double words = std::max(specificity(df[p.a]), specificity(df[p.b]));
+      p.weight *= specificity(pair_df[pair_key(p)]) * words;
+    }
+    for (auto& [stem, term] : c.terms) term.weight *= specificity(df[stem]);
+  }
+  for (const auto& [stem, count] : df) {
+    vocab_index.emplace(stem, vocab.size());
+    vocab.push_back(stem);
+    vocab32.push_back(to_u32(stem));
+  }
+}
+
+std::vector<StemHit> Classifier::Impl::hits_for(const std::string& stem) const {
+  auto exact = vocab_index.find(stem);
+  if (exact != vocab_index.end()) return {StemHit{exact->second, MatchKind::Exact, 1.0}};
+  std::vector<StemHit> hits;
+  std::u32string s = to_u32(stem);
+  for (std::size_t i = 0; i < vocab32.size(); ++i) {
+    MatchKind kind = MatchKind::Exact;
+    if (fuzzy_match(s, vocab32[i], &kind)) hits.push_back(StemHit{i, kind, factor_of(kind)});
+  }
+  return hits;
+}
+
+namespace {
+
+double to_confidence(double score) { return 1.0 - std::exp(-score / kConfidenceScale); }
+
+// The weight of each content word's single-word match in `r` (0 where it has none).
+std::vector<double> single_weights(const CaseScore& r, std::size_t words) {
+  std::vector<double> out(words, 0.0);
+  for (const auto& m : r.matches) {
+    if (!m.pair) out[m.words[0]] = std::max(out[m.words[0]], m.weight);
+  }
+  return out;
+}
+
+// Picks cases best first. A case's own evidence leaves out every match whose words a picked
+// case already explains at least as strongly (a single-word match of the same or higher weight
+// on each of them): "забыла пароль" explains the quarantine case's "забыл пароль" phrase away,
+// while "я на карантине и забыла пароль" leaves "карантине" to pick quarantine too.
+void pick(Classification& out, double threshold) {
+  std::vector<double> explained(out.words, 0.0);  // best single-word weight of a picked case
+  for (auto& r : out.ranked) {
+    std::vector<double> mine = single_weights(r, out.words);
+    double own = 0;
+    for (const auto& m : r.matches) {
+      bool away = std::all_of(m.words.begin(), m.words.end(), [&](std::size_t w) {
+        return explained[w] > 0 && explained[w] >= mine[w];
+      });
+      if (!away) own += m.weight;
+    }
+    r.own_confidence = to_confidence(own);
+    r.picked = own > 0 && r.own_confidence >= threshold;
+    if (!r.picked) continue;
+    out.picked.push_back(r.case_id);
+    for (std::size_t w = 0; w < out.words; ++w) explained[w] = std::max(explained[w], mine[w]);
+  }
+}
+
+// The hit of `hits` on vocabulary stem `vocab`, or null.
+const StemHit* hit_on(const std::vector<StemHit>& hits, std::size_t vocab) {
+  for (const auto& h : hits) {
+    if (h.vocab == vocab) return &h;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+CaseScore Classifier::Impl::score(const Case& c, const std::vector<Word>& words,
+                                  const std::vector<std::vector<StemHit>>& hits) const {
+  CaseScore out;
+  out.case_id = c.id;
+  out.title = c.title;
+  // Single words: each caller word counts once (its best term), each term once (its best word).
+  std::unordered_map<std::string, TermMatch> by_term;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const Term* best = nullptr;
+    const StemHit* best_hit = nullptr;
+    for (const auto& h : hits[i]) {
+      auto t = c.terms.find(vocab[h.vocab]);
+      if (t == c.terms.end()) continue;
+      if (best == nullptr || t->second.weight * h.factor > best->weight * best_hit->factor) {
+        best = &t->second;
+        best_hit = &h;
+      }
+    }
+    if (best == nullptr) continue;
+    TermMatch m{words[i].text, words[i].stem, best->word, best->rule_text, best->source,
+                best_hit->kind, false, best->weight * best_hit->factor, {i}};
+    auto [slot, fresh] = by_term.emplace(vocab[best_hit->vocab], m);
+    if (!fresh && m.weight > slot->second.weight) slot->second = m;
+  }
+  for (auto& [stem, m] : by_term) out.matches.push_back(std::move(m));
+  // Pairs: both words of a phrase pair close together, in either order.
+  for (const auto& p : c.pairs) {
+    std::size_t va = vocab_index.at(p.a);
+    std::size_t vb = vocab_index.at(p.b);
+    TermMatch best;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      const StemHit* ha = hit_on(hits[i], va);
+      if (ha == nullptr) continue;
+      std::size_t lo = i >= kPairWindow ? i - kPairWindow : 0;
+      std::size_t hi = std::min(words.size() - 1, i + kPairWindow);
+      for (std::size_t j = lo; j <= hi; ++j) {
+        const StemHit* hb = j == i ? nullptr : hit_on(hits[j], vb);
+        if (hb == nullptr || p.weight * ha->factor * hb->factor <= best.weight) continue;
+        best = TermMatch{join(words[i].text, words[j].text), join(words[i].stem, words[j].stem),
+                         join(p.word_a, p.word_b), p.rule_text, p.source,
+                         weaker(ha->kind, hb->kind), true, p.weight * ha->factor * hb->factor,
+                         {std::min(i, j), std::max(i, j)}};
+      }
+    }
+    if (best.weight > 0) out.matches.push_back(std::move(best));
+  }
+  std::stable_sort(out.matches.begin(), out.matches.end(),
+                   [](const TermMatch& a, const TermMatch& b) {
+                     if (a.weight != b.weight) return a.weight > b.weight;
+                     return a.input < b.input;
+                   });
+  for (const auto& m : out.matches) out.score += m.weight;
+  out.confidence = to_confidence(out.score);
+  return out;
+}
+
+Classifier::Classifier(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Classifier::Classifier(Classifier&&) noexcept = default;
+Classifier& Classifier::operator=(Classifier&&) noexcept = default;
+Classifier::~Classifier() = default;
+
+Expected<Classifier> Classifier::build(const RuleSet& rules) {
+  auto impl = std::make_unique<Impl>();
+  if (!impl->stemmer->ok()) {
+    return Status::error("stemmer", "the Snowball Russian stemmer (libstemmer) is unavailable");
+  }
+  for (const auto& id : rules.cases) {
+    const Flow* flow = rules.find_flow(id);
+    if (flow == nullptr || flow->subflow) continue;
+    Impl::Case c;
+    c.id = flow->id;
+    c.title = flow->title;
+    for (const auto& phrase : flow->phrases) impl->add_text(c, phrase, TermSource::Phrase, true);
+    for (const auto& kw : flow->keywords) impl->add_text(c, kw, TermSource::Keyword, true);
+    impl->add_text(c, flow->title, TermSource::Title, false);
+    impl->add_text(c, flow->description, TermSource::Description, false);
+    impl->cases.push_back(std::move(c));
+  }
+  impl->weigh();
+  return Classifier(std::move(impl));
+}
+
+Classification Classifier::classify(std::string_view text, const ClassifyOptions& options) const {
+  Classification out;
+  std::string_view capped = cap_input(text, kMaxClassifyInputBytes);
+  out.truncated = capped.size() < text.size();
+  std::vector<Word> words = impl_->analyse(capped);
+  out.words = words.size();
+  // One vocabulary look-up per distinct stem: repeated words cost nothing.
+  std::unordered_map<std::string, std::vector<StemHit>> memo;
+  std::vector<std::vector<StemHit>> hits;
+  hits.reserve(words.size());
+  for (const auto& w : words) {
+    auto it = memo.find(w.stem);
+    if (it == memo.end()) it = memo.emplace(w.stem, impl_->hits_for(w.stem)).first;
+    hits.push_back(it->second);
+  }
+  for (const auto& c : impl_->cases) out.ranked.push_back(impl_->score(c, words, hits));
+  std::stable_sort(out.ranked.begin(), out.ranked.end(),
+                   [](const CaseScore& a, const CaseScore& b) { return a.score > b.score; });
+  pick(out, options.threshold);
+  return out;
+}
+
+}  // namespace triage

@@ -1,0 +1,333 @@
+// Building the rule-set model from parsed files: entry, flows, contacts, then id resolution.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "loader_internal.h"
+#include "triage/utf8.h"
+
+namespace triage {
+
+namespace {
+
+const std::vector<std::string> kEntryKeys = {"format", "kind", "title", "version", "cases", "context"};
+const std::vector<std::string> kFlowKeys = {"format", "kind", "id", "title", "description",
+                                            "triage", "start", "nodes"};
+const std::vector<std::string> kContactsKeys = {"format", "kind", "region", "title", "contacts"};
+const std::vector<std::string> kVarKeys = {"type", "values", "default", "label"};
+const std::vector<std::string> kContactKeys = {"value", "label", "kind"};
+const std::vector<std::string> kTriageKeys = {"phrases", "keywords"};
+const std::vector<std::string> kKinds = {"entry", "case", "subflow", "contacts"};
+const std::vector<std::string> kVarTypes = {"bool", "enum", "string"};
+const std::vector<std::string> kContactKinds = {"phone", "url", "address", "text"};
+
+const char* role_where(FileRole role) {
+  switch (role) {
+    case FileRole::Entry: return "the entry file";
+    case FileRole::Case: return "a case file";
+    case FileRole::Subflow: return "a sub-flow file";
+    case FileRole::Contacts: return "a contacts file";
+    default: return "a rule file";
+  }
+}
+
+FileRole role_of_kind(std::string_view kind) {
+  if (kind == "entry") return FileRole::Entry;
+  if (kind == "case") return FileRole::Case;
+  if (kind == "subflow") return FileRole::Subflow;
+  if (kind == "contacts") return FileRole::Contacts;
+  return FileRole::Unknown;
+}
+
+const char* kind_of_role(FileRole role) {
+  switch (role) {
+    case FileRole::Entry: return "entry";
+    case FileRole::Case: return "case";
+    case FileRole::Subflow: return "subflow";
+    case FileRole::Contacts: return "contacts";
+    default: return "";
+  }
+}
+
+bool is_identifier(std::string_view s) {
+  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+}
+
+// Checks `format:`; false when the file must not be read further (an unsupported version).
+bool check_format(FileReader& r, const Fields& top, std::uint32_t root) {
+  std::uint32_t v = top.get("format");
+  if (v == kNoYaml) {
+    bool rule_like = top.get("kind") != kNoYaml;
+    r.error(root, "format-version",
+            fmt::format("missing 'format: {}' at the top of the file{}", kRuleFormat,
+                        rule_like ? "" : "; this does not look like a rule file"));
+    return rule_like;  // without format and kind, every other report would be noise
+  }
+  std::string format;
+  if (!r.text(v, format, fmt::format("'{}'", kRuleFormat))) return false;
+  if (format == kRuleFormat) return true;
+  r.error(v, "format-version",
+          fmt::format("unsupported format '{}'; this build reads {}", escape_controls(format), kRuleFormat));
+  return false;
+}
+
+// Decides the file's role from the folder and `kind:`; reports a missing or mismatching kind.
+FileRole check_kind(FileReader& r, const Fields& top, std::uint32_t root, FileRole role) {
+  std::uint32_t v = top.get("kind");
+  if (v == kNoYaml) {
+    if (role == FileRole::Unknown) {
+      r.error(root, "missing-key", "missing key 'kind' in a rule file");
+    } else {
+      r.error(root, "missing-key", fmt::format("missing key 'kind' in {} (expected 'kind: {}')",
+                                               role_where(role), kind_of_role(role)));
+    }
+    return role;
+  }
+  std::string kind;
+  if (!r.choice(v, kind, kKinds)) return role;
+  FileRole declared = role_of_kind(kind);
+  if (role == FileRole::Unknown) return declared;
+  if (declared != role) {
+    r.error(v, "wrong-type", fmt::format("expected kind '{}' in {}, got '{}'", kind_of_role(role),
+                                         role_where(role), kind));
+  }
+  return role;
+}
+
+}  // namespace
+
+void ModelBuilder::add_file(const YamlDoc& doc, std::uint32_t file, FileRole role, std::string_view stem) {
+  FileReader r(doc, file, rules_.files, diags_);
+  if (doc.root == kNoYaml || doc.is_null(doc.root)) {
+    r.error_at(SourceLoc{file, 0, 0}, "format-version",
+               fmt::format("the file is empty; expected 'format: {}' and the keys of a rule file", kRuleFormat));
+    return;
+  }
+  if (!r.is_map(doc.root)) {
+    r.wrong_type(doc.root, "a mapping of keys (format, kind, ...)");
+    return;
+  }
+  Fields top(r, doc.root);
+  std::uint32_t nodes_map = top.get("nodes");
+  report_duplicates(r, r.is_map(nodes_map) ? nodes_map : kNoYaml);
+  if (!check_format(r, top, doc.root)) return;
+  role = check_kind(r, top, doc.root, role);
+  switch (role) {
+    case FileRole::Entry:
+      top.check(r, kEntryKeys, role_where(role));
+      build_entry(r, top);
+      break;
+    case FileRole::Case:
+    case FileRole::Subflow:
+      top.check(r, kFlowKeys, role_where(role));
+      build_flow(r, top, role == FileRole::Subflow, stem);
+      break;
+    case FileRole::Contacts:
+      top.check(r, kContactsKeys, role_where(role));
+      build_contacts(r, top);
+      break;
+    default:
+      break;
+  }
+}
+
+void ModelBuilder::report_duplicates(FileReader& r, std::uint32_t nodes_map) {
+  for (const YamlDuplicate& d : r.doc().duplicates) {
+    std::string key = escape_controls(r.doc().text(d.key));
+    std::uint32_t first_line = r.doc().at(d.first).line;
+    if (d.map == nodes_map) {
+      r.error(d.key, "duplicate-id", fmt::format("node '{}' is defined twice; first at line {}", key, first_line));
+    } else {
+      r.error(d.key, "duplicate-key",
+              fmt::format("key '{}' appears twice in this mapping; first at line {}", key, first_line));
+    }
+  }
+}
+
+void ModelBuilder::build_entry(FileReader& r, const Fields& top) {
+  top.require(r, {"title", "cases"}, role_where(FileRole::Entry), r.loc(r.doc().root));
+  if (std::uint32_t v = top.get("title"); v != kNoYaml) r.text(v, rules_.title);
+  if (std::uint32_t v = top.get("version"); v != kNoYaml) r.text(v, rules_.version, "a version text");
+  if (std::uint32_t v = top.get("cases"); v != kNoYaml) {
+    if (!r.is_seq(v)) {
+      r.wrong_type(v, "a list of case ids");
+    } else {
+      for (std::uint32_t i = r.doc().at(v).first; i != kNoYaml; i = r.doc().at(i).next) {
+        std::string id;
+        if (!r.text(i, id, "a case id")) continue;
+        if (std::find(rules_.cases.begin(), rules_.cases.end(), id) != rules_.cases.end()) {
+          r.error(i, "duplicate-id", fmt::format("case '{}' is listed twice", escape_controls(id)));
+          continue;
+        }
+        rules_.cases.push_back(std::move(id));
+      }
+    }
+  }
+  if (std::uint32_t v = top.get("context"); v != kNoYaml) build_vars(r, v);
+}
+
+void ModelBuilder::build_vars(FileReader& r, std::uint32_t map) {
+  if (!r.is_map(map)) {
+    r.wrong_type(map, "a mapping of variables");
+    return;
+  }
+  Fields vars(r, map);
+  for (const Fields::Pair& p : vars.pairs()) build_var(r, p.key_node, p.value);
+}
+
+void ModelBuilder::build_var(FileReader& r, std::uint32_t key, std::uint32_t value) {
+  VarDecl var;
+  var.name = r.doc().text(key);
+  var.loc = r.loc(key);
+  if (!is_identifier(var.name)) {
+    r.error(key, "wrong-type", fmt::format("expected a variable name of letters, digits and '_', got '{}'",
+                                           escape_controls(var.name)));
+  }
+  if (!r.is_map(value)) {
+    r.wrong_type(value, "a mapping with 'type'");
+    return;
+  }
+  Fields f(r, value);
+  std::string where = fmt::format("variable '{}'", escape_controls(var.name));
+  f.check(r, kVarKeys, where);
+  f.require(r, {"type"}, where, var.loc);
+  if (std::uint32_t v = f.get("type"); v != kNoYaml) r.choice(v, var.type, kVarTypes);
+  if (std::uint32_t v = f.get("values"); v != kNoYaml) {
+    if (var.type != "enum") {
+      r.error(v, "wrong-type", "'values' only applies to 'type: enum'");
+    } else {
+      r.texts(v, var.values, "a list of values", false);
+    }
+  } else if (var.type == "enum") {
+    f.require(r, {"values"}, where, var.loc);
+  }
+  if (std::uint32_t v = f.get("label"); v != kNoYaml) r.text(v, var.label);
+  if (std::uint32_t v = f.get("default"); v != kNoYaml) {
+    if (var.type == "bool") {
+      bool b = false;
+      if (r.boolean(v, b)) var.default_value = b ? "true" : "false";
+    } else if (var.type == "enum" && !var.values.empty()) {
+      r.choice(v, var.default_value, var.values);
+    } else {
+      r.text(v, var.default_value);
+    }
+  } else if (var.type == "bool") {
+    var.default_value = "false";
+  } else if (var.type == "enum" && !var.values.empty()) {
+    var.default_value = var.values.front();
+  }
+  rules_.vars.push_back(std::move(var));
+}
+
+void ModelBuilder::build_flow(FileReader& r, const Fields& top, bool subflow, std::string_view stem) {
+  Flow flow;
+  flow.subflow = subflow;
+  flow.file = r.file();
+  flow.loc = r.loc(r.doc().root);
+  const char* where = role_where(subflow ? FileRole::Subflow : FileRole::Case);
+  top.require(r, {"id", "title", "start", "nodes"}, where, flow.loc);
+  if (std::uint32_t v = top.get("id"); v != kNoYaml && r.text(v, flow.id, "a flow id")) {
+    flow.loc = r.loc(v);
+    if (!stem.empty() && flow.id != stem) {
+      r.error(v, "id-mismatch", fmt::format("id '{}' must equal the file name '{}'", escape_controls(flow.id),
+                                            escape_controls(stem)));
+    }
+  }
+  if (flow.id.empty()) flow.id = std::string(stem);
+  if (std::uint32_t v = top.get("title"); v != kNoYaml) r.text(v, flow.title);
+  if (std::uint32_t v = top.get("description"); v != kNoYaml) r.text(v, flow.description);
+  if (std::uint32_t v = top.get("triage"); v != kNoYaml) {
+    if (!r.is_map(v)) {
+      r.wrong_type(v, "a mapping with 'phrases' and 'keywords'");
+    } else {
+      Fields t(r, v);
+      t.check(r, kTriageKeys, "'triage'");
+      if (std::uint32_t p = t.get("phrases"); p != kNoYaml) r.texts(p, flow.phrases, "a list of phrases", false);
+      if (std::uint32_t k = t.get("keywords"); k != kNoYaml) r.texts(k, flow.keywords, "a list of keywords", false);
+    }
+  }
+  if (std::uint32_t v = top.get("start"); v != kNoYaml) r.target(v, flow.start);
+  FlowIndex index = static_cast<FlowIndex>(rules_.flows.size());
+  if (std::uint32_t v = top.get("nodes"); v != kNoYaml) build_nodes(r, v, flow, index);
+  rules_.flows.push_back(std::move(flow));
+}
+
+void ModelBuilder::build_contacts(FileReader& r, const Fields& top) {
+  ContactDirectory dir;
+  dir.file = r.file();
+  top.require(r, {"region", "contacts"}, role_where(FileRole::Contacts), r.loc(r.doc().root));
+  std::uint32_t region = top.get("region");
+  if (region != kNoYaml && !r.text(region, dir.region, "a region name")) return;
+  if (std::uint32_t v = top.get("title"); v != kNoYaml) r.text(v, dir.title);
+  if (std::uint32_t map = top.get("contacts"); map != kNoYaml) {
+    if (!r.is_map(map)) {
+      r.wrong_type(map, "a mapping of contacts");
+    } else {
+      Fields entries(r, map);
+      for (const Fields::Pair& p : entries.pairs()) {
+        Contact c;
+        c.key = std::string(p.key);
+        c.loc = r.loc(p.key_node);
+        if (!r.is_map(p.value)) {
+          r.wrong_type(p.value, "a mapping with 'value'");
+          continue;
+        }
+        Fields f(r, p.value);
+        std::string where = fmt::format("contact '{}'", escape_controls(c.key));
+        f.check(r, kContactKeys, where);
+        f.require(r, {"value"}, where, c.loc);
+        if (std::uint32_t v = f.get("value"); v != kNoYaml) r.text(v, c.value);
+        if (std::uint32_t v = f.get("label"); v != kNoYaml) r.text(v, c.label);
+        c.kind = "text";
+        if (std::uint32_t v = f.get("kind"); v != kNoYaml) r.choice(v, c.kind, kContactKinds);
+        dir.contacts.emplace(c.key, std::move(c));
+      }
+    }
+  }
+  if (region == kNoYaml) return;
+  auto found = rules_.contacts.find(dir.region);
+  if (found != rules_.contacts.end()) {
+    r.error(region, "duplicate-id", fmt::format("contacts for region '{}' are already defined in {}",
+                                                escape_controls(dir.region),
+                                                rules_.files.path(found->second.file)));
+    return;
+  }
+  std::string key = dir.region;
+  rules_.contacts.emplace(std::move(key), std::move(dir));
+}
+
+void ModelBuilder::finish() {
+  rules_.flow_by_id.clear();
+  rules_.flow_by_id.reserve(rules_.flows.size());
+  for (FlowIndex i = 0; i < rules_.flows.size(); ++i) {
+    Flow& flow = rules_.flows[i];
+    auto [it, fresh] = rules_.flow_by_id.emplace(flow.id, i);
+    if (!fresh) {
+      const Flow& first = rules_.flows[it->second];
+      diags_.error(flow.loc, "duplicate-id", fmt::format("flow '{}' is already defined in {}",
+                                                         escape_controls(flow.id), rules_.files.path(first.file)));
+    }
+  }
+  for (Flow& flow : rules_.flows) resolve(flow);
+}
+
+void ModelBuilder::resolve(Flow& flow) {
+  auto find = [&flow](Target& t) {
+    if (t.id.empty()) return;
+    auto it = flow.by_id.find(t.id);
+    t.index = it == flow.by_id.end() ? kNoNode : it->second;
+  };
+  find(flow.start);
+  for (NodeIndex i : flow.nodes) {
+    Node& n = rules_.nodes[i];
+    find(n.next);
+    for (Option& o : n.options) find(o.next);
+    for (BranchArm& a : n.arms) find(a.next);
+    if (n.kind == NodeKind::Call && !n.call.empty()) n.call_flow = rules_.flow_index(n.call);
+  }
+}
+
+}  // namespace triage

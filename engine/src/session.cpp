@@ -1,0 +1,347 @@
+// The session walk: stops, automatic steps, undo. Save/restore live in session_save.cpp.
+#include "triage/session.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "session_state.h"
+#include "triage/template.h"
+
+namespace triage {
+
+const char* to_string(StepAction action) {
+  switch (action) {
+    case StepAction::Start: return "start";
+    case StepAction::Answer: return "answer";
+    case StepAction::Input: return "input";
+    case StepAction::Proceed: return "proceed";
+    case StepAction::Branch: return "branch";
+    case StepAction::Call: return "call";
+    case StepAction::Return: return "return";
+    case StepAction::Outcome: return "outcome";
+    case StepAction::Back: return "back";
+    case StepAction::Restart: return "restart";
+  }
+  return "?";
+}
+
+namespace {
+
+bool is_stop(NodeKind k) {
+  return k == NodeKind::Question || k == NodeKind::Info || k == NodeKind::Input || k == NodeKind::Outcome;
+}
+
+std::string title_of(const Node& n) { return n.title.empty() ? n.id : n.title; }
+std::string title_of(const Flow& f) { return f.title.empty() ? f.id : f.title; }
+
+Status bad_rules(const Node& n, const std::string& what) {
+  return Status::error("bad-rules", fmt::format("node '{}': {}", n.id, what));
+}
+
+}  // namespace
+
+// ---- state helpers
+
+std::string Session::State::where(SourceLoc loc) const {
+  if (loc.line == 0 || loc.file >= rules->files.size()) return "";
+  // Paths relative to the rules folder, so reasons read the same wherever the folder lives.
+  std::string path = rules->files.path(loc.file);
+  std::string root = rules->root;
+  if (!root.empty() && root.back() != '/') root += '/';
+  if (root.size() > 1 && path.rfind(root, 0) == 0) path = path.substr(root.size());
+  return fmt::format(" ({}:{})", path, loc.line);
+}
+
+std::string Session::State::render(const std::string& text) const {
+  std::string region = cur.ctx.get("region").value_or("default");
+  const RuleSet* rs = rules.get();
+  ContactLookup lookup = [rs, region](std::string_view key) -> std::optional<std::string> {
+    const Contact* c = rs->contact(region, key);
+    if (!c) return std::nullopt;
+    return c->value;
+  };
+  return render_template(text, cur.ctx, lookup);
+}
+
+TraceStep Session::State::step(StepAction action, const Node& from, std::string reason) const {
+  TraceStep s;
+  s.action = action;
+  s.flow = from.flow < rules->flows.size() ? rules->flows[from.flow].id : "";
+  s.node = from.id;
+  if (is_stop(from.kind) && from.kind != NodeKind::Outcome) s.shown = render(from.text.raw);
+  s.reason = std::move(reason);
+  return s;
+}
+
+void Session::State::set_target(TraceStep& s, NodeIndex to) const {
+  if (to >= rules->nodes.size()) return;
+  const Node& n = rules->nodes[to];
+  s.to_flow = n.flow < rules->flows.size() ? rules->flows[n.flow].id : "";
+  s.to_node = n.id;
+}
+
+void Session::State::build_view() {
+  View v;
+  const Node& n = node();
+  v.node = cur.node;
+  v.flow_id = n.flow < rules->flows.size() ? rules->flows[n.flow].id : "";
+  v.node_id = n.id;
+  v.breadcrumb = cur.path;
+  switch (n.kind) {
+    case NodeKind::Question: v.kind = StopKind::Question; break;
+    case NodeKind::Input: v.kind = StopKind::Input; break;
+    case NodeKind::Outcome: v.kind = StopKind::Outcome; break;
+    default: v.kind = StopKind::Info; break;
+  }
+  v.text = n.kind == NodeKind::Outcome ? render(n.title) : render(n.text.raw);
+  for (const Option& o : n.options) v.options.push_back(render(o.label.raw));
+  if (n.kind == NodeKind::Input) {
+    v.validator = n.input.validator;
+    v.choices = n.input.choices;
+  }
+  for (const ScriptLine& line : n.outcome.script) {
+    if (line.when.eval(cur.ctx)) v.script.push_back(render(line.text.raw));
+  }
+  view = std::move(v);
+}
+
+// ---- walking
+
+Status Session::State::prepare_context(Context& ctx) const {
+  for (const VarDecl& d : rules->vars) {
+    if (!ctx.has(d.name)) {
+      std::string def = d.default_value;
+      if (def.empty() && d.type == "bool") def = "false";
+      if (def.empty() && d.name == "region") def = "default";
+      ctx.set(d.name, def);
+    }
+    std::string v = *ctx.get(d.name);
+    bool ok = true;
+    if (d.type == "enum") ok = std::find(d.values.begin(), d.values.end(), v) != d.values.end();
+    if (d.type == "bool") ok = v == "true" || v == "false";
+    if (!ok) {
+      std::string allowed = d.type == "bool" ? "true, false" : "";
+      for (const std::string& x : d.values) allowed += (allowed.empty() ? "" : ", ") + x;
+      return Status::error("bad-context", fmt::format("значение «{}» недопустимо для переменной {} (допустимо: {})",
+                                                      v, d.name, allowed));
+    }
+  }
+  if (!ctx.has("region")) ctx.set("region", "default");
+  return Status::ok();
+}
+
+Status Session::State::begin(StepAction action, const std::string& reason) {
+  const Flow& f = rules->flows[flow];
+  cur = SessionCursor{};
+  cur.node = f.start.index;
+  cur.ctx = start_ctx;
+  cur.path = {title_of(f)};
+  TraceStep s;
+  s.action = action;
+  s.flow = f.id;
+  s.reason = reason;
+  set_target(s, cur.node);
+  trace.push_back(std::move(s));
+  if (cur.node >= rules->nodes.size()) {
+    return Status::error("bad-rules", fmt::format("case '{}' has no valid start node", f.id));
+  }
+  return settle();
+}
+
+Status Session::State::settle() {
+  for (std::size_t n = 0; n <= kMaxAutoSteps; ++n) {
+    const Node& here = node();
+    if (is_stop(here.kind)) {
+      cur.path.push_back(title_of(here));
+      if (here.kind == NodeKind::Outcome) {
+        trace.push_back(step(StepAction::Outcome, here, "outcome " + here.outcome.code));
+      }
+      build_view();
+      return Status::ok();
+    }
+    NodeIndex next = kNoNode;
+    TraceStep s;
+    if (here.kind == NodeKind::Branch) {
+      const BranchArm* arm = nullptr;
+      for (const BranchArm& a : here.arms) {
+        if (a.is_default || a.when.eval(cur.ctx)) { arm = &a; break; }
+      }
+      if (!arm) return bad_rules(here, "no branch arm holds and there is no default");
+      s = step(StepAction::Branch, here,
+               arm->is_default ? "default"
+                               : fmt::format("condition `{}` held{}", arm->when.source(), where(arm->when_loc)));
+      next = arm->next.index;
+    } else if (here.kind == NodeKind::Call) {
+      if (cur.calls.size() >= kMaxCallDepth) return bad_rules(here, "sub-flows nested too deeply");
+      if (here.call_flow >= rules->flows.size()) return bad_rules(here, "unknown sub-flow " + here.call);
+      const Flow& sub = rules->flows[here.call_flow];
+      s = step(StepAction::Call, here, "sub-flow " + sub.id);
+      next = sub.start.index;
+      cur.calls.push_back(cur.node);
+      cur.path.push_back(title_of(sub));
+    } else {  // Return
+      if (cur.calls.empty()) return bad_rules(here, "return outside a sub-flow");
+      const Node& caller = rules->nodes[cur.calls.back()];
+      cur.calls.pop_back();
+      next = caller.next.index;
+      s = step(StepAction::Return, here, "return to " + caller.next.id);
+    }
+    if (next >= rules->nodes.size()) return bad_rules(here, "unresolved target");
+    set_target(s, next);
+    trace.push_back(std::move(s));
+    cur.node = next;
+  }
+  return Status::error("loop", fmt::format("более {} автоматических шагов подряд: цикл в правилах", kMaxAutoSteps));
+}
+
+template <typename Body>
+Status Session::State::act(SessionAction action, Body body) {
+  SessionCursor saved = cur;
+  std::size_t trace_size = trace.size();
+  Status s = body();
+  if (!s) {
+    cur = std::move(saved);
+    trace.resize(trace_size);
+    build_view();
+    return s;
+  }
+  if (action.kind != SessionAction::Kind::Back) history.push_back(std::move(saved));
+  actions.push_back(std::move(action));
+  return s;
+}
+
+Status Session::State::do_answer(std::size_t index) {
+  const Node& n = node();
+  if (n.kind != NodeKind::Question) return Status::error("not-a-question", "сейчас не вопрос");
+  if (index >= n.options.size()) {
+    return Status::error("bad-option", fmt::format("нет варианта {}: вариантов {}", index + 1, n.options.size()));
+  }
+  const Option& o = n.options[index];
+  std::string label = render(o.label.raw);
+  TraceStep s = step(StepAction::Answer, n, fmt::format("option {} «{}»", index + 1, label));
+  s.answer = label;
+  s.option = static_cast<int>(index);
+  return act(SessionAction{SessionAction::Kind::Answer, index, {}}, [&] {
+    if (o.next.index >= rules->nodes.size()) return bad_rules(n, "unresolved target");
+    set_target(s, o.next.index);
+    trace.push_back(s);
+    cur.node = o.next.index;
+    return settle();
+  });
+}
+
+Status Session::State::do_proceed() {
+  const Node& n = node();
+  if (n.kind != NodeKind::Info) return Status::error("not-info", "сейчас не информационный шаг");
+  TraceStep s = step(StepAction::Proceed, n, "continue");
+  return act(SessionAction{SessionAction::Kind::Proceed, 0, {}}, [&] {
+    if (n.next.index >= rules->nodes.size()) return bad_rules(n, "unresolved target");
+    set_target(s, n.next.index);
+    trace.push_back(s);
+    cur.node = n.next.index;
+    return settle();
+  });
+}
+
+Status Session::State::at_input(const Node*& n) const {
+  n = &node();
+  if (n->kind != NodeKind::Input) return Status::error("not-input", "сейчас не ввод значения");
+  return Status::ok();
+}
+
+Status Session::State::do_input(const std::string& stored) {
+  const Node& n = node();
+  bool personal = is_personal_data(n.input.validator);
+  TraceStep s = step(StepAction::Input, n, fmt::format("value accepted ({})", n.input.validator));
+  s.answer = stored;
+  SessionAction a{personal ? SessionAction::Kind::MaskedInput : SessionAction::Kind::Input, 0, stored};
+  return act(std::move(a), [&] {
+    if (n.next.index >= rules->nodes.size()) return bad_rules(n, "unresolved target");
+    if (!n.input.var.empty()) cur.ctx.set(n.input.var, stored);
+    set_target(s, n.next.index);
+    trace.push_back(s);
+    cur.node = n.next.index;
+    return settle();
+  });
+}
+
+Status Session::State::do_back() {
+  if (history.empty()) return Status::error("nothing-to-undo", "отменять нечего");
+  TraceStep s = step(StepAction::Back, node(), "back");
+  s.shown.clear();
+  return act(SessionAction{SessionAction::Kind::Back, 0, {}}, [&] {
+    cur = std::move(history.back());
+    history.pop_back();
+    set_target(s, cur.node);
+    trace.push_back(s);
+    build_view();
+    return Status::ok();
+  });
+}
+
+Status Session::State::do_restart() {
+  return act(SessionAction{SessionAction::Kind::Restart, 0, {}},
+             [&] { return begin(StepAction::Restart, "restart"); });
+}
+
+// ---- Session
+
+Session::Session() : st_(std::make_unique<State>()) {}
+Session::Session(Session&&) noexcept = default;
+Session& Session::operator=(Session&&) noexcept = default;
+Session::~Session() = default;
+
+Expected<Session> Session::start(std::shared_ptr<const RuleSet> rules, std::string_view case_id, Context ctx) {
+  if (!rules) return Status::error("no-rules", "правила не загружены");
+  FlowIndex f = rules->flow_index(case_id);
+  if (f == kNoFlow || rules->flows[f].subflow) {
+    return Status::error("unknown-case", fmt::format("нет сценария «{}»", case_id));
+  }
+  Session s;
+  s.st_->rules = std::move(rules);
+  s.st_->case_id = std::string(case_id);
+  s.st_->flow = f;
+  if (Status st = s.st_->prepare_context(ctx); !st) return st;
+  s.st_->start_ctx = std::move(ctx);
+  if (Status st = s.st_->begin(StepAction::Start, "start of case " + std::string(case_id)); !st) return st;
+  return s;
+}
+
+bool Session::done() const { return st_->node().kind == NodeKind::Outcome; }
+const View& Session::view() const { return st_->view; }
+Status Session::answer(std::size_t index) { return st_->do_answer(index); }
+Status Session::proceed() { return st_->do_proceed(); }
+Status Session::back() { return st_->do_back(); }
+Status Session::restart() { return st_->do_restart(); }
+
+ValidationResult Session::input(std::string_view value) {
+  const Node* n = nullptr;
+  if (Status s = st_->at_input(n); !s) {
+    ValidationResult r;
+    r.message = s.message();
+    r.message_en = "not at an input step";
+    return r;
+  }
+  ValidationResult r = validate_input(n->input.validator, value, n->input.choices);
+  if (!r.ok) return r;
+  std::string stored = is_personal_data(n->input.validator)
+                           ? mask_personal_data(n->input.validator, r.normalized)
+                           : r.normalized;
+  if (Status s = st_->do_input(stored); !s) {
+    ValidationResult failed;
+    failed.message = s.message();
+    failed.message_en = s.message();
+    return failed;
+  }
+  return r;
+}
+
+const std::vector<TraceStep>& Session::trace() const { return st_->trace; }
+const Context& Session::context() const { return st_->cur.ctx; }
+const Node* Session::outcome() const { return done() ? &st_->node() : nullptr; }
+std::size_t Session::step_count() const { return st_->actions.size(); }
+const std::string& Session::case_id() const { return st_->case_id; }
+const RuleSet& Session::rules() const { return *st_->rules; }
+
+}  // namespace triage

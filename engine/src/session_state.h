@@ -1,0 +1,66 @@
+// Private to the session: the state behind Session (session.h), shared by session.cpp (the walk)
+// and session_save.cpp (save/restore). Not part of the public API.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "triage/session.h"
+
+namespace triage {
+
+// The small state an operator action changes; back() restores a copy of it.
+struct SessionCursor {
+  NodeIndex node = kNoNode;
+  std::vector<NodeIndex> calls;    // call nodes of the active sub-flows, innermost last
+  Context ctx;
+  std::vector<std::string> path;   // breadcrumb: case title, then every stop on the way
+};
+
+// One operator action, as save() records it.
+struct SessionAction {
+  enum class Kind { Answer, Proceed, Input, MaskedInput, Back, Restart };
+  Kind kind = Kind::Proceed;
+  std::size_t option = 0;  // Answer: 0-based
+  std::string value;       // Input: the typed value (never personal data); MaskedInput: the mask
+};
+
+struct Session::State {
+  std::shared_ptr<const RuleSet> rules;
+  std::string case_id;
+  FlowIndex flow = kNoFlow;
+  Context start_ctx;
+  SessionCursor cur;
+  std::vector<SessionCursor> history;  // cursor before each undoable action
+  std::vector<TraceStep> trace;
+  std::vector<SessionAction> actions;
+  View view;
+
+  // Fills defaults into `ctx` and checks enum/bool values. Error: "bad-context".
+  Status prepare_context(Context& ctx) const;
+  // Puts the cursor at the case start (with the starting context) and walks to the first stop.
+  Status begin(StepAction action, const std::string& reason);
+  // Takes automatic steps (branch, call, return) until a stop. Errors: "loop", "bad-rules".
+  Status settle();
+  // Runs `body` as one undoable operator action; on failure everything is rolled back.
+  template <typename Body>
+  Status act(SessionAction action, Body body);
+
+  Status do_answer(std::size_t index);
+  Status do_proceed();
+  // Stores `stored` in the input's variable and moves on; `stored` is already masked if personal.
+  Status do_input(const std::string& stored);
+  Status do_back();
+  Status do_restart();
+  // Checks that the cursor is at an input node; fills `node`.
+  Status at_input(const Node*& node) const;
+
+  const Node& node() const { return rules->nodes[cur.node]; }
+  std::string render(const std::string& text) const;
+  void build_view();
+  TraceStep step(StepAction action, const Node& from, std::string reason) const;
+  void set_target(TraceStep& s, NodeIndex to) const;
+  std::string where(SourceLoc loc) const;
+};
+
+}  // namespace triage

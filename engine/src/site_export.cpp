@@ -1,0 +1,416 @@
+#include "triage/site_export.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <algorithm>
+#include <deque>
+#include <set>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "triage/condition.h"
+#include "triage/context.h"
+#include "triage/diagnostics.h"
+#include "triage/template.h"
+#include "triage/utf8.h"
+
+namespace triage {
+
+namespace {
+
+// An outcome reachable from a case start, with the question and answer that last led there.
+struct Reached {
+  NodeIndex node = kNoNode;
+  std::string when;
+};
+
+void push_target(const RuleSet& rules, const Target& t, const std::string& when,
+                 std::set<NodeIndex>& seen, std::deque<Reached>& queue) {
+  if (t.index == kNoNode || t.index >= rules.nodes.size()) return;
+  if (seen.insert(t.index).second) queue.push_back({t.index, when});
+}
+
+// Breadth-first from the case start through its nodes and the sub-flows it calls; outcomes in
+// the order first reached.
+std::vector<Reached> reachable_outcomes(const RuleSet& rules, const Flow& flow) {
+  std::vector<Reached> out;
+  std::set<NodeIndex> seen;
+  std::deque<Reached> queue;
+  push_target(rules, flow.start, "", seen, queue);
+  while (!queue.empty()) {
+    Reached r = queue.front();
+    queue.pop_front();
+    const Node& n = rules.nodes[r.node];
+    switch (n.kind) {
+      case NodeKind::Question:
+        for (const Option& o : n.options) {
+          push_target(rules, o.next, n.text.raw + " — " + o.label.raw, seen, queue);
+        }
+        break;
+      case NodeKind::Info:
+      case NodeKind::Input: push_target(rules, n.next, r.when, seen, queue); break;
+      case NodeKind::Branch:
+        for (const BranchArm& a : n.arms) push_target(rules, a.next, r.when, seen, queue);
+        break;
+      case NodeKind::Call:
+        if (n.call_flow != kNoFlow && n.call_flow < rules.flows.size()) {
+          push_target(rules, rules.flows[n.call_flow].start, r.when, seen, queue);
+        }
+        push_target(rules, n.next, r.when, seen, queue);
+        break;
+      case NodeKind::Return: break;
+      case NodeKind::Outcome: out.push_back(r); break;
+    }
+  }
+  return out;
+}
+
+// Self-service: the citizen was told what to do and needs no one else (see docs/authoring.md).
+bool is_self_service(const OutcomeSpec& o) { return o.disposition == "resolved" && o.escalation.empty(); }
+
+// A script line belongs on the page when it holds for a caller of the region with every other
+// context variable at its default, and does not depend on values captured during a call.
+bool publishable(const RuleSet& rules, const ScriptLine& line, const Context& ctx) {
+  if (!line.when.empty() && !line.when.eval(ctx)) return false;
+  std::vector<TemplateRef> refs;
+  TemplateError err;
+  if (!parse_template(line.text.raw, refs, err)) return false;
+  for (const TemplateRef& ref : refs) {
+    if (ref.kind == TemplateRef::Kind::Variable && !rules.find_var(ref.name)) return false;
+    if (ref.kind == TemplateRef::Kind::Contact && !rules.contact(ctx.get("region").value_or(""), ref.name)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Context page_context(const RuleSet& rules, const std::string& region) {
+  Context ctx;
+  for (const VarDecl& v : rules.vars) ctx.set(v.name, v.default_value);
+  ctx.set("region", region);
+  return ctx;
+}
+
+SelfServiceWay make_way(const RuleSet& rules, const Reached& r, const Context& ctx) {
+  const Node& n = rules.nodes[r.node];
+  SelfServiceWay way;
+  way.outcome_code = n.outcome.code;
+  way.heading = n.title;
+  way.when = r.when;
+  std::string region = ctx.get("region").value_or("default");
+  ContactLookup lookup = [&rules, region](std::string_view key) -> std::optional<std::string> {
+    const Contact* c = rules.contact(region, key);
+    if (!c) return std::nullopt;
+    return c->value;
+  };
+  for (const ScriptLine& line : n.outcome.script) {
+    if (!publishable(rules, line, ctx)) continue;
+    std::string text = escape_controls(render_template(line.text.raw, ctx, lookup));
+    if (!text.empty()) way.lines.push_back(std::move(text));
+  }
+  return way;
+}
+
+SelfServiceSection make_section(const RuleSet& rules, const Flow& flow, const Context& ctx) {
+  SelfServiceSection sec{flow.id, flow.title.empty() ? flow.id : flow.title, flow.description, {}};
+  std::set<std::vector<std::string>> seen_scripts;
+  for (const Reached& r : reachable_outcomes(rules, flow)) {
+    if (!is_self_service(rules.nodes[r.node].outcome)) continue;
+    SelfServiceWay way = make_way(rules, r, ctx);
+    if (way.lines.empty() || !seen_scripts.insert(way.lines).second) continue;
+    sec.ways.push_back(std::move(way));
+  }
+  return sec;
+}
+
+std::vector<PublishedContact> published_contacts(const RuleSet& rules, const std::string& region) {
+  std::vector<PublishedContact> out;
+  auto overlay = rules.contacts.find(region);
+  if (region != "default" && overlay != rules.contacts.end()) {
+    for (const auto& [key, c] : overlay->second.contacts) out.push_back({region, c});
+  }
+  auto national = rules.contacts.find("default");
+  if (national != rules.contacts.end()) {
+    for (const auto& [key, c] : national->second.contacts) {
+      bool overridden = region != "default" && overlay != rules.contacts.end() &&
+                        overlay->second.contacts.count(key) > 0;
+      if (!overridden) out.push_back({"default", c});
+    }
+  }
+  // Regional first, then national; each in the order of its file.
+  std::stable_sort(out.begin(), out.end(), [&region](const PublishedContact& a, const PublishedContact& b) {
+    bool ra = a.region == region && region != "default", rb = b.region == region && region != "default";
+    if (ra != rb) return ra;
+    return a.contact.loc.line < b.contact.loc.line;
+  });
+  return out;
+}
+
+bool known_region(const RuleSet& rules, const std::string& region, std::vector<std::string>& all) {
+  all = rules.regions();
+  if (const VarDecl* v = rules.find_var("region")) {
+    for (const std::string& value : v->values) {
+      if (std::find(all.begin(), all.end(), value) == all.end()) all.push_back(value);
+    }
+  }
+  if (std::find(all.begin(), all.end(), "default") == all.end()) all.push_back("default");
+  return std::find(all.begin(), all.end(), region) != all.end();
+}
+
+}  // namespace
+
+const std::vector<std::string>& default_site_cases() {
+  static const std::vector<std::string> kCases = {"confirm-account", "forgot-password", "duplicate-snils",
+                                                  "changed-phone"};
+  return kCases;
+}
+
+Expected<SitePage> build_site_page(const RuleSet& rules, const std::string& region,
+                                   const std::vector<std::string>& cases, bool cases_required) {
+  std::vector<std::string> regions;
+  if (!known_region(rules, region, regions)) {
+    std::string hint = did_you_mean(region, regions);
+    return Status::error("unknown-region",
+                         fmt::format("неизвестный регион '{}'{}; известны: {}", escape_controls(region),
+                                     hint.empty() ? "" : " (возможно, '" + hint + "')",
+                                     fmt::join(regions, ", ")));
+  }
+  SitePage page;
+  page.region = region;
+  auto dir = rules.contacts.find(region);
+  if (dir == rules.contacts.end()) dir = rules.contacts.find("default");
+  if (dir != rules.contacts.end()) page.region_title = dir->second.title;
+  page.rules_title = rules.title;
+  page.rules_version = rules.version;
+  page.content_hash = rules.content_hash;
+  Context ctx = page_context(rules, region);
+  for (const std::string& id : cases) {
+    const Flow* flow = rules.find_flow(id);
+    if ((!flow || flow->subflow) && cases_required) {
+      std::string hint = did_you_mean(id, rules.cases);
+      return Status::error("unknown-case", fmt::format("неизвестный сценарий '{}'{}", escape_controls(id),
+                                                       hint.empty() ? "" : "; возможно, имелся в виду '" + hint + "'"));
+    }
+    if (!flow || flow->subflow) continue;
+    SelfServiceSection sec = make_section(rules, *flow, ctx);
+    if (!sec.ways.empty()) page.sections.push_back(std::move(sec));
+  }
+  page.contacts = published_contacts(rules, region);
+  return page;
+}
+
+std::string contact_href(const Contact& c) {
+  if (c.kind == "phone") {
+    std::string digits;
+    for (char ch : c.value) {
+      if ((ch >= '0' && ch <= '9') || (ch == '+' && digits.empty())) digits += ch;
+    }
+    return digits.size() >= 3 ? "tel:" + digits : "";
+  }
+  if (c.kind == "url") {
+    bool clean = !c.value.empty() && c.value.find_first_of(" \"'<>\\`\t\r\n{}|^") == std::string::npos;
+    if (!clean) return "";
+    if (c.value.rfind("https://", 0) == 0 || c.value.rfind("http://", 0) == 0) return c.value;
+    // A bare "host.tld/path" as the rules write them: a host of letters, digits, dots and dashes.
+    std::string host = c.value.substr(0, c.value.find('/'));
+    bool host_ok = !host.empty() && host.find('.') != std::string::npos && host.front() != '.' && host.back() != '.' &&
+                   host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") ==
+                       std::string::npos;
+    return host_ok ? "https://" + c.value : "";
+  }
+  return "";
+}
+
+Status write_file_atomic(const std::string& path, std::string_view data) {
+  std::string tmp = path + ".tmp.XXXXXX";
+  int fd = mkstemp(tmp.data());
+  if (fd < 0) return Status::error("io", fmt::format("{}: {}", path, std::strerror(errno)));
+  std::size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  int err = done == data.size() ? 0 : (errno ? errno : EIO);
+  if (!err && ::fchmod(fd, 0644) != 0) err = errno;  // mkstemp makes 0600; pages are public
+  if (!err && ::fsync(fd) != 0) err = errno;
+  if (::close(fd) != 0 && !err) err = errno;
+  if (!err && ::rename(tmp.c_str(), path.c_str()) != 0) err = errno;
+  if (err) {
+    ::unlink(tmp.c_str());
+    return Status::error("io", fmt::format("{}: {}", path, std::strerror(err ? err : EIO)));
+  }
+  return Status::ok();
+}
+
+namespace {
+
+const char* const kPageTitle = "Учётная запись на Госуслугах: как подтвердить или восстановить её самостоятельно";
+const char* const kLead =
+    "Большинство проблем с учётной записью на портале Госуслуг можно решить самостоятельно, "
+    "не выходя из дома. Ниже перечислены способы подтвердить или восстановить учётную запись "
+    "и контакты, по которым можно обратиться на Вашей территории.";
+const char* const kContactsHeading = "Куда обращаться";
+
+const char* const kCss =
+    "*{box-sizing:border-box}"
+    "body{margin:0;font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,Arial,sans-serif;"
+    "line-height:1.5;color:#1a1a1a;background:#fff;-webkit-text-size-adjust:100%}"
+    "main{max-width:44rem;margin:0 auto;padding:1rem}"
+    "h1{font-size:1.45rem;line-height:1.25;margin:.5rem 0 1rem}"
+    "h2{font-size:1.2rem;margin:2rem 0 .5rem;padding-bottom:.25rem;border-bottom:2px solid #0d4cd3}"
+    "h3{font-size:1.05rem;margin:0 0 .25rem}"
+    "p,li{overflow-wrap:anywhere}"
+    ".way{background:#f3f6fb;border-radius:.5rem;padding:.75rem 1rem;margin:.75rem 0}"
+    ".when{color:#4a4a4a;font-size:.95rem;margin:0 0 .25rem}"
+    "ol{padding-left:1.25rem;margin:.25rem 0}"
+    ".contacts{list-style:none;padding:0;margin:0}"
+    ".contacts li{padding:.6rem 0;border-bottom:1px solid #e0e0e0}"
+    ".contacts .value{display:block;font-size:1.1rem;font-weight:600}"
+    "a{color:#0d4cd3}"
+    "footer{margin-top:2.5rem;font-size:.8rem;color:#666;overflow-wrap:anywhere}"
+    "@media (min-width:40rem){main{padding:2rem}h1{font-size:1.9rem}}";
+
+std::string generated_from(const SitePage& p) {
+  return fmt::format("Страница сформирована автоматически из правил «{}», версия {}, {}. Регион: {}.",
+                     p.rules_title, p.rules_version.empty() ? "—" : p.rules_version,
+                     p.content_hash.empty() ? "без хеша" : p.content_hash,
+                     p.region_title.empty() ? p.region : p.region_title);
+}
+
+std::string contacts_title(const SitePage& p, const std::string& region) {
+  if (region == "default") return "Общероссийские контакты";
+  return p.region_title.empty() ? "Контакты региона" : p.region_title;
+}
+
+std::string way_heading(const SelfServiceWay& w, std::size_t number) {
+  return w.heading.empty() ? fmt::format("Способ {}", number) : w.heading;
+}
+
+// ---- HTML
+
+void html_way(std::string& out, const SelfServiceWay& w, std::size_t number) {
+  out += "<div class=\"way\">\n";
+  out += fmt::format("<h3>{}</h3>\n", html_escape(way_heading(w, number)));
+  if (!w.when.empty()) out += fmt::format("<p class=\"when\">{}</p>\n", html_escape(w.when));
+  out += "<ol>\n";
+  for (const std::string& line : w.lines) out += fmt::format("<li>{}</li>\n", html_escape(line));
+  out += "</ol>\n</div>\n";
+}
+
+void html_contact(std::string& out, const Contact& c) {
+  std::string href = contact_href(c);
+  out += fmt::format("<li>{}", html_escape(c.label.empty() ? c.key : c.label));
+  if (href.empty()) out += fmt::format("<span class=\"value\">{}</span>", html_escape(c.value));
+  else out += fmt::format("<a class=\"value\" href=\"{}\">{}</a>", html_escape(href), html_escape(c.value));
+  out += "</li>\n";
+}
+
+void html_contacts(std::string& out, const SitePage& p) {
+  out += fmt::format("<section id=\"contacts\">\n<h2>{}</h2>\n", kContactsHeading);
+  std::string current = "\x01";
+  for (const PublishedContact& pc : p.contacts) {
+    if (pc.region != current) {
+      if (current != "\x01") out += "</ul>\n";
+      current = pc.region;
+      out += fmt::format("<h3>{}</h3>\n<ul class=\"contacts\">\n", html_escape(contacts_title(p, pc.region)));
+    }
+    html_contact(out, pc.contact);
+  }
+  if (current != "\x01") out += "</ul>\n";
+  out += "</section>\n";
+}
+
+std::string render_html(const SitePage& p) {
+  std::string out = "<!DOCTYPE html>\n<html lang=\"ru\">\n<head>\n<meta charset=\"utf-8\">\n";
+  out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  out += fmt::format("<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n<main>\n", html_escape(kPageTitle), kCss);
+  out += fmt::format("<h1>{}</h1>\n<p>{}</p>\n", html_escape(kPageTitle), html_escape(kLead));
+  for (const SelfServiceSection& sec : p.sections) {
+    out += fmt::format("<section id=\"{}\">\n<h2>{}</h2>\n", html_escape(sec.case_id), html_escape(sec.title));
+    for (std::size_t i = 0; i < sec.ways.size(); ++i) html_way(out, sec.ways[i], i + 1);
+    out += "</section>\n";
+  }
+  html_contacts(out, p);
+  out += fmt::format("<footer><p>{}</p></footer>\n</main>\n</body>\n</html>\n", html_escape(generated_from(p)));
+  return out;
+}
+
+// ---- Markdown
+
+std::string render_markdown(const SitePage& p) {
+  std::string out = fmt::format("# {}\n\n{}\n", markdown_escape(kPageTitle), markdown_escape(kLead));
+  for (const SelfServiceSection& sec : p.sections) {
+    out += fmt::format("\n## {}\n\n", markdown_escape(sec.title));
+    for (std::size_t i = 0; i < sec.ways.size(); ++i) {
+      const SelfServiceWay& w = sec.ways[i];
+      out += fmt::format("### {}\n\n", markdown_escape(way_heading(w, i + 1)));
+      if (!w.when.empty()) out += fmt::format("*{}*\n\n", markdown_escape(w.when));
+      for (std::size_t j = 0; j < w.lines.size(); ++j) {
+        out += fmt::format("{}. {}\n", j + 1, markdown_escape(w.lines[j]));
+      }
+      out += "\n";
+    }
+  }
+  out += fmt::format("\n## {}\n", kContactsHeading);
+  std::string current = "\x01";
+  for (const PublishedContact& pc : p.contacts) {
+    if (pc.region != current) {
+      current = pc.region;
+      out += fmt::format("\n### {}\n\n", markdown_escape(contacts_title(p, pc.region)));
+    }
+    const Contact& c = pc.contact;
+    std::string href = contact_href(c);
+    std::string value = href.empty() ? "**" + markdown_escape(c.value) + "**"
+                                     : fmt::format("[{}](<{}>)", markdown_escape(c.value), href);
+    out += fmt::format("- {}: {}\n", markdown_escape(c.label.empty() ? c.key : c.label), value);
+  }
+  out += fmt::format("\n---\n\n*{}*\n", markdown_escape(generated_from(p)));
+  return out;
+}
+
+}  // namespace
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string markdown_escape(std::string_view s) {
+  std::string out;
+  std::size_t digits = 0;  // leading digits seen so far ("1." would start a list)
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '\n' || c == '\r') c = ' ';
+    bool at_start = out.empty();
+    bool list_mark = (at_start && (c == '-' || c == '+')) ||
+                     (digits == i && i > 0 && (c == '.' || c == ')'));
+    if (c >= '0' && c <= '9' && digits == i) ++digits;
+    if (list_mark || (c != '\0' && std::strchr("\\`*_{}[]<>#|~&!", c) != nullptr)) out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+std::string render_site_page(const SitePage& page, PageFormat format) {
+  return format == PageFormat::Html ? render_html(page) : render_markdown(page);
+}
+
+}  // namespace triage

@@ -1,0 +1,148 @@
+#include "stemmer.h"
+
+#include <libstemmer.h>
+
+#include <algorithm>
+#include <iterator>
+
+#include "triage/utf8.h"
+
+namespace triage {
+namespace {
+
+// Appends code point `c` (assumed valid) as UTF-8.
+void append_utf8(std::string& out, char32_t c) {
+  if (c < 0x80) {
+    out += static_cast<char>(c);
+  } else if (c < 0x800) {
+    out += static_cast<char>(0xC0 | (c >> 6));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    out += static_cast<char>(0xE0 | (c >> 12));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (c >> 18));
+    out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (c & 0x3F));
+  }
+}
+
+// Folds a letter to the analyser's alphabet: lower case, ё -> е. Returns 0 for a non-letter,
+// '0' for any digit (the caller drops words holding one).
+char32_t fold(char32_t c) {
+  if (c >= U'a' && c <= U'z') return c;
+  if (c >= U'A' && c <= U'Z') return c + 0x20;
+  if (c >= U'0' && c <= U'9') return U'0';
+  if (c >= 0x0430 && c <= 0x044F) return c;                 // а..я
+  if (c >= 0x0410 && c <= 0x042F) return c + 0x20;          // А..Я
+  if (c == 0x0401 || c == 0x0451) return 0x0435;            // Ё, ё -> е
+  return 0;
+}
+
+// Sorted so is_stop_word can binary-search. Function words and call fillers only: nothing
+// that tells one problem from another.
+constexpr std::string_view kStopWords[] = {
+    "а",        "б",         "бы",       "был",      "была",     "были",     "было",
+    "быть",     "в",         "вам",      "вас",      "вечер",    "во",       "вообще",
+    "вот",      "все",       "вроде",    "вы",       "где",      "да",       "девушка",
+    "день",     "для",       "до",       "добрый",   "его",      "ее",       "ей",
+    "ему",      "если",      "есть",     "еще",      "же",       "за",       "зачем",
+    "здравствуйте", "здрасьте", "значит", "и",       "из",       "или",      "им",
+    "их",       "к",         "как",      "какая",    "какие",    "какой",    "когда",
+    "ко",       "короче",    "тех",      "ли",       "меня",     "мне",      "мной",
+    "можно",    "мое",       "моего",    "моей",     "моим",     "моих",     "мои",
+    "мой",      "моя",       "мы",       "на",       "надо",     "нам",      "нас",
+    "нет",      "не",        "ни",       "ну",       "нужно",    "о",        "об",
+    "обо",      "он",        "она",      "они",      "оно",      "от",       "очень",
+    "по",       "подскажите", "пожалуйста", "почему", "при",     "просто",   "с",
+    "сам",      "сама",      "сами",     "своего",   "своей",    "свои",     "свой",
+    "свою",     "себе",      "себя",     "сейчас",   "скажите",  "со",       "так",
+    "также",    "там",       "тем",      "то",       "тоже",     "той",      "только",
+    "том",      "ты",        "тут",      "у",        "утро",     "хотел",    "хотела",
+    "хочу",     "чего",      "чем",      "что",      "чтобы",    "эта",      "эти",
+    "это",      "этого",     "этой",     "этом",     "этот",     "я",        "алло",
+    "мою",      "моем",      "моему",    "могу",     "может",    "можете",   "делать",
+    "сделать",  "получается", "получилось", "самый",  "самое",    "тот",
+};
+
+}  // namespace
+
+std::vector<std::string> split_words(std::string_view text) {
+  std::vector<std::string> words;
+  std::string word;
+  std::size_t length = 0;
+  bool has_digit = false;
+  auto flush = [&] {
+    if (!word.empty() && !has_digit && length <= kMaxWordCodepoints) words.push_back(word);
+    word.clear();
+    length = 0;
+    has_digit = false;
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    char32_t c = fold(next_codepoint(text, i));
+    if (c == 0) {
+      flush();
+      continue;
+    }
+    if (c == U'0') has_digit = true;
+    ++length;
+    if (length <= kMaxWordCodepoints) append_utf8(word, c);
+  }
+  flush();
+  return words;
+}
+
+bool is_stop_word(std::string_view word) {
+  static const auto sorted = [] {
+    std::vector<std::string_view> a(std::begin(kStopWords), std::end(kStopWords));
+    std::sort(a.begin(), a.end());
+    return a;
+  }();
+  return std::binary_search(sorted.begin(), sorted.end(), word);
+}
+
+Stemmer::Stemmer() : impl_(sb_stemmer_new("russian", "UTF_8")) {}
+
+Stemmer::~Stemmer() { sb_stemmer_delete(impl_); }
+
+std::string Stemmer::stem(std::string_view word) {
+  if (impl_ == nullptr || word.empty()) return std::string(word);
+  const sb_symbol* out = sb_stemmer_stem(impl_, reinterpret_cast<const sb_symbol*>(word.data()),
+                                         static_cast<int>(word.size()));
+  if (out == nullptr) return std::string(word);
+  int len = sb_stemmer_length(impl_);
+  if (len <= 0) return std::string(word);
+  return std::string(reinterpret_cast<const char*>(out), static_cast<std::size_t>(len));
+}
+
+std::size_t bounded_edit_distance(std::u32string_view a, std::u32string_view b,
+                                  std::size_t limit) {
+  std::size_t diff = a.size() > b.size() ? a.size() - b.size() : b.size() - a.size();
+  if (diff > limit) return limit + 1;
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    std::size_t best = row[0];
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t up = row[j];
+      std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + cost});
+      diag = up;
+      best = std::min(best, row[j]);
+    }
+    if (best > limit) return limit + 1;  // every path already costs more
+  }
+  return std::min(row[b.size()], limit + 1);
+}
+
+std::u32string to_u32(std::string_view s) {
+  std::u32string out;
+  for (std::size_t i = 0; i < s.size();) out += next_codepoint(s, i);
+  return out;
+}
+
+}  // namespace triage

@@ -1,0 +1,52 @@
+// Russian word analysis for free-text triage: case folding, tokenizing, stop words and
+// Snowball stemming (libstemmer). Private to the engine; see docs/classifier.md.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct sb_stemmer;
+
+namespace triage {
+
+// Longest word (in code points) the analyser keeps; longer runs are gibberish and dropped.
+inline constexpr std::size_t kMaxWordCodepoints = 48;
+
+// Splits `text` into lower-case words: Cyrillic (А-Я, Ё folded to е) and Latin letters only.
+// Everything else (punctuation, digits, invalid UTF-8, NUL, symbols) separates words; a word
+// containing a digit is dropped whole, so numbers (SNILS, phones) never become terms.
+// Never fails.
+std::vector<std::string> split_words(std::string_view text);
+
+// True for the small built-in list of Russian function words and call fillers
+// ("и", "не", "у", "меня", "здравствуйте", ...). `word` must come from split_words.
+bool is_stop_word(std::string_view word);
+
+// Owns one Snowball Russian stemmer. Not thread-safe (libstemmer keeps per-object state):
+// use one per thread or guard calls.
+class Stemmer {
+ public:
+  Stemmer();
+  ~Stemmer();
+  Stemmer(const Stemmer&) = delete;
+  Stemmer& operator=(const Stemmer&) = delete;
+
+  // False when libstemmer could not create the Russian stemmer (unknown algorithm or OOM).
+  bool ok() const { return impl_ != nullptr; }
+  // The stem of a lower-case word from split_words; the word itself when stemming fails.
+  std::string stem(std::string_view word);
+
+ private:
+  sb_stemmer* impl_;
+};
+
+// Levenshtein distance over code points, but gives up past `limit` (returns limit + 1).
+std::size_t bounded_edit_distance(std::u32string_view a, std::u32string_view b,
+                                  std::size_t limit);
+
+// `s` decoded to code points (invalid bytes become U+FFFD).
+std::u32string to_u32(std::string_view s);
+
+}  // namespace triage

@@ -1,0 +1,118 @@
+// Text templates: `{var}`, `{contacts.key}`, `{{` and `}}`.
+#include "triage/template.h"
+
+#include <fmt/format.h>
+
+#include "triage/utf8.h"
+
+namespace triage {
+
+namespace {
+
+constexpr std::string_view kContactsPrefix = "contacts.";
+
+bool is_name_start(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
+bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9'); }
+
+// Variable names: [A-Za-z_][A-Za-z0-9_]*.
+bool is_var_name(std::string_view s) {
+  if (s.empty() || !is_name_start(s[0])) return false;
+  for (char c : s) {
+    if (!is_name_char(c)) return false;
+  }
+  return true;
+}
+
+// Contact keys: [A-Za-z0-9_-]+.
+bool is_contact_key(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!is_name_char(c) && c != '-') return false;
+  }
+  return true;
+}
+
+// One piece of a template: literal text or a reference.
+struct Piece {
+  bool is_ref = false;
+  std::string literal;
+  TemplateRef ref;
+};
+
+bool split(std::string_view text, std::vector<Piece>& pieces, TemplateError& error) {
+  std::string lit;
+  auto flush = [&] {
+    if (!lit.empty()) pieces.push_back(Piece{false, std::move(lit), {}});
+    lit.clear();
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    char c = text[i];
+    if (c == '{' && i + 1 < text.size() && text[i + 1] == '{') { lit += '{'; i += 2; continue; }
+    if (c == '}' && i + 1 < text.size() && text[i + 1] == '}') { lit += '}'; i += 2; continue; }
+    if (c == '}') {
+      error = TemplateError{i, "stray '}' (write '}}' for a literal brace)"};
+      return false;
+    }
+    if (c != '{') { lit += c; ++i; continue; }
+    std::size_t close = text.find_first_of("{}\n", i + 1);
+    if (close == std::string_view::npos || text[close] != '}') {
+      error = TemplateError{i, "unterminated '{' (write '{{' for a literal brace)"};
+      return false;
+    }
+    std::string_view name = text.substr(i + 1, close - i - 1);
+    TemplateRef ref;
+    ref.offset = i;
+    if (name.empty() || name.find_first_not_of(" \t") == std::string_view::npos) {
+      error = TemplateError{i, "empty placeholder '{}'"};
+      return false;
+    }
+    if (name.substr(0, kContactsPrefix.size()) == kContactsPrefix &&
+        is_contact_key(name.substr(kContactsPrefix.size()))) {
+      ref.kind = TemplateRef::Kind::Contact;
+      ref.name = std::string(name.substr(kContactsPrefix.size()));
+    } else if (is_var_name(name)) {
+      ref.kind = TemplateRef::Kind::Variable;
+      ref.name = std::string(name);
+    } else {
+      error = TemplateError{i, fmt::format("bad placeholder '{{{}}}'; expected {{variable}} or {{contacts.key}}",
+                                           escape_controls(name))};
+      return false;
+    }
+    flush();
+    pieces.push_back(Piece{true, {}, std::move(ref)});
+    i = close + 1;
+  }
+  flush();
+  return true;
+}
+
+}  // namespace
+
+bool parse_template(std::string_view text, std::vector<TemplateRef>& refs, TemplateError& error) {
+  std::vector<Piece> pieces;
+  if (!split(text, pieces, error)) return false;
+  refs.clear();
+  for (Piece& p : pieces) {
+    if (p.is_ref) refs.push_back(std::move(p.ref));
+  }
+  return true;
+}
+
+std::string render_template(std::string_view text, const Context& ctx, const ContactLookup& contacts) {
+  std::vector<Piece> pieces;
+  TemplateError error;
+  if (!split(text, pieces, error)) return std::string(text);
+  std::string out;
+  for (const Piece& p : pieces) {
+    if (!p.is_ref) { out += p.literal; continue; }
+    if (p.ref.kind == TemplateRef::Kind::Variable) {
+      out += ctx.get(p.ref.name).value_or("");
+      continue;
+    }
+    std::optional<std::string> v = contacts ? contacts(p.ref.name) : std::nullopt;
+    out += v ? *v : "{contacts." + p.ref.name + "}";
+  }
+  return out;
+}
+
+}  // namespace triage

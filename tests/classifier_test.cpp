@@ -1,0 +1,424 @@
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "stemmer.h"
+#include "triage/classifier.h"
+#include "triage/loader.h"
+
+using namespace triage;
+
+namespace doctest {
+template <>
+struct StringMaker<std::vector<std::string>> {
+  static String convert(const std::vector<std::string>& v) {
+    std::string s = "{";
+    for (const auto& e : v) s += (s.size() > 1 ? ", \"" : "\"") + e + "\"";
+    return (s + "}").c_str();
+  }
+};
+}  // namespace doctest
+
+namespace {
+
+const char* kFixture = TRIAGE_SOURCE_DIR "/tests/data/classify/rules";
+
+const Classifier& fixture_classifier() {
+  static const Classifier c = [] {
+    LoadResult loaded = load_rules(kFixture);
+    REQUIRE(loaded.rules != nullptr);
+    REQUIRE_FALSE(loaded.diagnostics.has_errors());
+    auto built = Classifier::build(*loaded.rules);
+    REQUIRE(built.has_value());
+    return std::move(*built);
+  }();
+  return c;
+}
+
+const CaseScore& find_case(const Classification& r, const std::string& id) {
+  auto it = std::find_if(r.ranked.begin(), r.ranked.end(),
+                         [&](const CaseScore& c) { return c.case_id == id; });
+  REQUIRE(it != r.ranked.end());
+  return *it;
+}
+
+std::string top(const Classification& r) { return r.ranked.empty() ? "" : r.ranked[0].case_id; }
+
+}  // namespace
+
+TEST_CASE("classifier: words are folded, split and stripped of digits") {
+  CHECK(split_words("Учётная ЗАПИСЬ, ёлки-Палки! Login") ==
+        std::vector<std::string>{"учетная", "запись", "елки", "палки", "login"});
+  // Numbers (SNILS, phones) never become words, even glued to letters.
+  CHECK(split_words("СНИЛС 123-456-789 64 тел8800") == std::vector<std::string>{"снилс"});
+  // Invalid UTF-8 and NUL separate words.
+  static const char kMixed[] = "пароль\xff" "забыл\0войти";
+  CHECK(split_words(std::string(kMixed, sizeof kMixed - 1)) ==
+        std::vector<std::string>{"пароль", "забыл", "войти"});
+  CHECK(is_stop_word("меня"));
+  CHECK_FALSE(is_stop_word("пароль"));
+}
+
+TEST_CASE("classifier: Snowball stems make word forms equal") {
+  Stemmer s;
+  REQUIRE(s.ok());
+  CHECK(s.stem("пароль") == s.stem("пароля"));
+  CHECK(s.stem("пароль") == s.stem("паролем"));
+  CHECK(s.stem(split_words("учётная")[0]) == s.stem("учетная"));
+  CHECK(s.stem("карантине") == s.stem("карантин"));
+}
+
+TEST_CASE("classifier: bounded edit distance") {
+  CHECK(bounded_edit_distance(U"парол", U"порол", 1) == 1);
+  CHECK(bounded_edit_distance(U"парол", U"парол", 1) == 0);
+  CHECK(bounded_edit_distance(U"парол", U"пр", 1) == 2);  // gave up: limit + 1
+  CHECK(bounded_edit_distance(U"карант", U"кроант", 2) == 2);
+}
+
+TEST_CASE("classifier: every word form of the same stem scores the same") {
+  const auto& c = fixture_classifier();
+  double a = find_case(c.classify("пароль"), "forgot-password").score;
+  CHECK(a > 0);
+  CHECK(find_case(c.classify("пароля"), "forgot-password").score == doctest::Approx(a));
+  CHECK(find_case(c.classify("паролем"), "forgot-password").score == doctest::Approx(a));
+  double u = find_case(c.classify("учётная запись"), "duplicate-snils").score;
+  CHECK(u > 0);
+  CHECK(find_case(c.classify("учетная запись"), "duplicate-snils").score == doctest::Approx(u));
+}
+
+TEST_CASE("classifier: a typo still matches, weighted lower") {
+  const auto& c = fixture_classifier();
+  auto r = c.classify("забыл пороль");
+  CHECK(top(r) == "forgot-password");
+  REQUIRE(r.picked == std::vector<std::string>{"forgot-password"});
+  const auto& fp = find_case(r, "forgot-password");
+  auto typo = std::find_if(fp.matches.begin(), fp.matches.end(), [](const TermMatch& m) {
+    return !m.pair && m.input == "пороль";
+  });
+  REQUIRE(typo != fp.matches.end());
+  CHECK(typo->kind == MatchKind::Typo);
+  CHECK(typo->term == "пароль");
+  CHECK(find_case(c.classify("забыл пароль"), "forgot-password").score > fp.score);
+}
+
+TEST_CASE("classifier: a caller naming two problems gets both cases picked") {
+  const auto& c = fixture_classifier();
+  auto r = c.classify("Я на карантине и забыла пароль от госуслуг");
+  REQUIRE(r.picked.size() == 2);
+  CHECK(std::count(r.picked.begin(), r.picked.end(), "quarantine") == 1);
+  CHECK(std::count(r.picked.begin(), r.picked.end(), "forgot-password") == 1);
+  CHECK_FALSE(find_case(r, "confirm-account").picked);
+}
+
+TEST_CASE("classifier: words a picked case explains do not pick a second case") {
+  // The fixture's quarantine case has the phrase "сижу на карантине, забыл пароль".
+  const auto& c = fixture_classifier();
+  auto r = c.classify("забыл пароль");
+  CHECK(r.picked == std::vector<std::string>{"forgot-password"});
+  const auto& q = find_case(r, "quarantine");
+  CHECK(q.confidence > 0.3);
+  CHECK(q.own_confidence == 0.0);
+  CHECK_FALSE(q.picked);
+  CHECK(find_case(r, "forgot-password").own_confidence ==
+        doctest::Approx(find_case(r, "forgot-password").confidence));
+}
+
+TEST_CASE("classifier: gibberish and empty input pick nothing") {
+  const auto& c = fixture_classifier();
+  for (const char* text : {"", "   ", "ываолдж фывапр ролдж", "qwerty asdf", "!!! ??? 123"}) {
+    CAPTURE(text);
+    auto r = c.classify(text);
+    CHECK(r.picked.empty());
+    REQUIRE(r.ranked.size() == 4);
+    CHECK(r.ranked[0].score == 0);
+    // Ties keep the menu order of the entry file.
+    CHECK(r.ranked[0].case_id == "confirm-account");
+    CHECK(r.ranked[3].case_id == "quarantine");
+  }
+}
+
+TEST_CASE("classifier: explain lists what matched, word by word") {
+  const auto& c = fixture_classifier();
+  auto r = c.classify("Забыл пароля, не могу войти");
+  const auto& fp = find_case(r, "forgot-password");
+  REQUIRE(fp.picked);
+  std::vector<std::string> lines;
+  for (const auto& m : fp.matches) {
+    lines.push_back(m.input + " > " + m.stem + " > " + m.term + " [" + to_string(m.source) +
+                    (m.pair ? " pair" : "") + ", " + to_string(m.kind) + "] «" + m.rule_text + "»");
+  }
+  std::sort(lines.begin(), lines.end());
+  CHECK(lines == std::vector<std::string>{
+                     "войти > войт > войти [keyword, exact] «войти»",
+                     "забыл > заб > забыл [phrase, exact] «забыл пароль»",
+                     "забыл пароля > заб парол > забыл пароль [phrase pair, exact] «забыл пароль»",
+                     "пароля > парол > пароль [keyword, exact] «пароль»",
+                 });
+  double sum = 0;
+  for (const auto& m : fp.matches) sum += m.weight;
+  CHECK(fp.score == doctest::Approx(sum));
+  // Pairs count more than the single words they are made of.
+  auto pair = std::find_if(fp.matches.begin(), fp.matches.end(),
+                           [](const TermMatch& m) { return m.pair; });
+  CHECK(pair->weight > 1.0);
+}
+
+TEST_CASE("classifier: confidence is in 0..1 and the threshold decides") {
+  const auto& c = fixture_classifier();
+  auto r = c.classify("подтвердить учетную запись через сбербанк");
+  REQUIRE(top(r) == "confirm-account");
+  for (const auto& cs : r.ranked) {
+    CHECK(cs.confidence >= 0.0);
+    CHECK(cs.confidence < 1.0);
+  }
+  CHECK(r.picked == std::vector<std::string>{"confirm-account"});
+  ClassifyOptions strict;
+  strict.threshold = 0.9999;
+  CHECK(c.classify("подтвердить учетную запись через сбербанк", strict).picked.empty());
+}
+
+TEST_CASE("classifier: hostile input never crashes and huge input is capped") {
+  const auto& c = fixture_classifier();
+  std::string bytes;
+  for (int i = 0; i < 256; ++i) bytes += static_cast<char>(i);
+  auto r = c.classify(bytes);
+  CHECK(r.picked.empty());
+  CHECK_FALSE(r.truncated);
+  std::string huge;
+  while (huge.size() < 100000) huge += "карантин ";
+  huge = "ё" + huge;  // odd byte offset: the cut must not split a letter
+  auto h = c.classify(huge);
+  CHECK(h.truncated);
+  CHECK(h.picked == std::vector<std::string>{"quarantine"});
+  CHECK(h.words < 500);  // only the first 4 KiB were read
+  std::string long_word(10000, 'a');
+  CHECK(c.classify(long_word).words == 0);
+}
+
+TEST_CASE("classifier: classify is safe from several threads") {
+  const auto& c = fixture_classifier();
+  std::vector<std::string> tops(4);
+  std::vector<std::thread> threads;
+  const char* texts[] = {"забыл пароль", "карантин", "снилс уже занят", "подтвердить личность"};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) tops[t] = top(c.classify(texts[t]));
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(tops == std::vector<std::string>{"forgot-password", "quarantine", "duplicate-snils",
+                                         "confirm-account"});
+}
+
+namespace {
+
+struct Labelled {
+  std::vector<std::string> expected;
+  std::string text;
+  int line = 0;
+};
+
+std::vector<Labelled> read_labelled(const std::string& path) {
+  std::ifstream in(path);
+  REQUIRE(in.good());
+  std::vector<Labelled> out;
+  std::string line;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    if (line.empty() || line[0] == '#') continue;
+    auto tab = line.find('\t');
+    REQUIRE_MESSAGE(tab != std::string::npos, path << ":" << number << ": no TAB");
+    Labelled l;
+    l.line = number;
+    l.text = line.substr(tab + 1);
+    std::stringstream ids(line.substr(0, tab));
+    for (std::string id; std::getline(ids, id, ',');) l.expected.push_back(id);
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("classifier: accuracy on the labelled set with the shipped rules") {
+  LoadResult loaded = load_rules(TRIAGE_SOURCE_DIR "/rules");
+  REQUIRE(loaded.rules != nullptr);
+  REQUIRE_FALSE(loaded.diagnostics.has_errors());
+  auto built = Classifier::build(*loaded.rules);
+  REQUIRE(built.has_value());
+  auto set = read_labelled(TRIAGE_SOURCE_DIR "/tests/data/classify/labelled.tsv");
+  REQUIRE(set.size() >= 80);
+  int top1 = 0;
+  int expected_total = 0;
+  int recalled = 0;
+  int picked_total = 0;
+  int picked_right = 0;
+  for (const auto& l : set) {
+    for (const auto& id : l.expected) {
+      INFO("labelled.tsv:" << l.line << ": unknown case id " << id);
+      CHECK(loaded.rules->find_flow(id) != nullptr);
+    }
+    auto r = built->classify(l.text);
+    auto is_expected = [&](const std::string& id) {
+      return std::find(l.expected.begin(), l.expected.end(), id) != l.expected.end();
+    };
+    if (!r.ranked.empty() && is_expected(r.ranked[0].case_id)) {
+      ++top1;
+    } else {
+      MESSAGE("miss labelled.tsv:" << l.line << ": " << l.text << " -> "
+                                    << (r.ranked.empty() ? "" : r.ranked[0].case_id));
+    }
+    expected_total += static_cast<int>(l.expected.size());
+    for (const auto& id : r.picked) {
+      ++picked_total;
+      if (is_expected(id)) ++picked_right;
+    }
+    for (const auto& id : l.expected) {
+      if (std::find(r.picked.begin(), r.picked.end(), id) != r.picked.end()) ++recalled;
+    }
+  }
+  double accuracy = 100.0 * top1 / static_cast<double>(set.size());
+  double recall = 100.0 * recalled / expected_total;
+  double precision = picked_total == 0 ? 0.0 : 100.0 * picked_right / picked_total;
+  MESSAGE("classifier top-1 accuracy " << top1 << "/" << set.size() << " = " << accuracy
+                                       << "%; picked recall " << recall << "%, precision "
+                                       << precision << "%");
+  CHECK(accuracy >= 0.0);
+}
+
+namespace {
+
+struct Run {
+  int rc = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `triage classify <args>` from the repo root, feeding `input` on stdin.
+Run classify_cli(const std::string& args, const std::string& input = "") {
+  std::string base = "/tmp/triage_classify_" + std::to_string(getpid());
+  { std::ofstream(base + ".in", std::ios::binary) << input; }
+  std::string cmd = "cd '" TRIAGE_SOURCE_DIR "' && NO_COLOR=1 LANG=ru_RU.UTF-8 '" TRIAGE_BINARY
+                    "' classify " + args + " <'" + base + ".in' >'" + base + ".out' 2>'" + base + ".err'";
+  int status = std::system(cmd.c_str());
+  Run r;
+  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  auto slurp = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+  };
+  r.out = slurp(base + ".out");
+  r.err = slurp(base + ".err");
+  for (const char* ext : {".in", ".out", ".err"}) std::remove((base + ext).c_str());
+  return r;
+}
+
+const std::string kRulesArg = "--rules tests/data/classify/rules ";
+
+}  // namespace
+
+TEST_CASE("cli classify: two problems, both picked, exit 0") {
+  Run r = classify_cli(kRulesArg + "'Я на карантине и забыла пароль'");
+  CHECK(r.rc == 0);
+  CHECK(r.err == "");
+  CHECK(r.out ==
+        "Сценарии по словам звонящего (порог уверенности 0.50):\n"
+        "  * 0.94  Гражданин на карантине  [quarantine]\n"
+        "  * 0.68  Забыл пароль  [forgot-password]\n"
+        "    0.00  Подтвердить учётную запись  [confirm-account]\n"
+        "    0.00  Уже есть учётная запись с таким СНИЛС  [duplicate-snils]\n"
+        "Выбрано (*): quarantine, forgot-password\n");
+}
+
+TEST_CASE("cli classify: a case whose words a picked case explains is marked, not picked") {
+  Run r = classify_cli(kRulesArg + "'забыл пароль'");
+  CHECK(r.rc == 0);
+  CHECK(r.out ==
+        "Сценарии по словам звонящего (порог уверенности 0.50):\n"
+        "  * 0.68  Забыл пароль  [forgot-password]\n"
+        "    0.63  Гражданин на карантине  [quarantine] — эти слова уже объяснены выбранным сценарием\n"
+        "    0.00  Подтвердить учётную запись  [confirm-account]\n"
+        "    0.00  Уже есть учётная запись с таким СНИЛС  [duplicate-snils]\n"
+        "Выбрано (*): forgot-password\n");
+}
+
+TEST_CASE("cli classify: --explain shows each matched word") {
+  Run r = classify_cli(kRulesArg + "--explain снилс уже занят");
+  CHECK(r.rc == 0);
+  CHECK(r.out ==
+        "Сценарии по словам звонящего (порог уверенности 0.50):\n"
+        "  * 0.95  Уже есть учётная запись с таким СНИЛС  [duplicate-snils]\n"
+        "      снилс уже → снилс уж → «снилс уже», фраза «снилс уже зарегистрирован» (пара слов) +2.00\n"
+        "      занят → зан → ключевое слово «занят» +1.50\n"
+        "      снилс → снилс → ключевое слово «снилс» +1.50\n"
+        "      уже → уж → «уже», фраза «уже есть учетная запись с таким снилс» +1.00\n"
+        "    0.00  Подтвердить учётную запись  [confirm-account]\n"
+        "    0.00  Забыл пароль  [forgot-password]\n"
+        "    0.00  Гражданин на карантине  [quarantine]\n"
+        "Выбрано (*): duplicate-snils\n");
+}
+
+TEST_CASE("cli classify: nothing reaches the threshold, the operator chooses, exit 1") {
+  Run r = classify_cli(kRulesArg + "'алло здравствуйте'");
+  CHECK(r.rc == 1);
+  CHECK(r.out ==
+        "Сценарии по словам звонящего (порог уверенности 0.50):\n"
+        "    0.00  Подтвердить учётную запись  [confirm-account]\n"
+        "    0.00  Забыл пароль  [forgot-password]\n"
+        "    0.00  Уже есть учётная запись с таким СНИЛС  [duplicate-snils]\n"
+        "    0.00  Гражданин на карантине  [quarantine]\n"
+        "Автоматически ничего не выбрано: уверенность ниже порога. Оператор выбирает сценарий сам.\n");
+}
+
+TEST_CASE("cli classify: text from stdin, JSON output") {
+  Run r = classify_cli(kRulesArg + "--format json --threshold 0.4", "пароль\n");
+  CHECK(r.rc == 0);
+  CHECK(r.out ==
+        "{\"threshold\":0.4,\"truncated\":false,\"words\":1,\"picked\":[\"quarantine\"],\"cases\":["
+        "{\"id\":\"quarantine\",\"title\":\"Гражданин на карантине\",\"score\":1.5000,"
+        "\"confidence\":0.5276,\"own_confidence\":0.5276,\"picked\":true,\"matches\":["
+        "{\"input\":\"карантин\",\"stem\":\"карантин\",\"term\":\"карантин\",\"rule_text\":\"карантин\","
+        "\"source\":\"keyword\",\"kind\":\"exact\",\"pair\":false,\"weight\":1.5000}]},"
+        "{\"id\":\"confirm-account\",\"title\":\"Подтвердить учётную запись\",\"score\":0.0000,"
+        "\"confidence\":0.0000,\"own_confidence\":0.0000,\"picked\":false,\"matches\":[]},"
+        "{\"id\":\"forgot-password\",\"title\":\"Забыл пароль\",\"score\":0.0000,"
+        "\"confidence\":0.0000,\"own_confidence\":0.0000,\"picked\":false,\"matches\":[]},"
+        "{\"id\":\"duplicate-snils\",\"title\":\"Уже есть учётная запись с таким СНИЛС\",\"score\":0.0000,"
+        "\"confidence\":0.0000,\"own_confidence\":0.0000,\"picked\":false,\"matches\":[]}]}\n");
+}
+
+TEST_CASE("cli classify: usage errors exit 2") {
+  Run bad_threshold = classify_cli(kRulesArg + "--threshold 1.5 пароль");
+  CHECK(bad_threshold.rc == 2);
+  CHECK(bad_threshold.out == "");
+  CHECK(bad_threshold.err == "triage classify: --threshold ожидает число от 0 до 1\n");
+  Run bad_format = classify_cli(kRulesArg + "--format xml пароль");
+  CHECK(bad_format.rc == 2);
+  CHECK(bad_format.err == "triage classify: неизвестный формат 'xml' (text | json)\n");
+  Run no_rules = classify_cli("--rules tests/data/classify/no-such-folder пароль");
+  CHECK(no_rules.rc == 2);
+  CHECK(no_rules.out == "");
+  CHECK(no_rules.err.find("triage classify: правила не загружены; подробнее: triage check "
+                          "tests/data/classify/no-such-folder\n") != std::string::npos);
+}
+
+TEST_CASE("cli classify: huge input is capped with a warning, never a crash") {
+  std::string huge;
+  while (huge.size() < 20000) huge += "карантин ";
+  Run r = classify_cli(kRulesArg, huge);
+  CHECK(r.rc == 0);
+  CHECK(r.err == "triage classify: текст длиннее 4096 байт: учтено только начало\n");
+  CHECK(r.out.find("  * ") != std::string::npos);
+}

@@ -1,0 +1,429 @@
+// The shipped rule set (rules/): it loads and checks clean, every path of every case ends in an
+// outcome in every call context, the quarantine rule holds on every path, trees carry no
+// inline phone numbers or URLs, and every outcome names its source document.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <memory>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "triage/checker.h"
+#include "triage/loader.h"
+#include "triage/session.h"
+#include "triage/utf8.h"
+
+using triage::Context;
+using triage::Expected;
+using triage::Node;
+using triage::NodeKind;
+using triage::RuleSet;
+using triage::Session;
+using triage::StopKind;
+
+namespace {
+
+const std::string kRulesDir = std::string(TRIAGE_SOURCE_DIR) + "/rules";
+
+// The source documents the content rests on (docs/content.md); outcomes must cite these names.
+const std::set<std::string> kSeedFiles = {
+    "000_c69c18c48d8025eb.txt", "001_861e505f4a887e59.txt", "002_7f1cc73ead022272.txt",
+    "003_48754c1155e3086e.txt", "004_474fda7e792a47ae.txt"};
+
+std::shared_ptr<const RuleSet> shipped_rules() {
+  static std::shared_ptr<const RuleSet> rules = [] {
+    triage::LoadResult r = triage::load_rules(kRulesDir);
+    REQUIRE(r.rules != nullptr);
+    REQUIRE_MESSAGE(!r.diagnostics.has_errors(), triage::format_text(r.diagnostics));
+    return std::shared_ptr<const RuleSet>(r.rules);
+  }();
+  return rules;
+}
+
+// ---- text helpers
+
+// Lower-cases ASCII and Russian letters (А-Я, Ё), leaves everything else as is.
+std::string lower_ru(std::string_view s) {
+  std::string out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    std::size_t start = i;
+    char32_t c = triage::next_codepoint(s, i);
+    if (c >= U'А' && c <= U'Я') {
+      c += 0x20;
+    } else if (c == U'Ё') {
+      c = U'ё';
+    } else if (c >= U'A' && c <= U'Z') {
+      c += 0x20;
+    } else {
+      out.append(s.substr(start, i - start));
+      continue;
+    }
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else {  // two-byte UTF-8 is enough for Cyrillic
+      out += static_cast<char>(0xC0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  return out;
+}
+
+// Words of a line: maximal runs of letters and digits (ASCII or non-ASCII), lower-cased.
+// Punctuation such as «» — , . : ; ( ) and spaces separate words.
+std::vector<std::string> words(std::string_view line) {
+  std::string low = lower_ru(line);
+  std::vector<std::string> out;
+  std::string cur;
+  std::size_t i = 0;
+  while (i < low.size()) {
+    std::size_t start = i;
+    char32_t c = triage::next_codepoint(low, i);
+    bool letter = (c >= U'a' && c <= U'z') || (c >= U'0' && c <= U'9') ||
+                  (c >= U'а' && c <= U'я') || c == U'ё' || c == U'-';
+    if (letter) {
+      cur.append(low.substr(start, i - start));
+    } else if (!cur.empty()) {
+      out.push_back(cur);
+      cur.clear();
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+bool starts_with(const std::string& w, const std::string& prefix) {
+  return w.compare(0, prefix.size(), prefix) == 0;
+}
+
+bool any_word_starts(const std::vector<std::string>& ws, std::initializer_list<const char*> stems) {
+  for (const std::string& w : ws) {
+    for (const char* s : stems) {
+      if (starts_with(w, s)) return true;
+    }
+  }
+  return false;
+}
+
+// THE QUARANTINE VISIT RULE, as this test checks it.
+// A script line "recommends an in-person visit" when it has a word starting with посещ- or
+// посет- (посещение, посетите), one of the words прийти, придите, приходите, приезжайте, лично,
+// or the phrase "обратитесь в" followed by мфц / центр / отделение. With quarantine on, such a
+// line is allowed only when it also speaks of an appointment (a word starting with запис-,
+// запиш- or предварительн-) AND of an emergency (a word starting with экстренн-): the only
+// in-person option a quarantined caller may hear is a visit by prior appointment in an
+// emergency (instruction 000).
+bool mentions_visit(const std::vector<std::string>& ws) {
+  if (any_word_starts(ws, {"посещ", "посет"})) return true;
+  for (const std::string& w : ws) {
+    if (w == "прийти" || w == "придите" || w == "приходите" || w == "приезжайте" || w == "лично")
+      return true;
+  }
+  for (std::size_t i = 0; i + 2 < ws.size(); ++i) {
+    if (ws[i] == "обратитесь" && ws[i + 1] == "в" &&
+        (ws[i + 2] == "мфц" || starts_with(ws[i + 2], "центр") || starts_with(ws[i + 2], "отделени")))
+      return true;
+  }
+  return false;
+}
+bool visit_is_emergency_appointment(const std::vector<std::string>& ws) {
+  return any_word_starts(ws, {"запис", "запиш", "предварительн"}) &&
+         any_word_starts(ws, {"экстренн"});
+}
+// A remote option: the line speaks of solving it remotely, online or by oneself.
+bool mentions_remote(const std::vector<std::string>& ws) {
+  return any_word_starts(ws, {"дистанцион", "онлайн", "самостоятельн"});
+}
+
+// ---- walking every path
+
+struct Action {
+  enum Kind { Answer, Proceed, Input } kind = Proceed;
+  std::size_t option = 0;
+  std::string value;
+};
+
+struct PathEnd {
+  std::vector<Action> actions;
+  std::string code;                 // outcome code
+  std::vector<std::string> script;  // rendered script lines
+};
+
+// Sample values for inputs; every choice of a `choice` input is tried.
+std::vector<std::string> input_values(const triage::View& v) {
+  if (v.validator == "choice") return v.choices;
+  if (v.validator == "snils") return {"112-233-445 95"};
+  if (v.validator == "phone") return {"+7 999 123-45-67"};
+  if (v.validator == "passport") return {"4510 123456"};
+  if (v.validator == "date") return {"01.02.1980"};
+  return {"текст"};
+}
+
+Session replay(const std::shared_ptr<const RuleSet>& rules, const std::string& case_id,
+               const Context& ctx, const std::vector<Action>& actions) {
+  Expected<Session> s = Session::start(rules, case_id, ctx);
+  REQUIRE_MESSAGE(s.has_value(), case_id << ": " << (s.has_value() ? "" : s.status().message()));
+  for (const Action& a : actions) {
+    if (a.kind == Action::Answer) {
+      REQUIRE(s->answer(a.option).is_ok());
+    } else if (a.kind == Action::Proceed) {
+      REQUIRE(s->proceed().is_ok());
+    } else {
+      triage::ValidationResult r = s->input(a.value);
+      REQUIRE_MESSAGE(r.ok, a.value << ": " << r.message);
+    }
+  }
+  return std::move(*s);
+}
+
+// Depth-first over every option and input value, replaying from the start each time (sessions
+// are move-only). Paths are bounded in length so a cycle cannot hang the test.
+void walk(const std::shared_ptr<const RuleSet>& rules, const std::string& case_id,
+          const Context& ctx, std::vector<Action>& prefix, std::vector<PathEnd>& ends) {
+  REQUIRE_MESSAGE(prefix.size() < 64, case_id << ": path longer than 64 steps");
+  Session s = replay(rules, case_id, ctx, prefix);
+  const triage::View& v = s.view();
+  if (s.done()) {
+    REQUIRE(v.kind == StopKind::Outcome);
+    REQUIRE(s.outcome() != nullptr);
+    ends.push_back({prefix, s.outcome()->outcome.code, v.script});
+    return;
+  }
+  switch (v.kind) {
+    case StopKind::Question:
+      REQUIRE(v.options.size() >= 2);
+      for (std::size_t i = 0; i < v.options.size(); ++i) {
+        prefix.push_back({Action::Answer, i, ""});
+        walk(rules, case_id, ctx, prefix, ends);
+        prefix.pop_back();
+      }
+      break;
+    case StopKind::Info:
+      prefix.push_back({Action::Proceed, 0, ""});
+      walk(rules, case_id, ctx, prefix, ends);
+      prefix.pop_back();
+      break;
+    case StopKind::Input:
+      for (const std::string& value : input_values(v)) {
+        prefix.push_back({Action::Input, 0, value});
+        walk(rules, case_id, ctx, prefix, ends);
+        prefix.pop_back();
+      }
+      break;
+    case StopKind::Outcome:
+      FAIL(case_id << ": outcome view on a session that is not done");
+  }
+}
+
+std::vector<std::string> values_of(const RuleSet& rules, const std::string& var) {
+  const triage::VarDecl* d = rules.find_var(var);
+  REQUIRE_MESSAGE(d != nullptr, "entry.yaml declares no '" << var << "'");
+  if (d->type == "bool") return {"false", "true"};
+  return d->values;
+}
+
+std::string describe(const Context& ctx) {
+  std::string out;
+  for (const auto& [k, v] : ctx.all()) out += k + "=" + v + " ";
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("content: the shipped rules load and check with no errors and no warnings") {
+  triage::LoadResult r = triage::load_rules(kRulesDir);
+  REQUIRE(r.rules != nullptr);
+  triage::CheckOptions options;
+  options.today = "2026-11-23";  // fixed, so the test does not age; `triage check` uses the real date
+  triage::check_rules(*r.rules, options, r.diagnostics);
+  CHECK_MESSAGE(r.diagnostics.items().empty(), triage::format_text(r.diagnostics));
+  CHECK(r.diagnostics.error_count() == 0);
+  CHECK(r.diagnostics.warning_count() == 0);
+}
+
+TEST_CASE("content: the entry file declares the call context and the case menu") {
+  auto rules = shipped_rules();
+  CHECK(rules->cases == std::vector<std::string>{
+                            "confirm-account", "forgot-password", "duplicate-snils", "quarantine",
+                            "register", "account-levels", "check-pending", "changed-phone",
+                            "hijacked-account", "several-accounts", "service-centre"});
+  CHECK(values_of(*rules, "quarantine") == std::vector<std::string>{"false", "true"});
+  CHECK(values_of(*rules, "region") ==
+        std::vector<std::string>{"default", "belgorod", "moscow", "spb"});
+  CHECK(values_of(*rules, "bank") ==
+        std::vector<std::string>{"none", "sber", "tinkoff", "pochta", "vtb", "bspb", "other"});
+  // Every region has its contacts overlay, and the national lines are the documents' numbers.
+  CHECK(rules->regions() == std::vector<std::string>{"default", "belgorod", "moscow", "spb"});
+  REQUIRE(rules->contact("default", "support_line") != nullptr);
+  CHECK(rules->contact("default", "support_line")->value == "8 800 100-70-10");
+  CHECK(rules->contact("belgorod", "regional_cc")->value == "(4722) 42-42-42");
+  CHECK(rules->contact("belgorod", "regional_cc_free")->value == "8-800-707-10-03");
+  CHECK(rules->contact("belgorod", "support_line")->value == "8 800 100-70-10");
+  CHECK(rules->contact("moscow", "regional_portal")->value == "mos.ru");
+}
+
+TEST_CASE("content: every path of every case ends in an outcome; quarantine is honoured") {
+  auto rules = shipped_rules();
+  const triage::Contact* support = rules->contact("default", "support_line");
+  REQUIRE(support != nullptr);
+  const std::string support_line = support->value;
+  REQUIRE(support_line == "8 800 100-70-10");
+
+  std::set<std::string> all_codes;
+  for (const Node& n : rules->nodes) {
+    if (n.kind == NodeKind::Outcome) all_codes.insert(n.outcome.code);
+  }
+  std::set<std::string> reached;
+  std::size_t walks = 0;
+  std::map<std::string, std::set<std::string>> distinct;  // case -> distinct action sequences
+
+  for (const std::string& case_id : rules->cases) {
+    for (const std::string& q : values_of(*rules, "quarantine")) {
+      for (const std::string& region : values_of(*rules, "region")) {
+        for (const std::string& bank : values_of(*rules, "bank")) {
+          Context ctx;
+          ctx.set("quarantine", q);
+          ctx.set("region", region);
+          ctx.set("bank", bank);
+          std::vector<Action> prefix;
+          std::vector<PathEnd> ends;
+          walk(rules, case_id, ctx, prefix, ends);
+          REQUIRE_MESSAGE(!ends.empty(), case_id << " " << describe(ctx));
+          for (const PathEnd& e : ends) {
+            ++walks;
+            reached.insert(e.code);
+            std::string key;
+            for (const Action& a : e.actions) {
+              key += a.kind == Action::Answer ? "a" + std::to_string(a.option)
+                                              : a.kind == Action::Proceed ? std::string("p")
+                                                                          : "i" + a.value;
+              key += ";";
+            }
+            distinct[case_id].insert(key);
+            CHECK_MESSAGE(!e.script.empty(), e.code << " has an empty script");
+            if (q != "true") continue;
+            INFO(case_id << " " << describe(ctx) << "-> " << e.code);
+            bool has_support = false;
+            bool has_remote = false;
+            for (const std::string& line : e.script) {
+              std::vector<std::string> ws = words(line);
+              if (line.find(support_line) != std::string::npos) has_support = true;
+              if (mentions_remote(ws)) has_remote = true;
+              CHECK_MESSAGE(!(mentions_visit(ws) && !visit_is_emergency_appointment(ws)),
+                            "in-person visit without an emergency appointment: " << line);
+            }
+            CHECK_MESSAGE(has_support, "no support line " << support_line);
+            CHECK_MESSAGE(has_remote, "no remote option");
+          }
+        }
+      }
+    }
+  }
+  std::size_t paths = 0;
+  for (const auto& [c, set] : distinct) paths += set.size();
+  MESSAGE("content: " << rules->cases.size() << " cases, " << rules->nodes.size() << " nodes, "
+                      << all_codes.size() << " outcomes, " << paths << " distinct paths, "
+                      << walks << " walks over all contexts");
+  // Every outcome is reachable in some context; no outcome is dead content.
+  std::vector<std::string> unreached;
+  std::set_difference(all_codes.begin(), all_codes.end(), reached.begin(), reached.end(),
+                      std::back_inserter(unreached));
+  CHECK_MESSAGE(unreached.empty(), "outcomes no path reaches: " << unreached.size());
+  CHECK(reached == all_codes);
+}
+
+TEST_CASE("content: the quarantine visit rule itself") {
+  // The rule the walk above applies, on sample lines, so a weakened check cannot pass silently.
+  CHECK(mentions_visit(words("Обратитесь в центр обслуживания с паспортом и СНИЛС.")));
+  CHECK(mentions_visit(words("Можно прийти в МФЦ.")));
+  CHECK(mentions_visit(words("Личное посещение центра обслуживания.")));
+  CHECK(mentions_visit(words("Приходите лично.")));
+  CHECK_FALSE(mentions_visit(words("Подтвердите личность онлайн.")));
+  CHECK_FALSE(mentions_visit(words("Пока Вы на карантине, решаем вопрос только дистанционно.")));
+  CHECK(visit_is_emergency_appointment(
+      words("В экстренном случае посещение возможно только по предварительной записи.")));
+  CHECK_FALSE(visit_is_emergency_appointment(words("Посещение по предварительной записи.")));
+  CHECK_FALSE(visit_is_emergency_appointment(words("В экстренном случае приходите.")));
+}
+
+TEST_CASE("content: no phone numbers or URLs typed into tree texts") {
+  // Contacts live in contacts/*.yaml only; trees say {contacts.key}. A run of 3+ digits or
+  // "http", "www.", ".ru" in a question, option label, info, prompt, script line, flow title or
+  // description is an inline contact.
+  auto rules = shipped_rules();
+  std::regex inline_contact(R"((\d{3})|http|www\.|\.ru\b|\.рф)", std::regex::icase);
+  std::vector<std::string> texts;
+  for (const Node& n : rules->nodes) {
+    texts.push_back(n.text.raw);
+    texts.push_back(n.title);
+    for (const triage::Option& o : n.options) texts.push_back(o.label.raw);
+    texts.push_back(n.input.prompt.raw);
+    for (const std::string& c : n.input.choices) texts.push_back(c);
+    for (const triage::ScriptLine& l : n.outcome.script) texts.push_back(l.text.raw);
+  }
+  for (const triage::Flow& f : rules->flows) {
+    texts.push_back(f.title);
+    texts.push_back(f.description);
+  }
+  std::size_t checked = 0;
+  for (const std::string& t : texts) {
+    if (t.empty()) continue;
+    ++checked;
+    CHECK_MESSAGE(!std::regex_search(t, inline_contact), "inline contact in: " << t);
+  }
+  CHECK(checked > 300);
+  // The check would catch one.
+  CHECK(std::regex_search(std::string("Позвоните 8 800 100-70-10."), inline_contact));
+  CHECK(std::regex_search(std::string("Откройте gosuslugi.ru."), inline_contact));
+}
+
+TEST_CASE("content: every outcome is traceable to its source document") {
+  auto rules = shipped_rules();
+  std::regex code_re("^[A-Z0-9]+(-[A-Z0-9]+)*$");
+  std::regex url_re("^https://[^ ]+$");
+  std::set<std::string> dispositions = {"resolved", "referred", "escalated", "callback",
+                                        "unresolved"};
+  std::set<std::string> escalations = {"", "mfc", "support_line", "regional_cc", "municipal"};
+  std::ifstream seeds_readme("/work/shared/seeds/README.md");
+  std::size_t outcomes = 0;
+  for (const Node& n : rules->nodes) {
+    if (n.kind != NodeKind::Outcome) continue;
+    ++outcomes;
+    const triage::OutcomeSpec& o = n.outcome;
+    INFO(o.code);
+    CHECK(std::regex_match(o.code, code_re));
+    CHECK(dispositions.count(o.disposition) == 1);
+    CHECK(escalations.count(o.escalation) == 1);
+    CHECK(o.reviewed == "2026-11-23");
+    REQUIRE_FALSE(o.sources.empty());
+    for (const std::string& s : o.sources) {
+      CHECK_MESSAGE(kSeedFiles.count(s) == 1, "unknown source document " << s);
+      if (seeds_readme) {  // on the authoring machine, also check the file is really there
+        std::ifstream f("/work/shared/seeds/" + s);
+        CHECK_MESSAGE(f.good(), "source document missing: " << s);
+      }
+    }
+    for (const std::string& u : o.urls) CHECK(std::regex_match(u, url_re));
+  }
+  CHECK(outcomes >= 40);
+}
+
+TEST_CASE("content: case files carry varied triage phrases and keywords") {
+  auto rules = shipped_rules();
+  for (const std::string& id : rules->cases) {
+    const triage::Flow* f = rules->find_flow(id);
+    REQUIRE(f != nullptr);
+    INFO(id);
+    CHECK_FALSE(f->subflow);
+    CHECK(f->phrases.size() >= 6);
+    CHECK(f->keywords.size() >= 8);
+    std::set<std::string> unique(f->phrases.begin(), f->phrases.end());
+    CHECK(unique.size() == f->phrases.size());
+  }
+}

@@ -1,0 +1,197 @@
+// The municipality page: selection of self-service ways, contacts per region, escaping, no
+// external resources, Markdown equivalent, and the atomic write of `triage export --output`.
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "triage/loader.h"
+#include "triage/site_export.h"
+
+using namespace triage;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kRules = "tests/data/export/rules";
+
+std::shared_ptr<const RuleSet> export_rules() {
+  LoadResult r = load_rules(std::string(TRIAGE_SOURCE_DIR) + "/" + kRules);
+  REQUIRE(r.rules != nullptr);
+  REQUIRE_FALSE(r.diagnostics.has_errors());
+  return r.rules;
+}
+
+SitePage page_for(const std::string& region) {
+  auto page = build_site_page(*export_rules(), region, default_site_cases(), false);
+  REQUIRE(page);
+  return *page;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct Run {
+  int rc = -1;
+  std::string out, err;
+};
+
+Run run_triage(const std::string& args) {
+  fs::path err = fs::temp_directory_path() / ("triage_export_err_" + std::to_string(getpid()));
+  std::string cmd = "cd '" TRIAGE_SOURCE_DIR "' && '" TRIAGE_BINARY "' " + args + " 2>'" + err.string() + "'";
+  Run r;
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  int status = pclose(p);
+  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.err = slurp(err);
+  fs::remove(err);
+  return r;
+}
+
+std::vector<std::string> attribute_values(const std::string& html, const std::string& attr) {
+  std::vector<std::string> out;
+  std::regex re(attr + "=\"([^\"]*)\"");
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), re); it != std::sregex_iterator(); ++it) {
+    out.push_back((*it)[1]);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("site export: only self-service outcomes of the published cases, in menu order") {
+  SitePage p = page_for("default");
+  REQUIRE(p.sections.size() == 2);
+  CHECK(p.sections[0].case_id == "confirm-account");
+  CHECK(p.sections[1].case_id == "forgot-password");
+  // confirm: the bank way only (the MFC visit is referred); its quarantine and Belgorod lines
+  // do not hold for a default-region caller.
+  REQUIRE(p.sections[0].ways.size() == 1);
+  const SelfServiceWay& bank = p.sections[0].ways[0];
+  CHECK(bank.outcome_code == "CONFIRM-BANK");
+  CHECK(bank.heading == "Через онлайн-банк");
+  CHECK(bank.when == "Вы клиент банка? — Да, Сбербанка");
+  CHECK(bank.lines == std::vector<std::string>{"Войдите в онлайн-кабинет банка и выберите <b>«Госуслуги»</b> & подтверждение."});
+  // forgot: phone and e-mail read the same, so once; FP-REMOTE is escalated.
+  REQUIRE(p.sections[1].ways.size() == 1);
+  CHECK(p.sections[1].ways[0].outcome_code == "FP-PHONE");
+  CHECK(p.sections[1].ways[0].lines ==
+        std::vector<std::string>{"Откройте gosuslugi.ru и нажмите «Я не знаю пароль».", "Введите код из SMS."});
+  CHECK(p.rules_version == "7.1");
+  CHECK(p.content_hash.rfind("sha256:", 0) == 0);
+}
+
+TEST_CASE("site export: the region's lines and contacts, overlay first, national not overridden") {
+  SitePage p = page_for("belgorod");
+  CHECK(p.region_title == "Белгородская область");
+  REQUIRE(p.sections[0].ways.size() == 1);
+  CHECK(p.sections[0].ways[0].lines.back() == "В Белгородской области поможет контакт-центр: (4722) 42-42-42.");
+  std::vector<std::string> keys;
+  for (const PublishedContact& c : p.contacts) keys.push_back(c.region + "/" + c.contact.key);
+  CHECK(keys == std::vector<std::string>{"belgorod/regional_cc", "belgorod/mfc_address", "default/support_line",
+                                         "default/portal", "default/map", "default/bad_link"});
+  // A declared region without an overlay gets the national directory.
+  SitePage tver = page_for("tver");
+  CHECK(tver.contacts.size() == 5);
+}
+
+TEST_CASE("site export: explicit cases, unknown case and region") {
+  auto rules = export_rules();
+  auto staff = build_site_page(*rules, "default", {"service-centre"}, true);
+  REQUIRE(staff);
+  REQUIRE(staff->sections.size() == 1);
+  CHECK(staff->sections[0].ways.size() == 2);
+  auto bad = build_site_page(*rules, "default", {"forgot-pasword"}, true);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.status().message() == "неизвестный сценарий 'forgot-pasword'; возможно, имелся в виду 'forgot-password'");
+  auto region = build_site_page(*rules, "belgorot", default_site_cases(), false);
+  REQUIRE_FALSE(region);
+  CHECK(region.status().code() == "unknown-region");
+  CHECK(region.status().message() ==
+        "неизвестный регион 'belgorot' (возможно, 'belgorod'); известны: default, belgorod, tver");
+}
+
+TEST_CASE("site export: HTML has every contact, escapes text, loads nothing external") {
+  SitePage p = page_for("belgorod");
+  std::string html = render_site_page(p, PageFormat::Html);
+  CHECK(html.rfind("<!DOCTYPE html>\n<html lang=\"ru\">", 0) == 0);
+  CHECK(html.find("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">") != std::string::npos);
+  for (const char* value : {"(4722) 42-42-42", "г. Белгород, пр-т Славы, д. 25", "8 800 100-70-10", "gosuslugi.ru",
+                            "https://map.gosuslugi.ru", "javascript:alert(1)"}) {
+    CHECK_MESSAGE(html.find(std::string(">") + value + "<") != std::string::npos, value);
+  }
+  CHECK(html.find("8 800 000-00-01") == std::string::npos);  // the overridden national number
+  CHECK(html.find("Поддержка портала Госуслуг &amp; справка") != std::string::npos);
+  CHECK(html.find("Ссылка &lt;без&gt; схемы") != std::string::npos);
+  CHECK(html.find("выберите &lt;b&gt;«Госуслуги»&lt;/b&gt; &amp; подтверждение") != std::string::npos);
+  CHECK(html.find("<b>") == std::string::npos);
+  CHECK(attribute_values(html, "src").empty());
+  CHECK(html.find("<script") == std::string::npos);
+  CHECK(html.find("<link") == std::string::npos);
+  CHECK(html.find("@import") == std::string::npos);
+  CHECK(html.find("url(") == std::string::npos);
+  // Links only to the contacts themselves; the javascript: value gets none.
+  CHECK(attribute_values(html, "href") == std::vector<std::string>{"tel:4722424242", "tel:88001007010",
+                                                                   "https://gosuslugi.ru", "https://map.gosuslugi.ru"});
+  CHECK(html.find("Страница сформирована автоматически из правил «Тестовые правила для страницы», версия 7.1, " +
+                  p.content_hash + ". Регион: Белгородская область.") != std::string::npos);
+}
+
+TEST_CASE("site export: Markdown says the same, escaped") {
+  SitePage p = page_for("belgorod");
+  std::string md = render_site_page(p, PageFormat::Markdown);
+  CHECK(md.rfind("# Учётная запись на Госуслугах: как подтвердить или восстановить её самостоятельно\n", 0) == 0);
+  CHECK(md.find("\n## Подтвердить учётную запись\n") != std::string::npos);
+  CHECK(md.find("1. Войдите в онлайн-кабинет банка и выберите \\<b\\>«Госуслуги»\\</b\\> \\& подтверждение.\n") !=
+        std::string::npos);
+  CHECK(md.find("- Контакт-центр МФЦ Белгородской области: [(4722) 42-42-42](<tel:4722424242>)\n") != std::string::npos);
+  CHECK(md.find("- Адрес МФЦ: **г. Белгород, пр-т Славы, д. 25**\n") != std::string::npos);
+  CHECK(md.find("- Ссылка \\<без\\> схемы: **javascript:alert(1)**\n") != std::string::npos);
+  CHECK(markdown_escape("1. *важно* [x](y) #") == "1\\. \\*важно\\* \\[x\\](y) \\#");
+  CHECK(markdown_escape("- пункт") == "\\- пункт");
+  CHECK(html_escape("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+}
+
+TEST_CASE("cli export: writes the file whole, refuses bad input with exit 2") {
+  fs::path dir = fs::temp_directory_path() / ("triage_export_" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  fs::path out = dir / "page.html";
+  Run r = run_triage("export --rules " + kRules + " --region belgorod --output '" + out.string() + "'");
+  CHECK(r.rc == 0);
+  CHECK(r.out.empty());
+  std::string html = slurp(out);
+  CHECK(html.find("(4722) 42-42-42") != std::string::npos);
+  CHECK(html.substr(html.size() - 8) == "</html>\n");
+  std::size_t files = 0;
+  for (const auto& e : fs::directory_iterator(dir)) files += e.is_regular_file() ? 1 : 0;
+  CHECK(files == 1);  // no temporary left behind
+  Run md = run_triage("export --rules " + kRules + " --format md");
+  CHECK(md.rc == 0);
+  CHECK(md.out.find("- Поддержка портала Госуслуг \\& справка: [8 800 100-70-10](<tel:88001007010>)\n") !=
+        std::string::npos);
+  Run region = run_triage("export --rules " + kRules + " --region nowhere");
+  CHECK(region.rc == 2);
+  CHECK(region.err == "triage export: неизвестный регион 'nowhere'; известны: default, belgorod, tver\n");
+  Run unwritable = run_triage("export --rules " + kRules + " --output '" + (dir / "no/such/dir/page.html").string() + "'");
+  CHECK(unwritable.rc == 2);
+  CHECK(unwritable.err.find("triage export: ") == 0);
+  Run format = run_triage("export --rules " + kRules + " --format pdf --lang en");
+  CHECK(format.rc == 2);
+  CHECK(format.err == "triage export: unknown format 'pdf' (html | md)\n");
+  fs::remove_all(dir);
+}

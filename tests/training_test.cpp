@@ -1,0 +1,231 @@
+// Training: the expected walk and its weights, the score arithmetic, and a scripted trainee on
+// the real binary (stdin) who deviates at known steps, with results stored and summarised.
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "triage/loader.h"
+#include "triage/training.h"
+#include "triage/validators.h"
+
+using namespace triage;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::shared_ptr<const RuleSet> rules() {
+  static LoadResult loaded = load_rules("tests/data/scenarios/rules");
+  REQUIRE(loaded.rules);
+  REQUIRE_FALSE(loaded.diagnostics.has_errors());
+  return loaded.rules;
+}
+
+Scenario scenario(const std::string& path) {
+  SourceFiles files;
+  Diagnostics diags(&files);
+  auto sc = load_scenario_file(path, files, diags);
+  REQUIRE(sc);
+  return *sc;
+}
+
+TraineeStop stop(const std::string& node, std::size_t option, const std::string& answer) {
+  TraineeStop t;
+  t.node = node;
+  t.option = option;
+  t.answer = answer;
+  return t;
+}
+
+struct Ran {
+  int rc = -1;
+  std::string out;
+};
+
+// Runs the binary through the shell with `input` on stdin; stdout only.
+Ran run(const std::string& args, const std::string& input) {
+  fs::path in = fs::temp_directory_path() / ("triage_train_in_" + std::to_string(getpid()));
+  {
+    FILE* f = std::fopen(in.c_str(), "wb");
+    REQUIRE(f);
+    std::fwrite(input.data(), 1, input.size(), f);
+    std::fclose(f);
+  }
+  std::string cmd = "cd '" TRIAGE_SOURCE_DIR "' && NO_COLOR=1 '" TRIAGE_BINARY "' " + args + " <'" + in.string() +
+                    "' 2>/dev/null";
+  Ran r;
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p);
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  int status = pclose(p);
+  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  fs::remove(in);
+  return r;
+}
+
+// The result block after "Training result", without the timing line (not deterministic).
+std::string result_block(const std::string& out) {
+  std::size_t at = out.find("\nTraining result\n");
+  if (at == std::string::npos) return "(no result in)\n" + out;
+  std::string block, line;
+  for (std::size_t i = at + 1; i < out.size();) {
+    std::size_t nl = out.find('\n', i);
+    line = out.substr(i, nl == std::string::npos ? std::string::npos : nl - i + 1);
+    if (line.rfind("  Time per step", 0) != 0) block += line;
+    if (nl == std::string::npos) break;
+    i = nl + 1;
+  }
+  return block;
+}
+
+}  // namespace
+
+TEST_CASE("training: expected stops carry the scenario's, the option's or the default weight") {
+  auto visit = expected_stops(rules(), scenario("tests/data/scenarios/training/visit.yaml"));
+  REQUIRE(visit);
+  REQUIRE(visit->size() == 2);
+  CHECK((*visit)[0].node == "ask-method");
+  CHECK((*visit)[0].option == 2);
+  CHECK((*visit)[0].weight == Weight::Major);  // no weight anywhere
+  CHECK((*visit)[0].caller == "Ни телефона, ни почты не привязано.");
+  CHECK((*visit)[1].node == "visit-centre/ask-can");
+  CHECK((*visit)[1].weight == Weight::Minor);  // from the scenario step
+  auto snils = expected_stops(rules(), scenario("tests/data/scenarios/training/snils.yaml"));
+  REQUIRE(snils);
+  CHECK((*snils)[0].weight == Weight::Critical);  // from the option in the tree
+  CHECK((*snils)[1].input);
+  CHECK((*snils)[1].answer == mask_personal_data("snils", "112-233-445 95"));
+  CHECK((*snils)[1].answer.find("112") == std::string::npos);
+  auto failing = expected_stops(rules(), scenario("tests/data/scenarios/failing/outcome.yaml"));
+  REQUIRE_FALSE(failing);
+  CHECK(failing.status().code() == "scenario-fails");
+}
+
+TEST_CASE("training: score = 100 - deviations - wrong outcome") {
+  auto expected = *expected_stops(rules(), scenario("tests/data/scenarios/training/visit.yaml"));
+  auto perfect = score_training(expected, {stop("ask-method", 2, "Ничего"), stop("visit-centre/ask-can", 0, "Да")},
+                                "LA-VISIT", "LA-VISIT");
+  CHECK(perfect.score == 100);
+  CHECK(perfect.deviations.empty());
+  CHECK(perfect.outcome_right);
+
+  auto left = score_training(expected, {stop("ask-method", 0, "Телефон")}, "LA-VISIT", "LA-PHONE");
+  CHECK(left.score == 87);  // major 3 + wrong outcome 10; the stop never reached costs nothing more
+  REQUIRE(left.deviations.size() == 1);
+  CHECK(left.deviations[0].stop == 1);
+  CHECK(left.deviations[0].expected == "3 «Ничего»");
+  CHECK(left.deviations[0].actual == "1 «Телефон»");
+  CHECK(left.deviations[0].points == 3);
+
+  auto quit = score_training(expected, {}, "LA-VISIT", "");
+  CHECK(quit.score == 90);
+  CHECK(quit.outcome_points == 10);
+}
+
+TEST_CASE("training: paths that part and meet again are compared where they meet") {
+  std::vector<ExpectedStop> expected(2);
+  expected[0].node = "a";
+  expected[0].option = 1;
+  expected[0].weight = Weight::Critical;
+  expected[1].node = "b";
+  expected[1].option = 0;
+  expected[1].weight = Weight::Major;
+  auto s = score_training(expected, {stop("a", 0, "x"), stop("detour", 0, "y"), stop("b", 1, "z")}, "O", "P");
+  REQUIRE(s.deviations.size() == 2);
+  CHECK(s.deviations[1].node == "b");
+  CHECK(s.score == 100 - 10 - 3 - 10);
+  std::vector<ExpectedStop> many(12, expected[0]);
+  for (std::size_t i = 0; i < many.size(); ++i) many[i].node = "n" + std::to_string(i);
+  std::vector<TraineeStop> wrong;
+  for (std::size_t i = 0; i < many.size(); ++i) wrong.push_back(stop("n" + std::to_string(i), 0, "w"));
+  CHECK(score_training(many, wrong, "O", "O").score == 0);  // floor
+}
+
+TEST_CASE("training: a scripted trainee goes back, mistypes, deviates at a known step") {
+  fs::path db = fs::temp_directory_path() / ("triage_training_" + std::to_string(getpid()) + ".db");
+  fs::remove(db);
+  std::string args = "train tests/data/scenarios/training/visit.yaml --rules tests/data/scenarios/rules "
+                     "--trainee anna --lang en --db '" + db.string() + "'";
+  // greet: Enter; ask-method: 2 (wrong), b (back), 3; ask-can: x (not a number), 2 (deviation).
+  Ran r = run(args, "\n2\nb\n3\nx\n2\n");
+  CHECK(r.rc == 0);
+  CHECK(r.out.rfind("Training: Ничего не привязано (lost-access)\n"
+                    "Caller: «Здравствуйте, у меня ничего не привязано к учётной записи.»\n", 0) == 0);
+  CHECK(r.out.find("Caller: «Ни телефона, ни почты не привязано.»\n") != std::string::npos);
+  CHECK(r.out.find("Caller: «Да, могу прийти.»\n") != std::string::npos);
+  CHECK(r.out.find("Type an option number from 1 to 2.\n") != std::string::npos);
+  CHECK(r.out.find("Outcome: ") != std::string::npos);
+  CHECK(result_block(r.out) ==
+        "Training result\n"
+        "  Outcome: LA-NO-VISIT — wrong, expected LA-VISIT, −10\n"
+        "  Deviation at step 2 (visit-centre/ask-can): chose 2 «Нет», expected 1 «Да» — minor, −1\n"
+        "Score: 89 of 100\n"
+        "Result stored in " + db.string() + "\n");
+
+  Ran perfect = run(args, "\n3\n1\n");
+  CHECK(perfect.rc == 0);
+  CHECK(result_block(perfect.out) ==
+        "Training result\n"
+        "  Outcome: LA-VISIT — right\n"
+        "  No deviations\n"
+        "Score: 100 of 100\n"
+        "Result stored in " + db.string() + "\n");
+
+  Ran quit = run("train tests/data/scenarios/training/snils.yaml --rules tests/data/scenarios/rules "
+                 "--trainee boris --lang en --db '" + db.string() + "'", "\n1\n");
+  CHECK(result_block(quit.out) ==
+        "Training result\n"
+        "  Outcome: LA-PHONE — wrong, expected LA-SNILS, −10\n"
+        "  Deviation at step 1 (ask-method): chose 1 «Телефон», expected 2 «Только СНИЛС» — critical, −10\n"
+        "Score: 80 of 100\n"
+        "Result stored in " + db.string() + "\n");
+
+  Ran report = run("train-report --format json --db '" + db.string() + "'", "");
+  CHECK(report.rc == 0);
+  // last_at is the wall clock: compare up to it.
+  auto row = [&](const std::string& prefix) { return report.out.find(prefix) != std::string::npos; };
+  CHECK(row("{\"trainee\":\"anna\",\"scenario\":\"Ничего не привязано\",\"attempts\":2,\"average\":94.5,\"best\":100,"
+            "\"last\":100,\"last_at\":\""));
+  CHECK(row("{\"trainee\":\"anna\",\"scenario\":null,\"attempts\":2,\"average\":94.5,\"best\":100,\"last\":100,"));
+  CHECK(row("{\"trainee\":\"boris\",\"scenario\":\"СНИЛС\",\"attempts\":1,\"average\":80.0,\"best\":80,\"last\":80,"));
+  CHECK(report.out.find("\"trainee\":\"anna\",\"scenario\":\"Ничего") < report.out.find("\"trainee\":\"anna\",\"scenario\":null"));
+  fs::remove(db);
+}
+
+TEST_CASE("training: quitting scores the missing outcome and stores nothing with --no-save") {
+  Ran r = run("train tests/data/scenarios/training/visit.yaml --rules tests/data/scenarios/rules --lang en --no-save",
+              "\nq\n");
+  CHECK(r.rc == 0);
+  CHECK(result_block(r.out) ==
+        "Training result\n"
+        "  Outcome: none — wrong, expected LA-VISIT, −10\n"
+        "  No deviations\n"
+        "Score: 90 of 100\n");
+}
+
+TEST_CASE("training: a scenario that does not replay cannot be trained on") {
+  Ran r = run("train tests/data/scenarios/failing/outcome.yaml --rules tests/data/scenarios/rules --lang en --no-save",
+              "");
+  CHECK(r.rc == 1);
+  CHECK(r.out.empty());
+  Ran usage = run("train --lang en", "");
+  CHECK(usage.rc == 2);
+}
+
+TEST_CASE("training: train-report on a database without results") {
+  fs::path db = fs::temp_directory_path() / ("triage_training_empty_" + std::to_string(getpid()) + ".db");
+  fs::remove(db);
+  FILE* f = std::fopen(db.c_str(), "wb");  // an empty file is an empty SQLite database
+  REQUIRE(f);
+  std::fclose(f);
+  Ran r = run("train-report --lang en --db '" + db.string() + "'", "");
+  CHECK(r.rc == 0);
+  CHECK(r.out == "No training results.\n");
+  fs::remove(db);
+}
