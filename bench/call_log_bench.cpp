@@ -7,12 +7,14 @@
 // reused by later runs).
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <random>
 #include <string>
@@ -138,7 +140,8 @@ void generate(const std::string& path, int calls) {
   { auto log = open_sqlite_call_log(path); if (!log) die(log.status().message()); }
   sqlite3* db = nullptr;
   sqlite3_open(path.c_str(), &db);
-  exec(db, "PRAGMA synchronous = OFF; BEGIN");
+  // A big page cache keeps the one bulk transaction from spilling pages into the WAL over and over.
+  exec(db, "PRAGMA synchronous = OFF; PRAGMA cache_size = -524288; BEGIN");
   sqlite3_stmt *call, *step;
   sqlite3_prepare_v2(db,
       "INSERT INTO calls(operator, region, quarantine, rules_version, rules_hash, case_id, caller_hint, "
@@ -152,6 +155,7 @@ void generate(const std::string& path, int calls) {
   std::vector<std::string> days(366);
   for (int d = 0; d < 366; ++d) days[d] = local_day(year_start + d * 86400000LL + 43200000);
   for (int i = 0; i < calls; ++i) {
+    if (i % 100000 == 0) std::fprintf(stderr, "generating: %d calls\r", i);
     int d = static_cast<int>(rng() % 366);
     TimeMs start = year_start + d * 86400000LL + 28800000 + static_cast<TimeMs>(rng() % 36000000);
     TimeMs handle = 60000 + static_cast<TimeMs>(rng() % 840000);
@@ -199,15 +203,23 @@ void reset_peak_rss() { std::ofstream("/proc/self/clear_refs") << "5"; }
 void bench_report_and_export(const std::string& dir, int calls) {
   std::string path = dir + "/calls-1m.db";
   if (count_calls(path) != calls) {
+    // In a child process, so its big page cache does not count in this process's peak RSS.
     auto t = Clock::now();
-    generate(path, calls);
+    pid_t pid = fork();
+    if (pid == 0) {
+      generate(path, calls);
+      _exit(0);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) die("generating the log failed");
     std::printf("generated %d calls in %.1f s\n", calls, seconds_since(t));
   }
   auto log = open_sqlite_call_log(path);
   if (!log) die(log.status().message());
   std::vector<double> ms;
   for (int i = 0; i < 7; ++i) {
-    auto t = Clock::now();
+    auto t = Clock::now();  // wall time: what the supervisor waits for
     auto r = (*log)->report("", "");
     ms.push_back(seconds_since(t) * 1000);
     if (!r || r->finished != calls) die("report");
@@ -227,13 +239,15 @@ void bench_report_and_export(const std::string& dir, int calls) {
       reset_peak_rss();
       long before = peak_rss_kb();
       t = Clock::now();
+      std::clock_t cpu = std::clock();
       auto rows = write_call_export(**log, filter, f, out);
       double secs = seconds_since(t);
+      double cpu_secs = static_cast<double>(std::clock() - cpu) / CLOCKS_PER_SEC;
       std::fclose(out);
       if (!rows) die(rows.status().message());
-      std::printf("export %-4s %7lld rows: %8.0f rows/s, peak RSS %ld kB (was %ld kB before)\n",
-                  f == ExportFormat::Csv ? "csv" : "json", static_cast<long long>(*rows), *rows / secs,
-                  peak_rss_kb(), before);
+      std::printf("export %-4s %7lld rows: %8.0f rows/s wall, %8.0f rows per CPU-second, peak RSS %ld kB "
+                  "(%ld kB before)\n", f == ExportFormat::Csv ? "csv" : "json", static_cast<long long>(*rows),
+                  *rows / secs, *rows / cpu_secs, peak_rss_kb(), before);
     }
   }
 }
@@ -241,6 +255,7 @@ void bench_report_and_export(const std::string& dir, int calls) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   std::string dir = argc > 1 ? argv[1] : "/tmp/triage-bench";
   ::mkdir(dir.c_str(), 0700);
   std::printf("call log benchmark in %s (SQLite %s)\n", dir.c_str(), sqlite3_libversion());

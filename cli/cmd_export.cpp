@@ -53,7 +53,7 @@ int parse_args(int argc, char** argv, ExportArgs& a) {
   }
   a.lang = interface_language(a.lang);
   if (vm.count("help")) {
-    fmt::print("{}: triage export --format html|md [--region R] [--rules DIR] [--output FILE]\n{}\n\n",
+    fmt::print("{}: triage export --format html|md [--region R] [--cases LIST] [--rules DIR] [--output FILE]\n{}\n\n",
                tr(a.lang, "Использование", "Usage"),
                tr(a.lang,
                   "Страница для сайта муниципалитета: как подтвердить или восстановить учётную запись "

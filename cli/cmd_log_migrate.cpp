@@ -1,6 +1,6 @@
 // `triage log migrate --from sqlite:FILE --to postgresql://...`: moves an office's call history
 // into the central PostgreSQL log and proves it arrived whole (counts and checksums).
-// Registered as `log-migrate`; `triage log migrate` dispatches here with argv[0] = "migrate".
+// `triage log migrate` (cmd_log.cpp) dispatches here with argv[0] = "migrate".
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -113,6 +113,13 @@ int cmd_log_migrate(int argc, char** argv) {
   a.lang = interface_language(flag);
   int rc = parse(argc, argv, &a);
   if (rc >= 0) return rc;
+  std::string from_path = describe_call_log(a.from);
+  if (call_log_backend(a.from) == CallLogBackend::Sqlite && ::access(from_path.c_str(), F_OK) != 0) {
+    // Opening would create an empty log; a missing source is a mistake to report.
+    fmt::print(stderr, "triage log migrate: {}\n",
+               fmt::format(tr(a.lang, "нет файла журнала «{}»", "no call log file '{}'"), escape_controls(from_path)));
+    return kExitUsage;
+  }
   auto source = open_call_log(a.from);
   if (!source) {
     fmt::print(stderr, "triage log migrate: {}\n", call_log_error_text(source.status(), a.lang));

@@ -114,8 +114,9 @@ std::string render_path(const EnumeratedPath& p) {
   return out;
 }
 
-void print_path(std::size_t n, const EnumeratedPath& p, const std::string& lang) {
-  fmt::print("  {}. {}: {}\n", n, p.outcome.empty() ? p.error : p.outcome, escape_controls(render_path(p)));
+// `head` is "N. OUTCOME" for a good path, "ERROR: why" for an error path.
+void print_path(const std::string& head, const EnumeratedPath& p, const std::string& lang) {
+  fmt::print("  {}: {}\n", escape_controls(head), escape_controls(render_path(p)));
   if (!p.context.empty()) {
     std::string ctx;
     for (const auto& [k, v] : p.context) ctx += (ctx.empty() ? "" : ", ") + k + "=" + v;
@@ -178,11 +179,10 @@ int cmd_paths(int argc, char** argv) {
   for (const auto& v : r.varied) varied += (varied.empty() ? "" : ", ") + v;
   fmt::print(tr(a.lang, "{}: путей {} (перебрано контекстов: {}{}{})\n", "{}: {} paths ({} contexts tried{}{})\n"),
              a.case_id, r.paths.size(), r.contexts, varied.empty() ? "" : tr(a.lang, "; по ", "; varying "), varied);
-  for (std::size_t i = 0; i < r.paths.size(); ++i) print_path(i + 1, r.paths[i], a.lang);
-  for (const auto& e : r.errors) {
-    fmt::print("  {}: {}\n", tr(a.lang, "ОШИБКА", "ERROR"), escape_controls(e.error));
-    print_path(0, e, a.lang);
+  for (std::size_t i = 0; i < r.paths.size(); ++i) {
+    print_path(fmt::format("{}. {}", i + 1, r.paths[i].outcome), r.paths[i], a.lang);
   }
+  for (const auto& e : r.errors) print_path(fmt::format("{}: {}", tr(a.lang, "ОШИБКА", "ERROR"), e.error), e, a.lang);
   if (r.loops) {
     fmt::print(tr(a.lang, "Возвраты к уже пройденному шагу отсечены: {}\n", "Walks cut on returning to an earlier step: {}\n"),
                r.loops);

@@ -16,6 +16,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "replay_from_log.h"
 #include "session_cli.h"
 #include "triage/scenario.h"
 #include "triage/utf8.h"
@@ -91,6 +92,7 @@ ScenarioResult replay_one(const std::string& path, std::shared_ptr<const RuleSet
   auto sc = load_scenario_file(path, files, diags);
   if (!sc) {
     r.run.failure = english ? "the scenario file has errors" : "в файле сценария ошибки";
+    diags.sort();
     for (const Diagnostic& d : diags.items()) {
       std::string text = format_text(d, false);
       if (!text.empty() && text.back() == '\n') text.pop_back();
@@ -174,11 +176,16 @@ void print_json(const std::vector<ScenarioResult>& results, const Coverage* cov)
   for (std::size_t i = 0; i < results.size(); ++i) {
     const auto& r = results[i];
     failed += r.run.passed ? 0 : 1;
-    std::string details = "[";
-    for (std::size_t k = 0; k < r.run.details.size(); ++k) details += (k ? "," : "") + json_quote(r.run.details[k]);
-    out += fmt::format("{}{{\"file\":{},\"case\":{},\"name\":{},\"passed\":{},\"outcome\":{},\"failure\":{},\"details\":{}]}}",
+    auto list = [](const std::vector<std::string>& v) {
+      std::string l = "[";
+      for (std::size_t k = 0; k < v.size(); ++k) l += (k ? "," : "") + json_quote(v[k]);
+      return l + "]";
+    };
+    out += fmt::format("{}{{\"file\":{},\"case\":{},\"name\":{},\"passed\":{},\"outcome\":{},\"script\":{},"
+                       "\"failure\":{},\"details\":{}}}",
                        i ? "," : "", json_quote(r.file), json_quote(r.case_id), json_quote(r.name),
-                       r.run.passed ? "true" : "false", json_quote(r.run.outcome), json_quote(r.run.failure), details);
+                       r.run.passed ? "true" : "false", json_quote(r.run.outcome), list(r.run.script),
+                       json_quote(r.run.failure), list(r.run.details));
   }
   out += fmt::format("],\"passed\":{},\"failed\":{}", results.size() - failed, failed);
   if (cov) out += ",\"coverage\":" + coverage_json(*cov);
@@ -210,6 +217,7 @@ bool write_atomically(const std::string& path, const std::string& text, std::str
 }  // namespace
 
 int cmd_replay(int argc, char** argv) {
+  if (wants_log_replay(argc, argv)) return replay_from_log(argc, argv);
   ReplayArgs a;
   if (int rc = parse_args(argc, argv, a); rc >= 0) return rc;
   auto files = collect_scenario_files(a.inputs);

@@ -79,7 +79,10 @@ void print_json(const Report& r) {
 
 }  // namespace
 
+int cmd_train_report(int argc, char** argv);  // cmd_train_report.cpp
+
 int cmd_report(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) if (std::strcmp(argv[i], "--training") == 0) return cmd_train_report(argc, argv);
   std::string flag;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--lang") == 0 && i + 1 < argc) flag = argv[i + 1];

@@ -3,10 +3,11 @@
 namespace triage::cli {
 
 // One declaration and one table row per subcommand.
+int cmd_call(int argc, char** argv);
+int cmd_resume(int argc, char** argv);
 int cmd_check(int argc, char** argv);
 int cmd_log(int argc, char** argv);
 int cmd_report(int argc, char** argv);
-int cmd_log_migrate(int argc, char** argv);
 
 int cmd_diff(int argc, char** argv);
 int cmd_graph(int argc, char** argv);
@@ -21,9 +22,10 @@ int cmd_classify(int argc, char** argv);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
+      {"call", "start a call: the operator's call screen", "начать звонок: экран оператора", cmd_call},
+      {"resume", "continue an interrupted call", "продолжить прерванный звонок", cmd_resume},
       {"check", "check a rules folder", "проверить папку правил", cmd_check},
       {"log", "list, show, export or delete logged calls", "журнал звонков: список, просмотр, выгрузка, удаление", cmd_log},
-      {"log-migrate", "copy a SQLite call log into PostgreSQL, verified", "перенести журнал SQLite в PostgreSQL со сверкой", cmd_log_migrate},
       {"report", "call statistics from the log", "сводка по журналу звонков", cmd_report},
       {"diff", "semantic diff of two rule sets", "смысловое сравнение двух наборов правил", cmd_diff},
       {"graph", "draw a case tree (dot, mermaid, svg, png)", "схема сценария (dot, mermaid, svg, png)", cmd_graph},

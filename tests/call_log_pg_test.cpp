@@ -2,6 +2,7 @@
 // sets TRIAGE_TEST_PG. Each test gets a fresh database. The behaviour tests run on both
 // backends through one helper, so SQLite and PostgreSQL are held to the same answers.
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -518,6 +519,8 @@ TEST_CASE("pg call log: an unreachable server is a clear io error") {
   REQUIRE_FALSE(log.has_value());
   CHECK(log.status().code() == "io");
   CHECK(log.status().message().rfind("cannot connect to the PostgreSQL call log: ", 0) == 0);
+  CHECK(log.status().message().find("Connection refused") != std::string::npos);
+  CHECK(log.status().message().find('\n') == std::string::npos);  // one line for the operator
   CHECK(log.status().message().find("pw") == std::string::npos);
 }
 
@@ -663,6 +666,29 @@ TEST_CASE("pg call log: migration from SQLite copies everything once, verified b
   CHECK(third->source.steps + 1 == third->target.steps);
 }
 
+TEST_CASE("pg call log: migration masks numbers an old log holds in clear, and still matches") {
+  if (!pg_available()) return;
+  TempDir dir;
+  PgDb db;
+  auto office = must_open("sqlite:" + dir.db());
+  CallId id = *office->begin_call(start("ivanova", "snils-exists", kT0));
+  REQUIRE(office->append_step(id, step(1)).has_value());
+  office.reset();
+  {  // As a log written before masking existed would hold it.
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(dir.db().c_str(), &raw) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(raw, "UPDATE steps SET answer = 'СНИЛС 112-233-445 95'", nullptr, nullptr, nullptr) ==
+            SQLITE_OK);
+    sqlite3_close(raw);
+  }
+  office = must_open("sqlite:" + dir.db());
+  auto r = migrate_to_pg(*office, "old-office", db.uri);
+  REQUIRE(r.has_value());
+  CHECK(r->matches());
+  auto central = must_open(db.uri);
+  CHECK((*central->steps(central->list_calls({})->front().id))[0].answer == "СНИЛС ***-***-*** 95");
+}
+
 TEST_CASE("pg call log: a damaged copy is caught by the checksum") {
   if (!pg_available()) return;
   TempDir dir;
@@ -676,6 +702,27 @@ TEST_CASE("pg call log: a damaged copy is caught by the checksum") {
   CHECK(r->source.steps == r->target.steps);  // same counts...
   CHECK(r->source.checksum != r->target.checksum);  // ...but not the same content
   CHECK_FALSE(r->matches());
+}
+
+TEST_CASE("pg call log: after a lost connection the seat reconnects and a retried step is stored once") {
+  if (!pg_available()) return;
+  PgDb db;
+  auto log = must_open(db.uri);
+  CallId id = *log->begin_call(start("ivanova", "forgot-password", kT0));
+  REQUIRE(log->append_step(id, step(1)).has_value());
+  int pid = PQbackendPID(static_cast<pg::PgCallLog&>(*log).conn().raw());
+  sql(db.uri, "SELECT pg_terminate_backend(" + std::to_string(pid) + ")");
+  auto lost = log->append_step(id, step(2));  // the server went away under this seat
+  if (!lost) {
+    CHECK(lost.status().code() == "io");
+    CHECK(lost.status().message().find("lost the connection to the call log (postgresql 127.0.0.1:") !=
+          std::string::npos);
+  }
+  auto retry = log->append_step(id, step(2));  // the screen retries with the same key
+  REQUIRE(retry.has_value());
+  CHECK(*retry == (lost ? AppendResult::AlreadyStored : AppendResult::Stored));
+  CHECK(log->steps(id)->size() == 2);
+  CHECK(PQbackendPID(static_cast<pg::PgCallLog&>(*log).conn().raw()) != pid);
 }
 
 TEST_CASE("pg call log: 32 concurrent call processes lose nothing and never fail") {
@@ -746,7 +793,7 @@ int run_triage(const std::string& args, std::string* out) {
 
 }  // namespace
 
-TEST_CASE("pg call log: end to end, triage log-migrate then triage log list --db postgresql://") {
+TEST_CASE("pg call log: end to end, triage log migrate then triage log list --db postgresql://") {
   if (!pg_available()) return;
   TempDir dir;
   PgDb db;
@@ -755,7 +802,7 @@ TEST_CASE("pg call log: end to end, triage log-migrate then triage log list --db
     fill(*office);
   }
   std::string out;
-  int rc = run_triage("log-migrate --lang en --from sqlite:" + dir.db() + " --to '" + db.uri + "'", &out);
+  int rc = run_triage("log migrate --lang en --from sqlite:" + dir.db() + " --to '" + db.uri + "'", &out);
   CAPTURE(out);
   CHECK(rc == 0);
   CHECK(out.find("Calls copied: 6\n") != std::string::npos);
@@ -767,7 +814,7 @@ TEST_CASE("pg call log: end to end, triage log-migrate then triage log list --db
   password = password.substr(0, password.find('@'));
   CHECK(out.find(password) == std::string::npos);  // the password is never printed
 
-  rc = run_triage("log-migrate --lang en --from " + dir.db() + " --to '" + db.uri + "'", &out);
+  rc = run_triage("log migrate --lang en --from " + dir.db() + " --to '" + db.uri + "'", &out);
   CHECK(rc == 0);
   CHECK(out.find("Calls copied: 0\n") != std::string::npos);
   CHECK(out.find("Already copied before: 6\n") != std::string::npos);
@@ -778,7 +825,12 @@ TEST_CASE("pg call log: end to end, triage log-migrate then triage log list --db
   CHECK(out.find("petrov") == std::string::npos);
   CHECK(out.find("FP-RESTORE") != std::string::npos);
 
-  rc = run_triage("log-migrate --lang en --from " + dir.db() + " --to " + dir.db(), &out);
+  rc = run_triage("log migrate --lang en --from sqlite:" + dir.path + "/none.db --to '" + db.uri + "'", &out);
+  CHECK(rc == 2);
+  CHECK(out == "triage log migrate: no call log file '" + dir.path + "/none.db'\n");
+  CHECK(access((dir.path + "/none.db").c_str(), F_OK) != 0);  // and none was created
+
+  rc = run_triage("log migrate --lang en --from " + dir.db() + " --to " + dir.db(), &out);
   CHECK(rc == 2);
   CHECK(out == "triage log migrate: --to must be a postgresql://... URI, not '" + dir.db() + "'\n");
 }

@@ -166,10 +166,14 @@ TEST_CASE("classifier: explain lists what matched, word by word") {
   double sum = 0;
   for (const auto& m : fp.matches) sum += m.weight;
   CHECK(fp.score == doctest::Approx(sum));
-  // Pairs count more than the single words they are made of.
-  auto pair = std::find_if(fp.matches.begin(), fp.matches.end(),
-                           [](const TermMatch& m) { return m.pair; });
-  CHECK(pair->weight > 1.0);
+  // A phrase pair only one case has counts more than that case's keyword.
+  auto snils = find_case(c.classify("снилс уже"), "duplicate-snils");
+  REQUIRE(snils.matches.size() == 3);
+  CHECK(snils.matches[0].pair);
+  CHECK(snils.matches[0].weight == doctest::Approx(2.0));
+  CHECK(snils.matches[1].term == "снилс");
+  CHECK(snils.matches[1].source == TermSource::Keyword);
+  CHECK(snils.matches[1].weight == doctest::Approx(1.5));
 }
 
 TEST_CASE("classifier: confidence is in 0..1 and the threshold decides") {
@@ -293,7 +297,11 @@ TEST_CASE("classifier: accuracy on the labelled set with the shipped rules") {
   MESSAGE("classifier top-1 accuracy " << top1 << "/" << set.size() << " = " << accuracy
                                        << "%; picked recall " << recall << "%, precision "
                                        << precision << "%");
-  CHECK(accuracy >= 0.0);
+  // Measured with the shipped rules of 2026-11-23: 92/102 top-1, recall 97/109, precision
+  // 97/116 (docs/classifier.md). Raise these when the rules' phrases improve.
+  CHECK(accuracy >= 90.0);
+  CHECK(recall >= 88.0);
+  CHECK(precision >= 83.0);
 }
 
 namespace {
@@ -383,7 +391,7 @@ TEST_CASE("cli classify: nothing reaches the threshold, the operator chooses, ex
 }
 
 TEST_CASE("cli classify: text from stdin, JSON output") {
-  Run r = classify_cli(kRulesArg + "--format json --threshold 0.4", "пароль\n");
+  Run r = classify_cli(kRulesArg + "--format json --threshold 0.4", "карантин\n");
   CHECK(r.rc == 0);
   CHECK(r.out ==
         "{\"threshold\":0.4,\"truncated\":false,\"words\":1,\"picked\":[\"quarantine\"],\"cases\":["

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <random>
 #include <string>
 
 using triage::Condition;
@@ -188,4 +189,30 @@ TEST_CASE("condition: copies are deep and empty conditions hold") {
   CHECK(moved.eval(ctx));
   copy = moved;
   CHECK(copy.variables().size() == 1);
+}
+
+TEST_CASE("condition: random token soup parses or fails with a located 'expected' message") {
+  const char* pieces[] = {"a", "b_1", " ", "(", ")", "[", "]", ",", "\"x\"", "\"", "\\", "==", "=", "!=", "!",
+                          "and", "or", "not", "in", "true", "false", "12", "ж", "\x01", "\t"};
+  std::mt19937 rng(12345);
+  Context ctx = sample();
+  ctx.set("a", "true");
+  std::size_t parsed = 0;
+  for (int n = 0; n < 20000; ++n) {
+    std::string src;
+    std::size_t len = rng() % 12;
+    for (std::size_t i = 0; i < len; ++i) src += pieces[rng() % (sizeof(pieces) / sizeof(pieces[0]))];
+    Condition c;
+    ConditionError e;
+    INFO("condition: " << src);
+    if (Condition::parse(src, c, e)) {
+      ++parsed;
+      (void)c.eval(ctx);
+      for (const auto& v : c.variables()) CHECK(src.compare(v.offset, v.name.size(), v.name) == 0);
+    } else {
+      CHECK(e.offset <= src.size());
+      CHECK((e.message.rfind("expected ", 0) == 0 || e.message.rfind("condition ", 0) == 0));
+    }
+  }
+  CHECK(parsed > 100);  // the soup is not all garbage: some of it must parse
 }

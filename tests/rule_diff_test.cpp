@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -221,4 +223,55 @@ TEST_CASE("cli diff: a folder with errors prints its diagnostics and exits 2") {
   Run missing = run_triage("diff tests/data/diff/base tests/data/diff/no-such-folder");
   CHECK(missing.rc == 2);
   CHECK(missing.err.find("нет такой папки 'tests/data/diff/no-such-folder'") != std::string::npos);
+}
+
+TEST_CASE("rule diff: one changed target in a copy of the shipped rules affects exactly its paths") {
+  fs::path copy = fs::temp_directory_path() / ("triage_diff_rules_" + std::to_string(getpid()));
+  fs::remove_all(copy);
+  fs::copy(std::string(TRIAGE_SOURCE_DIR) + "/rules", copy, fs::copy_options::recursive);
+  const std::string label = "Электронная почта, привязанная к учётной записи";
+  fs::path file = copy / "cases" / "forgot-password.yaml";
+  std::ifstream in(file);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  in.close();
+  const std::string before = "- label: \"" + label + "\"\n        next: by-email";
+  REQUIRE(text.find(before) != std::string::npos);
+  text.replace(text.find(before), before.size(), "- label: \"" + label + "\"\n        next: by-phone");
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << text;
+
+  LoadResult old_rules = load_rules(std::string(TRIAGE_SOURCE_DIR) + "/rules");
+  LoadResult new_rules = load_rules(copy.string());
+  REQUIRE(old_rules.rules);
+  REQUIRE(new_rules.rules);
+  RuleDiff d = diff_rules(old_rules.rules, new_rules.rules);
+  fs::remove_all(copy);
+
+  REQUIRE(d.nodes.size() == 1);
+  CHECK(d.nodes[0].where == "forgot-password/ask-access");
+  REQUIRE(d.nodes[0].fields.size() == 1);
+  CHECK(d.nodes[0].fields[0].field == "option «" + label + "».next");
+  CHECK(d.entry.empty());
+  CHECK(d.flows.empty());
+  CHECK(d.contacts.empty());
+  // Exactly one path per context: the e-mail answer, now ending in the phone outcome. The
+  // case's conditions read quarantine and region, so every combination of the two appears once.
+  std::set<std::string> contexts;
+  for (const PathChange& p : d.paths) {
+    CHECK(p.case_id == "forgot-password");
+    REQUIRE(p.steps.size() == 1);
+    CHECK(p.steps[0].answer == label);
+    CHECK(p.old_outcome == "FP-RESTORE-EMAIL");
+    CHECK(p.new_outcome == "FP-RESTORE-PHONE");
+    contexts.insert(p.context);
+  }
+  std::set<std::string> expected;
+  for (const char* q : {"false", "true"}) {
+    for (const std::string& r : old_rules.rules->find_var("region")->values) {
+      expected.insert(std::string("quarantine=") + q + ", region=" + r);
+    }
+  }
+  CHECK(contexts == expected);
+  CHECK(d.paths.size() == expected.size());
+  REQUIRE(d.counts.size() == 1);
+  CHECK(d.counts[0].paths == expected.size());
 }

@@ -2,10 +2,13 @@
 
 #include <doctest/doctest.h>
 
+#include <random>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "test_rules.h"
+#include "triage/loader.h"
 
 using triage::Context;
 using triage::Expected;
@@ -400,4 +403,150 @@ TEST_CASE("session: restore refuses garbage and changed rules") {
     Expected<Session> r = Session::restore(rules(), saved.substr(0, n));
     CHECK_FALSE(r.has_value());
   }
+}
+
+// ---- exhaustive walks over loaded rule folders, using back() to branch
+
+namespace {
+
+struct WalkStats {
+  std::size_t paths = 0;
+  std::set<std::string> outcomes;
+};
+
+std::vector<std::string> sample_inputs(const triage::View& v) {
+  if (v.validator == "choice") return v.choices;
+  if (v.validator == "snils") return {"112-233-445 95"};
+  if (v.validator == "phone") return {"+79991234567"};
+  if (v.validator == "date") return {"05.03.1980"};
+  if (v.validator == "passport") return {"1234 567890"};
+  return {"текст"};
+}
+
+// Depth-first over every path from the current stop; back() must restore the exact stop.
+void walk_all(Session& s, WalkStats& stats, std::size_t depth) {
+  REQUIRE(depth < 200);
+  if (s.done()) {
+    ++stats.paths;
+    stats.outcomes.insert(s.outcome()->outcome.code);
+    return;
+  }
+  const std::string here = s.view().flow_id + "/" + s.view().node_id;
+  const Context ctx = s.context();
+  auto undo = [&] {
+    REQUIRE(s.back().is_ok());
+    CHECK(s.view().flow_id + "/" + s.view().node_id == here);
+    CHECK(s.context() == ctx);
+  };
+  switch (s.view().kind) {
+    case StopKind::Question:
+      for (std::size_t i = 0; i < s.view().options.size(); ++i) {
+        REQUIRE(s.answer(i).is_ok());
+        walk_all(s, stats, depth + 1);
+        undo();
+      }
+      break;
+    case StopKind::Info:
+      REQUIRE(s.proceed().is_ok());
+      walk_all(s, stats, depth + 1);
+      undo();
+      break;
+    case StopKind::Input:
+      for (const std::string& value : sample_inputs(s.view())) {
+        triage::ValidationResult r = s.input(value);
+        REQUIRE_MESSAGE(r.ok, here << ": " << r.message);
+        walk_all(s, stats, depth + 1);
+        undo();
+      }
+      break;
+    case StopKind::Outcome: break;
+  }
+}
+
+// Every combination of the declared bool and enum variables.
+std::vector<Context> all_contexts(const triage::RuleSet& rules) {
+  std::vector<Context> out(1);
+  for (const triage::VarDecl& d : rules.vars) {
+    std::vector<std::string> values = d.type == "bool" ? std::vector<std::string>{"false", "true"} : d.values;
+    if (values.empty()) continue;
+    std::vector<Context> next;
+    for (const Context& c : out) {
+      for (const std::string& v : values) {
+        Context n = c;
+        n.set(d.name, v);
+        next.push_back(n);
+      }
+    }
+    out = std::move(next);
+  }
+  return out;
+}
+
+WalkStats walk_folder(const std::string& dir) {
+  triage::LoadResult loaded = triage::load_rules(dir);
+  REQUIRE(loaded.rules.get() != nullptr);
+  REQUIRE_MESSAGE(!loaded.diagnostics.has_errors(), triage::format_text(loaded.diagnostics));
+  WalkStats stats;
+  for (const Context& ctx : all_contexts(*loaded.rules)) {
+    for (const std::string& case_id : loaded.rules->cases) {
+      Expected<Session> s = Session::start(loaded.rules, case_id, ctx);
+      REQUIRE_MESSAGE(s.has_value(), case_id << ": " << s.status().message());
+      walk_all(*s, stats, 0);
+    }
+  }
+  return stats;
+}
+
+}  // namespace
+
+TEST_CASE("session: every path of the basic fixture folder ends in its outcome") {
+  WalkStats stats = walk_folder(std::string(TRIAGE_SOURCE_DIR) + "/tests/data/session/basic");
+  CHECK(stats.outcomes == std::set<std::string>{"FP-RESTORE-PHONE", "FP-REMOTE", "FP-BANK", "FP-MFC",
+                                                "VM-NO-PASSPORT", "Q-REMOTE"});
+  // 12 contexts. forgot-password: 1 + 2 * (paths from route: 1 on quarantine or a belgorod bank, else 2)
+  // = 18 + 6 + 20; quarantine: 2 choices * 12 = 24.
+  CHECK(stats.paths == 68);
+}
+
+TEST_CASE("session: every path of the shipped rules ends in an outcome") {
+  WalkStats stats = walk_folder(std::string(TRIAGE_SOURCE_DIR) + "/rules");
+  CHECK(stats.paths > 0);
+  CHECK_FALSE(stats.outcomes.empty());
+}
+
+TEST_CASE("session: mutated snapshots restore to a consistent session or fail with bad-state") {
+  Session s = start();
+  drive(s, {"2", "i:112-233-445 95"});
+  REQUIRE(s.back().is_ok());
+  drive(s, {"i:11223344595", "2"});
+  const std::string saved = s.save();
+  auto r = rules();
+  std::mt19937 rng(4242);
+  const char bytes[] = "{}[]\":,\\ab01p9mir*\xd0\xff";
+  std::size_t restored = 0;
+  for (int n = 0; n < 5000; ++n) {
+    std::string m = saved;
+    for (int k = 0, edits = 1 + static_cast<int>(rng() % 3); k < edits && !m.empty(); ++k) {
+      std::size_t at = rng() % m.size();
+      char b = bytes[rng() % (sizeof(bytes) - 1)];
+      switch (rng() % 3) {
+        case 0: m[at] = b; break;
+        case 1: m.erase(at, 1); break;
+        default: m.insert(at, 1, b); break;
+      }
+    }
+    INFO("snapshot: " << m);
+    Expected<Session> got = Session::restore(r, m);
+    if (!got.has_value()) {
+      CHECK((got.status().code() == "bad-state" || got.status().code() == "rules-changed"));
+      continue;
+    }
+    ++restored;
+    // Whatever was accepted is a real session whose own snapshot restores to the same trace.
+    Expected<Session> again = Session::restore(r, got->save());
+    REQUIRE(again.has_value());
+    CHECK(trace_lines(*again) == trace_lines(*got));
+    CHECK(got->save().find("112-233-445") == std::string::npos);
+  }
+  CHECK(restored > 0);
 }

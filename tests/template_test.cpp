@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <random>
 #include <string>
 
 using triage::Context;
@@ -87,4 +88,31 @@ TEST_CASE("template: rendering") {
   CHECK(r("broken {name") == "broken {name");  // malformed renders verbatim
   CHECK(r("") == "");
   CHECK(triage::render_template("{contacts.mfc}", ctx, nullptr) == "{contacts.mfc}");
+}
+
+TEST_CASE("template: random text either parses with refs at '{' or fails at a brace") {
+  const char* pieces[] = {"{", "}", "{{", "}}", "a", "contacts.", "x_1", " ", "ж", "\n", "-"};
+  std::mt19937 rng(777);
+  Context ctx;
+  ctx.set("a", "A");
+  std::size_t parsed = 0;
+  for (int n = 0; n < 20000; ++n) {
+    std::string text;
+    std::size_t len = rng() % 10;
+    for (std::size_t i = 0; i < len; ++i) text += pieces[rng() % (sizeof(pieces) / sizeof(pieces[0]))];
+    std::vector<TemplateRef> refs;
+    TemplateError e;
+    INFO("template: " << text);
+    if (triage::parse_template(text, refs, e)) {
+      ++parsed;
+      for (const TemplateRef& r : refs) CHECK(text[r.offset] == '{');
+      // Literal braces collapse: rendering never grows a text without references.
+      if (refs.empty()) CHECK(triage::render_template(text, ctx, contacts()).size() < text.size() + 1);
+    } else {
+      REQUIRE(e.offset < text.size());
+      CHECK((text[e.offset] == '{' || text[e.offset] == '}'));
+      CHECK(triage::render_template(text, ctx, contacts()) == text);
+    }
+  }
+  CHECK(parsed > 1000);
 }

@@ -20,7 +20,7 @@ namespace {
 
 std::shared_ptr<const RuleSet> rules() {
   static LoadResult loaded = load_rules("tests/data/scenarios/rules");
-  REQUIRE(loaded.rules);
+  REQUIRE(loaded.rules.get() != nullptr);
   REQUIRE_FALSE(loaded.diagnostics.has_errors());
   return loaded.rules;
 }

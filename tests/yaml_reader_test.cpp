@@ -128,7 +128,7 @@ TEST_CASE("yaml_reader: columns inside scalars follow quotes and escapes") {
   std::uint32_t v = value_of(p.doc, p.doc.root, "when");
   REQUIRE(v != kNoYaml);
   CHECK(p.doc.text(v) == "it's \"x\" or");
-  // value offset 9 is the space before "or": the quote is col 7, and '' takes two columns
+  // value offset 9 is the 'o' of "or": the quote is col 7, and '' takes two columns
   CHECK(scalar_offset_col(p.doc, p.doc.at(v), p.files.line_text(0, 1), 9) == 18);
 
   Parsed d("t: \"a\\u00e9b{\"\n");

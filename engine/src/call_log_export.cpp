@@ -5,8 +5,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -20,43 +22,86 @@ const char* const kColumns[] = {"id", "started_at", "ended_at", "day", "operator
                                 "status", "abort_reason", "steps", "handle_seconds", "caller_hint",
                                 "rules_version", "rules_hash"};
 
-// ISO 8601 local time with offset, e.g. 2024-05-01T10:32:05+03:00.
-std::string iso_time(TimeMs t) {
-  std::time_t secs = static_cast<std::time_t>(t / 1000);
-  std::tm tm{};
-  localtime_r(&secs, &tm);
-  char buf[40];
-  std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S%z", &tm);
-  std::string s(buf, n);
-  if (s.size() >= 5) s.insert(s.size() - 2, ":");  // +0300 -> +03:00
-  return s;
-}
+// ISO 8601 local time with offset, e.g. 2024-05-01T10:32:05+03:00. The zone offset is looked
+// up once per UTC hour (zone changes fall on hour boundaries); the rest is arithmetic, because
+// localtime_r per row would dominate a million-row export.
+class TimeFormatter {
+ public:
+  void append(std::string& out, TimeMs t) {
+    std::int64_t secs = t >= 0 ? t / 1000 : (t - 999) / 1000;
+    std::int64_t hour = secs >= 0 ? secs / 3600 : (secs - 3599) / 3600;
+    if (hour != hour_) {
+      hour_ = hour;
+      std::time_t h = static_cast<std::time_t>(hour * 3600);
+      std::tm tm{};
+      localtime_r(&h, &tm);
+      offset_ = tm.tm_gmtoff;
+    }
+    std::int64_t local = secs + offset_;
+    std::int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+    std::int64_t rem = local - days * 86400;
+    int y, m, d;
+    civil_from_days(days, &y, &m, &d);
+    long off = std::labs(offset_) / 60;
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld", y, m, d,
+                  static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60), static_cast<int>(rem % 60),
+                  offset_ < 0 ? '-' : '+', off / 60, off % 60);
+    out += buf;
+  }
 
-// The exported values of one call, in kColumns order. Numbers are marked so that neither
-// format quotes them.
-struct Cell {
-  std::string text;
-  bool number = false;
+ private:
+  // Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's algorithm).
+  static void civil_from_days(std::int64_t z, int* y, int* m, int* d) {
+    z += 719468;
+    std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    std::int64_t doe = z - era * 146097;
+    std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    std::int64_t mp = (5 * doy + 2) / 153;
+    *d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+    *m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+    *y = static_cast<int>(yoe + era * 400 + (*m <= 2));
+  }
+  std::int64_t hour_ = std::numeric_limits<std::int64_t>::min();
+  long offset_ = 0;
 };
 
-void fill_cells(const CallRecord& c, std::vector<Cell>& cells) {
-  cells.assign(std::size(kColumns), Cell{});
-  auto num = [](std::int64_t v) { return Cell{std::to_string(v), true}; };
-  cells[0] = num(c.id);
-  cells[1].text = iso_time(c.started_at);
-  if (c.ended_at) cells[2].text = iso_time(*c.ended_at);
+// The exported values of one call, in kColumns order. `raw` cells are written unquoted (numbers;
+// empty = an empty CSV field / JSON null).
+struct Cell {
+  std::string text;
+  bool raw = false;
+};
+
+void fill_cells(const CallRecord& c, std::vector<Cell>& cells, TimeFormatter& times) {
+  cells.resize(std::size(kColumns));
+  for (auto& cell : cells) {
+    cell.text.clear();
+    cell.raw = false;
+  }
+  auto num = [&](std::size_t i, std::int64_t v) {
+    cells[i].text = std::to_string(v);
+    cells[i].raw = true;
+  };
+  num(0, c.id);
+  times.append(cells[1].text, c.started_at);
+  cells[2].raw = true;  // a time: null in JSON while the call is open
+  if (c.ended_at) times.append(cells[2].text, *c.ended_at);
   cells[3].text = c.day;
   cells[4].text = c.operator_name;
   cells[5].text = c.region;
-  cells[6] = Cell{c.quarantine ? "true" : "false", true};
+  cells[6].text = c.quarantine ? "true" : "false";
+  cells[6].raw = true;
   cells[7].text = c.case_id;
   cells[8].text = c.outcome;
   cells[9].text = c.disposition;
   cells[10].text = c.escalation;
   cells[11].text = to_string(c.status);
   cells[12].text = c.abort_reason;
-  cells[13] = num(c.step_count);
-  if (c.ended_at) cells[14] = num((*c.ended_at - c.started_at + 500) / 1000);
+  num(13, c.step_count);
+  cells[14].raw = true;
+  if (c.ended_at) num(14, (*c.ended_at - c.started_at + 500) / 1000);
   cells[15].text = c.caller_hint;
   cells[16].text = c.rules_version;
   cells[17].text = c.rules_hash;
@@ -65,7 +110,7 @@ void fill_cells(const CallRecord& c, std::vector<Cell>& cells) {
 void csv_row(std::string& line, const std::vector<Cell>& cells) {
   for (std::size_t i = 0; i < cells.size(); ++i) {
     if (i) line += ',';
-    if (cells[i].number) line += cells[i].text;
+    if (cells[i].raw) line += cells[i].text;
     else append_csv_field(line, cells[i].text);
   }
   line += "\r\n";
@@ -78,9 +123,10 @@ void json_row(std::string& line, const std::vector<Cell>& cells) {
     line += '"';
     line += kColumns[i];
     line += "\":";
-    if (cells[i].number) line += cells[i].text.empty() ? "null" : cells[i].text;
-    else if (cells[i].text.empty() && (i == 2)) line += "null";
-    else append_json_string(line, cells[i].text);
+    if (!cells[i].raw) append_json_string(line, cells[i].text);
+    else if (cells[i].text.empty()) line += "null";
+    else if (i == 2) append_json_string(line, cells[i].text);  // a time: a string when present
+    else line += cells[i].text;
   }
   line += "}\n";
 }
@@ -100,7 +146,11 @@ Status io_error(const std::string& what, const std::string& path) {
 
 }  // namespace
 
-void append_csv_field(std::string& out, std::string_view f) {
+void append_csv_field(std::string& out, std::string_view raw) {
+  // CSV has no escapes of its own: control and bidi characters become visible text (\x1b) so
+  // nothing in an exported file can drive a terminal or reorder what a reader sees.
+  std::string safe = escape_controls(raw, true);
+  std::string_view f = safe;
   bool formula = !f.empty() && (f[0] == '=' || f[0] == '+' || f[0] == '-' || f[0] == '@');
   bool quote = f.find_first_of(",\"\r\n") != std::string_view::npos;
   if (quote) out += '"';
@@ -127,7 +177,13 @@ void append_json_string(std::string& out, std::string_view text) {
     if (cp == '"' || cp == '\\') {
       out += '\\';
       out += static_cast<char>(cp);
-    } else if (cp < 0x20 || cp == 0x7f) {
+    } else if (cp == '\n') {
+      out += "\\n";
+    } else if (cp == '\t') {
+      out += "\\t";
+    } else if (cp == '\r') {
+      out += "\\r";
+    } else if (cp < 0x20 || is_dangerous_codepoint(cp, false)) {
       char buf[8];
       std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(cp));
       out += buf;
@@ -153,10 +209,11 @@ Expected<std::int64_t> write_call_export(CallLog& log, const CallFilter& filter,
     line += "\r\n";
   }
   std::vector<Cell> cells;
+  TimeFormatter times;
   std::int64_t rows = 0;
   bool write_failed = false;
   Status s = log.export_calls(filter, [&](const CallRecord& c) {
-    fill_cells(c, cells);
+    fill_cells(c, cells, times);
     if (format == ExportFormat::Csv) csv_row(line, cells);
     else json_row(line, cells);
     ++rows;

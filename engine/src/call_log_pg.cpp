@@ -103,10 +103,7 @@ Expected<std::unique_ptr<PgCallLog>> PgCallLog::open(const std::string& conninfo
 }
 
 Status PgCallLog::prepare_statements() {
-  for (const auto& [name, sql] : kStatements) {
-    Status s = conn_.prepare(name, sql);
-    if (!s) return s;
-  }
+  for (const auto& [name, sql] : kStatements) conn_.prepare(name, sql);
   return Status::ok();
 }
 

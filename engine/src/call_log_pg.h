@@ -49,7 +49,7 @@ class PgCallLog final : public CallLog {
   Status set_session_state(CallId call, std::string_view state) override;
   // Records the caller's keyed hash and masked hint on an open call (a personal-data input
   // captured mid-call). Errors "not-found", "not-open".
-  Status set_caller(CallId call, std::string_view caller_key, std::string_view caller_hint);
+  Status set_caller(CallId call, std::string_view caller_key, std::string_view caller_hint) override;
   Expected<CallRecord> get_call(CallId call) override;
   Expected<std::vector<CallRecord>> list_calls(const CallFilter& filter) override;
   Expected<std::vector<CallRecord>> open_calls(std::string_view operator_name) override;
@@ -60,6 +60,9 @@ class PgCallLog final : public CallLog {
   Expected<Report> report(std::string_view since, std::string_view until) override;
   Status export_calls(const CallFilter& filter,
                       const std::function<bool(const CallRecord&)>& row) override;
+  // One cursor over calls with their stop paths aggregated (call_log_pg_replay.cpp).
+  Status export_replay_rows(const CallFilter& filter,
+                            const std::function<bool(const ReplayRow&)>& row) override;
   Expected<DeleteResult> delete_call(CallId call) override;
   Expected<DeleteResult> purge_before(TimeMs cutoff) override;
   Expected<std::string> caller_key(std::string_view kind, std::string_view value) override;

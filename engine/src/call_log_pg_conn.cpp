@@ -10,10 +10,15 @@
 namespace triage::pg {
 namespace {
 
-// The server's message without the trailing newline libpq keeps.
+// The server's message on one line: libpq ends it with a newline and may indent a hint on the
+// next line.
 std::string trimmed(const char* message) {
   std::string s = message ? message : "";
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  for (std::size_t pos; (pos = s.find("\n\t")) != std::string::npos;) s.replace(pos, 2, "; ");
+  for (char& c : s) {
+    if (c == '\n' || c == '\t') c = ' ';
+  }
   return s;
 }
 
@@ -89,28 +94,21 @@ Status Conn::connect(const std::string& conninfo, int lock_timeout_ms, const cha
   std::string setup = std::string("SET synchronous_commit = ") + synchronous_commit +
                       "; SET lock_timeout = " + std::to_string(lock_timeout_ms) +
                       "; SET client_min_messages = warning";
-  statements_.emplace_back("", setup);  // replayed after a reconnect, before the statements
+  setup_ = setup;
   return exec(setup.c_str(), "opening");
 }
 
 Status Conn::reconnect_if_lost() {
   if (PQstatus(conn_) == CONNECTION_OK) return Status::ok();
   PQreset(conn_);
+  prepared_.clear();
   if (PQstatus(conn_) != CONNECTION_OK) return error(nullptr, "reconnecting");
-  for (const auto& [name, sql] : statements_) {
-    Result r(name.empty() ? PQexec(conn_, sql.c_str())
-                          : PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr));
-    if (!r || (PQresultStatus(r.get()) != PGRES_COMMAND_OK)) return error(r.get(), "reconnecting");
-  }
+  Result r(PQexec(conn_, setup_.c_str()));
+  if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) return error(r.get(), "reconnecting");
   return Status::ok();
 }
 
-Status Conn::prepare(const char* name, const char* sql) {
-  Result r(PQprepare(conn_, name, sql, 0, nullptr));
-  if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) return error(r.get(), "preparing statements");
-  statements_.emplace_back(name, sql);
-  return Status::ok();
-}
+void Conn::prepare(const char* name, const char* sql) { statements_[name] = sql; }
 
 Expected<Result> Conn::check(PGresult* raw, std::string_view action) {
   Result r(raw);
@@ -122,6 +120,13 @@ Expected<Result> Conn::check(PGresult* raw, std::string_view action) {
 Expected<Result> Conn::run(const char* name, const Params& params, std::string_view action) {
   Status s = reconnect_if_lost();
   if (!s) return s;
+  if (!prepared_.count(name)) {
+    auto sql = statements_.find(name);
+    if (sql == statements_.end()) return Status::error("io", std::string("no statement named ") + name);
+    Result r(PQprepare(conn_, name, sql->second.c_str(), 0, nullptr));
+    if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) return error(r.get(), action);
+    prepared_.insert(name);
+  }
   auto p = params.pointers();
   return check(PQexecPrepared(conn_, name, params.size(), p.data(), nullptr, nullptr, 0), action);
 }

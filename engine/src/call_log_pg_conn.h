@@ -8,7 +8,9 @@
 #include <libpq-fe.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <set>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -63,8 +65,9 @@ class Conn {
   // "host:port/dbname" without any password, for messages.
   const std::string& label() const { return label_; }
 
-  // Registers a statement to prepare now and again after every reconnect.
-  Status prepare(const char* name, const char* sql);
+  // Registers a statement; it is prepared on its first use on each connection (so opening a
+  // log to read a report costs no round trips for statements it never runs).
+  void prepare(const char* name, const char* sql);
   // Runs prepared statement `name`. Errors mapped by error().
   Expected<Result> run(const char* name, const Params& params, std::string_view action);
   // Runs `sql` (with $n placeholders bound to `params`) unprepared: for queries whose WHERE
@@ -84,7 +87,9 @@ class Conn {
 
   PGconn* conn_ = nullptr;
   std::string label_;
-  std::vector<std::pair<std::string, std::string>> statements_;  // name, sql
+  std::string setup_;  // session settings, replayed after a reconnect
+  std::map<std::string, std::string> statements_;  // name -> sql
+  std::set<std::string> prepared_;  // names prepared on the current connection
 };
 
 }  // namespace triage::pg

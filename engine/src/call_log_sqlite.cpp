@@ -99,11 +99,11 @@ Status SqliteCallLog::prepare_statements() {
     rc = insert_step_.prepare(db_,
         "INSERT INTO steps(call_id, seq, idem_key, flow, node, action, shown, answer, reason, at) "
         "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 FROM calls WHERE id = ?1 AND status = 'open' "
-        "ON CONFLICT(call_id, idem_key) DO NOTHING");
+        "ON CONFLICT(call_id, seq) DO NOTHING");
   }
   if (rc == SQLITE_OK) {
     rc = step_state_.prepare(db_,
-        "SELECT c.status, (SELECT count(*) FROM steps s WHERE s.call_id = c.id AND s.idem_key = ?2) "
+        "SELECT c.status, (SELECT s.idem_key FROM steps s WHERE s.call_id = c.id AND s.seq = ?2) "
         "FROM calls c WHERE c.id = ?1");
   }
   return rc == SQLITE_OK ? Status::ok() : fail(rc, "opening");
@@ -113,13 +113,17 @@ template <typename Body>
 int SqliteCallLog::in_write_tx(Body&& body) {
   int rc = begin_.step();
   begin_.reset();
-  if (rc != SQLITE_DONE) return rc;
+  if (rc != SQLITE_DONE) {
+    tx_error_ = sqlite3_errmsg(db_);
+    return rc;
+  }
   rc = body();
   if (rc == SQLITE_OK || rc == SQLITE_DONE) {
     rc = commit_.step();
     commit_.reset();
     if (rc == SQLITE_DONE) return SQLITE_OK;
   }
+  tx_error_ = sqlite3_errmsg(db_);
   if (!sqlite3_get_autocommit(db_)) {
     rollback_.step();
     rollback_.reset();
@@ -180,20 +184,19 @@ Expected<AppendResult> SqliteCallLog::append_step(CallId call, const StepRecord&
   st.bind(9, mask_free_text(s.reason));
   st.bind(10, s.at);
   int changes = 0;
-  std::string state;
-  std::int64_t seen = 0;
+  std::string state, stored_key;
   int rc = in_write_tx([&] {
     int r = st.step();
     st.reset();
     changes = sqlite3_changes(db_);
     if (r != SQLITE_DONE || changes > 0) return r;
-    // Nothing inserted: a retry of a stored step, or a call that is missing or closed.
+    // Nothing inserted: a retry of a stored step, a clash, or a call that is missing or closed.
     step_state_.bind(1, call);
-    step_state_.bind(2, s.idempotency_key);
+    step_state_.bind(2, s.seq);
     r = step_state_.step();
     if (r == SQLITE_ROW) {
       state = step_state_.text(0);
-      seen = step_state_.int64(1);
+      stored_key = step_state_.is_null(1) ? std::string("\x01none") : step_state_.text(1);
       r = SQLITE_DONE;
     }
     step_state_.reset();
@@ -203,8 +206,12 @@ Expected<AppendResult> SqliteCallLog::append_step(CallId call, const StepRecord&
     return fail(rc, "saving step " + std::to_string(s.seq) + " of call " + std::to_string(call));
   }
   if (changes > 0) return AppendResult::Stored;
-  if (seen > 0) return AppendResult::AlreadyStored;
+  if (stored_key == s.idempotency_key) return AppendResult::AlreadyStored;
   if (state.empty()) return Status::error("not-found", "saving a step: there is no call " + std::to_string(call));
+  if (stored_key != "\x01none") {
+    return Status::error("conflict", "saving step " + std::to_string(s.seq) + " of call " + std::to_string(call) +
+                                         ": that step number is already stored with another idempotency key");
+  }
   return Status::error("not-open", "saving a step: call " + std::to_string(call) + " is already " + state);
 }
 
@@ -267,6 +274,23 @@ Status SqliteCallLog::set_session_state(CallId call, std::string_view state) {
   });
   if (rc != SQLITE_OK) return fail(rc, "saving the session of call " + std::to_string(call));
   return changes > 0 ? Status::ok() : missing_or_closed(call, "saving the session");
+}
+
+Status SqliteCallLog::set_caller(CallId call, std::string_view caller_key, std::string_view caller_hint) {
+  Stmt st;
+  int rc = st.prepare(db_, "UPDATE calls SET caller_key = ?2, caller_hint = ?3 WHERE id = ?1 AND status = 'open'");
+  if (rc != SQLITE_OK) return fail(rc, "saving the caller");
+  st.bind(1, call);
+  st.bind_or_null(2, caller_key);
+  st.bind_or_null(3, mask_free_text(caller_hint));
+  int changes = 0;
+  rc = in_write_tx([&] {
+    int r = st.step();
+    changes = sqlite3_changes(db_);
+    return r;
+  });
+  if (rc != SQLITE_OK) return fail(rc, "saving the caller of call " + std::to_string(call));
+  return changes > 0 ? Status::ok() : missing_or_closed(call, "saving the caller");
 }
 
 Expected<DeleteResult> SqliteCallLog::delete_where(const char* sql, std::int64_t arg,

@@ -48,6 +48,7 @@ class SqliteCallLog final : public CallLog {
   Status add_note(CallId call, const NoteRecord& note) override;
   Status finish_call(CallId call, const CallFinish& finish) override;
   Status set_session_state(CallId call, std::string_view state) override;
+  Status set_caller(CallId call, std::string_view caller_key, std::string_view caller_hint) override;
   Expected<CallRecord> get_call(CallId call) override;
   Expected<std::vector<CallRecord>> list_calls(const CallFilter& filter) override;
   Expected<std::vector<CallRecord>> open_calls(std::string_view operator_name) override;
@@ -58,13 +59,22 @@ class SqliteCallLog final : public CallLog {
   Expected<Report> report(std::string_view since, std::string_view until) override;
   Status export_calls(const CallFilter& filter,
                       const std::function<bool(const CallRecord&)>& row) override;
+  // One pass over calls and steps in id order (call_log_sqlite_replay.cpp).
+  Status export_replay_rows(const CallFilter& filter,
+                            const std::function<bool(const ReplayRow&)>& row) override;
   Expected<DeleteResult> delete_call(CallId call) override;
   Expected<DeleteResult> purge_before(TimeMs cutoff) override;
   Expected<std::string> caller_key(std::string_view kind, std::string_view value) override;
 
  private:
   SqliteCallLog(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
-  Status fail(int rc, std::string_view action) const { return error_status(db_, rc, path_, action); }
+  // The error for result code `rc`, with the message of the failed statement (kept by
+  // in_write_tx across its ROLLBACK).
+  Status fail(int rc, std::string_view action) {
+    Status s = error_status(db_, rc, path_, action, tx_error_);
+    tx_error_.clear();
+    return s;
+  }
   // Runs `body` (returning a SQLite result code) inside BEGIN IMMEDIATE ... COMMIT.
   template <typename Body>
   int in_write_tx(Body&& body);
@@ -75,7 +85,8 @@ class SqliteCallLog final : public CallLog {
 
   sqlite3* db_;
   std::string path_;
-  std::string secret_;  // loaded on first caller_key()
+  std::string secret_;    // loaded on first caller_key()
+  std::string tx_error_;  // message of the statement that failed a write transaction
   Stmt begin_, commit_, rollback_, insert_step_, step_state_;
 };
 

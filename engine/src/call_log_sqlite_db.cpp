@@ -4,8 +4,9 @@
 
 namespace triage::sqlite {
 
-Status error_status(sqlite3* db, int rc, const std::string& path, std::string_view action) {
-  std::string detail = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+Status error_status(sqlite3* db, int rc, const std::string& path, std::string_view action,
+                    const std::string& detail_override) {
+  std::string detail = !detail_override.empty() ? detail_override : db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   std::string where = "the call log " + path;
   std::string act(action);
   switch (rc & 0xff) {

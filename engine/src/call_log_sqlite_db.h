@@ -13,7 +13,9 @@ namespace triage::sqlite {
 
 // Maps a SQLite result code to a Status with a clear message naming the file and the action.
 // Codes: busy, read-only, not-a-database, corrupt, io (disk full too), conflict.
-Status error_status(sqlite3* db, int rc, const std::string& path, std::string_view action);
+// `detail` overrides sqlite3_errmsg(db) (needed after a ROLLBACK has reset it).
+Status error_status(sqlite3* db, int rc, const std::string& path, std::string_view action,
+                    const std::string& detail = "");
 
 // A prepared statement; finalized on destruction. Bind indexes are 1-based.
 class Stmt {

@@ -54,23 +54,24 @@ std::optional<double> median(const std::vector<std::pair<std::int64_t, std::int6
 }  // namespace
 
 void read_call(const Stmt& st, CallRecord* c) {
+  // assign() from a view reuses the strings' buffers when one record is refilled per row (export).
   c->id = st.int64(0);
-  c->operator_name = st.text(1);
-  c->region = st.text(2);
+  c->operator_name.assign(st.text_view(1));
+  c->region.assign(st.text_view(2));
   c->quarantine = st.int64(3) != 0;
-  c->rules_version = st.text(4);
-  c->rules_hash = st.text(5);
-  c->case_id = st.text(6);
-  c->caller_key = st.text(7);
-  c->caller_hint = st.text(8);
+  c->rules_version.assign(st.text_view(4));
+  c->rules_hash.assign(st.text_view(5));
+  c->case_id.assign(st.text_view(6));
+  c->caller_key.assign(st.text_view(7));
+  c->caller_hint.assign(st.text_view(8));
   c->started_at = st.int64(9);
-  c->day = st.text(10);
+  c->day.assign(st.text_view(10));
   c->ended_at = st.is_null(11) ? std::nullopt : std::optional<TimeMs>(st.int64(11));
   c->status = parse_call_status(st.text_view(12)).value_or(CallStatus::Open);
-  c->outcome = st.text(13);
-  c->disposition = st.text(14);
-  c->escalation = st.text(15);
-  c->abort_reason = st.text(16);
+  c->outcome.assign(st.text_view(13));
+  c->disposition.assign(st.text_view(14));
+  c->escalation.assign(st.text_view(15));
+  c->abort_reason.assign(st.text_view(16));
 }
 
 Expected<CallRecord> SqliteCallLog::get_call(CallId call) {

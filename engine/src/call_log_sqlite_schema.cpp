@@ -8,7 +8,9 @@
 namespace triage::sqlite {
 namespace {
 
-// v1: calls, their steps and notes.
+// v1: calls, their steps and notes. A step's identity is (call, seq): one b-tree, no extra
+// index, so a durable append writes as few pages as a raw single-row insert; its idempotency key
+// tells a retry (same key) from a clash (another key) when that identity is already taken.
 const char* const kV1 = R"sql(
 CREATE TABLE calls(
   id            INTEGER PRIMARY KEY,
@@ -31,7 +33,6 @@ CREATE TABLE calls(
   session_state TEXT
 );
 CREATE TABLE steps(
-  id       INTEGER PRIMARY KEY,
   call_id  INTEGER NOT NULL REFERENCES calls(id) ON DELETE CASCADE,
   seq      INTEGER NOT NULL,
   idem_key TEXT NOT NULL,
@@ -42,9 +43,8 @@ CREATE TABLE steps(
   answer   TEXT NOT NULL,
   reason   TEXT NOT NULL,
   at       INTEGER NOT NULL,
-  UNIQUE (call_id, idem_key),
-  UNIQUE (call_id, seq)
-);
+  PRIMARY KEY (call_id, seq)
+) WITHOUT ROWID;
 CREATE TABLE notes(
   id      INTEGER PRIMARY KEY,
   call_id INTEGER NOT NULL REFERENCES calls(id) ON DELETE CASCADE,

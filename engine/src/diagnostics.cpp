@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "triage/utf8.h"
 
@@ -98,17 +99,30 @@ std::string format_text(const Diagnostic& d, bool color) {
   out += reset;
   out += ": " + escape_controls(d.message) + " [" + d.code + "]\n";
   if (d.line && !d.source_line.empty()) {
-    std::string shown;
-    std::size_t caret = 0;
+    // A long line (minified YAML, a hostile 5 MB line) is cut to a window around the column,
+    // marked with '…' on the cut sides, so one diagnostic never floods the terminal.
+    constexpr std::uint32_t kWindow = 200;  // code points
+    std::uint32_t first = 1;
+    std::uint32_t last = std::numeric_limits<std::uint32_t>::max();
+    if (codepoint_count(d.source_line) > kWindow) {
+      first = d.col > kWindow / 2 ? d.col - kWindow / 2 : 1;
+      last = first + kWindow - 1;
+    }
+    std::string shown = first > 1 ? "…" : "";
+    std::size_t caret = first > 1 ? 1 : 0;
     std::uint32_t cp = 1;
-    for (std::size_t i = 0; i < d.source_line.size();) {
+    for (std::size_t i = 0; i < d.source_line.size(); ++cp) {
       std::size_t at = i;
       next_codepoint(d.source_line, i);
+      if (cp < first) continue;
+      if (cp > last) {
+        shown += "…";
+        break;
+      }
       std::string piece = escape_controls(d.source_line.substr(at, i - at));
       if (piece == "\\x09") piece = " ";  // tabs: one column, so the caret stays true
       if (cp < d.col) caret += display_width(piece);
       shown += piece;
-      ++cp;
     }
     out += "  " + shown + "\n";
     out += "  " + std::string(caret, ' ') + (color ? "\033[1;32m^\033[0m" : "^") + "\n";
@@ -138,9 +152,16 @@ std::string format_json(const Diagnostics& diags) {
 }
 
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+  // Ids and keys are short. A hostile 64 KiB word against thousands of ids would cost minutes
+  // (tests/data/hostile/regressions/did-you-mean-long-word), so long words get no suggestion and
+  // candidates whose length alone puts them past the limit are skipped (same answer, less work).
+  constexpr std::size_t kMaxWord = 256;
+  if (word.size() > kMaxWord) return "";
+  std::size_t limit = std::max<std::size_t>(1, word.size() / 3);
   std::string best;
   std::size_t best_d = std::string::npos;
   for (const std::string& c : candidates) {
+    if (c.size() > word.size() + limit || word.size() > c.size() + limit) continue;
     // Classic Levenshtein over bytes; ids and keys are ASCII.
     std::vector<std::size_t> prev(c.size() + 1), cur(c.size() + 1);
     for (std::size_t j = 0; j <= c.size(); ++j) prev[j] = j;
@@ -155,7 +176,6 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
     std::size_t d = prev[c.size()];
     if (d < best_d) { best_d = d; best = c; }
   }
-  std::size_t limit = std::max<std::size_t>(1, word.size() / 3);
   if (best_d == 0 || best_d > limit) return "";
   return best;
 }

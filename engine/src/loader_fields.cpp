@@ -41,6 +41,7 @@ void FileReader::wrong_type(std::uint32_t node, std::string_view expected) {
 }
 
 bool FileReader::text(std::uint32_t node, std::string& out, std::string_view expected) {
+  if (node != kNoYaml && doc_.at(node).oversized) return false;  // already reported
   if (node == kNoYaml || doc_.at(node).kind != YamlKind::Scalar || doc_.is_null(node)) {
     wrong_type(node, expected);
     return false;

@@ -54,14 +54,14 @@ std::string Session::State::where(SourceLoc loc) const {
 }
 
 std::string Session::State::render(const std::string& text) const {
-  std::string region = cur.ctx.get("region").value_or("default");
+  std::string region = cur.ctx->get("region").value_or("default");
   const RuleSet* rs = rules.get();
   ContactLookup lookup = [rs, region](std::string_view key) -> std::optional<std::string> {
     const Contact* c = rs->contact(region, key);
     if (!c) return std::nullopt;
     return c->value;
   };
-  return render_template(text, cur.ctx, lookup);
+  return render_template(text, *cur.ctx, lookup);
 }
 
 TraceStep Session::State::step(StepAction action, const Node& from, std::string reason) const {
@@ -74,6 +74,12 @@ TraceStep Session::State::step(StepAction action, const Node& from, std::string 
   return s;
 }
 
+void Session::State::record(const TraceStep& s, NodeIndex to) {
+  if (!record_trace) return;
+  trace.push_back(s);
+  set_target(trace.back(), to);
+}
+
 void Session::State::set_target(TraceStep& s, NodeIndex to) const {
   if (to >= rules->nodes.size()) return;
   const Node& n = rules->nodes[to];
@@ -81,13 +87,16 @@ void Session::State::set_target(TraceStep& s, NodeIndex to) const {
   s.to_node = n.id;
 }
 
-void Session::State::build_view() {
+void Session::State::build_view() const {
   View v;
   const Node& n = node();
   v.node = cur.node;
   v.flow_id = n.flow < rules->flows.size() ? rules->flows[n.flow].id : "";
   v.node_id = n.id;
-  v.breadcrumb = cur.path;
+  v.breadcrumb.reserve(cur.path.size());
+  for (const Crumb& c : cur.path) {
+    v.breadcrumb.push_back(c.flow ? title_of(rules->flows[c.index]) : title_of(rules->nodes[c.index]));
+  }
   switch (n.kind) {
     case NodeKind::Question: v.kind = StopKind::Question; break;
     case NodeKind::Input: v.kind = StopKind::Input; break;
@@ -101,9 +110,15 @@ void Session::State::build_view() {
     v.choices = n.input.choices;
   }
   for (const ScriptLine& line : n.outcome.script) {
-    if (line.when.eval(cur.ctx)) v.script.push_back(render(line.text.raw));
+    if (line.when.eval(*cur.ctx)) v.script.push_back(render(line.text.raw));
   }
   view = std::move(v);
+  view_stale = false;
+}
+
+const View& Session::State::current_view() const {
+  if (view_stale) build_view();
+  return view;
 }
 
 // ---- walking
@@ -131,18 +146,22 @@ Status Session::State::prepare_context(Context& ctx) const {
   return Status::ok();
 }
 
-Status Session::State::begin(StepAction action, const std::string& reason) {
+Status Session::State::begin(StepAction action, std::string_view reason) {
   const Flow& f = rules->flows[flow];
   cur = SessionCursor{};
   cur.node = f.start.index;
-  cur.ctx = start_ctx;
-  cur.path = {title_of(f)};
-  TraceStep s;
-  s.action = action;
-  s.flow = f.id;
-  s.reason = reason;
-  set_target(s, cur.node);
-  trace.push_back(std::move(s));
+  cur.ctx = std::make_shared<const Context>(start_ctx);
+  cur.path.reserve(16);
+  cur.path.push_back(Crumb{true, static_cast<std::uint32_t>(flow)});
+  view_stale = true;
+  if (record_trace) {
+    TraceStep s;
+    s.action = action;
+    s.flow = f.id;
+    s.reason = std::string(reason);
+    set_target(s, cur.node);
+    trace.push_back(std::move(s));
+  }
   if (cur.node >= rules->nodes.size()) {
     return Status::error("bad-rules", fmt::format("case '{}' has no valid start node", f.id));
   }
@@ -153,11 +172,11 @@ Status Session::State::settle() {
   for (std::size_t n = 0; n <= kMaxAutoSteps; ++n) {
     const Node& here = node();
     if (is_stop(here.kind)) {
-      cur.path.push_back(title_of(here));
-      if (here.kind == NodeKind::Outcome) {
+      cur.path.push_back(Crumb{false, static_cast<std::uint32_t>(cur.node)});
+      if (here.kind == NodeKind::Outcome && record_trace) {
         trace.push_back(step(StepAction::Outcome, here, "outcome " + here.outcome.code));
       }
-      build_view();
+      view_stale = true;
       return Status::ok();
     }
     NodeIndex next = kNoNode;
@@ -165,10 +184,10 @@ Status Session::State::settle() {
     if (here.kind == NodeKind::Branch) {
       const BranchArm* arm = nullptr;
       for (const BranchArm& a : here.arms) {
-        if (a.is_default || a.when.eval(cur.ctx)) { arm = &a; break; }
+        if (a.is_default || a.when.eval(*cur.ctx)) { arm = &a; break; }
       }
       if (!arm) return bad_rules(here, "no branch arm holds and there is no default");
-      s = step(StepAction::Branch, here,
+      if (record_trace) s = step(StepAction::Branch, here,
                arm->is_default ? "default"
                                : fmt::format("condition `{}` held{}", arm->when.source(), where(arm->when_loc)));
       next = arm->next.index;
@@ -176,20 +195,22 @@ Status Session::State::settle() {
       if (cur.calls.size() >= kMaxCallDepth) return bad_rules(here, "sub-flows nested too deeply");
       if (here.call_flow >= rules->flows.size()) return bad_rules(here, "unknown sub-flow " + here.call);
       const Flow& sub = rules->flows[here.call_flow];
-      s = step(StepAction::Call, here, "sub-flow " + sub.id);
+      if (record_trace) s = step(StepAction::Call, here, "sub-flow " + sub.id);
       next = sub.start.index;
       cur.calls.push_back(cur.node);
-      cur.path.push_back(title_of(sub));
+      cur.path.push_back(Crumb{true, static_cast<std::uint32_t>(here.call_flow)});
     } else {  // Return
       if (cur.calls.empty()) return bad_rules(here, "return outside a sub-flow");
       const Node& caller = rules->nodes[cur.calls.back()];
       cur.calls.pop_back();
       next = caller.next.index;
-      s = step(StepAction::Return, here, "return to " + caller.next.id);
+      if (record_trace) s = step(StepAction::Return, here, "return to " + caller.next.id);
     }
     if (next >= rules->nodes.size()) return bad_rules(here, "unresolved target");
-    set_target(s, next);
-    trace.push_back(std::move(s));
+    if (record_trace) {
+      set_target(s, next);
+      trace.push_back(std::move(s));
+    }
     cur.node = next;
   }
   return Status::error("loop", fmt::format("более {} автоматических шагов подряд: цикл в правилах", kMaxAutoSteps));
@@ -203,7 +224,7 @@ Status Session::State::act(SessionAction action, Body body) {
   if (!s) {
     cur = std::move(saved);
     trace.resize(trace_size);
-    build_view();
+    view_stale = true;
     return s;
   }
   if (action.kind != SessionAction::Kind::Back) history.push_back(std::move(saved));
@@ -218,14 +239,16 @@ Status Session::State::do_answer(std::size_t index) {
     return Status::error("bad-option", fmt::format("нет варианта {}: вариантов {}", index + 1, n.options.size()));
   }
   const Option& o = n.options[index];
-  std::string label = render(o.label.raw);
-  TraceStep s = step(StepAction::Answer, n, fmt::format("option {} «{}»", index + 1, label));
-  s.answer = label;
-  s.option = static_cast<int>(index);
+  TraceStep s;
+  if (record_trace) {
+    std::string label = render(o.label.raw);
+    s = step(StepAction::Answer, n, fmt::format("option {} «{}»", index + 1, label));
+    s.answer = label;
+    s.option = static_cast<int>(index);
+  }
   return act(SessionAction{SessionAction::Kind::Answer, index, {}}, [&] {
     if (o.next.index >= rules->nodes.size()) return bad_rules(n, "unresolved target");
-    set_target(s, o.next.index);
-    trace.push_back(s);
+    record(s, o.next.index);
     cur.node = o.next.index;
     return settle();
   });
@@ -234,11 +257,11 @@ Status Session::State::do_answer(std::size_t index) {
 Status Session::State::do_proceed() {
   const Node& n = node();
   if (n.kind != NodeKind::Info) return Status::error("not-info", "сейчас не информационный шаг");
-  TraceStep s = step(StepAction::Proceed, n, "continue");
+  TraceStep s;
+  if (record_trace) s = step(StepAction::Proceed, n, "continue");
   return act(SessionAction{SessionAction::Kind::Proceed, 0, {}}, [&] {
     if (n.next.index >= rules->nodes.size()) return bad_rules(n, "unresolved target");
-    set_target(s, n.next.index);
-    trace.push_back(s);
+    record(s, n.next.index);
     cur.node = n.next.index;
     return settle();
   });
@@ -253,14 +276,20 @@ Status Session::State::at_input(const Node*& n) const {
 Status Session::State::do_input(const std::string& stored) {
   const Node& n = node();
   bool personal = is_personal_data(n.input.validator);
-  TraceStep s = step(StepAction::Input, n, fmt::format("value accepted ({})", n.input.validator));
-  s.answer = stored;
+  TraceStep s;
+  if (record_trace) {
+    s = step(StepAction::Input, n, fmt::format("value accepted ({})", n.input.validator));
+    s.answer = stored;
+  }
   SessionAction a{personal ? SessionAction::Kind::MaskedInput : SessionAction::Kind::Input, 0, stored};
   return act(std::move(a), [&] {
     if (n.next.index >= rules->nodes.size()) return bad_rules(n, "unresolved target");
-    if (!n.input.var.empty()) cur.ctx.set(n.input.var, stored);
-    set_target(s, n.next.index);
-    trace.push_back(s);
+    if (!n.input.var.empty()) {
+      auto changed = std::make_shared<Context>(*cur.ctx);  // history keeps the old one
+      changed->set(n.input.var, stored);
+      cur.ctx = std::move(changed);
+    }
+    record(s, n.next.index);
     cur.node = n.next.index;
     return settle();
   });
@@ -268,14 +297,16 @@ Status Session::State::do_input(const std::string& stored) {
 
 Status Session::State::do_back() {
   if (history.empty()) return Status::error("nothing-to-undo", "отменять нечего");
-  TraceStep s = step(StepAction::Back, node(), "back");
-  s.shown.clear();
+  TraceStep s;
+  if (record_trace) {
+    s = step(StepAction::Back, node(), "back");
+    s.shown.clear();
+  }
   return act(SessionAction{SessionAction::Kind::Back, 0, {}}, [&] {
     cur = std::move(history.back());
     history.pop_back();
-    set_target(s, cur.node);
-    trace.push_back(s);
-    build_view();
+    record(s, cur.node);
+    view_stale = true;
     return Status::ok();
   });
 }
@@ -293,6 +324,11 @@ Session& Session::operator=(Session&&) noexcept = default;
 Session::~Session() = default;
 
 Expected<Session> Session::start(std::shared_ptr<const RuleSet> rules, std::string_view case_id, Context ctx) {
+  return start(std::move(rules), case_id, std::move(ctx), SessionOptions{});
+}
+
+Expected<Session> Session::start(std::shared_ptr<const RuleSet> rules, std::string_view case_id, Context ctx,
+                                 const SessionOptions& options) {
   if (!rules) return Status::error("no-rules", "правила не загружены");
   FlowIndex f = rules->flow_index(case_id);
   if (f == kNoFlow || rules->flows[f].subflow) {
@@ -302,14 +338,18 @@ Expected<Session> Session::start(std::shared_ptr<const RuleSet> rules, std::stri
   s.st_->rules = std::move(rules);
   s.st_->case_id = std::string(case_id);
   s.st_->flow = f;
+  s.st_->record_trace = options.record_trace;
+  s.st_->history.reserve(16);
+  s.st_->actions.reserve(16);
   if (Status st = s.st_->prepare_context(ctx); !st) return st;
   s.st_->start_ctx = std::move(ctx);
-  if (Status st = s.st_->begin(StepAction::Start, "start of case " + std::string(case_id)); !st) return st;
+  std::string reason = options.record_trace ? "start of case " + std::string(case_id) : std::string();
+  if (Status st = s.st_->begin(StepAction::Start, reason); !st) return st;
   return s;
 }
 
 bool Session::done() const { return st_->node().kind == NodeKind::Outcome; }
-const View& Session::view() const { return st_->view; }
+const View& Session::view() const { return st_->current_view(); }
 Status Session::answer(std::size_t index) { return st_->do_answer(index); }
 Status Session::proceed() { return st_->do_proceed(); }
 Status Session::back() { return st_->do_back(); }
@@ -338,7 +378,7 @@ ValidationResult Session::input(std::string_view value) {
 }
 
 const std::vector<TraceStep>& Session::trace() const { return st_->trace; }
-const Context& Session::context() const { return st_->cur.ctx; }
+const Context& Session::context() const { return *st_->cur.ctx; }
 const Node* Session::outcome() const { return done() ? &st_->node() : nullptr; }
 std::size_t Session::step_count() const { return st_->actions.size(); }
 const std::string& Session::case_id() const { return st_->case_id; }

@@ -6,6 +6,7 @@
 // recurses deeper than two levels and never reads past the text, so garbage gives "bad-state".
 #include <fmt/format.h>
 
+#include <cstdint>
 #include <map>
 
 #include "session_state.h"
@@ -216,51 +217,84 @@ std::string Session::save() const {
   return out;
 }
 
-Expected<Session> Session::restore(std::shared_ptr<const RuleSet> rules, std::string_view saved) {
-  if (!rules) return Status::error("no-rules", "правила не загружены");
+namespace {
+
+// Parses and checks the saved text; `check_hash` refuses another rule set ("rules-changed").
+Status parse_saved(const RuleSet& rules, std::string_view saved, bool check_hash, Saved& in) {
   if (saved.size() > kMaxSavedBytes) return bad_state("слишком длинный текст");
-  Saved in;
   Reader reader(saved);
   if (!reader.read(in)) return bad_state(reader.error());
   if (in.version != kSaveVersion) return bad_state(fmt::format("unsupported version {}", in.version));
-  if (in.rules != rules->content_hash) {
+  if (check_hash && in.rules != rules.content_hash) {
     return Status::error("rules-changed", fmt::format("правила изменились после сохранения (было {}, сейчас {})",
-                                                      escape_controls(in.rules), rules->content_hash));
+                                                      escape_controls(in.rules), rules.content_hash));
   }
+  return Status::ok();
+}
+
+}  // namespace
+
+// Replays one saved action on `ses`; a non-ok status says why it no longer fits.
+Status Session::replay_action(Session& ses, const std::string& a) {
+  if (a == "p") return ses.proceed();
+  if (a == "b") return ses.back();
+  if (a == "r") return ses.restart();
+  if (a.rfind("a:", 0) == 0) {
+    std::string_view n = std::string_view(a).substr(2);
+    if (n.empty() || n.size() > 6 || n.find_first_not_of("0123456789") != std::string_view::npos) {
+      return Status::error("bad-state", "bad option number");
+    }
+    return ses.answer(static_cast<std::size_t>(std::stoul(std::string(n))));
+  }
+  if (a.rfind("i:", 0) == 0) {
+    ValidationResult r = ses.input(std::string_view(a).substr(2));
+    return r.ok ? Status::ok() : Status::error("invalid-input", r.message);
+  }
+  if (a.rfind("m:", 0) == 0) {
+    const Node* n = nullptr;
+    if (Status at = ses.st_->at_input(n); !at) return at;
+    std::string masked = a.substr(2);
+    if (!is_personal_data(n->input.validator) || digit_count(masked) > 4) {
+      return Status::error("bad-state", "a masked value where none is expected");
+    }
+    return ses.st_->do_input(masked);
+  }
+  return Status::error("bad-state", "unknown action");
+}
+
+Expected<Session> Session::restore(std::shared_ptr<const RuleSet> rules, std::string_view saved) {
+  if (!rules) return Status::error("no-rules", "правила не загружены");
+  Saved in;
+  if (Status p = parse_saved(*rules, saved, true, in); !p) return p;
   Context ctx;
   for (auto& [k, v] : in.ctx) ctx.set(k, v);
   Expected<Session> s = start(std::move(rules), in.case_id, std::move(ctx));
   if (!s) return bad_state(s.status().message());
-  // Replays one saved action; a non-ok status says why it no longer fits.
-  auto replay = [](Session& ses, const std::string& a) -> Status {
-    if (a == "p") return ses.proceed();
-    if (a == "b") return ses.back();
-    if (a == "r") return ses.restart();
-    if (a.rfind("a:", 0) == 0) {
-      std::string_view n = std::string_view(a).substr(2);
-      if (n.empty() || n.size() > 6 || n.find_first_not_of("0123456789") != std::string_view::npos) {
-        return Status::error("bad-state", "bad option number");
-      }
-      return ses.answer(static_cast<std::size_t>(std::stoul(std::string(n))));
-    }
-    if (a.rfind("i:", 0) == 0) {
-      ValidationResult r = ses.input(std::string_view(a).substr(2));
-      return r.ok ? Status::ok() : Status::error("invalid-input", r.message);
-    }
-    if (a.rfind("m:", 0) == 0) {
-      const Node* n = nullptr;
-      if (Status at = ses.st_->at_input(n); !at) return at;
-      std::string masked = a.substr(2);
-      if (!is_personal_data(n->input.validator) || digit_count(masked) > 4) {
-        return Status::error("bad-state", "a masked value where none is expected");
-      }
-      return ses.st_->do_input(masked);
-    }
-    return Status::error("bad-state", "unknown action");
-  };
   for (std::size_t i = 0; i < in.actions.size(); ++i) {
-    Status r = replay(*s, in.actions[i]);
+    Status r = replay_action(*s, in.actions[i]);
     if (!r) return bad_state(fmt::format("action {} \"{}\": {}", i + 1, escape_controls(in.actions[i]), r.message()));
+  }
+  return s;
+}
+
+Expected<Session> Session::replay_saved(std::shared_ptr<const RuleSet> rules, std::string_view saved,
+                                        std::size_t* stuck_at, Status* why) {
+  *stuck_at = SIZE_MAX;
+  *why = Status::ok();
+  if (!rules) return Status::error("no-rules", "правила не загружены");
+  Saved in;
+  if (Status p = parse_saved(*rules, saved, false, in); !p) return p;
+  Context ctx;
+  for (auto& [k, v] : in.ctx) ctx.set(k, v);
+  Expected<Session> s = start(std::move(rules), in.case_id, std::move(ctx));
+  if (!s) return s.status();  // unknown-case, bad-context: the rules no longer take this call
+  for (std::size_t i = 0; i < in.actions.size(); ++i) {
+    Status r = replay_action(*s, in.actions[i]);
+    if (!r) {
+      *stuck_at = i;
+      *why = r;
+      break;
+    }
   }
   return s;
 }

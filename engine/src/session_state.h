@@ -2,19 +2,28 @@
 // and session_save.cpp (save/restore). Not part of the public API.
 #pragma once
 
+#include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "triage/session.h"
 
 namespace triage {
 
+// One breadcrumb entry: a flow's or a node's title, looked up only when the view is built.
+struct Crumb {
+  bool flow = false;
+  std::uint32_t index = 0;  // FlowIndex when `flow`, else NodeIndex
+};
+
 // The small state an operator action changes; back() restores a copy of it.
 struct SessionCursor {
   NodeIndex node = kNoNode;
   std::vector<NodeIndex> calls;    // call nodes of the active sub-flows, innermost last
-  Context ctx;
-  std::vector<std::string> path;   // breadcrumb: case title, then every stop on the way
+  std::shared_ptr<const Context> ctx;  // shared with history until an input changes it
+  std::vector<Crumb> path;         // breadcrumb: case title, then every stop on the way
 };
 
 // One operator action, as save() records it.
@@ -34,12 +43,14 @@ struct Session::State {
   std::vector<SessionCursor> history;  // cursor before each undoable action
   std::vector<TraceStep> trace;
   std::vector<SessionAction> actions;
-  View view;
+  bool record_trace = true;   // SessionOptions::record_trace
+  mutable View view;          // built on demand from `cur` (view_stale) by current_view()
+  mutable bool view_stale = true;
 
   // Fills defaults into `ctx` and checks enum/bool values. Error: "bad-context".
   Status prepare_context(Context& ctx) const;
   // Puts the cursor at the case start (with the starting context) and walks to the first stop.
-  Status begin(StepAction action, const std::string& reason);
+  Status begin(StepAction action, std::string_view reason);
   // Takes automatic steps (branch, call, return) until a stop. Errors: "loop", "bad-rules".
   Status settle();
   // Runs `body` as one undoable operator action; on failure everything is rolled back.
@@ -57,9 +68,13 @@ struct Session::State {
 
   const Node& node() const { return rules->nodes[cur.node]; }
   std::string render(const std::string& text) const;
-  void build_view();
+  void build_view() const;
+  // The view of the current stop, rebuilt first when the cursor moved since.
+  const View& current_view() const;
   TraceStep step(StepAction action, const Node& from, std::string reason) const;
   void set_target(TraceStep& s, NodeIndex to) const;
+  // Appends `s` going to `to` to the trace (nothing when the trace is off).
+  void record(const TraceStep& s, NodeIndex to);
   std::string where(SourceLoc loc) const;
 };
 

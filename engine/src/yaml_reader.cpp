@@ -237,6 +237,7 @@ bool TreeBuilder::add_scalar(const yaml_event_t& e) {
   if (!add_node(e, YamlKind::Scalar, scalar_style(e.data.scalar.style), index)) return false;
   std::size_t len = e.data.scalar.length;
   if (len > limits_.max_scalar_bytes) {
+    doc_.nodes[index].oversized = true;
     return problem(loc(e.start_mark), "too-large",
                    fmt::format("text of {} bytes is longer than the limit of {} bytes", len,
                                limits_.max_scalar_bytes));

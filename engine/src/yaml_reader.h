@@ -24,6 +24,7 @@ struct YamlNode {
   YamlKind kind = YamlKind::Scalar;
   YamlStyle style = YamlStyle::Plain;
   bool duplicate = false;        // a map key that repeats an earlier key of the same map
+  bool oversized = false;        // a scalar over the size limit (reported; its text is dropped)
   std::uint32_t line = 0;        // 1-based
   std::uint32_t col = 0;         // 1-based, in code points
   std::uint32_t end_line = 0;    // 1-based line where the node ends
@@ -57,7 +58,7 @@ struct YamlDoc {
 
 struct YamlLimits {
   std::size_t max_depth = 32;
-  std::size_t max_nodes = 2000000;
+  std::size_t max_nodes = 4000000;  // LoadOptions::max_nodes
   std::size_t max_scalar_bytes = 64u << 10;
   std::size_t max_problems = 100;  // per file; parsing stops after this many
 };
@@ -77,7 +78,7 @@ bool read_yaml(std::string_view text, std::uint32_t file, const YamlLimits& limi
 // the file must not be parsed) and raw dangerous code points (`control-character`, each one
 // reported; `*clean` then receives a copy with each replaced by harmless characters of the same
 // byte length and width, so parsing and positions stay right). A leading BOM must already be
-// stripped by the caller; `bom_bytes` (0 or 3) shifts the reported first-line columns.
+// stripped by the caller. CR is allowed only as part of CRLF.
 bool scan_rule_text(std::string_view text, std::uint32_t file, Diagnostics& diags, std::string* clean);
 
 // Source column (1-based, code points) of byte `offset` inside the value of scalar `n`, when the

@@ -1,6 +1,7 @@
 // Raw-text checks before parsing and source columns inside scalars (declared in yaml_reader.h).
 #include <fmt/format.h>
 
+#include <array>
 #include <cstring>
 
 #include "triage/utf8.h"
@@ -61,36 +62,46 @@ bool scan_rule_text(std::string_view text, std::uint32_t file, Diagnostics& diag
                             static_cast<unsigned>(static_cast<unsigned char>(text[bad]))));
     return false;
   }
+  // Fast pass over bytes that cannot start a dangerous code point; positions are worked out
+  // only for the few that might (C0, DEL, and the lead bytes of C1 and bidi controls).
+  static const auto kSuspect = [] {
+    std::array<bool, 256> t{};
+    for (int b = 0; b < 0x20; ++b) t[b] = b != '\t' && b != '\n';
+    t[0x7F] = t[0xC2] = t[0xD8] = t[0xE2] = true;
+    return t;
+  }();
+  std::size_t reported = 0;
+  std::size_t pos_at = 0;  // `line` and `col` describe byte `pos_at`
   std::uint32_t line = 1;
   std::uint32_t col = 1;
-  std::size_t reported = 0;
-  for (std::size_t i = 0; i < text.size();) {
-    unsigned char b = static_cast<unsigned char>(text[i]);
-    if (b >= 0x20 && b < 0x7F) { ++i; ++col; continue; }
-    if (b == '\n') { ++i; ++line; col = 1; continue; }
-    if (b >= 0x80 && b != 0xC2 && b != 0xD8 && b != 0xE2) {
-      // Valid UTF-8 (checked above) whose lead byte starts no dangerous code point.
-      i += b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
-      ++col;
-      continue;
-    }
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (!kSuspect[static_cast<unsigned char>(text[i])]) continue;
     std::size_t at = i;
-    char32_t c = next_codepoint(text, i);
-    bool crlf = c == '\r' && i < text.size() && text[i] == '\n';
-    if (!crlf && is_dangerous_codepoint(c, true)) {
-      if (reported < kMaxControlReports) {
-        diags.error(SourceLoc{file, line, col}, "control-character", control_message(c, text.substr(at, i - at)));
-      } else if (reported == kMaxControlReports) {
-        diags.error(SourceLoc{file, line, col}, "control-character",
-                    "more control characters follow; only the first 100 are reported");
-      }
-      ++reported;
-      if (clean) {
-        if (clean->empty()) clean->assign(text);
-        neutralize(*clean, at, i - at);
+    std::size_t end = i;
+    char32_t c = next_codepoint(text, end);
+    bool crlf = c == '\r' && end < text.size() && text[end] == '\n';
+    if (crlf || !is_dangerous_codepoint(c, true)) continue;
+    for (; pos_at < at; ++pos_at) {  // advance the position to `at`
+      unsigned char b = static_cast<unsigned char>(text[pos_at]);
+      if (b == '\n') {
+        ++line;
+        col = 1;
+      } else if ((b & 0xC0) != 0x80) {
+        ++col;
       }
     }
-    ++col;
+    if (reported < kMaxControlReports) {
+      diags.error(SourceLoc{file, line, col}, "control-character", control_message(c, text.substr(at, end - at)));
+    } else if (reported == kMaxControlReports) {
+      diags.error(SourceLoc{file, line, col}, "control-character",
+                  "more control characters follow; only the first 100 are reported");
+    }
+    ++reported;
+    if (clean) {
+      if (clean->empty()) clean->assign(text);
+      neutralize(*clean, at, end - at);
+    }
+    i = end - 1;
   }
   return true;
 }

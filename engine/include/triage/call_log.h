@@ -136,6 +136,22 @@ struct Report {
   double abort_rate = 0;                          // aborted / finished (0 when none)
 };
 
+// One logged call as `triage replay --from-log` needs it (log_replay.h).
+struct ReplayRow {
+  CallId id = 0;
+  std::string day;
+  std::string case_id;
+  CallStatus status = CallStatus::Open;
+  std::string outcome;        // empty when none was reached
+  std::string session_state;  // last Session::save(); empty if none
+  // "flow/node" of every step whose action is a stop action (see is_replay_stop_action), by seq.
+  std::vector<std::string> path;
+};
+
+// True for the step actions that make up a call's path: answer, proceed, input, back, restart,
+// outcome (not start, branch, call, return).
+bool is_replay_stop_action(std::string_view action);
+
 enum class AppendResult { Stored, AlreadyStored };
 
 // How a delete or purge went. `wal_cleared` is false when another process kept the
@@ -163,6 +179,9 @@ class CallLog {
   virtual Status finish_call(CallId call, const CallFinish& finish) = 0;
   // Saves the session snapshot (Session::save(), which holds no personal data) for resume.
   virtual Status set_session_state(CallId call, std::string_view state) = 0;
+  // Records who is calling once a personal-data input is captured mid-call: the keyed hash
+  // (caller_key()) and a masked hint for the operator. Error "not-open" when finished.
+  virtual Status set_caller(CallId call, std::string_view caller_key, std::string_view caller_hint) = 0;
 
   // One call. Error "not-found".
   virtual Expected<CallRecord> get_call(CallId call) = 0;
@@ -182,6 +201,12 @@ class CallLog {
   // not filled). The callback returns false to stop early (then the result is ok).
   virtual Status export_calls(const CallFilter& filter,
                               const std::function<bool(const CallRecord&)>& row) = 0;
+
+  // Streams matching calls oldest first with their session state and stop path, one callback
+  // per call (the row is reused). The callback returns false to stop early. The default uses
+  // export_calls, get_call and steps; backends override it with one pass.
+  virtual Status export_replay_rows(const CallFilter& filter,
+                                    const std::function<bool(const ReplayRow&)>& row);
 
   // Deletes a call with its steps and notes, leaving no trace in the file. Error "not-found".
   virtual Expected<DeleteResult> delete_call(CallId call) = 0;

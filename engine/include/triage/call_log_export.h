@@ -25,12 +25,13 @@ Expected<std::int64_t> write_call_export(CallLog& log, const CallFilter& filter,
 Expected<std::int64_t> export_calls_to_file(CallLog& log, const CallFilter& filter,
                                             ExportFormat format, const std::string& path);
 
-// One CSV field per RFC 4180: quoted when it holds a comma, quote, CR or LF; a text starting
-// with = + - @ (a formula to a spreadsheet) gets a leading apostrophe. Appends to `out`.
+// One CSV field per RFC 4180: quoted when it holds a comma, quote or LF; a text starting with
+// = + - @ (a formula to a spreadsheet) gets a leading apostrophe; control and bidi characters
+// (CR included) are written as visible escapes (escape_controls). Appends to `out`.
 void append_csv_field(std::string& out, std::string_view field);
 
-// A JSON string literal (quotes included); control characters escaped, invalid UTF-8 bytes
-// replaced by U+FFFD. Appends to `out`.
+// A JSON string literal (quotes included); control and bidi characters written as \uXXXX,
+// invalid UTF-8 bytes replaced by U+FFFD. Appends to `out`.
 void append_json_string(std::string& out, std::string_view text);
 
 }  // namespace triage

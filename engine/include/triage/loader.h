@@ -19,7 +19,7 @@ struct LoadOptions {
   std::size_t max_total_bytes = 256u << 20;  // 256 MiB per rules folder
   std::size_t max_files = 10000;             // files per rules folder
   std::size_t max_depth = 32;                // YAML nesting depth
-  std::size_t max_nodes = 2000000;           // YAML nodes (scalars + collections) per file
+  std::size_t max_nodes = 4000000;           // YAML nodes (scalars + collections) per file
   std::size_t max_scalar_bytes = 64u << 10;  // 64 KiB per scalar
 };
 

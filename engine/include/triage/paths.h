@@ -32,7 +32,8 @@ struct PathAction {
 };
 
 struct EnumeratedPath {
-  std::vector<std::pair<std::string, std::string>> context;  // values that differ from the defaults
+  // Values fixed by the user, then those varied away from the defaults.
+  std::vector<std::pair<std::string, std::string>> context;
   std::vector<PathAction> actions;
   std::vector<std::string> nodes;       // every node passed, outcome last (node keys)
   std::vector<std::string> conditions;  // `node: reason` for each branch taken

@@ -58,6 +58,13 @@ struct TraceStep {
   std::string reason;      // e.g. "option 2 «Телефон»", "condition `quarantine` held (cases/x.yaml:12)", "default"
 };
 
+// How a session runs. The walk, the view, outcome() and save() are the same in every mode.
+struct SessionOptions {
+  // False: trace() stays empty (no reasons formatted, no texts rendered for it); for bulk
+  // replay such as benchmarks and scenario checks that only look at stops and outcomes.
+  bool record_trace = true;
+};
+
 class Session {
  public:
   // Starts case `case_id`. Declared context variables missing from `ctx` get their defaults;
@@ -65,10 +72,14 @@ class Session {
   // automatic steps without a stop), "bad-context" (a value outside an enum's values).
   static Expected<Session> start(std::shared_ptr<const RuleSet> rules, std::string_view case_id,
                                  Context ctx);
+  // As above, run with `options`.
+  static Expected<Session> start(std::shared_ptr<const RuleSet> rules, std::string_view case_id,
+                                 Context ctx, const SessionOptions& options);
   static constexpr std::size_t kMaxAutoSteps = 10000;
   static constexpr std::size_t kMaxCallDepth = 64;
 
   bool done() const;
+  // Built on first use after each move (a Session is not for concurrent use from several threads).
   const View& view() const;
 
   // Picks option `index` (0-based) of the current question. Errors: "not-a-question", "bad-option".
@@ -99,6 +110,13 @@ class Session {
   // action no longer fits.
   std::string save() const;
   static Expected<Session> restore(std::shared_ptr<const RuleSet> rules, std::string_view saved);
+  // Impact analysis (log_replay.h): like restore() but without the rule-set hash check, replaying
+  // the saved actions as far as they still fit. On return `*stuck_at` is the 0-based index of the
+  // first action that no longer fits (SIZE_MAX when all did) and `*why` says why; the session is
+  // left where it stopped. Masked personal inputs are accepted as taken. Error "bad-state" only
+  // when the text is malformed or the saved case/context no longer starts.
+  static Expected<Session> replay_saved(std::shared_ptr<const RuleSet> rules, std::string_view saved,
+                                        std::size_t* stuck_at, Status* why);
 
   Session(Session&&) noexcept;
   Session& operator=(Session&&) noexcept;
@@ -106,6 +124,8 @@ class Session {
 
  private:
   Session();
+  // Replays one saved action string ("a:N", "p", ...); used by restore() and replay_saved().
+  static Status replay_action(Session& ses, const std::string& action);
   struct State;
   std::unique_ptr<State> st_;
 };

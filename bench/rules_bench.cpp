@@ -1,0 +1,158 @@
+// Load+check and replay benchmark on generated trees (bench/tree_to_rules.py output).
+//
+//   rules_bench load RULES_DIR [REPEAT]      load_rules + check_rules, best and median of REPEAT
+//   rules_bench replay RULES_DIR [SECONDS]   replay walks.txt through Session, checking outcomes
+//                                            (SessionOptions{record_trace=false}: no logging)
+//   rules_bench replay-trace RULES_DIR [SECONDS]  the same with the full trace (the default Session)
+//
+// Peak RSS is the process's; run one folder per process (bench/run.sh does).
+#include <sys/resource.h>
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "triage/checker.h"
+#include "triage/loader.h"
+#include "triage/session.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// CPU time of this process: steadier than wall time on a shared, loaded machine.
+double cpu_ms() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1000.0 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
+
+double ms_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+long peak_rss_kb() {
+  struct rusage ru {};
+  getrusage(RUSAGE_SELF, &ru);
+  return ru.ru_maxrss;
+}
+
+int bench_load(const std::string& dir, int repeat) {
+  std::vector<double> load_ms, check_ms, cpu;
+  std::size_t nodes = 0;
+  for (int i = 0; i < repeat; ++i) {
+    auto t0 = Clock::now();
+    double c0 = cpu_ms();
+    triage::LoadResult r = triage::load_rules(dir);
+    load_ms.push_back(ms_since(t0));
+    if (!r.rules || r.diagnostics.has_errors()) {
+      std::fprintf(stderr, "%s", triage::format_text(r.diagnostics).c_str());
+      return 1;
+    }
+    auto t1 = Clock::now();
+    triage::Diagnostics d(&r.rules->files);
+    triage::CheckOptions opt;
+    opt.today = "2026-11-23";
+    triage::check_rules(*r.rules, opt, d);
+    check_ms.push_back(ms_since(t1));
+    cpu.push_back(cpu_ms() - c0);
+    if (d.has_errors()) {
+      std::fprintf(stderr, "%s", triage::format_text(d).c_str());
+      return 1;
+    }
+    nodes = r.rules->nodes.size();
+  }
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  std::vector<double> total;
+  for (std::size_t i = 0; i < load_ms.size(); ++i) total.push_back(load_ms[i] + check_ms[i]);
+  std::printf("load+check %s: nodes=%zu load=%.2f ms check=%.2f ms total(median)=%.2f ms best=%.2f ms cpu(median)=%.2f ms peak_rss=%.1f MB\n",
+              dir.c_str(), nodes, median(load_ms), median(check_ms), median(total),
+              *std::min_element(total.begin(), total.end()), median(cpu), static_cast<double>(peak_rss_kb()) / 1024.0);
+  return 0;
+}
+
+struct Walk {
+  std::vector<std::size_t> choices;
+  std::string outcome;
+};
+
+std::vector<Walk> read_walks(const std::string& path) {
+  std::vector<Walk> walks;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto tab = line.find('\t');
+    if (tab == std::string::npos) continue;
+    Walk w;
+    std::istringstream ss(line.substr(0, tab));
+    std::size_t c = 0;
+    while (ss >> c) w.choices.push_back(c);
+    w.outcome = line.substr(tab + 1);
+    walks.push_back(std::move(w));
+  }
+  return walks;
+}
+
+int bench_replay(const std::string& dir, double seconds, bool trace) {
+  triage::LoadResult r = triage::load_rules(dir);
+  if (!r.rules || r.diagnostics.has_errors()) {
+    std::fprintf(stderr, "%s", triage::format_text(r.diagnostics).c_str());
+    return 1;
+  }
+  std::shared_ptr<const triage::RuleSet> rules = r.rules;
+  std::vector<Walk> walks = read_walks(dir + "/walks.txt");
+  if (walks.empty()) {
+    std::fprintf(stderr, "no walks in %s/walks.txt\n", dir.c_str());
+    return 1;
+  }
+  triage::SessionOptions options;
+  options.record_trace = trace;
+  std::size_t done = 0, failed = 0, steps = 0;
+  auto t0 = Clock::now();
+  double c0 = cpu_ms();
+  while (ms_since(t0) < seconds * 1000.0) {
+    for (const Walk& w : walks) {
+      auto s = triage::Session::start(rules, "bench", triage::Context(), options);
+      if (!s) { ++failed; continue; }
+      for (std::size_t c : w.choices) {
+        if (!s->answer(c)) break;
+      }
+      steps += w.choices.size();
+      const triage::Node* o = s->outcome();
+      if (!o || o->outcome.code != w.outcome) ++failed;
+      ++done;
+    }
+  }
+  double ms = ms_since(t0);
+  double cpu = cpu_ms() - c0;
+  std::printf("%s %s: walks=%zu failed=%zu steps=%zu time=%.1f ms rate=%.0f walks/s cpu_rate=%.0f walks/cpu-s peak_rss=%.1f MB\n",
+              trace ? "replay-trace" : "replay", dir.c_str(), done, failed, steps, ms, static_cast<double>(done) / (ms / 1000.0),
+              static_cast<double>(done) / (cpu / 1000.0),
+              static_cast<double>(peak_rss_kb()) / 1024.0);
+  return failed == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: rules_bench load|replay|replay-trace RULES_DIR [REPEAT|SECONDS]\n");
+    return 2;
+  }
+  std::string mode = argv[1];
+  if (mode == "load") return bench_load(argv[2], argc > 3 ? std::atoi(argv[3]) : 5);
+  if (mode == "replay" || mode == "replay-trace") {
+    return bench_replay(argv[2], argc > 3 ? std::atof(argv[3]) : 2.0, mode == "replay-trace");
+  }
+  std::fprintf(stderr, "unknown mode %s\n", mode.c_str());
+  return 2;
+}

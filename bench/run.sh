@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Load+check and replay benchmarks (bench/README.md). Generates the trees into bench/data/
+# (gitignored, never committed), converts them with tree_to_rules.py, builds build-bench/ in
+# Release with -DTRIAGE_BENCH=ON and runs each measurement in a fresh process.
+#
+#   bench/run.sh            all sizes
+#   SECONDS_PER_RUN=5 bench/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+data="$root/bench/data"
+gen=${GEN_TREE:-/work/shared/bench/gen_tree.py}
+secs=${SECONDS_PER_RUN:-2}
+mkdir -p "$data"
+
+make_rules() {  # name, gen_tree arguments...
+  local name=$1; shift
+  if [[ ! -f "$data/rules-$name/walks.txt" ]]; then
+    python3 "$gen" "$@" -o "$data/$name.json" >/dev/null
+    rm -rf "$data/rules-$name"
+    python3 bench/tree_to_rules.py "$data/$name.json" "$data/rules-$name" >/dev/null
+  fi
+}
+make_rules small --preset small
+make_rules medium --preset medium
+make_rules large --preset large
+make_rules q1000 --questions 1000 --outcomes 10 --walks 1000
+make_rules q10000 --questions 10000 --outcomes 100 --walks 10000
+
+cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DTRIAGE_BENCH=ON >/dev/null
+cmake --build build-bench -j2 --target rules_bench >/dev/null
+bin=build-bench/bench/rules_bench
+
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "== load + check (median of repeats; cpu = process CPU time; peak RSS of the process)"
+"$bin" load rules 50
+"$bin" load "$data/rules-q1000" 20
+"$bin" load "$data/rules-q10000" 5
+"$bin" load "$data/rules-large" 3
+echo
+echo "== replay: every walk of walks.txt, outcome checked (record_trace=false, then full trace)"
+for t in small medium large; do "$bin" replay "$data/rules-$t" "$secs"; done
+for t in small medium large; do "$bin" replay-trace "$data/rules-$t" "$secs"; done
+echo
+echo "machine load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,0 +1,140 @@
+// `triage call` and `triage resume`: the operator's call screen over the durable call log.
+#include <fmt/format.h>
+#include <pwd.h>
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <cstdlib>
+#include <iostream>
+
+#include "call_screen.h"
+#include "commands.h"
+#include "common.h"
+#include "config.h"
+#include "call_log_cli.h"
+#include "session_cli.h"
+#include "triage/utf8.h"
+
+namespace po = boost::program_options;
+
+namespace triage::cli {
+
+namespace {
+
+std::string login_name() {
+  if (const char* u = std::getenv("USER"); u && *u) return u;
+  if (const passwd* pw = getpwuid(getuid())) return pw->pw_name;
+  return "operator";
+}
+
+struct CallArgs {
+  std::string rules, db, op, region, quarantine, case_id, lang, config;
+  std::vector<std::string> sets;
+  long long resume = 0;
+  bool resume_latest = false;
+};
+
+po::options_description call_options(CallArgs& a, const std::string& lang, bool resume) {
+  po::options_description d(resume ? tr(lang, "triage resume [ID] — продолжить прерванный звонок",
+                                       "triage resume [ID] — continue an interrupted call")
+                                   : tr(lang, "triage call — новый звонок", "triage call — a new call"));
+  d.add_options()
+      ("help,h", tr(lang, "эта справка", "this help"))
+      ("rules", po::value(&a.rules), tr(lang, "папка правил (по умолчанию из конфигурации или rules)", "rules folder (default: config, else rules)"))
+      ("db", po::value(&a.db), tr(lang, "файл журнала звонков (SQLite)", "call log file (SQLite)"))
+      ("operator", po::value(&a.op), tr(lang, "имя оператора (по умолчанию имя входа)", "operator name (default: login name)"))
+      ("lang", po::value(&a.lang), tr(lang, "язык интерфейса: ru | en", "interface language: ru | en"))
+      ("config", po::value(&a.config), tr(lang, "файл конфигурации", "config file"));
+  if (!resume) {
+    d.add_options()
+        ("region", po::value(&a.region), tr(lang, "регион гражданина", "caller's region"))
+        ("quarantine", po::value(&a.quarantine), tr(lang, "гражданин на карантине: yes | no", "caller on quarantine: yes | no"))
+        ("case", po::value(&a.case_id), tr(lang, "сразу открыть сценарий (без выбора)", "open this case directly"))
+        ("set", po::value(&a.sets)->composing(), tr(lang, "переменная звонка: имя=значение", "call variable: name=value"));
+  }
+  return d;
+}
+
+int run(int argc, char** argv, bool resume) {
+  CallArgs a;
+  std::string lang = interface_language("");
+  for (int i = 1; i + 1 < argc; ++i) if (std::string(argv[i]) == "--lang") lang = interface_language(argv[i + 1]);
+  po::options_description desc = call_options(a, lang, resume);
+  po::positional_options_description pos;
+  std::string id_text;
+  if (resume) {
+    desc.add_options()("id", po::value(&id_text), "call id");
+    pos.add("id", 1);
+  }
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(desc).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    fmt::print(stderr, "triage {}: {}\n", argv[0], escape_controls(e.what()));
+    return kExitUsage;
+  }
+  if (vm.count("help")) {
+    std::cout << desc << "\n";
+    return kExitOk;
+  }
+  auto cfg = load_config(a.config);
+  if (!cfg) {
+    fmt::print(stderr, "triage: {}\n", escape_controls(cfg.status().message()));
+    return kExitUsage;
+  }
+  lang = interface_language(a.lang.empty() ? cfg->get("lang") : a.lang);
+  CallScreenOptions o;
+  o.lang = lang;
+  o.operator_name = !a.op.empty() ? a.op : cfg->get("operator", login_name());
+  o.region = !a.region.empty() ? a.region : cfg->get("region");
+  o.case_id = a.case_id;
+  o.interactive = isatty(0) != 0 && isatty(1) != 0;
+  o.color = use_color(1);
+  o.width = terminal_width(1);
+
+  std::optional<CallId> resume_id;
+  if (resume && !id_text.empty()) {
+    char* end = nullptr;
+    long long id = std::strtoll(id_text.c_str(), &end, 10);
+    if (!end || *end || id <= 0) {
+      fmt::print(stderr, "triage resume: {} '{}'\n", tr(lang, "номер звонка — целое число, получено", "a call id is a whole number, got"),
+                 escape_controls(id_text));
+      return kExitUsage;
+    }
+    resume_id = id;
+  }
+
+  int rc = kExitOk;
+  auto rules = load_checked_rules(argv[0], !a.rules.empty() ? a.rules : cfg->get("rules", "rules"), lang, rc);
+  if (!rules) return rc;
+  if (!resume) {
+    if (!o.case_id.empty() && !find_case(argv[0], *rules, o.case_id, lang)) return kExitUsage;
+    Context ctx;
+    if (!build_context(argv[0], *rules, a.sets, a.quarantine, o.region, lang, ctx)) return kExitUsage;
+    for (const auto& [k, v] : ctx.all()) o.sets.emplace_back(k, v);
+  }
+  auto log = open_call_log_or_report(!a.db.empty() ? a.db : cfg->get("db"), lang, argv[0]);
+  if (!log) return kExitUsage;
+  if (resume && !resume_id) {
+    auto open = log->open_calls(o.operator_name);
+    if (!open) {
+      fmt::print(stderr, "triage resume: {}\n", escape_controls(open.status().message()));
+      return kExitUsage;
+    }
+    if (open->empty()) {
+      fmt::print(stderr, "triage resume: {}\n", fmt::format(tr(lang, "у оператора {} нет открытых звонков",
+                                                                "operator {} has no open calls"), escape_controls(o.operator_name)));
+      return kExitFailure;
+    }
+    resume_id = open->front().id;
+  }
+  return run_call_screen(rules, *log, o, resume_id);
+}
+
+}  // namespace
+
+int cmd_call(int argc, char** argv) { return run(argc, argv, false); }
+int cmd_resume(int argc, char** argv) { return run(argc, argv, true); }
+
+}  // namespace triage::cli

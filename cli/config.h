@@ -1,0 +1,26 @@
+// The operator's config file: `key = value` lines, `#` comments.
+// $XDG_CONFIG_HOME/triage/triage.conf, else ~/.config/triage/triage.conf; `--config FILE` overrides.
+// Keys: rules (folder), db (call log file), operator, region, lang (ru|en).
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "triage/status.h"
+
+namespace triage::cli {
+
+struct Config {
+  std::map<std::string, std::string> values;
+  std::string path;  // where it was read from; empty when there was none
+  std::string get(const std::string& key, const std::string& fallback = "") const {
+    auto it = values.find(key);
+    return it == values.end() ? fallback : it->second;
+  }
+};
+
+// Reads `explicit_path` (must exist) or the default file (may be absent). Errors name
+// file:line: "unknown key 'regoin'; did you mean 'region'?", "expected 'key = value'".
+Expected<Config> load_config(const std::string& explicit_path);
+
+}  // namespace triage::cli

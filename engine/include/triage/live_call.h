@@ -1,0 +1,74 @@
+// A call in progress: a Session whose every step is committed to a CallLog as it is taken.
+// The call screen, `triage resume` and the end-to-end tests drive this; it does no terminal I/O.
+//
+// Durability: after each operator action the session snapshot (Session::save(), no personal data)
+// is stored first, then every new trace step, each in its own transaction with a deterministic
+// idempotency key. A process killed between the two loses nothing: resume() restores the
+// snapshot and re-appends the steps the log is missing (the keys make a retry a no-op).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "triage/call_log.h"
+#include "triage/session.h"
+
+namespace triage {
+
+struct CallSetup {
+  std::string operator_name;
+  std::string case_id;
+  Context context;  // region, quarantine and any other declared variable
+};
+
+class LiveCall {
+ public:
+  // Opens a call in the log and starts the session at the case's first stop.
+  static Expected<LiveCall> begin(std::shared_ptr<const RuleSet> rules, CallLog& log,
+                                  const CallSetup& setup);
+  // Continues an open call from its stored snapshot. Errors: "not-found", "not-open" (finished),
+  // "rules-changed" (the rule set differs from the one the call started on), "bad-state".
+  static Expected<LiveCall> resume(std::shared_ptr<const RuleSet> rules, CallLog& log, CallId id);
+
+  CallId id() const { return id_; }
+  const Session& session() const { return session_; }
+
+  // Session actions, each committed to the log before it returns ok.
+  Status answer(std::size_t index);
+  Status proceed();
+  // A refused value is not logged (the operator is re-asked); an accepted personal-data value
+  // is turned into the call's caller key (keyed hash) and a masked hint, never stored in clear.
+  ValidationResult input(std::string_view value);
+  Status back();
+  Status restart();
+  // Adds a free-text note (masked by the log).
+  Status note(std::string_view text);
+  // Closes the call at its outcome with the rule's disposition and escalation. Error "not-done".
+  Status finish();
+  // Closes the call without an outcome (operator ended it), with a reason.
+  Status abort(std::string_view reason);
+
+  // Earlier calls from the same caller (set once a personal-data input was captured).
+  const std::vector<RepeatCount>& repeats() const { return repeats_; }
+  // Days the repeat search looks back.
+  static constexpr int kRepeatDays = 7;
+
+ private:
+  LiveCall(std::shared_ptr<const RuleSet> rules, CallLog& log, CallId id, Session s);
+  Status commit();  // snapshot, then the steps not yet in the log
+
+  std::shared_ptr<const RuleSet> rules_;
+  CallLog* log_;
+  CallId id_;
+  Session session_;
+  std::size_t logged_ = 0;  // trace steps already in the log
+  std::vector<RepeatCount> repeats_;
+};
+
+// The deterministic idempotency key of trace step `seq` (1-based) of call `id`.
+std::string step_idempotency_key(CallId id, std::size_t seq, const TraceStep& step);
+
+}  // namespace triage

@@ -1,0 +1,152 @@
+#include "triage/live_call.h"
+
+#include <fmt/format.h>
+
+#include "triage/pii.h"
+
+namespace triage {
+
+std::string step_idempotency_key(CallId id, std::size_t seq, const TraceStep& step) {
+  return fmt::format("{}:{}:{}:{}/{}", id, seq, to_string(step.action), step.flow, step.node);
+}
+
+LiveCall::LiveCall(std::shared_ptr<const RuleSet> rules, CallLog& log, CallId id, Session s)
+    : rules_(std::move(rules)), log_(&log), id_(id), session_(std::move(s)) {}
+
+Expected<LiveCall> LiveCall::begin(std::shared_ptr<const RuleSet> rules, CallLog& log,
+                                   const CallSetup& setup) {
+  auto s = Session::start(rules, setup.case_id, setup.context);
+  if (!s) return s.status();
+  CallStart start;
+  start.operator_name = setup.operator_name;
+  const Context& ctx = s->context();
+  start.region = ctx.get("region").value_or("default");
+  start.quarantine = ctx.get("quarantine").value_or("false") == "true";
+  start.rules_version = rules->version;
+  start.rules_hash = rules->content_hash;
+  start.case_id = setup.case_id;
+  start.started_at = now_ms();
+  auto id = log.begin_call(start);
+  if (!id) return id.status();
+  LiveCall call(std::move(rules), log, *id, std::move(*s));
+  if (Status st = call.commit(); !st) return st;
+  return call;
+}
+
+Expected<LiveCall> LiveCall::resume(std::shared_ptr<const RuleSet> rules, CallLog& log, CallId id) {
+  auto rec = log.get_call(id);
+  if (!rec) return rec.status();
+  if (rec->status != CallStatus::Open) {
+    return Status::error("not-open", fmt::format("call {} is already {}", id, to_string(rec->status)));
+  }
+  if (rec->rules_hash != rules->content_hash) {
+    return Status::error("rules-changed",
+        fmt::format("call {} was started on rules {} ({}), these are {} ({})", id,
+                    rec->rules_version, rec->rules_hash, rules->version, rules->content_hash));
+  }
+  if (rec->session_state.empty()) {
+    return Status::error("bad-state", fmt::format("call {} has no saved session to resume", id));
+  }
+  auto s = Session::restore(rules, rec->session_state);
+  if (!s) return s.status();
+  LiveCall call(std::move(rules), log, id, std::move(*s));
+  call.logged_ = static_cast<std::size_t>(rec->step_count);
+  if (call.logged_ > call.session_.trace().size()) call.logged_ = call.session_.trace().size();
+  if (Status st = call.commit(); !st) return st;  // re-append what a crash left out
+  return call;
+}
+
+Status LiveCall::commit() {
+  if (Status st = log_->set_session_state(id_, session_.save()); !st) return st;
+  const auto& trace = session_.trace();
+  for (; logged_ < trace.size(); ++logged_) {
+    const TraceStep& t = trace[logged_];
+    StepRecord r;
+    r.seq = static_cast<std::int64_t>(logged_ + 1);
+    r.idempotency_key = step_idempotency_key(id_, logged_ + 1, t);
+    r.flow = t.flow;
+    r.node = t.node;
+    r.action = to_string(t.action);
+    r.shown = t.shown;
+    r.answer = t.answer;
+    r.reason = t.reason;
+    r.at = now_ms();
+    auto res = log_->append_step(id_, r);
+    if (!res) return res.status();
+  }
+  return Status::ok();
+}
+
+Status LiveCall::answer(std::size_t index) {
+  if (Status st = session_.answer(index); !st) return st;
+  return commit();
+}
+
+Status LiveCall::proceed() {
+  if (Status st = session_.proceed(); !st) return st;
+  return commit();
+}
+
+ValidationResult LiveCall::input(std::string_view value) {
+  std::string validator = session_.done() ? "" : session_.view().validator;
+  ValidationResult r = session_.input(value);
+  if (!r.ok) return r;
+  if (is_personal_data(validator)) {
+    auto key = log_->caller_key(validator, r.normalized);
+    if (key) {
+      Status st = log_->set_caller(id_, *key, mask_personal_data(validator, r.normalized));
+      auto rep = log_->repeat_calls(*key, kRepeatDays, now_ms(), id_);
+      if (st && rep) repeats_ = *rep;
+    }
+  }
+  r.normalized.assign(r.normalized.size(), '\0');  // the clear value goes no further
+  r.normalized.clear();
+  if (Status st = commit(); !st) {
+    r.ok = false;
+    r.message = st.message();
+    r.message_en = st.message();
+  }
+  return r;
+}
+
+Status LiveCall::back() {
+  if (Status st = session_.back(); !st) return st;
+  return commit();
+}
+
+Status LiveCall::restart() {
+  if (Status st = session_.restart(); !st) return st;
+  return commit();
+}
+
+Status LiveCall::note(std::string_view text) {
+  return log_->add_note(id_, NoteRecord{std::string(text), now_ms()});
+}
+
+Status LiveCall::finish() {
+  const Node* o = session_.outcome();
+  if (!o) return Status::error("not-done", "the call has not reached an outcome yet");
+  CallFinish f;
+  f.status = CallStatus::Completed;
+  f.outcome = o->outcome.code;
+  f.disposition = o->outcome.disposition;
+  f.escalation = o->outcome.escalation;
+  f.ended_at = now_ms();
+  return log_->finish_call(id_, f);
+}
+
+Status LiveCall::abort(std::string_view reason) {
+  CallFinish f;
+  f.status = CallStatus::Aborted;
+  if (const Node* o = session_.outcome()) {
+    f.outcome = o->outcome.code;
+    f.disposition = o->outcome.disposition;
+  } else {
+    f.disposition = "unresolved";
+  }
+  f.abort_reason = std::string(reason);
+  f.ended_at = now_ms();
+  return log_->finish_call(id_, f);
+}
+
+}  // namespace triage

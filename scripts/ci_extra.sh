@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The hardening part of CI (docs/hardening.md), run by .ci/run after the normal build and tests:
+#   1. the whole test suite again under ASan + UBSan (scripts/sanitize.sh, build-asan/);
+#   2. a fuzz smoke run of every libFuzzer target (scripts/fuzz_smoke.sh, 30 s each);
+#   3. valgrind --leak-check=full on end-to-end `triage run` calls over the shipped rules.
+# Measured on 2 cores: see docs/hardening.md "CI budget". FUZZ_SECONDS overrides the 30 s.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+t0=$SECONDS
+scripts/sanitize.sh
+echo "sanitize: $((SECONDS - t0)) s"
+
+t1=$SECONDS
+scripts/fuzz_smoke.sh "${FUZZ_SECONDS:-30}"
+echo "fuzz smoke: $((SECONDS - t1)) s"
+
+t2=$SECONDS
+build="${BUILD_DIR:-build}"
+[[ -x "$build/triage" ]] || BUILD_DIR="$build" scripts/build.sh
+vg=(valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99)
+# Every run must end in an outcome (exit 0) with no leak or memory error (exit 99).
+"${vg[@]}" "$build/triage" run forgot-password --answers 4,2,1 --region belgorod >/dev/null
+"${vg[@]}" "$build/triage" run service-centre --answers "112-233-445 95,+7 999 123-45-67,одна,1" >/dev/null
+"${vg[@]}" "$build/triage" check rules >/dev/null 2>&1
+echo "valgrind: $((SECONDS - t2)) s"
+echo "ci_extra: $((SECONDS - t0)) s in all"

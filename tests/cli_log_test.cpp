@@ -1,0 +1,204 @@
+// End-to-end tests of `triage log` and `triage report`: the real binary over a call log built
+// through the CallLog API; expected outputs live in tests/data/calllog/.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "triage/call_log.h"
+
+using namespace triage;
+
+namespace {
+
+constexpr TimeMs kT0 = 1714564800000;  // 2024-05-01 12:00:00 UTC
+const std::string kData = std::string(TRIAGE_SOURCE_DIR) + "/tests/data/calllog/";
+
+struct Run {
+  int rc = -1;
+  std::string out, err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Runs `triage <args>` in UTC with no colour, capturing stdout and stderr.
+Run triage_run(const std::string& args) {
+  std::string err_file = "/tmp/triage_cli_log_err_" + std::to_string(getpid());
+  std::string cmd = "TZ=UTC NO_COLOR=1 LANG=C.UTF-8 '" + std::string(TRIAGE_BINARY) + "' " + args + " 2>'" +
+                    err_file + "'";
+  Run r;
+  FILE* p = popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[4096];
+  std::size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  int status = pclose(p);
+  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.err = slurp(err_file);
+  std::remove(err_file.c_str());
+  return r;
+}
+
+struct Fixture {
+  std::string dir, db;
+  Fixture() {
+    char tmpl[] = "/tmp/triage-cli-log-XXXXXX";
+    REQUIRE(mkdtemp(tmpl) != nullptr);
+    dir = tmpl;
+    db = dir + "/calls.db";
+    auto opened = open_sqlite_call_log(db);
+    REQUIRE(opened.has_value());
+    auto& log = *opened;
+    CallStart s;
+    s.operator_name = "ivanova";
+    s.region = "77";
+    s.rules_version = "2024.05";
+    s.rules_hash = "c0ffee";
+    s.case_id = "forgot-password";
+    s.caller_hint = "+7*******67";
+    s.started_at = kT0;
+    CallId a = *log->begin_call(s);
+    StepRecord st{1, "a1", "forgot-password", "ask-channel", "answer",
+                  "Как гражданин хочет восстановить пароль?", "По телефону", "option 2 «Телефон»", kT0 + 20000};
+    REQUIRE(log->append_step(a, st).has_value());
+    st = {2, "a2", "forgot-password", "restore-by-phone", "proceed", "Продиктуйте код из SMS.", "", "", kT0 + 60000};
+    REQUIRE(log->append_step(a, st).has_value());
+    REQUIRE(log->add_note(a, {"просит перезвонить на 8 999 123-45-67", kT0 + 90000}));
+    REQUIRE(log->finish_call(a, {CallStatus::Completed, "FP-RESTORE-BY-PHONE", "resolved", "mfc", "", kT0 + 125000}));
+
+    s.operator_name = "petrov";
+    s.case_id = "snils-exists";
+    s.caller_hint = "";
+    s.started_at = kT0 + 3600000;
+    CallId b = *log->begin_call(s);
+    st = {1, "b1", "snils-exists", "ask", "answer", "Есть ли у гражданина\x1b[31m доступ?", "Да\x1b[0m", "default",
+          kT0 + 3610000};
+    REQUIRE(log->append_step(b, st).has_value());
+    REQUIRE(log->finish_call(b, {CallStatus::Aborted, "", "", "", "обрыв связи", kT0 + 3630000}));
+
+    s.operator_name = "ivanova";
+    s.case_id = "forgot-password";
+    s.started_at = kT0 + 7200000;
+    REQUIRE(log->begin_call(s).has_value());
+  }
+  ~Fixture() { std::system(("rm -rf '" + dir + "'").c_str()); }
+};
+
+}  // namespace
+
+TEST_CASE("cli log: list shows every call, newest first, in Russian") {
+  Fixture f;
+  Run r = triage_run("log list --db " + f.db);
+  CHECK(r.rc == 0);
+  CHECK(r.err == "");
+  CHECK(r.out == slurp(kData + "list.ru.txt"));
+}
+
+TEST_CASE("cli log: list filters by operator and status") {
+  Fixture f;
+  Run r = triage_run("log list --db " + f.db + " --operator ivanova --status completed --lang en");
+  CHECK(r.rc == 0);
+  CHECK(r.out == slurp(kData + "list-filtered.en.txt"));
+  Run none = triage_run("log list --db " + f.db + " --since 2024-05-02");
+  CHECK(none.rc == 0);
+  CHECK(none.out == "Звонков не найдено.\n");
+}
+
+TEST_CASE("cli log: show prints each step with what was shown, the answer and why") {
+  Fixture f;
+  Run r = triage_run("log show 1 --db " + f.db);
+  CHECK(r.rc == 0);
+  CHECK(r.out == slurp(kData + "show-1.ru.txt"));
+}
+
+TEST_CASE("cli log: stored escape sequences never reach the terminal raw") {
+  Fixture f;
+  Run r = triage_run("log show 2 --db " + f.db + " --lang en");
+  CHECK(r.rc == 0);
+  CHECK(r.out.find('\x1b') == std::string::npos);
+  CHECK(r.out == slurp(kData + "show-2.en.txt"));
+}
+
+TEST_CASE("cli log: export writes CSV for spreadsheets and JSON Lines") {
+  Fixture f;
+  std::string out = f.dir + "/calls.csv";
+  Run r = triage_run("log export --db " + f.db + " --format csv --output " + out);
+  CHECK(r.rc == 0);
+  CHECK(r.err == "Выгружено звонков: 3\n");
+  CHECK(slurp(out) == slurp(kData + "export.csv"));
+  Run json = triage_run("log export --db " + f.db + " --format json --case forgot-password");
+  CHECK(json.rc == 0);
+  CHECK(json.out == slurp(kData + "export-forgot-password.jsonl"));
+}
+
+TEST_CASE("cli log: delete and purge") {
+  Fixture f;
+  Run del = triage_run("log delete 3 --db " + f.db);
+  CHECK(del.rc == 0);
+  CHECK(del.out == "Звонок 3 удалён.\n");
+  Run gone = triage_run("log show 3 --db " + f.db);
+  CHECK(gone.rc == 2);
+  CHECK(gone.err == "triage log show: звонок не найден (there is no call 3)\n");
+  Run purge = triage_run("log purge --older-than 0 --db " + f.db + " --lang en");
+  CHECK(purge.rc == 0);
+  CHECK(purge.out == "Calls deleted: 2\n");
+  CHECK(triage_run("log list --db " + f.db + " --lang en").out == "No calls found.\n");
+}
+
+TEST_CASE("cli report: text in Russian and JSON") {
+  Fixture f;
+  Run text = triage_run("report --db " + f.db);
+  CHECK(text.rc == 0);
+  CHECK(text.out == slurp(kData + "report.ru.txt"));
+  Run json = triage_run("report --db " + f.db + " --format json --since 2024-05-01 --until 2024-05-01");
+  CHECK(json.rc == 0);
+  CHECK(json.out == slurp(kData + "report.json"));
+}
+
+TEST_CASE("cli log: bad input gets a clear message and exit code 2") {
+  Fixture f;
+  Run date = triage_run("log list --db " + f.db + " --since 2024-13-01");
+  CHECK(date.rc == 2);
+  CHECK(date.err == "triage log list: неверная дата «2024-13-01»: ожидается ГГГГ-ММ-ДД\n");
+  Run status = triage_run("log list --db " + f.db + " --status done --lang en");
+  CHECK(status.rc == 2);
+  CHECK(status.err == "triage log list: bad status 'done': expected open, completed or aborted\n");
+  Run id = triage_run("log show abc --db " + f.db);
+  CHECK(id.rc == 2);
+  CHECK(id.err == "triage log show: неверный номер звонка «abc»\n");
+  Run action = triage_run("log lst --db " + f.db);
+  CHECK(action.rc == 2);
+  CHECK(action.err == "triage log: неизвестное действие «lst»; возможно, имелось в виду «list»?\n");
+  Run format = triage_run("log export --db " + f.db + " --format xml --lang en");
+  CHECK(format.rc == 2);
+  CHECK(format.err == "triage log export: unknown format 'xml': expected csv or json\n");
+  std::string text_file = f.dir + "/notes.txt";
+  std::ofstream(text_file) << "просто текст, не база данных\n";
+  Run notdb = triage_run("report --db " + text_file);
+  CHECK(notdb.rc == 2);
+  CHECK(notdb.err == "triage report: файл не является журналом звонков (opening: " + text_file +
+                         " is not a call log: file is not a database)\n");
+  Run purge = triage_run("log purge --db " + f.db + " --lang en");
+  CHECK(purge.rc == 2);
+  CHECK(purge.err == "triage log purge: give --older-than DAYS (0 or more)\n");
+}
+
+TEST_CASE("cli log: --help works for the command and each action") {
+  Run top = triage_run("log --help --lang en");
+  CHECK(top.rc == 0);
+  CHECK(top.out.find("Usage: triage log <list|show|export|delete|purge|migrate> [options]") == 0);
+  Run list = triage_run("log list --help");
+  CHECK(list.rc == 0);
+  CHECK(list.out.find("Использование: triage log list [--db FILE]") == 0);
+  CHECK(list.out.find("--operator") != std::string::npos);
+  Run report = triage_run("report --help --lang en");
+  CHECK(report.rc == 0);
+  CHECK(report.out.find("Usage: triage report [--db FILE] [--since DATE] [--until DATE] [--format text|json]") == 0);
+}
