@@ -72,14 +72,15 @@ struct Ui {
 
   void rule(const std::string& left, const std::string& right) const {
     std::string l = escape_controls(left);
-    std::size_t room = width() > display_width(right) + 6 ? width() - display_width(right) - 6 : 10;
+    // "── " + left + " " + dashes + " " + right + " ──" must fit the width exactly.
+    std::size_t room = width() > display_width(right) + 9 ? width() - display_width(right) - 9 : 10;
     while (display_width(l) > room && l.size() > 3) {
       std::size_t i = 0;
       next_codepoint(l, i);
       l = "…" + l.substr(i + (l.rfind("…", 0) == 0 ? 3 : 0));
     }
-    std::size_t fill = width() > display_width(l) + display_width(right) + 6
-                           ? width() - display_width(l) - display_width(right) - 6 : 1;
+    std::size_t fill = width() > display_width(l) + display_width(right) + 8
+                           ? width() - display_width(l) - display_width(right) - 8 : 1;
     std::string dashes;
     for (std::size_t i = 0; i < fill; ++i) dashes += "─";
     fmt::print("{} {} {} {} ──\n", paint("2", "──"), paint("1;36", l), paint("2", dashes),
@@ -110,7 +111,7 @@ std::string escalation_label(const std::string& lang, const std::string& e) {
 }
 
 std::string validator_hint(const std::string& lang, const std::string& v) {
-  if (v == "snils") return tr(lang, "СНИЛС: 11 цифр, например 112-233-445 95", "SNILS: 11 digits, e.g. 112-233-445 95");
+  if (v == "snils") return tr(lang, "СНИЛС: 11 цифр (XXX-XXX-XXX YY)", "SNILS: 11 digits (XXX-XXX-XXX YY)");
   if (v == "phone") return tr(lang, "телефон: +7 и 10 цифр", "phone: +7 and 10 digits");
   if (v == "date") return tr(lang, "дата: ДД.ММ.ГГГГ", "date: DD.MM.YYYY");
   if (v == "passport") return tr(lang, "паспорт: серия и номер, 4 + 6 цифр", "passport: series and number, 4 + 6 digits");
@@ -153,14 +154,17 @@ void show_view(const Ui& ui, const Session& s) {
         std::string num = fmt::format("  {}) ", i + 1);
         ui.para(v.options[i], ui.paint("1;33", num), std::string(display_width(num), ' '));
       }
-      fmt::print("\n{}\n", ui.paint("2", fmt::format("[1-{}] {} · b {} · n {} · w {} · r {} · q {} · ? {}",
+      fmt::print("\n");
+      ui.para(fmt::format("[1-{}] {} · b {} · n {} · w {} · r {} · q {} · ? {}",
           v.options.size(), ui.t("выбор", "choose"), ui.t("назад", "back"), ui.t("заметка", "note"),
-          ui.t("почему", "why"), ui.t("заново", "restart"), ui.t("завершить", "end"), ui.t("помощь", "help"))));
+          ui.t("почему", "why"), ui.t("заново", "restart"), ui.t("завершить", "end"), ui.t("помощь", "help")),
+          "", "", "2");
       break;
     case StopKind::Info:
       ui.para(v.text, " ", " ", "1");
-      fmt::print("\n{}\n", ui.paint("2", ui.t("Enter — далее · b назад · n заметка · w почему · q завершить",
-                                             "Enter — continue · b back · n note · w why · q end")));
+      fmt::print("\n");
+      ui.para(ui.t("Enter — далее · b назад · n заметка · w почему · q завершить",
+                   "Enter — continue · b back · n note · w why · q end"), "", "", "2");
       break;
     case StopKind::Input:
       ui.para(v.text, " ", " ", "1");
@@ -168,8 +172,8 @@ void show_view(const Ui& ui, const Session& s) {
         std::string num = fmt::format("  {}) ", i + 1);
         ui.para(v.choices[i], ui.paint("1;33", num), std::string(display_width(num), ' '));
       }
-      fmt::print("{}\n", ui.paint("2", validator_hint(ui.o.lang, v.validator) + " · " +
-                                       ui.t("b назад · q завершить", "b back · q end")));
+      ui.para(validator_hint(ui.o.lang, v.validator) + " · " + ui.t("b назад · q завершить", "b back · q end"),
+              "", "", "2");
       break;
     case StopKind::Outcome:
       break;
@@ -221,7 +225,7 @@ std::optional<std::string> choose_case(Ui& ui) {
 
 int interrupted(const Ui& ui, CallId id) {
   fmt::print("\n{}\n", ui.t("Ввод закончился.", "Input ended."));
-  fmt::print("{} {}: triage resume {}\n",
+  fmt::print("{}; {}: triage resume {}\n",
              fmt::format(ui.t("Звонок №{} остаётся открытым", "Call #{} stays open"), id),
              ui.t("продолжить", "continue with"), id);
   return 1;
@@ -383,10 +387,10 @@ int run_call_screen(std::shared_ptr<const RuleSet> rules, CallLog& log,
     }
     call.emplace(std::move(*c));
     const Context& ctx = call->session().context();
-    fmt::print("{}\n", ui.paint("1", fmt::format(ui.t("Звонок №{} · оператор {} · регион {} · карантин: {}",
+    ui.para(fmt::format(ui.t("Звонок №{} · оператор {} · регион {} · карантин: {}",
                                                       "Call #{} · operator {} · region {} · quarantine: {}"),
         call->id(), escape_controls(options.operator_name), escape_controls(ctx.get("region").value_or("default")),
-        ctx.get("quarantine").value_or("false") == "true" ? ui.t("да", "yes") : ui.t("нет", "no"))));
+        ctx.get("quarantine").value_or("false") == "true" ? ui.t("да", "yes") : ui.t("нет", "no")), "", "", "1");
   }
   for (;;) {
     if (call->session().done()) {

@@ -44,23 +44,26 @@ yaml_values() {
 seeds="$build/seeds/$target"
 rm -rf "$seeds"
 mkdir -p "$seeds" "$build/corpus/$target" "$build/artifacts/$target"
-dict=()
+extra=()
 case "$target" in
   loader)
     find tests/data rules -name '*.yaml' -size -64k | while read -r f; do cp "$f" "$seeds/$(echo "$f" | tr / _)"; done
-    dict=(-dict=fuzz/seeds/loader.dict) ;;
+    extra=(-dict=fuzz/seeds/loader.dict) ;;
   condition)
     yaml_values when | lines_to_files "$seeds"
-    dict=(-dict=fuzz/seeds/condition.dict) ;;
+    extra=(-dict=fuzz/seeds/condition.dict) ;;
   template)
     yaml_values '(question|info|label|prompt|text|title)' | grep -F '{' | lines_to_files "$seeds" ;;
   scenario)
     find tests/data/scenarios -name '*.yaml' | while read -r f; do cp "$f" "$seeds/$(echo "$f" | tr / _)"; done ;;
   classifier)
     grep -v '^#' tests/data/classify/labelled.tsv | cut -f2 | lines_to_files "$seeds" ;;
-  validators | session | restore)
+  validators)
     cp fuzz/seeds/"$target"/* "$seeds/" ;;
+  session | restore)  # tiny seeds would keep libFuzzer's length limit short for a long time
+    cp fuzz/seeds/"$target"/* "$seeds/"
+    extra=(-max_len=1024) ;;
 esac
 
 exec "$build/fuzz/${target}_fuzz" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
-  -artifact_prefix="$build/artifacts/$target/" "${dict[@]}" ${FUZZ_ARGS:-} "$build/corpus/$target" "$seeds"
+  -artifact_prefix="$build/artifacts/$target/" "${extra[@]}" ${FUZZ_ARGS:-} "$build/corpus/$target" "$seeds"

@@ -140,6 +140,21 @@ std::string terminal_safe(const std::string& line) {
   return escape_controls(lf, true);
 }
 
+// False when `s` surely holds no control, bidi or invalid sequence: no byte below 0x20, no DEL,
+// and none of the lead bytes of C1 controls (C2), U+061C (D8) or the bidi marks (E2), and
+// plain ASCII/Cyrillic otherwise. Lets the common field skip escape_controls.
+bool may_hold_controls(std::string_view s) {
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7f || c == 0xC2 || c == 0xD8 || c == 0xE2 || c >= 0xF0 || (c >= 0x80 && c < 0xC2)) {
+      // continuation bytes (80..BF) are fine after a lead byte: look closer only when in doubt
+      if (c >= 0x80 && c < 0xC0) continue;
+      return true;
+    }
+  }
+  return !valid_utf8(s);
+}
+
 Status io_error(const std::string& what, const std::string& path) {
   return Status::error("io", what + " " + path + ": " + std::strerror(errno));
 }
@@ -149,8 +164,12 @@ Status io_error(const std::string& what, const std::string& path) {
 void append_csv_field(std::string& out, std::string_view raw) {
   // CSV has no escapes of its own: control and bidi characters become visible text (\x1b) so
   // nothing in an exported file can drive a terminal or reorder what a reader sees.
-  std::string safe = escape_controls(raw, true);
-  std::string_view f = safe;
+  std::string safe;
+  std::string_view f = raw;
+  if (may_hold_controls(raw)) {
+    safe = escape_controls(raw, true);
+    f = safe;
+  }
   bool formula = !f.empty() && (f[0] == '=' || f[0] == '+' || f[0] == '-' || f[0] == '@');
   bool quote = f.find_first_of(",\"\r\n") != std::string_view::npos;
   if (quote) out += '"';

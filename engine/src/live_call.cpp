@@ -51,6 +51,7 @@ Expected<LiveCall> LiveCall::resume(std::shared_ptr<const RuleSet> rules, CallLo
   if (!s) return s.status();
   LiveCall call(std::move(rules), log, id, std::move(*s));
   call.logged_ = static_cast<std::size_t>(rec->step_count);
+  call.caller_known_ = !rec->caller_key.empty();
   if (call.logged_ > call.session_.trace().size()) call.logged_ = call.session_.trace().size();
   if (Status st = call.commit(); !st) return st;  // re-append what a crash left out
   return call;
@@ -91,12 +92,13 @@ ValidationResult LiveCall::input(std::string_view value) {
   std::string validator = session_.done() ? "" : session_.view().validator;
   ValidationResult r = session_.input(value);
   if (!r.ok) return r;
-  if (is_personal_data(validator)) {
+  if (is_personal_data(validator) && !caller_known_) {
     auto key = log_->caller_key(validator, r.normalized);
     if (key) {
       Status st = log_->set_caller(id_, *key, mask_personal_data(validator, r.normalized));
       auto rep = log_->repeat_calls(*key, kRepeatDays, now_ms(), id_);
       if (st && rep) repeats_ = *rep;
+      caller_known_ = st.is_ok();
     }
   }
   r.normalized.assign(r.normalized.size(), '\0');  // the clear value goes no further

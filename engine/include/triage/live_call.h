@@ -39,8 +39,8 @@ class LiveCall {
   // Session actions, each committed to the log before it returns ok.
   Status answer(std::size_t index);
   Status proceed();
-  // A refused value is not logged (the operator is re-asked); an accepted personal-data value
-  // is turned into the call's caller key (keyed hash) and a masked hint, never stored in clear.
+  // A refused value is not logged (the operator is re-asked); the first accepted personal-data
+  // value becomes the call's caller key (keyed hash) and masked hint, never stored in clear.
   ValidationResult input(std::string_view value);
   Status back();
   Status restart();
@@ -66,6 +66,7 @@ class LiveCall {
   Session session_;
   std::size_t logged_ = 0;  // trace steps already in the log
   std::vector<RepeatCount> repeats_;
+  bool caller_known_ = false;  // the first captured identifier names the caller; later ones don't
 };
 
 // The deterministic idempotency key of trace step `seq` (1-based) of call `id`.
