@@ -2,7 +2,7 @@
 # The hardening part of CI (docs/hardening.md), run by .ci/run after the normal build and tests:
 #   1. the whole test suite again under ASan + UBSan (scripts/sanitize.sh, build-asan/);
 #   2. a fuzz smoke run of every libFuzzer target (scripts/fuzz_smoke.sh, 30 s each);
-#   3. valgrind --leak-check=full on end-to-end `triage run` calls over the shipped rules.
+#   3. valgrind --leak-check=full on end-to-end `triage run` and `triage call` over the shipped rules.
 # Measured on 2 cores: see docs/hardening.md "CI budget". FUZZ_SECONDS overrides the 30 s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,5 +22,11 @@ vg=(valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect
 "${vg[@]}" "$build/triage" run forgot-password --answers 4,2,1 --region belgorod >/dev/null
 "${vg[@]}" "$build/triage" run service-centre --answers "112-233-445 95,+7 999 123-45-67,одна,1" >/dev/null
 "${vg[@]}" "$build/triage" check rules >/dev/null 2>&1
+# A whole logged call on the call screen (plain mode): a hostile note, two sub-flows, wrap-up.
+db="$(mktemp -d)"
+printf 'n\n\033[2J note \342\200\256; DROP TABLE calls;--\n4\n2\n1\n\n' |
+  "${vg[@]}" "$build/triage" call --rules rules --db "$db/calls.db" --operator ci --case forgot-password \
+    --quarantine no --region belgorod >/dev/null
+rm -rf "$db"
 echo "valgrind: $((SECONDS - t2)) s"
 echo "ci_extra: $((SECONDS - t0)) s in all"
