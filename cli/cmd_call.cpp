@@ -41,7 +41,8 @@ po::options_description call_options(CallArgs& a, const std::string& lang, bool 
   d.add_options()
       ("help,h", tr(lang, "эта справка", "this help"))
       ("rules", po::value(&a.rules), tr(lang, "папка правил (по умолчанию из конфигурации или rules)", "rules folder (default: config, else rules)"))
-      ("db", po::value(&a.db), tr(lang, "файл журнала звонков (SQLite)", "call log file (SQLite)"))
+      ("db", po::value(&a.db), tr(lang, "журнал звонков: файл SQLite или postgresql://... (по умолчанию — db из файла настроек)",
+                                       "call log: a SQLite file or postgresql://... (default: db in the config file)"))
       ("operator", po::value(&a.op), tr(lang, "имя оператора (по умолчанию имя входа)", "operator name (default: login name)"))
       ("lang", po::value(&a.lang), tr(lang, "язык интерфейса: ru | en", "interface language: ru | en"))
       ("config", po::value(&a.config), tr(lang, "файл конфигурации", "config file"));

@@ -17,6 +17,7 @@
 #include "commands.h"
 #include "common.h"
 #include "triage/call_log.h"
+#include "triage/call_log_open.h"
 #include "triage/checker.h"
 #include "triage/graph.h"
 #include "triage/loader.h"
@@ -107,8 +108,12 @@ std::shared_ptr<const RuleSet> load_clean(const std::string& dir, const std::str
 // Edge counts from consecutive steps of the logged calls of `case_id`.
 Expected<std::map<EdgeKey, std::uint64_t>> edge_counts(const std::string& db, const std::string& case_id) {
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(db, ec)) return Status::error("io", "нет такого файла журнала: " + db);
-  auto log = open_sqlite_call_log(db);
+  // A SQLite log must exist (reading never creates one); a postgresql:// URI names a server.
+  const std::string file = db.rfind("sqlite:", 0) == 0 ? db.substr(7) : db;
+  if (call_log_backend(db) == CallLogBackend::Sqlite && !std::filesystem::is_regular_file(file, ec)) {
+    return Status::error("io", "нет такого файла журнала: " + db);
+  }
+  auto log = open_call_log(db);
   if (!log) return log.status();
   std::vector<CallId> ids;
   CallFilter filter;

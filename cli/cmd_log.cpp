@@ -41,8 +41,8 @@ std::string lang_of(int argc, char** argv) {
 void add_common(po::options_description& d, const std::string& lang) {
   d.add_options()
       ("help,h", tr(lang, "эта справка", "this help"))
-      ("db", po::value<std::string>(), tr(lang, "файл журнала (по умолчанию ~/.local/share/triage/calls.db)",
-                                          "log file (default ~/.local/share/triage/calls.db)"))
+      ("db", po::value<std::string>(), tr(lang, "журнал: файл SQLite или postgresql://... (по умолчанию ~/.local/share/triage/calls.db)",
+                                          "log: a SQLite file or postgresql://... (default ~/.local/share/triage/calls.db)"))
       ("lang", po::value<std::string>(), tr(lang, "язык интерфейса: ru | en", "interface language: ru | en"));
 }
 

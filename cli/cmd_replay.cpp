@@ -67,6 +67,11 @@ int parse_args(int argc, char** argv, ReplayArgs& a) {
                   "Replays scenario files (docs/scenarios.md) on a rule set. Exit 0: all pass, 1: failures, "
                   "2: bad arguments or unreadable files."));
     std::cout << opts;
+    fmt::print("\n{}\n", tr(a.lang,
+                            "Логированные звонки на новых правилах: triage replay --from-log ЖУРНАЛ --help "
+                            "(docs/replay-from-log.md).",
+                            "Logged calls on changed rules: triage replay --from-log LOG --help "
+                            "(docs/replay-from-log.md)."));
     return kExitOk;
   }
   if (a.format != "text" && a.format != "json") {

@@ -93,8 +93,8 @@ int cmd_report(int argc, char** argv) {
   po::options_description desc(tr(lang, "Параметры", "Options"));
   desc.add_options()
       ("help,h", tr(lang, "эта справка", "this help"))
-      ("db", po::value<std::string>(), tr(lang, "файл журнала (по умолчанию ~/.local/share/triage/calls.db)",
-                                          "log file (default ~/.local/share/triage/calls.db)"))
+      ("db", po::value<std::string>(), tr(lang, "журнал: файл SQLite или postgresql://... (по умолчанию ~/.local/share/triage/calls.db)",
+                                          "log: a SQLite file or postgresql://... (default ~/.local/share/triage/calls.db)"))
       ("since", po::value<std::string>(), tr(lang, "с этого дня (ГГГГ-ММ-ДД)", "from this day (YYYY-MM-DD)"))
       ("until", po::value<std::string>(), tr(lang, "по этот день включительно", "up to this day, inclusive"))
       ("format", po::value<std::string>()->default_value("text"), "text | json")

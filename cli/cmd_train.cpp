@@ -17,6 +17,7 @@
 #include "common.h"
 #include "session_cli.h"
 #include "triage/call_log.h"
+#include "triage/call_log_open.h"
 #include "triage/training.h"
 #include "triage/utf8.h"
 
@@ -70,6 +71,12 @@ int parse_args(int argc, char** argv, TrainArgs& a) {
   }
   if (a.scenario.empty()) {
     fmt::print(stderr, "triage train: {}\n", tr(a.lang, "укажите файл сценария", "give a scenario file"));
+    return kExitUsage;
+  }
+  if (call_log_backend(a.db) == CallLogBackend::Postgres) {  // training results stay in a local SQLite file
+    fmt::print(stderr, "triage {}: {}\n", "train",
+               tr(a.lang, "результаты тренировок хранятся в файле SQLite (--db ФАЙЛ), не в PostgreSQL",
+                  "training results are kept in a SQLite file (--db FILE), not in PostgreSQL"));
     return kExitUsage;
   }
   if (a.trainee.empty()) {

@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "common.h"
 #include "triage/call_log.h"
+#include "triage/call_log_open.h"
 #include "triage/scenario.h"
 #include "triage/training.h"
 #include "triage/utf8.h"
@@ -91,6 +92,12 @@ void print_json(const std::vector<TrainingSummary>& rows) {
 int cmd_train_report(int argc, char** argv) {
   ReportArgs a;
   if (int rc = parse_args(argc, argv, a); rc >= 0) return rc;
+  if (call_log_backend(a.db) == CallLogBackend::Postgres) {  // training results stay in a local SQLite file
+    fmt::print(stderr, "triage {}: {}\n", "train-report",
+               tr(a.lang, "результаты тренировок хранятся в файле SQLite (--db ФАЙЛ), не в PostgreSQL",
+                  "training results are kept in a SQLite file (--db FILE), not in PostgreSQL"));
+    return kExitUsage;
+  }
   if (a.db.empty()) {
     auto path = default_call_log_path();
     if (!path) {

@@ -27,6 +27,8 @@ db="$(mktemp -d)"
 printf 'n\n\033[2J note \342\200\256; DROP TABLE calls;--\n4\n2\n1\n\n' |
   "${vg[@]}" "$build/triage" call --rules rules --db "$db/calls.db" --operator ci --case forgot-password \
     --quarantine no --region belgorod >/dev/null
+status="$(sqlite3 "$db/calls.db" "SELECT status || ' ' || outcome FROM calls")"
+[[ "$status" == "completed FP-VISIT" ]] || { echo "valgrind call: logged '$status', not 'completed FP-VISIT'" >&2; exit 1; }
 rm -rf "$db"
 echo "valgrind: $((SECONDS - t2)) s"
 echo "ci_extra: $((SECONDS - t0)) s in all"

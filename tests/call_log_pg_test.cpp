@@ -23,8 +23,10 @@
 
 #include "call_log_pg.h"
 #endif
+#include "pg_test_support.h"
 
 using namespace triage;
+using namespace triage::testing;
 
 namespace {
 
@@ -43,60 +45,13 @@ struct TempDir {
   std::string db() const { return path + "/calls.db"; }
 };
 
-std::string pg_base() {
-  const char* v = std::getenv("TRIAGE_TEST_PG");
-  return v ? v : "";
-}
-
-// True when the PostgreSQL tests can run; otherwise says why once per test.
-bool pg_available() {
-  if (!have_pg_support()) {
-    MESSAGE("skipped: this build has no PostgreSQL support (libpq-dev missing at configure time)");
-    return false;
-  }
-  if (pg_base().empty()) {
-    MESSAGE("skipped: TRIAGE_TEST_PG is not set; run the tests under scripts/with_postgres.sh");
-    return false;
-  }
-  return true;
-}
-
 #ifdef TRIAGE_HAVE_PG
 
-// Runs one SQL text on `conninfo` and returns the first cell ("" when none); FAILs on error.
-std::string sql(const std::string& conninfo, const std::string& text) {
-  PGconn* c = PQconnectdb(conninfo.c_str());
-  REQUIRE(PQstatus(c) == CONNECTION_OK);
-  PGresult* r = PQexec(c, text.c_str());
-  ExecStatusType st = PQresultStatus(r);
-  std::string err = PQresultErrorMessage(r);
-  std::string out = (st == PGRES_TUPLES_OK && PQntuples(r) > 0) ? PQgetvalue(r, 0, 0) : "";
-  PQclear(r);
-  PQfinish(c);
-  if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) FAIL(text << ": " << err);
-  return out;
-}
+std::string sql(const std::string& conninfo, const std::string& text) { return pg_sql(conninfo, text); }
 
 std::int64_t sql_int(const std::string& conninfo, const std::string& text) {
   return std::strtoll(sql(conninfo, text).c_str(), nullptr, 10);
 }
-
-// A fresh database on the test server, dropped afterwards.
-struct PgDb {
-  std::string name, uri;
-  PgDb() {
-    static int counter = 0;
-    name = "triage_t" + std::to_string(getpid()) + "_" + std::to_string(++counter);
-    std::string base = pg_base();
-    uri = base.substr(0, base.rfind('/') + 1) + name;
-    sql(base, "CREATE DATABASE " + name);
-  }
-  ~PgDb() {
-    PGconn* c = PQconnectdb(pg_base().c_str());
-    PQclear(PQexec(c, ("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)").c_str()));
-    PQfinish(c);
-  }
-};
 
 #endif
 

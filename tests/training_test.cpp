@@ -229,3 +229,17 @@ TEST_CASE("training: train-report on a database without results") {
   CHECK(r.out == "No training results.\n");
   fs::remove(db);
 }
+
+TEST_CASE("training: a postgresql:// --db is refused before the session starts, not after it") {
+  // Results are kept in a local SQLite file; a trainee must not play a whole call and then lose it.
+  Ran r = run("train tests/data/scenarios/training/visit.yaml --rules tests/data/scenarios/rules --lang en "
+              "--db postgresql://seat@127.0.0.1:1/log",
+              "1\n1\n1\n");
+  CHECK(r.rc == 2);
+  CHECK(r.out.empty());
+  Ran report = run("train-report --lang en --db postgres://seat@127.0.0.1:1/log", "");
+  CHECK(report.rc == 2);
+  CHECK(report.out.empty());
+  CHECK_FALSE(fs::exists(fs::path(TRIAGE_SOURCE_DIR) / "postgresql:"));
+  CHECK_FALSE(fs::exists(fs::path(TRIAGE_SOURCE_DIR) / "postgres:"));
+}
