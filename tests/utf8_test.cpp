@@ -15,6 +15,19 @@ TEST_CASE("utf8: validity and offsets") {
   CHECK(valid_utf8("\xef\xbf\xbd"));              // a real U+FFFD
 }
 
+TEST_CASE("utf8: two-byte sequences at the edges of the fast path") {
+  std::size_t bad = 99;
+  CHECK(valid_utf8("\xc2\x80\xdf\xbf"));  // U+0080 and U+07FF, the first and last two-byte code points
+  CHECK_FALSE(valid_utf8("\xc1\xbf", &bad));  // overlong: lead C1 is never valid
+  CHECK(bad == 0);
+  CHECK_FALSE(valid_utf8("Пар\xd0", &bad));  // a lead byte cut off at the end
+  CHECK(bad == 6);
+  CHECK_FALSE(valid_utf8("\xd0\xd0\x9f", &bad));  // a lead byte followed by another lead
+  CHECK(bad == 0);
+  CHECK_FALSE(valid_utf8("\xd0\x9f\x9f", &bad));  // a stray continuation byte after a valid pair
+  CHECK(bad == 2);
+}
+
 TEST_CASE("utf8: display width counts Cyrillic as one column per letter") {
   CHECK(display_width("Пароль") == 6);
   CHECK(codepoint_count("учётная") == 7);

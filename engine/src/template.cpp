@@ -53,7 +53,13 @@ bool split(std::string_view text, std::vector<Piece>& pieces, TemplateError& err
       error = TemplateError{i, "stray '}' (write '}}' for a literal brace)"};
       return false;
     }
-    if (c != '{') { lit += c; ++i; continue; }
+    if (c != '{') {  // a run of plain text up to the next brace, appended at once
+      std::size_t next = i + 1;  // a plain loop: find_first_of would call memchr per byte
+      while (next < text.size() && text[next] != '{' && text[next] != '}') ++next;
+      lit.append(text.data() + i, next - i);
+      i = next;
+      continue;
+    }
     std::size_t close = text.find_first_of("{}\n", i + 1);
     if (close == std::string_view::npos || text[close] != '}') {
       error = TemplateError{i, "unterminated '{' (write '{{' for a literal brace)"};

@@ -31,6 +31,12 @@ bool valid_utf8(std::string_view s, std::size_t* bad_offset) {
     std::size_t at = i;
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) { ++i; continue; }
+    // Two-byte sequences (Cyrillic, most of a rule file) are valid whenever the lead byte is
+    // C2..DF and a continuation byte follows: no need to decode them.
+    if (c >= 0xC2 && c <= 0xDF && i + 1 < s.size() && (static_cast<unsigned char>(s[i + 1]) & 0xC0) == 0x80) {
+      i += 2;
+      continue;
+    }
     char32_t cp = next_codepoint(s, i);
     // A genuine U+FFFD is three bytes; a replacement for a bad byte advanced by one.
     if (cp == 0xFFFD && i - at != 3) {
