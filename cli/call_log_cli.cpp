@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common.h"
+#include "config.h"
 #include "triage/call_log_open.h"
 #include "triage/utf8.h"
 
@@ -26,14 +27,24 @@ std::string call_log_error_text(const Status& s, const std::string& lang) {
   else if (c == "not-found") lead = "звонок не найден";
   else if (c == "not-open") lead = "звонок уже закрыт";
   else if (c == "bad-secret") lead = "файл секрета повреждён";
+  else if (c == "unsupported") lead = "эта сборка triage не поддерживает журнал в PostgreSQL";
   else lead = "ошибка журнала звонков";
   return lead + " (" + s.message() + ")";
 }
 
 std::unique_ptr<CallLog> open_call_log_or_report(const std::string& db_flag, const std::string& lang,
-                                                 const char* prog) {
+                                                 const char* prog, bool use_config) {
+  std::string spec = db_flag;
+  if (spec.empty() && use_config) {
+    auto cfg = load_config("");
+    if (!cfg) {
+      fmt::print(stderr, "{}: {}\n", prog, escape_controls(cfg.status().message()));
+      return nullptr;
+    }
+    spec = cfg->get("db");
+  }
   // A postgresql:// URI opens the server log; a path (or nothing: the default file) SQLite.
-  auto log = open_call_log(db_flag);
+  auto log = open_call_log(spec);
   if (!log) {
     fmt::print(stderr, "{}: {}\n", prog, call_log_error_text(log.status(), lang));
     return nullptr;

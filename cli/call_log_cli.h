@@ -12,10 +12,12 @@
 namespace triage::cli {
 
 // Opens the call log named by `db_flag` (a SQLite file, or a postgresql:// URI; see
-// call_log_open.h), or the default SQLite file when empty. On failure prints the error
-// (in `lang`) to stderr prefixed with `prog` and returns null.
+// call_log_open.h). When it is empty and `use_config`, the `db` setting of the default config
+// file (config.h) names it, so a seat configured for the central PostgreSQL log reads that log
+// in `log`, `report` and `replay --from-log` as well as in `call`; otherwise the default SQLite
+// file. On failure prints the error (in `lang`) to stderr prefixed with `prog` and returns null.
 std::unique_ptr<CallLog> open_call_log_or_report(const std::string& db_flag, const std::string& lang,
-                                                 const char* prog);
+                                                 const char* prog, bool use_config = true);
 
 // A call-log error as one line for an operator, in `lang`.
 std::string call_log_error_text(const Status& status, const std::string& lang);

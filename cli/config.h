@@ -1,6 +1,7 @@
 // The operator's config file: `key = value` lines, `#` comments.
 // $XDG_CONFIG_HOME/triage/triage.conf, else ~/.config/triage/triage.conf; `--config FILE` overrides.
-// Keys: rules (folder), db (call log file), operator, region, lang (ru|en).
+// Keys: rules (folder), db (call log: a SQLite file or a postgresql:// URI; also the default of
+// log, report and replay --from-log), operator, region, lang (ru|en).
 #pragma once
 
 #include <map>

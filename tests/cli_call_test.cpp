@@ -616,3 +616,44 @@ TEST_CASE("call e2e: on a pseudo-terminal the screen is coloured, wrapped by dis
   CHECK(d.one("SELECT status FROM calls") == "completed");
   fs::remove_all(dir);
 }
+
+TEST_CASE("call e2e: a seat's config file names the log for call, log list and report (either backend)") {
+  for_each_store("config", [](Store& store) {
+    CAPTURE(store.name);
+    // A config home and a data home of the test's own, so the user's files play no part.
+    fs::path home = store.dir / "home";
+    fs::create_directories(home / "config" / "triage");
+    fs::create_directories(home / "data");
+    {
+      std::ofstream conf(home / "config" / "triage" / "triage.conf");
+      conf << "# a seat of the contact centre\ndb = " << store.spec << "\noperator = seat-7\n";
+    }
+    std::string old_config = std::getenv("XDG_CONFIG_HOME") ? std::getenv("XDG_CONFIG_HOME") : "";
+    std::string old_data = std::getenv("XDG_DATA_HOME") ? std::getenv("XDG_DATA_HOME") : "";
+    setenv("XDG_CONFIG_HOME", (home / "config").c_str(), 1);
+    setenv("XDG_DATA_HOME", (home / "data").c_str(), 1);
+    std::string saved = start_state("forgot-password", false);
+    auto plan = plan_lines(shipped_rules(), saved);
+    auto call = run_with_input({"call", "--rules", kRules, "--case", "forgot-password", "--quarantine", "no"}, plan);
+    auto list = run_with_input({"log", "list", "--lang", "en"}, {});
+    auto report = run_with_input({"report", "--lang", "en"}, {});
+    // With no db setting, the default SQLite file in the data home is used (and it is empty).
+    fs::remove(home / "config" / "triage" / "triage.conf");
+    auto list_default = run_with_input({"log", "list", "--lang", "en"}, {});
+    if (old_config.empty()) unsetenv("XDG_CONFIG_HOME"); else setenv("XDG_CONFIG_HOME", old_config.c_str(), 1);
+    if (old_data.empty()) unsetenv("XDG_DATA_HOME"); else setenv("XDG_DATA_HOME", old_data.c_str(), 1);
+
+    CHECK(call.first == 0);
+    CHECK(store.one("SELECT operator FROM calls") == "seat-7");  // logged where the config said
+    CHECK(store.one("SELECT outcome FROM calls") == outcome_of(plan, saved, 0));
+    CAPTURE(list.second);
+    CHECK(list.first == 0);
+    CHECK(list.second.find("seat-7") != std::string::npos);
+    CHECK(list.second.find(outcome_of(plan, saved, 0)) != std::string::npos);
+    CHECK(report.first == 0);
+    CHECK(report.second.find("Calls finished: 1 (completed: 1, aborted: 0)") != std::string::npos);
+    CAPTURE(list_default.second);
+    CHECK(list_default.first == 0);
+    CHECK(list_default.second.find("seat-7") == std::string::npos);
+  });
+}
