@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
+#include <cerrno>
 #include <cstdlib>
 #include <iostream>
 
@@ -97,8 +98,9 @@ int run(int argc, char** argv, bool resume) {
   std::optional<CallId> resume_id;
   if (resume && !id_text.empty()) {
     char* end = nullptr;
+    errno = 0;
     long long id = std::strtoll(id_text.c_str(), &end, 10);
-    if (!end || *end || id <= 0) {
+    if (!end || *end || id <= 0 || errno == ERANGE) {
       fmt::print(stderr, "triage resume: {} '{}'\n", tr(lang, "номер звонка — целое число, получено", "a call id is a whole number, got"),
                  escape_controls(id_text));
       return kExitUsage;

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <sstream>
@@ -111,8 +112,9 @@ bool parse_id(const Parsed& p, const char* action, CallId* id) {
   if (!p.vm.count("id")) return false;
   const std::string& s = p.vm["id"].as<std::string>();
   char* end = nullptr;
+  errno = 0;
   long long v = std::strtoll(s.c_str(), &end, 10);
-  if (s.empty() || *end != '\0' || v <= 0) {
+  if (s.empty() || *end != '\0' || v <= 0 || errno == ERANGE) {
     bad_usage(action, fmt::format(tr(p.lang, "неверный номер звонка «{}»", "bad call id '{}'"), escape_controls(s)));
     return false;
   }

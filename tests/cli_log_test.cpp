@@ -173,6 +173,12 @@ TEST_CASE("cli log: bad input gets a clear message and exit code 2") {
   Run id = triage_run("log show abc --db " + f.db);
   CHECK(id.rc == 2);
   CHECK(id.err == "triage log show: неверный номер звонка «abc»\n");
+  Run huge = triage_run("log delete 99999999999999999999 --db " + f.db + " --lang en");  // past int64, not clamped
+  CHECK(huge.rc == 2);
+  CHECK(huge.err == "triage log delete: bad call id '99999999999999999999'\n");
+  Run resume = triage_run("resume 18446744073709551616 --db " + f.db + " --lang en");
+  CHECK(resume.rc == 2);
+  CHECK(resume.err == "triage resume: a call id is a whole number, got '18446744073709551616'\n");
   Run action = triage_run("log lst --db " + f.db);
   CHECK(action.rc == 2);
   CHECK(action.err == "triage log: неизвестное действие «lst»; возможно, имелось в виду «list»?\n");
