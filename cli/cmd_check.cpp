@@ -97,13 +97,7 @@ int parse_args(int argc, char** argv, CheckArgs& a) {
   po::positional_options_description pos;
   pos.add("dir", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(opts).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    fmt::print(stderr, "triage check: {}\n", e.what());
-    return kExitUsage;
-  }
+  if (!parse_command_line("check", argc, argv, opts, &pos, vm)) return kExitUsage;
   a.lang = interface_language(a.lang);
   if (vm.count("help")) {
     fmt::print("{}: triage check [DIR] [--format text|json] [--strict] [--max-review-age DAYS] "

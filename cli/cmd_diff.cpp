@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "session_cli.h"
 #include "triage/checker.h"
 #include "triage/loader.h"
 #include "triage/rule_diff.h"
@@ -38,13 +39,7 @@ int parse_args(int argc, char** argv, DiffArgs& a) {
   po::positional_options_description pos;
   pos.add("old", 1).add("new", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(opts).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    fmt::print(stderr, "triage diff: {}\n", e.what());
-    return kExitUsage;
-  }
+  if (!parse_command_line("diff", argc, argv, opts, &pos, vm)) return kExitUsage;
   a.lang = interface_language(a.lang);
   if (vm.count("help")) {
     fmt::print("{}: triage diff OLD_DIR NEW_DIR [--format text|json]\n{}\n\n", tr(a.lang, "Использование", "Usage"),
@@ -68,35 +63,13 @@ int parse_args(int argc, char** argv, DiffArgs& a) {
   return -1;
 }
 
-// Loads and checks `dir`; prints the diagnostics and returns null when it has errors.
-std::shared_ptr<const RuleSet> load_clean(const std::string& dir, const std::string& lang) {
-  std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) {
-    fmt::print(stderr, "triage diff: {} '{}'\n", tr(lang, "нет такой папки", "no such folder"), dir);
-    return nullptr;
-  }
-  LoadResult loaded = load_rules(dir);
-  if (loaded.rules) {
-    loaded.diagnostics.set_sources(&loaded.rules->files);
-    check_rules(*loaded.rules, CheckOptions{}, loaded.diagnostics);
-  }
-  if (loaded.rules && !loaded.diagnostics.has_errors()) return loaded.rules;
-  Diagnostics errors(loaded.rules ? &loaded.rules->files : nullptr);
-  for (const Diagnostic& d : loaded.diagnostics.items()) {
-    if (d.severity == Severity::Error) errors.add(d);
-  }
-  fmt::print(stderr, "{}", format_text(errors, use_color(STDERR_FILENO)));
-  fmt::print(stderr, "triage diff: {} '{}'\n", tr(lang, "ошибки в правилах", "rule errors in"), dir);
-  return nullptr;
-}
-
 }  // namespace
 
 int cmd_diff(int argc, char** argv) {
   DiffArgs a;
   if (int rc = parse_args(argc, argv, a); rc >= 0) return rc;
-  std::shared_ptr<const RuleSet> before = load_clean(a.old_dir, a.lang);
-  std::shared_ptr<const RuleSet> after = load_clean(a.new_dir, a.lang);
+  std::shared_ptr<const RuleSet> before = load_clean_rules("diff", a.old_dir, a.lang, true);
+  std::shared_ptr<const RuleSet> after = load_clean_rules("diff", a.new_dir, a.lang, true);
   if (!before || !after) return kExitUsage;
   RuleDiff d = diff_rules(before, after);
   fmt::print("{}", a.format == "json" ? format_diff_json(d) : format_diff_text(d, a.lang));

@@ -51,13 +51,7 @@ int parse_args(int argc, char** argv, ReplayArgs& a) {
   po::positional_options_description pos;
   pos.add("input", -1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(opts).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    fmt::print(stderr, "triage replay: {}\n", e.what());
-    return kExitUsage;
-  }
+  if (!parse_command_line("replay", argc, argv, opts, &pos, vm)) return kExitUsage;
   a.lang = interface_language(a.lang);
   if (vm.count("help")) {
     fmt::print("{}: triage replay FILE|DIR... [--rules DIR] [--junit FILE] [--coverage] [--format text|json]\n{}\n\n",

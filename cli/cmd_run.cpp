@@ -51,24 +51,18 @@ int parse_run_args(int argc, char** argv, RunArgs& a) {
   po::positional_options_description pos;
   pos.add("case", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(opts).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    fmt::print(stderr, "triage run: {}\n", e.what());
-    return kExitUsage;
-  }
+  if (!parse_command_line("run", argc, argv, opts, &pos, vm)) return kExitUsage;
   a.lang = interface_language(a.lang);
   a.answers_given = vm.count("answers") > 0;
   if (vm.count("help")) {
-    fmt::print("{}: triage run CASE [--answers 1,2,...] [--rules DIR] [--set var=value] [--quarantine yes|no] "
-               "[--region R] [--format text|json]\n{}\n\n",
-               tr(a.lang, "Использование", "Usage"),
-               tr(a.lang, "Проходит сценарий по заданным ответам (без --answers — по строке из stdin на ответ) "
-                          "и печатает ход звонка и исход. Код 1 — ответ не подошёл или ответы кончились.",
-                  "Walks a case with the given answers (without --answers: one per stdin line) and prints "
-                  "the trace and the outcome. Exit 1: an answer did not fit or answers ran out."));
-    std::cout << opts;
+    print_help(a.lang,
+               "triage run CASE [--answers 1,2,...] [--rules DIR] [--set var=value] [--quarantine yes|no] "
+               "[--region R] [--format text|json]",
+               "Проходит сценарий по заданным ответам (без --answers — по строке из stdin на ответ) "
+               "и печатает ход звонка и исход. Код 1 — ответ не подошёл или ответы кончились.",
+               "Walks a case with the given answers (without --answers: one per stdin line) and prints "
+               "the trace and the outcome. Exit 1: an answer did not fit or answers ran out.",
+               opts);
     return kExitOk;
   }
   if (a.case_id.empty()) {
@@ -227,16 +221,8 @@ int cmd_run(int argc, char** argv) {
   RunArgs a;
   if (int rc = parse_run_args(argc, argv, a); rc >= 0) return rc;
   int rc = kExitOk;
-  auto rules = load_checked_rules("run", a.dir, a.lang, rc);
-  if (!rules) return rc;
-  if (!find_case("run", *rules, a.case_id, a.lang)) return kExitUsage;
-  Context ctx;
-  if (!build_context("run", *rules, a.sets, a.quarantine, a.region, a.lang, ctx)) return kExitUsage;
-  Expected<Session> started = Session::start(rules, a.case_id, ctx);
-  if (!started) {
-    fmt::print(stderr, "triage run: {}\n", escape_controls(started.status().message()));
-    return started.status().code() == "bad-context" ? kExitUsage : kExitFailure;
-  }
+  std::optional<Session> started = start_case("run", a.dir, a.case_id, a.sets, a.quarantine, a.region, a.lang, rc);
+  if (!started) return rc;
   Session& s = *started;
   std::vector<std::string> answers = split_answers(a);
   std::size_t next = 0;

@@ -51,13 +51,7 @@ int parse_args(int argc, char** argv, TrainArgs& a) {
   po::positional_options_description pos;
   pos.add("scenario", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(opts).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    fmt::print(stderr, "triage train: {}\n", e.what());
-    return kExitUsage;
-  }
+  if (!parse_command_line("train", argc, argv, opts, &pos, vm)) return kExitUsage;
   a.lang = interface_language(a.lang);
   if (vm.count("help")) {
     fmt::print("{}: triage train SCENARIO [--rules DIR] [--trainee NAME] [--db FILE] [--no-save]\n{}\n\n",

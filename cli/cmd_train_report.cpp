@@ -37,13 +37,7 @@ int parse_args(int argc, char** argv, ReportArgs& a) {
       ("format", po::value(&a.format), "text | json")
       ("lang", po::value(&a.lang), "ru | en");
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(opts).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    fmt::print(stderr, "triage train-report: {}\n", e.what());
-    return kExitUsage;
-  }
+  if (!parse_command_line("train-report", argc, argv, opts, nullptr, vm)) return kExitUsage;
   a.lang = interface_language(a.lang);
   if (vm.count("help")) {
     fmt::print("{}: triage train-report [--db FILE] [--format text|json]\n{}\n\n", tr(a.lang, "Использование", "Usage"),
