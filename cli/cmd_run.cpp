@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "common.h"
 #include "session_cli.h"
+#include "triage/scenario.h"
 #include "triage/session.h"
 #include "triage/utf8.h"
 
@@ -170,42 +171,30 @@ void print_text(const Session& s, const std::string& lang) {
   for (const std::string& line : s.view().script) fmt::print("    • {}\n", escape_controls(line));
 }
 
-std::string json_str(std::string_view s) {
-  std::string out = "\"";
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c == '"') out += "\\\"";
-    else if (c == '\\') out += "\\\\";
-    else if (c < 0x20 || c == 0x7F) out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-    else out += ch;
-  }
-  return out + "\"";
-}
-
 void print_json(const Session& s) {
-  std::string out = "{\"case\":" + json_str(s.case_id()) + ",\"rules_version\":" + json_str(s.rules().version) +
-                    ",\"rules_hash\":" + json_str(s.rules().content_hash) + ",\"trace\":[";
+  std::string out = "{\"case\":" + json_quote(s.case_id()) + ",\"rules_version\":" + json_quote(s.rules().version) +
+                    ",\"rules_hash\":" + json_quote(s.rules().content_hash) + ",\"trace\":[";
   bool first = true;
   for (const TraceStep& t : s.trace()) {
     out += first ? "" : ",";
     first = false;
     out += fmt::format("{{\"action\":\"{}\",\"flow\":{},\"node\":{},\"to_flow\":{},\"to_node\":{},\"reason\":{}",
-                       to_string(t.action), json_str(t.flow), json_str(t.node), json_str(t.to_flow),
-                       json_str(t.to_node), json_str(t.reason));
+                       to_string(t.action), json_quote(t.flow), json_quote(t.node), json_quote(t.to_flow),
+                       json_quote(t.to_node), json_quote(t.reason));
     if (t.option >= 0) out += fmt::format(",\"option\":{}", t.option + 1);
-    if (!t.answer.empty()) out += ",\"answer\":" + json_str(t.answer);
+    if (!t.answer.empty()) out += ",\"answer\":" + json_quote(t.answer);
     out += "}";
   }
   out += "],\"outcome\":";
   const Node* o = s.outcome();
   if (!o) {
-    out += fmt::format("null,\"stopped_at\":{}}}\n", json_str(s.view().flow_id + "/" + s.view().node_id));
+    out += fmt::format("null,\"stopped_at\":{}}}\n", json_quote(s.view().flow_id + "/" + s.view().node_id));
     fmt::print("{}", out);
     return;
   }
-  out += "{\"code\":" + json_str(o->outcome.code) + ",\"disposition\":" + json_str(o->outcome.disposition) +
-         ",\"escalation\":" + json_str(o->outcome.escalation) + ",\"script\":[";
-  for (std::size_t i = 0; i < s.view().script.size(); ++i) out += (i ? "," : "") + json_str(s.view().script[i]);
+  out += "{\"code\":" + json_quote(o->outcome.code) + ",\"disposition\":" + json_quote(o->outcome.disposition) +
+         ",\"escalation\":" + json_quote(o->outcome.escalation) + ",\"script\":[";
+  for (std::size_t i = 0; i < s.view().script.size(); ++i) out += (i ? "," : "") + json_quote(s.view().script[i]);
   out += "]}}\n";
   fmt::print("{}", out);
 }
