@@ -42,14 +42,13 @@ int parse_args(int argc, char** argv, DiffArgs& a) {
   if (!parse_command_line("diff", argc, argv, opts, &pos, vm)) return kExitUsage;
   a.lang = interface_language(a.lang);
   if (vm.count("help")) {
-    fmt::print("{}: triage diff OLD_DIR NEW_DIR [--format text|json]\n{}\n\n", tr(a.lang, "Использование", "Usage"),
-               tr(a.lang,
-                  "Сравнивает два набора правил: изменённые сценарии, узлы и контакты, и пути ответов, "
-                  "на которых меняется исход. Код выхода: 0 — различий нет, 1 — есть различия, "
-                  "2 — неверные параметры или ошибки в правилах.",
-                  "Compares two rule sets: changed cases, nodes and contacts, and the answer paths whose "
-                  "outcome changes. Exit 0: no differences, 1: differences, 2: bad arguments or rule errors."));
-    std::cout << opts;
+    print_help(a.lang, "triage diff OLD_DIR NEW_DIR [--format text|json]",
+               "Сравнивает два набора правил: изменённые сценарии, узлы и контакты, и пути ответов, "
+               "на которых меняется исход. Код выхода: 0 — различий нет, 1 — есть различия, "
+               "2 — неверные параметры или ошибки в правилах.",
+               "Compares two rule sets: changed cases, nodes and contacts, and the answer paths whose "
+               "outcome changes. Exit 0: no differences, 1: differences, 2: bad arguments or rule errors.",
+               opts);
     return kExitOk;
   }
   if (a.old_dir.empty() || a.new_dir.empty()) {

@@ -48,14 +48,12 @@ int parse_args(int argc, char** argv, ExportArgs& a) {
   if (!parse_command_line("export", argc, argv, opts, nullptr, vm)) return kExitUsage;
   a.lang = interface_language(a.lang);
   if (vm.count("help")) {
-    fmt::print("{}: triage export --format html|md [--region R] [--cases LIST] [--rules DIR] [--output FILE]\n{}\n\n",
-               tr(a.lang, "Использование", "Usage"),
-               tr(a.lang,
-                  "Страница для сайта муниципалитета: как подтвердить или восстановить учётную запись "
-                  "самостоятельно и куда обращаться в регионе. Собирается из тех же правил, что читают операторы.",
-                  "A page for a municipality's website: how citizens confirm or restore their account on their "
-                  "own and whom to contact in the region, generated from the rules operators read."));
-    std::cout << opts;
+    print_help(a.lang, "triage export --format html|md [--region R] [--cases LIST] [--rules DIR] [--output FILE]",
+               "Страница для сайта муниципалитета: как подтвердить или восстановить учётную запись "
+               "самостоятельно и куда обращаться в регионе. Собирается из тех же правил, что читают операторы.",
+               "A page for a municipality's website: how citizens confirm or restore their account on their "
+               "own and whom to contact in the region, generated from the rules operators read.",
+               opts);
     return kExitOk;
   }
   if (a.format == "markdown") a.format = "md";

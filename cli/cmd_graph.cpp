@@ -59,12 +59,12 @@ int parse_args(int argc, char** argv, GraphArgs& a) {
   if (!parse_command_line("graph", argc, argv, opts, &pos, vm)) return kExitUsage;
   a.lang = interface_language(a.lang);
   if (vm.count("help")) {
-    fmt::print("{}: triage graph CASE [--rules DIR] --format dot|mermaid|svg|png [--output FILE] "
-               "[--highlight-log DB]\n{}\n\n",
-               tr(a.lang, "Использование", "Usage"),
-               tr(a.lang, "Рисует дерево сценария. svg и png требуют Graphviz (dot).",
-                  "Draws a case tree. svg and png need Graphviz (dot)."));
-    std::cout << opts;
+    print_help(a.lang,
+               "triage graph CASE [--rules DIR] --format dot|mermaid|svg|png [--output FILE] "
+               "[--highlight-log DB]",
+               "Рисует дерево сценария. svg и png требуют Graphviz (dot).",
+               "Draws a case tree. svg and png need Graphviz (dot).",
+               opts);
     return kExitOk;
   }
   if (a.case_id.empty()) {

@@ -40,10 +40,10 @@ int parse_args(int argc, char** argv, ReportArgs& a) {
   if (!parse_command_line("train-report", argc, argv, opts, nullptr, vm)) return kExitUsage;
   a.lang = interface_language(a.lang);
   if (vm.count("help")) {
-    fmt::print("{}: triage train-report [--db FILE] [--format text|json]\n{}\n\n", tr(a.lang, "Использование", "Usage"),
-               tr(a.lang, "Сводка результатов тренировок по обучаемым и сценариям.",
-                  "Training results by trainee and scenario."));
-    std::cout << opts;
+    print_help(a.lang, "triage train-report [--db FILE] [--format text|json]",
+               "Сводка результатов тренировок по обучаемым и сценариям.",
+               "Training results by trainee and scenario.",
+               opts);
     return kExitOk;
   }
   if (a.format != "text" && a.format != "json") {
