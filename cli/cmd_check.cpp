@@ -97,23 +97,17 @@ int parse_args(int argc, char** argv, CheckArgs& a) {
   po::positional_options_description pos;
   pos.add("dir", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(opts).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    fmt::print(stderr, "triage check: {}\n", e.what());
-    return kExitUsage;
-  }
+  if (!parse_command_line("check", argc, argv, opts, &pos, vm)) return kExitUsage;
   a.lang = interface_language(a.lang);
   if (vm.count("help")) {
-    fmt::print("{}: triage check [DIR] [--format text|json] [--strict] [--max-review-age DAYS] "
-               "[--today YYYY-MM-DD] [--quiet]\n{}\n\n",
-               tr(a.lang, "Использование", "Usage"),
-               tr(a.lang, "Проверяет папку правил (по умолчанию rules). Код выхода: 0 — без ошибок, "
-                          "1 — найдены ошибки, 2 — неверные параметры или папка не читается.",
-                  "Checks a rules folder (default: rules). Exit 0: clean, 1: problems found, "
-                  "2: bad arguments or unreadable folder."));
-    std::cout << opts;
+    print_help(a.lang,
+               "triage check [DIR] [--format text|json] [--strict] [--max-review-age DAYS] "
+               "[--today YYYY-MM-DD] [--quiet]",
+               "Проверяет папку правил (по умолчанию rules). Код выхода: 0 — без ошибок, "
+               "1 — найдены ошибки, 2 — неверные параметры или папка не читается.",
+               "Checks a rules folder (default: rules). Exit 0: clean, 1: problems found, "
+               "2: bad arguments or unreadable folder.",
+               opts);
     return kExitOk;
   }
   if (a.format != "text" && a.format != "json") {

@@ -62,13 +62,7 @@ int parse_args(int argc, char** argv, ClassifyArgs& a) {
   po::positional_options_description pos;
   pos.add("text", -1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(opts).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    fmt::print(stderr, "triage classify: {}\n", e.what());
-    return kExitUsage;
-  }
+  if (!parse_command_line("classify", argc, argv, opts, &pos, vm)) return kExitUsage;
   a.lang = interface_language(a.lang);
   if (vm.count("help")) {
     print_help(a.lang, opts);

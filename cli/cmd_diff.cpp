@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "session_cli.h"
 #include "triage/checker.h"
 #include "triage/loader.h"
 #include "triage/rule_diff.h"
@@ -38,23 +39,16 @@ int parse_args(int argc, char** argv, DiffArgs& a) {
   po::positional_options_description pos;
   pos.add("old", 1).add("new", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(opts).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    fmt::print(stderr, "triage diff: {}\n", e.what());
-    return kExitUsage;
-  }
+  if (!parse_command_line("diff", argc, argv, opts, &pos, vm)) return kExitUsage;
   a.lang = interface_language(a.lang);
   if (vm.count("help")) {
-    fmt::print("{}: triage diff OLD_DIR NEW_DIR [--format text|json]\n{}\n\n", tr(a.lang, "Использование", "Usage"),
-               tr(a.lang,
-                  "Сравнивает два набора правил: изменённые сценарии, узлы и контакты, и пути ответов, "
-                  "на которых меняется исход. Код выхода: 0 — различий нет, 1 — есть различия, "
-                  "2 — неверные параметры или ошибки в правилах.",
-                  "Compares two rule sets: changed cases, nodes and contacts, and the answer paths whose "
-                  "outcome changes. Exit 0: no differences, 1: differences, 2: bad arguments or rule errors."));
-    std::cout << opts;
+    print_help(a.lang, "triage diff OLD_DIR NEW_DIR [--format text|json]",
+               "Сравнивает два набора правил: изменённые сценарии, узлы и контакты, и пути ответов, "
+               "на которых меняется исход. Код выхода: 0 — различий нет, 1 — есть различия, "
+               "2 — неверные параметры или ошибки в правилах.",
+               "Compares two rule sets: changed cases, nodes and contacts, and the answer paths whose "
+               "outcome changes. Exit 0: no differences, 1: differences, 2: bad arguments or rule errors.",
+               opts);
     return kExitOk;
   }
   if (a.old_dir.empty() || a.new_dir.empty()) {
@@ -68,35 +62,13 @@ int parse_args(int argc, char** argv, DiffArgs& a) {
   return -1;
 }
 
-// Loads and checks `dir`; prints the diagnostics and returns null when it has errors.
-std::shared_ptr<const RuleSet> load_clean(const std::string& dir, const std::string& lang) {
-  std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) {
-    fmt::print(stderr, "triage diff: {} '{}'\n", tr(lang, "нет такой папки", "no such folder"), dir);
-    return nullptr;
-  }
-  LoadResult loaded = load_rules(dir);
-  if (loaded.rules) {
-    loaded.diagnostics.set_sources(&loaded.rules->files);
-    check_rules(*loaded.rules, CheckOptions{}, loaded.diagnostics);
-  }
-  if (loaded.rules && !loaded.diagnostics.has_errors()) return loaded.rules;
-  Diagnostics errors(loaded.rules ? &loaded.rules->files : nullptr);
-  for (const Diagnostic& d : loaded.diagnostics.items()) {
-    if (d.severity == Severity::Error) errors.add(d);
-  }
-  fmt::print(stderr, "{}", format_text(errors, use_color(STDERR_FILENO)));
-  fmt::print(stderr, "triage diff: {} '{}'\n", tr(lang, "ошибки в правилах", "rule errors in"), dir);
-  return nullptr;
-}
-
 }  // namespace
 
 int cmd_diff(int argc, char** argv) {
   DiffArgs a;
   if (int rc = parse_args(argc, argv, a); rc >= 0) return rc;
-  std::shared_ptr<const RuleSet> before = load_clean(a.old_dir, a.lang);
-  std::shared_ptr<const RuleSet> after = load_clean(a.new_dir, a.lang);
+  std::shared_ptr<const RuleSet> before = load_clean_rules("diff", a.old_dir, a.lang, true);
+  std::shared_ptr<const RuleSet> after = load_clean_rules("diff", a.new_dir, a.lang, true);
   if (!before || !after) return kExitUsage;
   RuleDiff d = diff_rules(before, after);
   fmt::print("{}", a.format == "json" ? format_diff_json(d) : format_diff_text(d, a.lang));

@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "session_cli.h"
 #include "triage/checker.h"
 #include "triage/loader.h"
 #include "triage/site_export.h"
@@ -44,23 +45,15 @@ int parse_args(int argc, char** argv, ExportArgs& a) {
           "comma-separated cases (default: confirm and restore)"))
       ("lang", po::value(&a.lang), "ru | en");
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(opts).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    fmt::print(stderr, "triage export: {}\n", e.what());
-    return kExitUsage;
-  }
+  if (!parse_command_line("export", argc, argv, opts, nullptr, vm)) return kExitUsage;
   a.lang = interface_language(a.lang);
   if (vm.count("help")) {
-    fmt::print("{}: triage export --format html|md [--region R] [--cases LIST] [--rules DIR] [--output FILE]\n{}\n\n",
-               tr(a.lang, "Использование", "Usage"),
-               tr(a.lang,
-                  "Страница для сайта муниципалитета: как подтвердить или восстановить учётную запись "
-                  "самостоятельно и куда обращаться в регионе. Собирается из тех же правил, что читают операторы.",
-                  "A page for a municipality's website: how citizens confirm or restore their account on their "
-                  "own and whom to contact in the region, generated from the rules operators read."));
-    std::cout << opts;
+    print_help(a.lang, "triage export --format html|md [--region R] [--cases LIST] [--rules DIR] [--output FILE]",
+               "Страница для сайта муниципалитета: как подтвердить или восстановить учётную запись "
+               "самостоятельно и куда обращаться в регионе. Собирается из тех же правил, что читают операторы.",
+               "A page for a municipality's website: how citizens confirm or restore their account on their "
+               "own and whom to contact in the region, generated from the rules operators read.",
+               opts);
     return kExitOk;
   }
   if (a.format == "markdown") a.format = "md";
@@ -70,27 +63,6 @@ int parse_args(int argc, char** argv, ExportArgs& a) {
     return kExitUsage;
   }
   return -1;
-}
-
-std::shared_ptr<const RuleSet> load_clean(const std::string& dir, const std::string& lang) {
-  std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) {
-    fmt::print(stderr, "triage export: {} '{}'\n", tr(lang, "нет такой папки", "no such folder"), dir);
-    return nullptr;
-  }
-  LoadResult loaded = load_rules(dir);
-  if (loaded.rules) {
-    loaded.diagnostics.set_sources(&loaded.rules->files);
-    check_rules(*loaded.rules, CheckOptions{}, loaded.diagnostics);
-  }
-  if (loaded.rules && !loaded.diagnostics.has_errors()) return loaded.rules;
-  Diagnostics errors;
-  for (const Diagnostic& d : loaded.diagnostics.items()) {
-    if (d.severity == Severity::Error) errors.add(d);
-  }
-  fmt::print(stderr, "{}", format_text(errors, use_color(STDERR_FILENO)));
-  fmt::print(stderr, "triage export: {} '{}'\n", tr(lang, "ошибки в правилах", "rule errors in"), dir);
-  return nullptr;
 }
 
 std::vector<std::string> split_list(const std::string& s) {
@@ -113,7 +85,7 @@ std::vector<std::string> split_list(const std::string& s) {
 int cmd_export(int argc, char** argv) {
   ExportArgs a;
   if (int rc = parse_args(argc, argv, a); rc >= 0) return rc;
-  std::shared_ptr<const RuleSet> rules = load_clean(a.rules, a.lang);
+  std::shared_ptr<const RuleSet> rules = load_clean_rules("export", a.rules, a.lang, false);
   if (!rules) return kExitUsage;
   std::vector<std::string> cases = split_list(a.cases);
   bool explicit_cases = !cases.empty();

@@ -16,6 +16,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "session_cli.h"
 #include "triage/call_log.h"
 #include "triage/call_log_open.h"
 #include "triage/checker.h"
@@ -55,21 +56,15 @@ int parse_args(int argc, char** argv, GraphArgs& a) {
   po::positional_options_description pos;
   pos.add("case", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(opts).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    fmt::print(stderr, "triage graph: {}\n", e.what());
-    return kExitUsage;
-  }
+  if (!parse_command_line("graph", argc, argv, opts, &pos, vm)) return kExitUsage;
   a.lang = interface_language(a.lang);
   if (vm.count("help")) {
-    fmt::print("{}: triage graph CASE [--rules DIR] --format dot|mermaid|svg|png [--output FILE] "
-               "[--highlight-log DB]\n{}\n\n",
-               tr(a.lang, "Использование", "Usage"),
-               tr(a.lang, "Рисует дерево сценария. svg и png требуют Graphviz (dot).",
-                  "Draws a case tree. svg and png need Graphviz (dot)."));
-    std::cout << opts;
+    print_help(a.lang,
+               "triage graph CASE [--rules DIR] --format dot|mermaid|svg|png [--output FILE] "
+               "[--highlight-log DB]",
+               "Рисует дерево сценария. svg и png требуют Graphviz (dot).",
+               "Draws a case tree. svg and png need Graphviz (dot).",
+               opts);
     return kExitOk;
   }
   if (a.case_id.empty()) {
@@ -82,27 +77,6 @@ int parse_args(int argc, char** argv, GraphArgs& a) {
     return kExitUsage;
   }
   return -1;
-}
-
-std::shared_ptr<const RuleSet> load_clean(const std::string& dir, const std::string& lang) {
-  std::error_code ec;
-  if (!std::filesystem::is_directory(dir, ec)) {
-    fmt::print(stderr, "triage graph: {} '{}'\n", tr(lang, "нет такой папки", "no such folder"), dir);
-    return nullptr;
-  }
-  LoadResult loaded = load_rules(dir);
-  if (loaded.rules) {
-    loaded.diagnostics.set_sources(&loaded.rules->files);
-    check_rules(*loaded.rules, CheckOptions{}, loaded.diagnostics);
-  }
-  if (loaded.rules && !loaded.diagnostics.has_errors()) return loaded.rules;
-  Diagnostics errors;
-  for (const Diagnostic& d : loaded.diagnostics.items()) {
-    if (d.severity == Severity::Error) errors.add(d);
-  }
-  fmt::print(stderr, "{}", format_text(errors, use_color(STDERR_FILENO)));
-  fmt::print(stderr, "triage graph: {} '{}'\n", tr(lang, "ошибки в правилах", "rule errors in"), dir);
-  return nullptr;
 }
 
 // Edge counts from consecutive steps of the logged calls of `case_id`.
@@ -205,7 +179,7 @@ int cmd_graph(int argc, char** argv) {
                   "Graphviz 'dot' is not installed (apt-get install graphviz)"));
     return kExitUsage;
   }
-  std::shared_ptr<const RuleSet> rules = load_clean(a.rules, a.lang);
+  std::shared_ptr<const RuleSet> rules = load_clean_rules("graph", a.rules, a.lang, false);
   if (!rules) return kExitUsage;
   GraphOptions options;
   if (!a.highlight_log.empty()) {

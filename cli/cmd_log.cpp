@@ -122,6 +122,29 @@ bool parse_id(const Parsed& p, const char* action, CallId* id) {
   return true;
 }
 
+// The start of `log show ID` and `log delete ID`: parses the command line and the call id, and
+// opens the log. Returns null when the command ends there, with its exit code in `rc` (0 after
+// --help).
+std::unique_ptr<CallLog> open_for_id(int argc, char** argv, Parsed& p, const std::string& action, CallId* id,
+                                     int* rc) {
+  const std::string& lang = p.lang;
+  po::options_description desc(tr(lang, "Параметры", "Options"));
+  add_common(desc, lang);
+  desc.add_options()("id", po::value<std::string>(), "");
+  po::positional_options_description pos;
+  pos.add("id", 1);
+  std::string usage = "triage log " + action + " ID [--db FILE]";
+  *rc = parse(argc, argv, desc, pos, usage.c_str(), &p);
+  if (*rc >= 0) return nullptr;
+  *rc = kExitUsage;
+  if (!p.vm.count("id")) {
+    bad_usage(action.c_str(), tr(lang, "укажите номер звонка", "give a call id"));
+    return nullptr;
+  }
+  if (!parse_id(p, action.c_str(), id)) return nullptr;
+  return open_call_log_or_report(db_flag(p), lang, ("triage log " + action).c_str());
+}
+
 void print_call_header(const CallRecord& c, const std::string& lang) {
   auto dash = [](const std::string& s) { return s.empty() ? std::string("—") : escape_controls(s); };
   fmt::print("{} {} — {}\n", tr(lang, "Звонок", "Call"), c.id, status_text(c.status, lang));
@@ -146,18 +169,10 @@ void print_call_header(const CallRecord& c, const std::string& lang) {
 
 int run_show(int argc, char** argv, Parsed& p) {
   const std::string& lang = p.lang;
-  po::options_description desc(tr(lang, "Параметры", "Options"));
-  add_common(desc, lang);
-  desc.add_options()("id", po::value<std::string>(), "");
-  po::positional_options_description pos;
-  pos.add("id", 1);
-  int rc = parse(argc, argv, desc, pos, "triage log show ID [--db FILE]", &p);
-  if (rc >= 0) return rc;
   CallId id = 0;
-  if (!p.vm.count("id")) return bad_usage("show", tr(lang, "укажите номер звонка", "give a call id"));
-  if (!parse_id(p, "show", &id)) return kExitUsage;
-  auto log = open_call_log_or_report(db_flag(p), lang, "triage log show");
-  if (!log) return kExitUsage;
+  int rc = kExitOk;
+  auto log = open_for_id(argc, argv, p, "show", &id, &rc);
+  if (!log) return rc;
   auto call = log->get_call(id);
   if (!call) return bad_usage("show", call_log_error_text(call.status(), lang));
   auto steps = log->steps(id);
@@ -225,18 +240,10 @@ void print_deleted(const DeleteResult& r, const std::string& lang) {
 
 int run_delete(int argc, char** argv, Parsed& p) {
   const std::string& lang = p.lang;
-  po::options_description desc(tr(lang, "Параметры", "Options"));
-  add_common(desc, lang);
-  desc.add_options()("id", po::value<std::string>(), "");
-  po::positional_options_description pos;
-  pos.add("id", 1);
-  int rc = parse(argc, argv, desc, pos, "triage log delete ID [--db FILE]", &p);
-  if (rc >= 0) return rc;
   CallId id = 0;
-  if (!p.vm.count("id")) return bad_usage("delete", tr(lang, "укажите номер звонка", "give a call id"));
-  if (!parse_id(p, "delete", &id)) return kExitUsage;
-  auto log = open_call_log_or_report(db_flag(p), lang, "triage log delete");
-  if (!log) return kExitUsage;
+  int rc = kExitOk;
+  auto log = open_for_id(argc, argv, p, "delete", &id, &rc);
+  if (!log) return rc;
   auto r = log->delete_call(id);
   if (!r) return bad_usage("delete", call_log_error_text(r.status(), lang));
   fmt::print("{} {} {}\n", tr(lang, "Звонок", "Call"), id, tr(lang, "удалён.", "deleted."));

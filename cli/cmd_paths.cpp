@@ -53,22 +53,15 @@ int parse_args(int argc, char** argv, PathsArgs& a) {
   po::positional_options_description pos;
   pos.add("case", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(opts).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    fmt::print(stderr, "triage paths: {}\n", e.what());
-    return kExitUsage;
-  }
+  if (!parse_command_line("paths", argc, argv, opts, &pos, vm)) return kExitUsage;
   a.lang = interface_language(a.lang);
   if (vm.count("help")) {
-    fmt::print("{}: triage paths CASE [--rules DIR] [--max-depth N] [--skeletons DIR] [--context name=value...]\n{}\n\n",
-               tr(a.lang, "Использование", "Usage"),
-               tr(a.lang, "Перечисляет все пути сценария и доказывает, что каждый кончается исходом. Код выхода: "
-                          "0 — все пути кончаются исходом, 1 — есть путь без исхода, 2 — неверные параметры.",
-                  "Enumerates every path of a case and proves each ends in an outcome. Exit 0: all do, "
-                  "1: a path exceeds the bound, 2: bad arguments."));
-    std::cout << opts;
+    print_help(a.lang, "triage paths CASE [--rules DIR] [--max-depth N] [--skeletons DIR] [--context name=value...]",
+               "Перечисляет все пути сценария и доказывает, что каждый кончается исходом. Код выхода: "
+               "0 — все пути кончаются исходом, 1 — есть путь без исхода, 2 — неверные параметры.",
+               "Enumerates every path of a case and proves each ends in an outcome. Exit 0: all do, "
+               "1: a path exceeds the bound, 2: bad arguments.",
+               opts);
     return kExitOk;
   }
   if (a.case_id.empty()) {

@@ -51,22 +51,15 @@ int parse_args(int argc, char** argv, ReplayArgs& a) {
   po::positional_options_description pos;
   pos.add("input", -1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(opts).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    fmt::print(stderr, "triage replay: {}\n", e.what());
-    return kExitUsage;
-  }
+  if (!parse_command_line("replay", argc, argv, opts, &pos, vm)) return kExitUsage;
   a.lang = interface_language(a.lang);
   if (vm.count("help")) {
-    fmt::print("{}: triage replay FILE|DIR... [--rules DIR] [--junit FILE] [--coverage] [--format text|json]\n{}\n\n",
-               tr(a.lang, "Использование", "Usage"),
-               tr(a.lang, "Прогоняет сценарии (docs/scenarios.md) на правилах. Код выхода: 0 — все пройдены, "
-                          "1 — есть непройденные, 2 — неверные параметры или файлы не читаются.",
-                  "Replays scenario files (docs/scenarios.md) on a rule set. Exit 0: all pass, 1: failures, "
-                  "2: bad arguments or unreadable files."));
-    std::cout << opts;
+    print_help(a.lang, "triage replay FILE|DIR... [--rules DIR] [--junit FILE] [--coverage] [--format text|json]",
+               "Прогоняет сценарии (docs/scenarios.md) на правилах. Код выхода: 0 — все пройдены, "
+               "1 — есть непройденные, 2 — неверные параметры или файлы не читаются.",
+               "Replays scenario files (docs/scenarios.md) on a rule set. Exit 0: all pass, 1: failures, "
+               "2: bad arguments or unreadable files.",
+               opts);
     fmt::print("\n{}\n", tr(a.lang,
                             "Логированные звонки на новых правилах: triage replay --from-log ЖУРНАЛ --help "
                             "(docs/replay-from-log.md).",

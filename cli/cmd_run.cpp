@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "common.h"
 #include "session_cli.h"
+#include "triage/scenario.h"
 #include "triage/session.h"
 #include "triage/utf8.h"
 
@@ -51,24 +52,18 @@ int parse_run_args(int argc, char** argv, RunArgs& a) {
   po::positional_options_description pos;
   pos.add("case", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(opts).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    fmt::print(stderr, "triage run: {}\n", e.what());
-    return kExitUsage;
-  }
+  if (!parse_command_line("run", argc, argv, opts, &pos, vm)) return kExitUsage;
   a.lang = interface_language(a.lang);
   a.answers_given = vm.count("answers") > 0;
   if (vm.count("help")) {
-    fmt::print("{}: triage run CASE [--answers 1,2,...] [--rules DIR] [--set var=value] [--quarantine yes|no] "
-               "[--region R] [--format text|json]\n{}\n\n",
-               tr(a.lang, "Использование", "Usage"),
-               tr(a.lang, "Проходит сценарий по заданным ответам (без --answers — по строке из stdin на ответ) "
-                          "и печатает ход звонка и исход. Код 1 — ответ не подошёл или ответы кончились.",
-                  "Walks a case with the given answers (without --answers: one per stdin line) and prints "
-                  "the trace and the outcome. Exit 1: an answer did not fit or answers ran out."));
-    std::cout << opts;
+    print_help(a.lang,
+               "triage run CASE [--answers 1,2,...] [--rules DIR] [--set var=value] [--quarantine yes|no] "
+               "[--region R] [--format text|json]",
+               "Проходит сценарий по заданным ответам (без --answers — по строке из stdin на ответ) "
+               "и печатает ход звонка и исход. Код 1 — ответ не подошёл или ответы кончились.",
+               "Walks a case with the given answers (without --answers: one per stdin line) and prints "
+               "the trace and the outcome. Exit 1: an answer did not fit or answers ran out.",
+               opts);
     return kExitOk;
   }
   if (a.case_id.empty()) {
@@ -176,42 +171,30 @@ void print_text(const Session& s, const std::string& lang) {
   for (const std::string& line : s.view().script) fmt::print("    • {}\n", escape_controls(line));
 }
 
-std::string json_str(std::string_view s) {
-  std::string out = "\"";
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c == '"') out += "\\\"";
-    else if (c == '\\') out += "\\\\";
-    else if (c < 0x20 || c == 0x7F) out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-    else out += ch;
-  }
-  return out + "\"";
-}
-
 void print_json(const Session& s) {
-  std::string out = "{\"case\":" + json_str(s.case_id()) + ",\"rules_version\":" + json_str(s.rules().version) +
-                    ",\"rules_hash\":" + json_str(s.rules().content_hash) + ",\"trace\":[";
+  std::string out = "{\"case\":" + json_quote(s.case_id()) + ",\"rules_version\":" + json_quote(s.rules().version) +
+                    ",\"rules_hash\":" + json_quote(s.rules().content_hash) + ",\"trace\":[";
   bool first = true;
   for (const TraceStep& t : s.trace()) {
     out += first ? "" : ",";
     first = false;
     out += fmt::format("{{\"action\":\"{}\",\"flow\":{},\"node\":{},\"to_flow\":{},\"to_node\":{},\"reason\":{}",
-                       to_string(t.action), json_str(t.flow), json_str(t.node), json_str(t.to_flow),
-                       json_str(t.to_node), json_str(t.reason));
+                       to_string(t.action), json_quote(t.flow), json_quote(t.node), json_quote(t.to_flow),
+                       json_quote(t.to_node), json_quote(t.reason));
     if (t.option >= 0) out += fmt::format(",\"option\":{}", t.option + 1);
-    if (!t.answer.empty()) out += ",\"answer\":" + json_str(t.answer);
+    if (!t.answer.empty()) out += ",\"answer\":" + json_quote(t.answer);
     out += "}";
   }
   out += "],\"outcome\":";
   const Node* o = s.outcome();
   if (!o) {
-    out += fmt::format("null,\"stopped_at\":{}}}\n", json_str(s.view().flow_id + "/" + s.view().node_id));
+    out += fmt::format("null,\"stopped_at\":{}}}\n", json_quote(s.view().flow_id + "/" + s.view().node_id));
     fmt::print("{}", out);
     return;
   }
-  out += "{\"code\":" + json_str(o->outcome.code) + ",\"disposition\":" + json_str(o->outcome.disposition) +
-         ",\"escalation\":" + json_str(o->outcome.escalation) + ",\"script\":[";
-  for (std::size_t i = 0; i < s.view().script.size(); ++i) out += (i ? "," : "") + json_str(s.view().script[i]);
+  out += "{\"code\":" + json_quote(o->outcome.code) + ",\"disposition\":" + json_quote(o->outcome.disposition) +
+         ",\"escalation\":" + json_quote(o->outcome.escalation) + ",\"script\":[";
+  for (std::size_t i = 0; i < s.view().script.size(); ++i) out += (i ? "," : "") + json_quote(s.view().script[i]);
   out += "]}}\n";
   fmt::print("{}", out);
 }
@@ -227,16 +210,8 @@ int cmd_run(int argc, char** argv) {
   RunArgs a;
   if (int rc = parse_run_args(argc, argv, a); rc >= 0) return rc;
   int rc = kExitOk;
-  auto rules = load_checked_rules("run", a.dir, a.lang, rc);
-  if (!rules) return rc;
-  if (!find_case("run", *rules, a.case_id, a.lang)) return kExitUsage;
-  Context ctx;
-  if (!build_context("run", *rules, a.sets, a.quarantine, a.region, a.lang, ctx)) return kExitUsage;
-  Expected<Session> started = Session::start(rules, a.case_id, ctx);
-  if (!started) {
-    fmt::print(stderr, "triage run: {}\n", escape_controls(started.status().message()));
-    return started.status().code() == "bad-context" ? kExitUsage : kExitFailure;
-  }
+  std::optional<Session> started = start_case("run", a.dir, a.case_id, a.sets, a.quarantine, a.region, a.lang, rc);
+  if (!started) return rc;
   Session& s = *started;
   std::vector<std::string> answers = split_answers(a);
   std::size_t next = 0;

@@ -45,20 +45,12 @@ int parse_show_args(int argc, char** argv, ShowArgs& a) {
   po::positional_options_description pos;
   pos.add("case", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(opts).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    fmt::print(stderr, "triage show: {}\n", e.what());
-    return kExitUsage;
-  }
+  if (!parse_command_line("show", argc, argv, opts, &pos, vm)) return kExitUsage;
   a.lang = interface_language(a.lang);
   if (vm.count("help")) {
-    fmt::print("{}: triage show CASE [--rules DIR] [--region R] [--quarantine yes|no] [--set var=value]\n{}\n\n",
-               tr(a.lang, "Использование", "Usage"),
-               tr(a.lang, "Печатает сценарий целиком как памятку для оператора; контакты — для региона.",
-                  "Prints a whole case tree as an operator's reference script; contacts for the region."));
-    std::cout << opts;
+    print_help(a.lang, "triage show CASE [--rules DIR] [--region R] [--quarantine yes|no] [--set var=value]",
+               "Печатает сценарий целиком как памятку для оператора; контакты — для региона.",
+               "Prints a whole case tree as an operator's reference script; contacts for the region.", opts);
     return kExitOk;
   }
   if (a.case_id.empty()) {
@@ -200,28 +192,21 @@ int cmd_show(int argc, char** argv) {
   ShowArgs a;
   if (int rc = parse_show_args(argc, argv, a); rc >= 0) return rc;
   int rc = kExitOk;
-  auto rules = load_checked_rules("show", a.dir, a.lang, rc);
-  if (!rules) return rc;
-  if (!find_case("show", *rules, a.case_id, a.lang)) return kExitUsage;
-  Context ctx;
-  if (!build_context("show", *rules, a.sets, a.quarantine, a.region, a.lang, ctx)) return kExitUsage;
-  Expected<Session> s = Session::start(rules, a.case_id, ctx);  // validates the context
-  if (!s) {
-    fmt::print(stderr, "triage show: {}\n", escape_controls(s.status().message()));
-    return s.status().code() == "bad-context" ? kExitUsage : kExitFailure;
-  }
+  std::optional<Session> s = start_case("show", a.dir, a.case_id, a.sets, a.quarantine, a.region, a.lang, rc);
+  if (!s) return rc;
+  const RuleSet& rules = s->rules();
   const Context& full = s->context();
-  fmt::print("{} {}, {} {}\n", tr(a.lang, "Правила:", "Rules:"), escape_controls(rules->title),
-             tr(a.lang, "версия", "version"), escape_controls(rules->version));
+  fmt::print("{} {}, {} {}\n", tr(a.lang, "Правила:", "Rules:"), escape_controls(rules.title),
+             tr(a.lang, "версия", "version"), escape_controls(rules.version));
   std::string vars;
-  for (const VarDecl& v : rules->vars) vars += fmt::format("{}{}={}", vars.empty() ? "" : ", ", v.name, *full.get(v.name));
+  for (const VarDecl& v : rules.vars) vars += fmt::format("{}{}={}", vars.empty() ? "" : ", ", v.name, *full.get(v.name));
   fmt::print("{} {}\n\n", tr(a.lang, "Контекст:", "Context:"), escape_controls(vars));
-  Printer printer(*rules, full, a.lang);
-  FlowIndex root = rules->flow_index(a.case_id);
-  fmt::print("{}", printer.flow(rules->flows[root]));
-  for (FlowIndex f : called_subflows(*rules, root)) {
+  Printer printer(rules, full, a.lang);
+  FlowIndex root = rules.flow_index(a.case_id);
+  fmt::print("{}", printer.flow(rules.flows[root]));
+  for (FlowIndex f : called_subflows(rules, root)) {
     fmt::print("{} ", tr(a.lang, "Подсценарий:", "Sub-flow:"));
-    fmt::print("{}", printer.flow(rules->flows[f]));
+    fmt::print("{}", printer.flow(rules.flows[f]));
   }
   return kExitOk;
 }

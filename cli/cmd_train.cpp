@@ -51,22 +51,15 @@ int parse_args(int argc, char** argv, TrainArgs& a) {
   po::positional_options_description pos;
   pos.add("scenario", 1);
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(opts).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    fmt::print(stderr, "triage train: {}\n", e.what());
-    return kExitUsage;
-  }
+  if (!parse_command_line("train", argc, argv, opts, &pos, vm)) return kExitUsage;
   a.lang = interface_language(a.lang);
   if (vm.count("help")) {
-    fmt::print("{}: triage train SCENARIO [--rules DIR] [--trainee NAME] [--db FILE] [--no-save]\n{}\n\n",
-               tr(a.lang, "Использование", "Usage"),
-               tr(a.lang, "Тренировка: программа играет гражданина по файлу сценария, обучаемый ведёт разговор "
-                          "(номер варианта, значение, b — назад, q — выйти). В конце — оценка (docs/scenarios.md).",
-                  "Training: the program plays the caller from a scenario file while the trainee works the call "
-                  "(option number, value, b = back, q = quit). A score at the end (docs/scenarios.md)."));
-    std::cout << opts;
+    print_help(a.lang, "triage train SCENARIO [--rules DIR] [--trainee NAME] [--db FILE] [--no-save]",
+               "Тренировка: программа играет гражданина по файлу сценария, обучаемый ведёт разговор "
+               "(номер варианта, значение, b — назад, q — выйти). В конце — оценка (docs/scenarios.md).",
+               "Training: the program plays the caller from a scenario file while the trainee works the call "
+               "(option number, value, b = back, q = quit). A score at the end (docs/scenarios.md).",
+               opts);
     return kExitOk;
   }
   if (a.scenario.empty()) {

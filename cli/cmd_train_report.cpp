@@ -37,19 +37,13 @@ int parse_args(int argc, char** argv, ReportArgs& a) {
       ("format", po::value(&a.format), "text | json")
       ("lang", po::value(&a.lang), "ru | en");
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(opts).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    fmt::print(stderr, "triage train-report: {}\n", e.what());
-    return kExitUsage;
-  }
+  if (!parse_command_line("train-report", argc, argv, opts, nullptr, vm)) return kExitUsage;
   a.lang = interface_language(a.lang);
   if (vm.count("help")) {
-    fmt::print("{}: triage train-report [--db FILE] [--format text|json]\n{}\n\n", tr(a.lang, "Использование", "Usage"),
-               tr(a.lang, "Сводка результатов тренировок по обучаемым и сценариям.",
-                  "Training results by trainee and scenario."));
-    std::cout << opts;
+    print_help(a.lang, "triage train-report [--db FILE] [--format text|json]",
+               "Сводка результатов тренировок по обучаемым и сценариям.",
+               "Training results by trainee and scenario.",
+               opts);
     return kExitOk;
   }
   if (a.format != "text" && a.format != "json") {

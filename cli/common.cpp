@@ -1,9 +1,12 @@
 #include "common.h"
 
+#include <fmt/format.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <boost/program_options.hpp>
 #include <cstdlib>
+#include <iostream>
 #include <string>
 
 namespace triage::cli {
@@ -37,6 +40,30 @@ int terminal_width(int fd) {
   struct winsize ws {};
   if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) return ws.ws_col;
   return 80;
+}
+
+bool parse_command_line(const std::string& cmd, int argc, char** argv,
+                        const boost::program_options::options_description& opts,
+                        const boost::program_options::positional_options_description* pos,
+                        boost::program_options::variables_map& vm) {
+  namespace po = boost::program_options;
+  try {
+    po::command_line_parser parser(argc, argv);
+    parser.options(opts);
+    if (pos) parser.positional(*pos);
+    po::store(parser.run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    fmt::print(stderr, "triage {}: {}\n", cmd, e.what());
+    return false;
+  }
+  return true;
+}
+
+void print_help(const std::string& lang, const std::string& usage, const char* about_ru, const char* about_en,
+                const boost::program_options::options_description& opts) {
+  fmt::print("{}: {}\n{}\n\n", tr(lang, "Использование", "Usage"), usage, tr(lang, about_ru, about_en));
+  std::cout << opts;
 }
 
 }  // namespace triage::cli

@@ -3,6 +3,12 @@
 
 #include <string>
 
+namespace boost::program_options {
+class options_description;
+class positional_options_description;
+class variables_map;
+}  // namespace boost::program_options
+
 namespace triage::cli {
 
 // Interface chrome language: "ru" or "en". `--lang` wins; else LC_ALL / LC_MESSAGES / LANG
@@ -20,5 +26,17 @@ int terminal_width(int fd);
 inline const char* tr(const std::string& lang, const char* ru, const char* en) {
   return lang == "en" ? en : ru;
 }
+
+// Parses the command line of `triage <cmd>` into `vm` (with `pos` for the positional arguments,
+// when given). On a bad command line prints "triage <cmd>: <why>" to stderr and returns false.
+bool parse_command_line(const std::string& cmd, int argc, char** argv,
+                        const boost::program_options::options_description& opts,
+                        const boost::program_options::positional_options_description* pos,
+                        boost::program_options::variables_map& vm);
+
+// Prints a command's --help: "Usage: <usage>", the about text in the interface language, and
+// the options.
+void print_help(const std::string& lang, const std::string& usage, const char* about_ru, const char* about_en,
+                const boost::program_options::options_description& opts);
 
 }  // namespace triage::cli

@@ -74,14 +74,14 @@ int parse(int argc, char** argv, Args& a) {
   }
   a.lang = interface_language(a.lang);
   if (vm.count("help")) {
-    fmt::print("{}: triage replay --from-log DB [--since DATE] [--until DATE] [--case ID] [--rules DIR] "
-               "[--format text|json]\n{}\n\n",
-               tr(a.lang, "Использование", "Usage"),
-               tr(a.lang, "Повторяет ответы записанных звонков на текущих правилах и показывает звонки, у которых "
-                          "теперь другой исход или путь. Код выхода: 0 — изменений нет, 1 — есть, 2 — ошибка.",
-                  "Replays the answers of logged calls on the current rules and lists the calls whose outcome or "
-                  "path would now differ. Exit 0: no changes, 1: changes, 2: error."));
-    std::cout << opts;
+    print_help(a.lang,
+               "triage replay --from-log DB [--since DATE] [--until DATE] [--case ID] [--rules DIR] "
+               "[--format text|json]",
+               "Повторяет ответы записанных звонков на текущих правилах и показывает звонки, у которых "
+               "теперь другой исход или путь. Код выхода: 0 — изменений нет, 1 — есть, 2 — ошибка.",
+               "Replays the answers of logged calls on the current rules and lists the calls whose outcome or "
+               "path would now differ. Exit 0: no changes, 1: changes, 2: error.",
+               opts);
     return kExitOk;
   }
   std::string error;

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "commands.h"
 #include "common.h"
 #include "triage/checker.h"
 #include "triage/loader.h"
@@ -38,6 +39,28 @@ std::shared_ptr<const RuleSet> load_checked_rules(const std::string& cmd, const 
     return nullptr;
   }
   return loaded.rules;
+}
+
+std::shared_ptr<const RuleSet> load_clean_rules(const std::string& cmd, const std::string& dir,
+                                                const std::string& lang, bool with_sources) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    fmt::print(stderr, "triage {}: {} '{}'\n", cmd, tr(lang, "нет такой папки", "no such folder"), dir);
+    return nullptr;
+  }
+  LoadResult loaded = load_rules(dir);
+  if (loaded.rules) {
+    loaded.diagnostics.set_sources(&loaded.rules->files);
+    check_rules(*loaded.rules, CheckOptions{}, loaded.diagnostics);
+  }
+  if (loaded.rules && !loaded.diagnostics.has_errors()) return loaded.rules;
+  Diagnostics errors(with_sources && loaded.rules ? &loaded.rules->files : nullptr);
+  for (const Diagnostic& d : loaded.diagnostics.items()) {
+    if (d.severity == Severity::Error) errors.add(d);
+  }
+  fmt::print(stderr, "{}", format_text(errors, use_color(STDERR_FILENO)));
+  fmt::print(stderr, "triage {}: {} '{}'\n", cmd, tr(lang, "ошибки в правилах", "rule errors in"), dir);
+  return nullptr;
 }
 
 bool find_case(const std::string& cmd, const RuleSet& rules, const std::string& id, const std::string& lang) {
@@ -82,6 +105,25 @@ bool build_context(const std::string& cmd, const RuleSet& rules, const std::vect
   }
   if (!region.empty()) ctx.set("region", region);
   return true;
+}
+
+std::optional<Session> start_case(const std::string& cmd, const std::string& dir, const std::string& case_id,
+                                  const std::vector<std::string>& sets, const std::string& quarantine,
+                                  const std::string& region, const std::string& lang, int& exit_code) {
+  auto rules = load_checked_rules(cmd, dir, lang, exit_code);
+  if (!rules) return std::nullopt;
+  exit_code = kExitUsage;
+  if (!find_case(cmd, *rules, case_id, lang)) return std::nullopt;
+  Context ctx;
+  if (!build_context(cmd, *rules, sets, quarantine, region, lang, ctx)) return std::nullopt;
+  Expected<Session> started = Session::start(rules, case_id, ctx);
+  if (!started) {
+    fmt::print(stderr, "triage {}: {}\n", cmd, escape_controls(started.status().message()));
+    exit_code = started.status().code() == "bad-context" ? kExitUsage : kExitFailure;
+    return std::nullopt;
+  }
+  exit_code = kExitOk;
+  return std::move(*started);
 }
 
 std::string disposition_label(const std::string& d) {

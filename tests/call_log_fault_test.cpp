@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_support.h"
 #include "triage/call_log.h"
 
 using namespace triage;
@@ -30,20 +31,7 @@ namespace {
 
 constexpr TimeMs kT0 = 1714564800000;  // 2024-05-01 12:00 UTC
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/triage-logfault-XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-};
+using triage::testing::TempDir;
 
 // A file system mounted at `dir` for the lifetime of the object (root only); `ok` says if it worked.
 struct Mount {
@@ -60,52 +48,14 @@ struct Mount {
   Mount& operator=(const Mount&) = delete;
 };
 
-struct RunResult {
-  int rc = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using RunResult = triage::testing::CliRun;
+using triage::testing::slurp;
 
 // Runs the triage binary with `args`, LANG=ru_RU.UTF-8 (or `lang`), TZ=UTC, NO_COLOR=1.
 RunResult run_cli(const std::vector<std::string>& args, const std::string& lang = "ru_RU.UTF-8") {
-  TempDir io;
-  fs::path out_path = io.path / "out", err_path = io.path / "err";
-  pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    int in = open("/dev/null", O_RDONLY);
-    int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (in < 0 || out < 0 || err < 0) _exit(126);
-    dup2(in, 0);
-    dup2(out, 1);
-    dup2(err, 2);
-    setenv("LANG", lang.c_str(), 1);
-    unsetenv("LC_ALL");
-    setenv("TZ", "UTC", 1);
-    setenv("NO_COLOR", "1", 1);
-    std::vector<std::string> copy = args;
-    copy.insert(copy.begin(), TRIAGE_BINARY);
-    std::vector<char*> argv;
-    for (std::string& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  RunResult r;
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out_path);
-  r.err = slurp(err_path);
-  return r;
+  triage::testing::ExecOptions how;
+  how.env = {{"LANG", lang}, {"LC_ALL", std::nullopt}, {"TZ", "UTC"}, {"NO_COLOR", "1"}};
+  return triage::testing::run_binary(args, how);
 }
 
 std::unique_ptr<CallLog> open_log(const fs::path& db) {

@@ -13,67 +13,23 @@
 #include <vector>
 
 #include "call_log_sqlite.h"
+#include "call_log_test_support.h"
 #include "triage/call_log.h"
 #include "triage/call_log_export.h"
 
 using namespace triage;
+using namespace triage::testing;
 
 namespace {
 
-// 2024-05-01 12:00:00 UTC: the same local day in every time zone from UTC-11 to UTC+11.
-constexpr TimeMs kT0 = 1714564800000;
-constexpr TimeMs kDay = 86400000;
-
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/triage-calllog-XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() { std::system(("rm -rf '" + path + "'").c_str()); }
-  std::string db() const { return path + "/calls.db"; }
+struct TempDir : triage::testing::CallLogDir {
+  TempDir() : CallLogDir("triage-calllog") {}
 };
 
 std::unique_ptr<CallLog> open_log(const std::string& path, CallLogOptions options = {}) {
   auto log = open_sqlite_call_log(path, options);
   if (!log) FAIL(log.status().message());
   return std::move(*log);
-}
-
-CallStart start(const std::string& op, const std::string& case_id, TimeMs at) {
-  CallStart s;
-  s.operator_name = op;
-  s.region = "77";
-  s.rules_version = "2024.05";
-  s.rules_hash = "abc123";
-  s.case_id = case_id;
-  s.started_at = at;
-  return s;
-}
-
-StepRecord step(std::int64_t seq, const std::string& answer = "По телефону") {
-  StepRecord s;
-  s.seq = seq;
-  s.idempotency_key = "k" + std::to_string(seq);
-  s.flow = "forgot-password";
-  s.node = "ask-channel";
-  s.action = "answer";
-  s.shown = "Как гражданин хочет восстановить пароль?";
-  s.answer = answer;
-  s.reason = "option 2 «Телефон»";
-  s.at = kT0 + seq * 1000;
-  return s;
-}
-
-CallFinish done(const std::string& outcome, TimeMs ended, const std::string& escalation = "") {
-  CallFinish f;
-  f.status = CallStatus::Completed;
-  f.outcome = outcome;
-  f.disposition = "resolved";
-  f.escalation = escalation;
-  f.ended_at = ended;
-  return f;
 }
 
 CallFinish aborted(TimeMs ended, const std::string& reason) {

@@ -1,51 +1,27 @@
 // End-to-end tests of `triage check`: the real binary over the fixture folders in
 // tests/data/check/<case>/, each holding the exact expected stdout in expected.txt.
 #include <doctest/doctest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
+
+#include "cli_support.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct RunResult {
-  int rc = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using triage::testing::slurp;
+using RunResult = triage::testing::CliRun;
 
 // Runs `triage check <args>` from `cwd` (the repo root by default) with NO_COLOR=1.
 RunResult check(const std::string& args, const std::string& cwd = TRIAGE_SOURCE_DIR) {
-  fs::path err_file = fs::temp_directory_path() / ("triage_check_err_" + std::to_string(getpid()));
-  std::string cmd = "cd '" + cwd + "' && NO_COLOR=1 '" + std::string(TRIAGE_BINARY) + "' check " + args +
-                    " 2>'" + err_file.string() + "'";
-  RunResult r;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int status = pclose(p);
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.err = slurp(err_file);
-  fs::remove(err_file);
-  return r;
+  return triage::testing::run_shell("cd '" + cwd + "' && NO_COLOR=1 '" + std::string(TRIAGE_BINARY) + "' check " +
+                                    args);
 }
 
 const std::string kData = "tests/data/check/";

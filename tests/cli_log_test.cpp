@@ -6,9 +6,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <iterator>
 #include <string>
 
+#include "cli_support.h"
 #include "triage/call_log.h"
 
 using namespace triage;
@@ -18,32 +18,12 @@ namespace {
 constexpr TimeMs kT0 = 1714564800000;  // 2024-05-01 12:00:00 UTC
 const std::string kData = std::string(TRIAGE_SOURCE_DIR) + "/tests/data/calllog/";
 
-struct Run {
-  int rc = -1;
-  std::string out, err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
+using Run = triage::testing::CliRun;
+using triage::testing::slurp;
 
 // Runs `triage <args>` in UTC with no colour, capturing stdout and stderr.
 Run triage_run(const std::string& args) {
-  std::string err_file = "/tmp/triage_cli_log_err_" + std::to_string(getpid());
-  std::string cmd = "TZ=UTC NO_COLOR=1 LANG=C.UTF-8 '" + std::string(TRIAGE_BINARY) + "' " + args + " 2>'" +
-                    err_file + "'";
-  Run r;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int status = pclose(p);
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.err = slurp(err_file);
-  std::remove(err_file.c_str());
-  return r;
+  return triage::testing::run_shell("TZ=UTC NO_COLOR=1 LANG=C.UTF-8 '" + std::string(TRIAGE_BINARY) + "' " + args);
 }
 
 struct Fixture {

@@ -1,15 +1,12 @@
 // End-to-end: `triage replay` and `triage paths` on the real binary, and the shipped scenarios
 // (tests/scenarios/) replayed on the shipped rules (rules/) with 100% of outcomes covered.
 #include <doctest/doctest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
+#include "cli_support.h"
 #include "triage/loader.h"
 #include "triage/scenario.h"
 
@@ -18,33 +15,11 @@ using namespace triage;
 
 namespace {
 
-struct Ran {
-  int rc = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using Ran = triage::testing::CliRun;
+using triage::testing::slurp;
 
 Ran triage_cmd(const std::string& args) {
-  fs::path err = fs::temp_directory_path() / ("triage_replay_err_" + std::to_string(getpid()));
-  std::string cmd = "cd '" TRIAGE_SOURCE_DIR "' && NO_COLOR=1 '" TRIAGE_BINARY "' " + args + " 2>'" + err.string() + "'";
-  Ran r;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p);
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int status = pclose(p);
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.err = slurp(err);
-  fs::remove(err);
-  return r;
+  return triage::testing::run_shell("cd '" TRIAGE_SOURCE_DIR "' && NO_COLOR=1 '" TRIAGE_BINARY "' " + args);
 }
 
 fs::path temp_dir(const std::string& name) {

@@ -1,14 +1,12 @@
 // End-to-end: the real `triage run` and `triage show` binaries on tests/data/session/basic.
 #include <doctest/doctest.h>
-#include <fcntl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
+
+#include "cli_support.h"
 
 namespace {
 
@@ -18,56 +16,14 @@ struct RunResult {
   std::string err;
 };
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // Runs the triage binary with `args` (cwd = repo root), feeding `input` on stdin.
-RunResult triage(const std::vector<std::string>& args, const std::string& input = "") {
-  char dir_template[] = "/tmp/triage_cli_run_XXXXXX";
-  const char* dir = mkdtemp(dir_template);
-  REQUIRE(dir != nullptr);
-  std::string in_path = std::string(dir) + "/in", out_path = std::string(dir) + "/out",
-              err_path = std::string(dir) + "/err";
-  std::ofstream(in_path, std::ios::binary) << input;
-  pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    if (chdir(TRIAGE_SOURCE_DIR) != 0) _exit(126);
-    int in = open(in_path.c_str(), O_RDONLY);
-    int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (in < 0 || out < 0 || err < 0) _exit(126);
-    dup2(in, 0);
-    dup2(out, 1);
-    dup2(err, 2);
-    setenv("LANG", "ru_RU.UTF-8", 1);
-    unsetenv("LC_ALL");
-    unsetenv("LC_MESSAGES");
-    setenv("NO_COLOR", "1", 1);
-    std::vector<char*> argv;
-    std::string bin = TRIAGE_BINARY;
-    argv.push_back(bin.data());
-    std::vector<std::string> copy = args;
-    for (std::string& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(bin.c_str(), argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  RunResult r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out_path);
-  r.err = slurp(err_path);
-  std::remove(in_path.c_str());
-  std::remove(out_path.c_str());
-  std::remove(err_path.c_str());
-  rmdir(dir);
-  return r;
+RunResult run_triage(const std::vector<std::string>& args, const std::string& input = "") {
+  triage::testing::ExecOptions how;
+  how.cwd = TRIAGE_SOURCE_DIR;
+  how.input = input;
+  how.env = {{"LANG", "ru_RU.UTF-8"}, {"LC_ALL", std::nullopt}, {"LC_MESSAGES", std::nullopt}, {"NO_COLOR", "1"}};
+  triage::testing::CliRun ran = triage::testing::run_binary(args, how);
+  return RunResult{ran.rc, ran.out, ran.err};
 }
 
 const std::string kRules = "tests/data/session/basic";
@@ -75,8 +31,8 @@ const std::string kRules = "tests/data/session/basic";
 }  // namespace
 
 TEST_CASE("cli run: sub-flow path prints the trace with reasons and the regional outcome") {
-  RunResult r = triage({"run", "forgot-password", "--rules", kRules, "--answers", "2,112-233-445 95,1",
-                        "--region", "belgorod"});
+  RunResult r = run_triage({"run", "forgot-password", "--rules", kRules, "--answers", "2,112-233-445 95,1",
+                            "--region", "belgorod"});
   CHECK(r.code == 0);
   CHECK(r.err == "");
   CHECK(r.out ==
@@ -101,20 +57,20 @@ TEST_CASE("cli run: sub-flow path prints the trace with reasons and the regional
 }
 
 TEST_CASE("cli run: branch conditions from --quarantine and --set, info is auto-continued") {
-  RunResult q = triage({"run", "forgot-password", "--rules", kRules, "--answers", "3", "--quarantine", "yes"});
+  RunResult q = run_triage({"run", "forgot-password", "--rules", kRules, "--answers", "3", "--quarantine", "yes"});
   CHECK(q.code == 0);
   CHECK(q.out.find("   3. ветвление forgot-password/route → forgot-password/remote-only — condition `quarantine` "
                    "held (cases/forgot-password.yaml:40)\n") != std::string::npos);
   CHECK(q.out.find("Исход: FP-REMOTE\n  Итог: callback (обратный звонок)\n  Передать: support_line (служба "
                    "поддержки портала)\n") != std::string::npos);
 
-  RunResult b = triage({"run", "forgot-password", "--rules", kRules, "--answers", "3", "--set", "region=belgorod",
-                        "--set", "bank=sber"});
+  RunResult b = run_triage({"run", "forgot-password", "--rules", kRules, "--answers", "3", "--set", "region=belgorod",
+                            "--set", "bank=sber"});
   CHECK(b.code == 0);
   CHECK(b.out.find("Исход: FP-BANK\n") != std::string::npos);
 
-  RunResult phone = triage({"run", "forgot-password", "--rules", kRules, "--answers", "1", "--format", "json",
-                            "--quarantine", "yes"});
+  RunResult phone = run_triage({"run", "forgot-password", "--rules", kRules, "--answers", "1", "--format", "json",
+                                "--quarantine", "yes"});
   CHECK(phone.code == 0);
   CHECK(phone.out.find("{\"action\":\"proceed\",\"flow\":\"forgot-password\",\"node\":\"by-phone\",\"to_flow\":"
                        "\"forgot-password\",\"to_node\":\"restored-by-phone\",\"reason\":\"continue\"}") !=
@@ -125,49 +81,49 @@ TEST_CASE("cli run: branch conditions from --quarantine and --set, info is auto-
 }
 
 TEST_CASE("cli run: answers from stdin, inputs of date and choice") {
-  RunResult r = triage({"run", "quarantine", "--rules", kRules}, "05.03.2024\nсбербанк\n");
+  RunResult r = run_triage({"run", "quarantine", "--rules", kRules}, "05.03.2024\nсбербанк\n");
   CHECK(r.code == 0);
   CHECK(r.out.find("Исход: Q-REMOTE\n") != std::string::npos);
   CHECK(r.out.find("    • Дата возвращения: 2024-03-05; банк: Сбербанк.\n") != std::string::npos);
 }
 
 TEST_CASE("cli run: errors exit 1 with a clear message") {
-  RunResult bad_snils = triage({"run", "forgot-password", "--rules", kRules, "--answers", "2,112-233-445 96"});
+  RunResult bad_snils = run_triage({"run", "forgot-password", "--rules", kRules, "--answers", "2,112-233-445 96"});
   CHECK(bad_snils.code == 1);
   CHECK(bad_snils.err ==
         "triage run: ответ 2: значение в поле get-snils: Контрольная сумма СНИЛС не сходится — проверьте цифры.\n");
   CHECK(bad_snils.out.find("112-233-445 96") == std::string::npos);
 
-  RunResult bad_option = triage({"run", "forgot-password", "--rules", kRules, "--answers", "4"});
+  RunResult bad_option = run_triage({"run", "forgot-password", "--rules", kRules, "--answers", "4"});
   CHECK(bad_option.code == 1);
   CHECK(bad_option.err == "triage run: ответ 1: ответ «4» на вопрос ask-login: нужен номер варианта от 1 до 3\n");
 
-  RunResult ran_out = triage({"run", "forgot-password", "--rules", kRules, "--answers", "3"});
+  RunResult ran_out = run_triage({"run", "forgot-password", "--rules", kRules, "--answers", "3"});
   CHECK(ran_out.code == 1);
   CHECK(ran_out.err == "triage run: ответы закончились на шаге visit-mfc/ask-passport (вопрос), исход не достигнут\n");
   CHECK(ran_out.out.find("Исход не достигнут, остановка на visit-mfc/ask-passport: Есть ли у Вас паспорт?\n") !=
         std::string::npos);
 
-  RunResult unknown = triage({"run", "forgot-pasword", "--rules", kRules, "--answers", "1"});
+  RunResult unknown = run_triage({"run", "forgot-pasword", "--rules", kRules, "--answers", "1"});
   CHECK(unknown.code == 2);
   CHECK(unknown.err == "triage run: нет сценария 'forgot-pasword'; возможно, имелось в виду 'forgot-password'?\n");
 
-  RunResult region = triage({"run", "forgot-password", "--rules", kRules, "--answers", "1", "--region", "mars"});
+  RunResult region = run_triage({"run", "forgot-password", "--rules", kRules, "--answers", "1", "--region", "mars"});
   CHECK(region.code == 2);
   CHECK(region.err ==
         "triage run: значение «mars» недопустимо для переменной region (допустимо: default, belgorod)\n");
 
-  RunResult var = triage({"run", "forgot-password", "--rules", kRules, "--answers", "1", "--set", "bnk=sber"});
+  RunResult var = run_triage({"run", "forgot-password", "--rules", kRules, "--answers", "1", "--set", "bnk=sber"});
   CHECK(var.code == 2);
   CHECK(var.err == "triage run: переменная не объявлена в entry.yaml 'bnk'; возможно, имелось в виду 'bank'?\n");
 
-  RunResult no_dir = triage({"run", "forgot-password", "--rules", "tests/data/session/nope", "--answers", "1"});
+  RunResult no_dir = run_triage({"run", "forgot-password", "--rules", "tests/data/session/nope", "--answers", "1"});
   CHECK(no_dir.code == 2);
   CHECK(no_dir.err == "triage run: нет такой папки правил 'tests/data/session/nope'\n");
 }
 
 TEST_CASE("cli run: refuses a rule set with errors") {
-  RunResult r = triage({"run", "forgot-password", "--rules", "tests/data/session/broken", "--answers", "1"});
+  RunResult r = run_triage({"run", "forgot-password", "--rules", "tests/data/session/broken", "--answers", "1"});
   CHECK(r.code == 1);
   CHECK(r.out == "");
   CHECK(r.err.find("cases/forgot-password.yaml:") != std::string::npos);
@@ -176,7 +132,7 @@ TEST_CASE("cli run: refuses a rule set with errors") {
 }
 
 TEST_CASE("cli show: prints the tree with resolved contacts and the called sub-flow") {
-  RunResult r = triage({"show", "forgot-password", "--rules", kRules, "--region", "belgorod"});
+  RunResult r = run_triage({"show", "forgot-password", "--rules", kRules, "--region", "belgorod"});
   CHECK(r.code == 0);
   CHECK(r.err == "");
   CHECK(r.out.find("Правила: Тестовая линия: сессии, версия test-1\n"
@@ -202,10 +158,10 @@ TEST_CASE("cli show: prints the tree with resolved contacts and the called sub-f
   CHECK(r.out.find("Подсценарий: Визит в МФЦ [visit-mfc]\n") != std::string::npos);
   CHECK(r.out.find("back — возврат\n    возврат в вызвавший сценарий\n") != std::string::npos);
 
-  RunResult national = triage({"show", "forgot-password", "--rules", kRules});
+  RunResult national = run_triage({"show", "forgot-password", "--rules", kRules});
   CHECK(national.out.find("    • Обратитесь в МФЦ: ближайший МФЦ по карте map.gosuslugi.ru.\n") != std::string::npos);
 
-  RunResult help = triage({"show", "--help"});
+  RunResult help = run_triage({"show", "--help"});
   CHECK(help.code == 0);
   CHECK(help.out.find("triage show CASE [--rules DIR]") != std::string::npos);
 }

@@ -2,16 +2,14 @@
 // (when `dot` is installed), the missing-Graphviz message, and edge widths from a call log.
 #include <doctest/doctest.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 
+#include "cli_support.h"
 #include "test_rules.h"
 #include "triage/call_log.h"
 #include "triage/graph.h"
@@ -22,33 +20,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-  int rc = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using Run = triage::testing::CliRun;
+using triage::testing::slurp;
 
 // Runs a shell command line from the repo root, capturing stdout and stderr.
 Run run_shell(const std::string& cmdline) {
-  fs::path err = fs::temp_directory_path() / ("triage_graph_err_" + std::to_string(getpid()));
-  std::string cmd = "cd '" TRIAGE_SOURCE_DIR "' && " + cmdline + " 2>'" + err.string() + "'";
-  Run r;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int status = pclose(p);
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.err = slurp(err);
-  fs::remove(err);
-  return r;
+  return triage::testing::run_shell("cd '" TRIAGE_SOURCE_DIR "' && " + cmdline);
 }
 
 bool dot_installed() { return run_shell("command -v dot >/dev/null").rc == 0; }

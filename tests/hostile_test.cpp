@@ -6,20 +6,17 @@
 // loops, links out of the folder, unreadable files) are made here at run time in a temp folder.
 // Every run also asserts that no raw terminal escape or bidi control reaches stdout or stderr.
 #include <doctest/doctest.h>
-#include <fcntl.h>
-#include <grp.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
+
+#include "cli_support.h"
 
 namespace fs = std::filesystem;
 
@@ -28,40 +25,16 @@ namespace {
 const fs::path kClean = fs::path(TRIAGE_SOURCE_DIR) / "tests/data/check/clean";
 const fs::path kHostile = fs::path(TRIAGE_SOURCE_DIR) / "tests/data/hostile";
 
-struct RunResult {
-  int rc = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void spit(const fs::path& p, const std::string& text) {
-  std::ofstream out(p, std::ios::binary);
-  out << text;
-}
+using RunResult = triage::testing::CliRun;
+using triage::testing::slurp;
+using triage::testing::spit;
 
 // A fresh folder under /tmp (mode 0755, so an unprivileged child can enter it), removed at the end.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/triage-hostile-XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    path = tmpl;
-    chmod(tmpl, 0755);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::permissions(path, fs::perms::all, ec);
-    fs::remove_all(path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
+struct TempDir : triage::testing::TempDir {
+  TempDir()
+      : triage::testing::TempDir("triage-hostile", fs::perms::owner_all | fs::perms::group_read |
+                                                       fs::perms::group_exec | fs::perms::others_read |
+                                                       fs::perms::others_exec) {}
 };
 
 // Runs `triage <args>` in `cwd` with `input` on stdin, NO_COLOR=1 and LANG=ru_RU.UTF-8.
@@ -69,38 +42,12 @@ struct TempDir {
 // file permissions, so that is how an unreadable file is tested when the tests run as root).
 RunResult run_triage(const fs::path& cwd, std::vector<std::string> args, const std::string& input = "",
                      bool as_nobody = false) {
-  TempDir io;
-  fs::path in_path = io.path / "in", out_path = io.path / "out", err_path = io.path / "err";
-  spit(in_path, input);
-  pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    if (chdir(cwd.c_str()) != 0) _exit(126);
-    int in = open(in_path.c_str(), O_RDONLY);
-    int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    if (in < 0 || out < 0 || err < 0) _exit(126);
-    dup2(in, 0);
-    dup2(out, 1);
-    dup2(err, 2);
-    if (as_nobody && (setgroups(0, nullptr) != 0 || setgid(65534) != 0 || setuid(65534) != 0)) _exit(125);
-    setenv("LANG", "ru_RU.UTF-8", 1);
-    unsetenv("LC_ALL");
-    setenv("NO_COLOR", "1", 1);
-    args.insert(args.begin(), TRIAGE_BINARY);
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  RunResult r;
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out_path);
-  r.err = slurp(err_path);
-  return r;
+  triage::testing::ExecOptions how;
+  how.cwd = cwd;
+  how.input = input;
+  how.env = {{"LANG", "ru_RU.UTF-8"}, {"LC_ALL", std::nullopt}, {"NO_COLOR", "1"}};
+  how.as_nobody = as_nobody;
+  return triage::testing::run_binary(std::move(args), how);
 }
 
 RunResult check(const fs::path& cwd, const std::string& name, std::vector<std::string> extra = {},

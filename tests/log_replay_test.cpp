@@ -2,7 +2,6 @@
 // real sessions on a copy of the shipped rules, then one option of one question is retargeted in
 // the copy and exactly the calls that took that option must be reported.
 #include <doctest/doctest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,12 +9,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "cli_support.h"
 #include "test_rules.h"
 #include "triage/call_log.h"
 #include "triage/call_log_open.h"
@@ -37,15 +36,8 @@ namespace {
 constexpr TimeMs kDay1 = 1740830400000;  // 2025-03-01 12:00 UTC
 constexpr TimeMs kDay2 = 1741176000000;  // 2025-03-05 12:00 UTC
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void spit(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-}
+using triage::testing::slurp;
+using triage::testing::spit;
 
 struct TempDir {
   std::string path;
@@ -245,26 +237,10 @@ Result replay_all(CallLog& log, std::shared_ptr<const RuleSet> rules, CallFilter
   return r;
 }
 
-struct Run {
-  int rc = -1;
-  std::string out, err;
-};
+using Run = triage::testing::CliRun;
 
 Run triage_run(const std::string& args) {
-  std::string err_file = "/tmp/triage_log_replay_err_" + std::to_string(getpid());
-  std::string cmd = "TZ=UTC NO_COLOR=1 LANG=C.UTF-8 '" + std::string(TRIAGE_BINARY) + "' " + args + " 2>'" +
-                    err_file + "'";
-  Run r;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int status = pclose(p);
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.err = slurp(err_file);
-  std::remove(err_file.c_str());
-  return r;
+  return triage::testing::run_shell("TZ=UTC NO_COLOR=1 LANG=C.UTF-8 '" + std::string(TRIAGE_BINARY) + "' " + args);
 }
 
 }  // namespace

@@ -1,7 +1,6 @@
 // The rule diff: structure field by field, and exactly the answer paths whose outcome changes.
 // Fixture pairs: tests/data/diff/base and copies with exactly one change each.
 #include <doctest/doctest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -12,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "cli_support.h"
 #include "test_rules.h"
 #include "triage/loader.h"
 #include "triage/rule_diff.h"
@@ -33,29 +33,11 @@ std::shared_ptr<const RuleSet> load_fixture(const std::string& name) {
 
 RuleDiff diff_fixture(const std::string& changed) { return diff_rules(load_fixture("base"), load_fixture(changed)); }
 
-struct Run {
-  int rc = -1;
-  std::string out, err;
-};
+using Run = triage::testing::CliRun;
 
 Run run_triage(const std::string& args) {
-  fs::path err = fs::temp_directory_path() / ("triage_diff_err_" + std::to_string(getpid()));
-  std::string cmd = "cd '" TRIAGE_SOURCE_DIR "' && NO_COLOR=1 LANG=ru_RU.UTF-8 '" TRIAGE_BINARY "' " + args + " 2>'" +
-                    err.string() + "'";
-  Run r;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int status = pclose(p);
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream in(err);
-  std::ostringstream s;
-  s << in.rdbuf();
-  r.err = s.str();
-  fs::remove(err);
-  return r;
+  return triage::testing::run_shell("cd '" TRIAGE_SOURCE_DIR "' && NO_COLOR=1 LANG=ru_RU.UTF-8 '" TRIAGE_BINARY "' " +
+                                    args);
 }
 
 }  // namespace

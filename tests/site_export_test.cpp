@@ -1,17 +1,14 @@
 // The municipality page: selection of self-service ways, contacts per region, escaping, no
 // external resources, Markdown equivalent, and the atomic write of `triage export --output`.
 #include <doctest/doctest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <regex>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "cli_support.h"
 #include "triage/loader.h"
 #include "triage/site_export.h"
 
@@ -35,32 +32,11 @@ SitePage page_for(const std::string& region) {
   return *page;
 }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-struct Run {
-  int rc = -1;
-  std::string out, err;
-};
+using triage::testing::slurp;
+using Run = triage::testing::CliRun;
 
 Run run_triage(const std::string& args) {
-  fs::path err = fs::temp_directory_path() / ("triage_export_err_" + std::to_string(getpid()));
-  std::string cmd = "cd '" TRIAGE_SOURCE_DIR "' && '" TRIAGE_BINARY "' " + args + " 2>'" + err.string() + "'";
-  Run r;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[4096];
-  std::size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int status = pclose(p);
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.err = slurp(err);
-  fs::remove(err);
-  return r;
+  return triage::testing::run_shell("cd '" TRIAGE_SOURCE_DIR "' && '" TRIAGE_BINARY "' " + args);
 }
 
 std::vector<std::string> attribute_values(const std::string& html, const std::string& attr) {

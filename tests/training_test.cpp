@@ -1,7 +1,6 @@
 // Training: the expected walk and its weights, the score arithmetic, and a scripted trainee on
 // the real binary (stdin) who deviates at known steps, with results stored and summarised.
 #include <doctest/doctest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -9,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_support.h"
 #include "triage/loader.h"
 #include "triage/training.h"
 #include "triage/validators.h"
@@ -41,32 +41,12 @@ TraineeStop stop(const std::string& node, std::size_t option, const std::string&
   return t;
 }
 
-struct Ran {
-  int rc = -1;
-  std::string out;
-};
+using Ran = triage::testing::CliRun;
 
 // Runs the binary through the shell with `input` on stdin; stdout only.
 Ran run(const std::string& args, const std::string& input) {
-  fs::path in = fs::temp_directory_path() / ("triage_train_in_" + std::to_string(getpid()));
-  {
-    FILE* f = std::fopen(in.c_str(), "wb");
-    REQUIRE(f);
-    std::fwrite(input.data(), 1, input.size(), f);
-    std::fclose(f);
-  }
-  std::string cmd = "cd '" TRIAGE_SOURCE_DIR "' && NO_COLOR=1 '" TRIAGE_BINARY "' " + args + " <'" + in.string() +
-                    "' 2>/dev/null";
-  Ran r;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p);
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int status = pclose(p);
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  fs::remove(in);
-  return r;
+  return triage::testing::run_shell("cd '" TRIAGE_SOURCE_DIR "' && NO_COLOR=1 '" TRIAGE_BINARY "' " + args,
+                                    triage::testing::Stderr::discard, input);
 }
 
 // The result block after "Training result", without the timing line (not deterministic).
