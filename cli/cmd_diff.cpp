@@ -67,8 +67,8 @@ int parse_args(int argc, char** argv, DiffArgs& a) {
 int cmd_diff(int argc, char** argv) {
   DiffArgs a;
   if (int rc = parse_args(argc, argv, a); rc >= 0) return rc;
-  std::shared_ptr<const RuleSet> before = load_clean_rules("diff", a.old_dir, a.lang, true);
-  std::shared_ptr<const RuleSet> after = load_clean_rules("diff", a.new_dir, a.lang, true);
+  std::shared_ptr<const RuleSet> before = load_clean_rules("diff", a.old_dir, a.lang);
+  std::shared_ptr<const RuleSet> after = load_clean_rules("diff", a.new_dir, a.lang);
   if (!before || !after) return kExitUsage;
   RuleDiff d = diff_rules(before, after);
   fmt::print("{}", a.format == "json" ? format_diff_json(d) : format_diff_text(d, a.lang));

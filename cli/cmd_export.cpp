@@ -85,7 +85,7 @@ std::vector<std::string> split_list(const std::string& s) {
 int cmd_export(int argc, char** argv) {
   ExportArgs a;
   if (int rc = parse_args(argc, argv, a); rc >= 0) return rc;
-  std::shared_ptr<const RuleSet> rules = load_clean_rules("export", a.rules, a.lang, false);
+  std::shared_ptr<const RuleSet> rules = load_clean_rules("export", a.rules, a.lang);
   if (!rules) return kExitUsage;
   std::vector<std::string> cases = split_list(a.cases);
   bool explicit_cases = !cases.empty();

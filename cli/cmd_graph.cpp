@@ -179,7 +179,7 @@ int cmd_graph(int argc, char** argv) {
                   "Graphviz 'dot' is not installed (apt-get install graphviz)"));
     return kExitUsage;
   }
-  std::shared_ptr<const RuleSet> rules = load_clean_rules("graph", a.rules, a.lang, false);
+  std::shared_ptr<const RuleSet> rules = load_clean_rules("graph", a.rules, a.lang);
   if (!rules) return kExitUsage;
   GraphOptions options;
   if (!a.highlight_log.empty()) {

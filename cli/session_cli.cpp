@@ -42,7 +42,7 @@ std::shared_ptr<const RuleSet> load_checked_rules(const std::string& cmd, const 
 }
 
 std::shared_ptr<const RuleSet> load_clean_rules(const std::string& cmd, const std::string& dir,
-                                                const std::string& lang, bool with_sources) {
+                                                const std::string& lang) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
     fmt::print(stderr, "triage {}: {} '{}'\n", cmd, tr(lang, "нет такой папки", "no such folder"), dir);
@@ -54,7 +54,7 @@ std::shared_ptr<const RuleSet> load_clean_rules(const std::string& cmd, const st
     check_rules(*loaded.rules, CheckOptions{}, loaded.diagnostics);
   }
   if (loaded.rules && !loaded.diagnostics.has_errors()) return loaded.rules;
-  Diagnostics errors(with_sources && loaded.rules ? &loaded.rules->files : nullptr);
+  Diagnostics errors(loaded.rules ? &loaded.rules->files : nullptr);
   for (const Diagnostic& d : loaded.diagnostics.items()) {
     if (d.severity == Severity::Error) errors.add(d);
   }

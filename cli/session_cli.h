@@ -21,10 +21,10 @@ std::shared_ptr<const RuleSet> load_checked_rules(const std::string& cmd, const 
 
 // Loads and checks `dir` for the commands that read a rule set without walking it (`graph`,
 // `export`, `diff`). On errors prints only the error diagnostics, then "triage <cmd>: rule errors
-// in '<dir>'", and returns null. `with_sources` gives the printed diagnostics the rule files
-// (`diff` has them; `graph` and `export` print without).
+// in '<dir>'", and returns null. Each diagnostic quotes its source line with a caret, as
+// `triage check` does, so an author sees the fault whichever command met it.
 std::shared_ptr<const RuleSet> load_clean_rules(const std::string& cmd, const std::string& dir,
-                                                const std::string& lang, bool with_sources);
+                                                const std::string& lang);
 
 // Finds case `id`; on failure prints "unknown case" (with did-you-mean) and returns false.
 bool find_case(const std::string& cmd, const RuleSet& rules, const std::string& id, const std::string& lang);

@@ -157,6 +157,24 @@ TEST_CASE("cli graph: svg without Graphviz is a clear error, exit 2") {
   CHECK(r.err == "triage graph: Graphviz 'dot' is not installed (apt-get install graphviz)\n");
 }
 
+TEST_CASE("cli graph and export: rule errors are shown with their source line and caret, as check shows them") {
+  const std::string diag =
+      "tests/data/check/unknown-target/cases/forgot-password.yaml:12:15: error: unknown target 'by-phon'; "
+      "did you mean 'by-phone'? [unknown-target]\n"
+      "          next: by-phon\n"
+      "                ^\n";
+  Run graph = run_shell("NO_COLOR=1 '" TRIAGE_BINARY "' graph forgot-password --rules tests/data/check/unknown-target "
+                        "--format dot --lang en");
+  CHECK(graph.rc == 2);
+  CHECK(graph.out.empty());
+  CHECK(graph.err == diag + "triage graph: rule errors in 'tests/data/check/unknown-target'\n");
+  Run exported = run_shell("NO_COLOR=1 '" TRIAGE_BINARY "' export --format md --rules tests/data/check/unknown-target "
+                           "--lang en");
+  CHECK(exported.rc == 2);
+  CHECK(exported.out.empty());
+  CHECK(exported.err == diag + "triage export: rule errors in 'tests/data/check/unknown-target'\n");
+}
+
 TEST_CASE("cli graph: dot to a file, mermaid to stdout, usage errors") {
   fs::path out = fs::temp_directory_path() / ("triage_graph_out_" + std::to_string(getpid()) + ".dot");
   Run r = run_shell("'" TRIAGE_BINARY "' graph pw --rules tests/data/diff/base --format dot --output '" +
