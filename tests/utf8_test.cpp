@@ -50,3 +50,15 @@ TEST_CASE("utf8: wrapping by display width, not bytes") {
   REQUIRE(split.size() == 3);
   CHECK(split[0] == "аааааааааа");
 }
+
+TEST_CASE("utf8: append_utf8 encodes what next_codepoint decodes, at every length boundary") {
+  for (char32_t c : {U'\0', U'\x7f', char32_t{0x80}, char32_t{0x7ff}, char32_t{0x800}, char32_t{0x0451},
+                     char32_t{0xffff}, char32_t{0x10000}, char32_t{0x10ffff}}) {
+    std::string s;
+    append_utf8(s, c);
+    std::size_t i = 0;
+    CHECK(next_codepoint(s, i) == c);
+    CHECK(i == s.size());
+    CHECK(s.size() == (c < 0x80 ? 1u : c < 0x800 ? 2u : c < 0x10000 ? 3u : 4u));
+  }
+}

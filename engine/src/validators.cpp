@@ -141,22 +141,7 @@ std::string fold(std::string_view s) {
     if (c >= 'A' && c <= 'Z') c += 0x20;
     else if (c >= 0x0410 && c <= 0x042F) c += 0x20;
     if (c == 0x0401 || c == 0x0451) c = 0x0435;
-    if (c < 0x80) {
-      out += static_cast<char>(c);
-    } else {  // Cyrillic and anything else in the BMP/astral: re-encode
-      if (c < 0x800) {
-        out += static_cast<char>(0xC0 | (c >> 6));
-      } else {
-        if (c < 0x10000) {
-          out += static_cast<char>(0xE0 | (c >> 12));
-        } else {
-          out += static_cast<char>(0xF0 | (c >> 18));
-          out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-        }
-        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-      }
-      out += static_cast<char>(0x80 | (c & 0x3F));
-    }
+    append_utf8(out, c);
   }
   return out;
 }

@@ -16,6 +16,9 @@ bool valid_utf8(std::string_view s, std::size_t* bad_offset = nullptr);
 // Decodes the code point at `i` and advances `i`; invalid bytes decode as U+FFFD, one byte each.
 char32_t next_codepoint(std::string_view s, std::size_t& i);
 
+// Appends code point `c` (assumed valid) to `out` as UTF-8.
+void append_utf8(std::string& out, char32_t c);
+
 // Number of code points (invalid bytes count one each).
 std::size_t codepoint_count(std::string_view s);
 
