@@ -83,8 +83,8 @@ int parse_args(int argc, char** argv, GraphArgs& a) {
 Expected<std::map<EdgeKey, std::uint64_t>> edge_counts(const std::string& db, const std::string& case_id) {
   std::error_code ec;
   // A SQLite log must exist (reading never creates one); a postgresql:// URI names a server.
-  const std::string file = db.rfind("sqlite:", 0) == 0 ? db.substr(7) : db;
-  if (call_log_backend(db) == CallLogBackend::Sqlite && !std::filesystem::is_regular_file(file, ec)) {
+  if (call_log_backend(db) == CallLogBackend::Sqlite &&
+      !std::filesystem::is_regular_file(sqlite_call_log_file(db), ec)) {
     return Status::error("io", "нет такого файла журнала: " + db);
   }
   auto log = open_call_log(db);

@@ -31,7 +31,7 @@ struct Args {
 // The stable name of a source log: the SQLite file's absolute path unless --source says.
 std::string source_label(const std::string& from) {
   if (call_log_backend(from) == CallLogBackend::Postgres) return redact_conninfo(from);
-  std::string path = from.rfind("sqlite:", 0) == 0 ? from.substr(7) : from;
+  std::string path = sqlite_call_log_file(from);
   char buf[PATH_MAX];
   if (::realpath(path.c_str(), buf)) path = buf;
   return "sqlite:" + path;

@@ -17,9 +17,13 @@ CallLogBackend call_log_backend(const std::string& spec) {
                                                                                 : CallLogBackend::Sqlite;
 }
 
+std::string sqlite_call_log_file(const std::string& spec) {
+  return starts_with(spec, "sqlite:") ? spec.substr(7) : spec;
+}
+
 Expected<std::unique_ptr<CallLog>> open_call_log(const std::string& spec, const CallLogOptions& options) {
   if (call_log_backend(spec) == CallLogBackend::Postgres) return open_pg_call_log(spec, options);
-  std::string path = starts_with(spec, "sqlite:") ? spec.substr(7) : spec;
+  std::string path = sqlite_call_log_file(spec);
   if (path.empty()) {
     auto def = default_call_log_path();
     if (!def) return def.status();
@@ -50,7 +54,7 @@ std::string redact_conninfo(std::string_view conninfo) {
 
 std::string describe_call_log(const std::string& spec) {
   if (call_log_backend(spec) == CallLogBackend::Postgres) return redact_conninfo(spec);
-  return starts_with(spec, "sqlite:") ? spec.substr(7) : spec;
+  return sqlite_call_log_file(spec);
 }
 
 }  // namespace triage

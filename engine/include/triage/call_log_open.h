@@ -16,6 +16,10 @@ enum class CallLogBackend { Sqlite, Postgres };
 // "sqlite:FILE", a plain path or empty -> Sqlite.
 CallLogBackend call_log_backend(const std::string& spec);
 
+// The file a SQLite `spec` names: "sqlite:FILE" or a plain path without the prefix; "" for the
+// default file. Meaningless for a PostgreSQL spec.
+std::string sqlite_call_log_file(const std::string& spec);
+
 // Opens the call log named by `spec`: a postgresql:// or postgres:// URI opens the PostgreSQL
 // log; "sqlite:FILE" or a plain path opens that SQLite file; empty opens the default SQLite
 // file (default_call_log_path()). Errors as the backends'; "unsupported" when the spec names
