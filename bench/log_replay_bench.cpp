@@ -65,7 +65,7 @@ struct Walk {
 void collect(std::shared_ptr<const RuleSet> rules, const std::string& case_id, std::vector<std::string>& acts,
              std::vector<Walk>& out) {
   if (out.size() > 5000 || acts.size() > 40) return;
-  Expected<Session> s = Session::start(rules, case_id, Context{});
+  Expected<Session> s = Session::start(rules, case_id, Context{}, stated_facts());
   if (!s) die(s.status().message());
   for (const std::string& a : acts) {
     if (a == "p") s->proceed();

@@ -2,12 +2,18 @@
 
 #include <editline/readline.h>
 #include <fmt/format.h>
+#include <signal.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 
+#include "call_log_cli.h"
 #include "common.h"
+#include "step_text.h"
 #include "triage/classifier.h"
 #include "triage/live_call.h"
 #include "triage/utf8.h"
@@ -53,7 +59,7 @@ struct Ui {
   }
   // Prints `question` on its own line and reads the answer at the common "> " prompt.
   std::optional<std::string> ask(const std::string& question) {
-    fmt::print("{}\n", question);
+    para(question, "", "");
     return in.read("> ");
   }
   std::size_t width() const { return static_cast<std::size_t>(o.width < 20 ? 20 : o.width); }
@@ -74,11 +80,7 @@ struct Ui {
     std::string l = escape_controls(left);
     // "── " + left + " " + dashes + " " + right + " ──" must fit the width exactly.
     std::size_t room = width() > display_width(right) + 9 ? width() - display_width(right) - 9 : 10;
-    while (display_width(l) > room && l.size() > 3) {
-      std::size_t i = 0;
-      next_codepoint(l, i);
-      l = "…" + l.substr(i + (l.rfind("…", 0) == 0 ? 3 : 0));
-    }
+    l = keep_tail(l, room);
     std::size_t fill = width() > display_width(l) + display_width(right) + 8
                            ? width() - display_width(l) - display_width(right) - 8 : 1;
     std::string dashes;
@@ -93,21 +95,87 @@ struct Ui {
   }
 };
 
-const char* disposition_label(const std::string& lang, const std::string& d) {
-  if (d == "resolved") return tr(lang, "решено", "resolved");
-  if (d == "referred") return tr(lang, "перенаправлен", "referred");
-  if (d == "escalated") return tr(lang, "передано дальше", "escalated");
-  if (d == "callback") return tr(lang, "нужен обратный звонок", "call back");
-  if (d == "unresolved") return tr(lang, "не решено", "unresolved");
-  return d.c_str();
+// The command a typed line names: b n w r q f s ?, also typed with the Russian layout active
+// (the letter on the same key: и т ц к й а ы and «,» for «?»), in either case. Empty when the
+// line is not a command.
+std::string command_key(const std::string& line) {
+  static const std::pair<const char*, const char*> kKeys[] = {
+      {"b", "b"}, {"B", "b"}, {"и", "b"}, {"И", "b"}, {"n", "n"}, {"N", "n"}, {"т", "n"}, {"Т", "n"},
+      {"w", "w"}, {"W", "w"}, {"ц", "w"}, {"Ц", "w"}, {"r", "r"}, {"R", "r"}, {"к", "r"}, {"К", "r"},
+      {"q", "q"}, {"Q", "q"}, {"й", "q"}, {"Й", "q"}, {"f", "f"}, {"F", "f"}, {"а", "f"}, {"А", "f"},
+      {"s", "s"}, {"S", "s"}, {"ы", "s"}, {"Ы", "s"}, {"?", "?"}, {",", "?"}};
+  std::size_t b = line.find_first_not_of(' ');
+  std::size_t e = line.find_last_not_of(' ');
+  if (b == std::string::npos) return "";
+  std::string t = line.substr(b, e - b + 1);
+  for (const auto& [typed, key] : kKeys) {
+    if (t == typed) return key;
+  }
+  return "";
 }
 
-std::string escalation_label(const std::string& lang, const std::string& e) {
-  if (e == "mfc") return tr(lang, "МФЦ", "service centre (MFC)");
-  if (e == "support_line") return tr(lang, "служба поддержки Госуслуг", "portal support line");
-  if (e == "regional_cc") return tr(lang, "региональный контакт-центр", "regional contact centre");
-  if (e == "municipal") return tr(lang, "орган местного самоуправления", "municipality");
-  return e;
+// A 1-based option number typed exactly: digits only, no sign, space or leading zero, in
+// 1..count. Returns the 0-based index.
+std::optional<std::size_t> option_number(const std::string& line, std::size_t count) {
+  if (line.empty() || line.size() > 6 || line[0] == '0') return std::nullopt;
+  std::size_t n = 0;
+  for (char c : line) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + static_cast<std::size_t>(c - '0');
+  }
+  if (n < 1 || n > count) return std::nullopt;
+  return n - 1;
+}
+
+// How a fact's value reads on the screen.
+std::string fact_value_text(const RuleSet& rules, const std::string& lang, const VarDecl& d,
+                            const std::optional<std::string>& value) {
+  if (!value) return tr(lang, "не известно", "unknown");
+  if (d.type == "bool") return *value == "true" ? tr(lang, "да", "yes") : tr(lang, "нет", "no");
+  if (d.ask) {
+    for (const FactOption& o : d.ask->options) {
+      if (o.value == *value) return o.label.raw;
+    }
+  }
+  (void)rules;
+  return *value;
+}
+
+// A fact's short name: its label up to the first parenthesis.
+std::string fact_name(const VarDecl& d) {
+  std::string l = d.label.empty() ? d.name : d.label;
+  std::size_t p = l.find(" (");
+  return p == std::string::npos ? l : l.substr(0, p);
+}
+
+// What Ctrl-C, a lost terminal or kill prints, set once the call has an id (async-signal-safe).
+char g_stop_message[512] = "";
+termios g_tty;
+bool g_have_tty = false;
+
+extern "C" void on_stop_signal(int sig) {
+  if (g_have_tty) tcsetattr(0, TCSANOW, &g_tty);
+  if (sig != SIGHUP && g_stop_message[0]) {
+    ssize_t ignored = write(1, g_stop_message, std::strlen(g_stop_message));
+    (void)ignored;
+  }
+  _exit(128 + sig);
+}
+
+void arm_stop_signals(const Ui& ui, std::optional<CallId> id) {
+  std::string msg = id ? fmt::format("\n{}\n", fmt::format(ui.t("Звонок №{0} остаётся открытым: все шаги сохранены. Продолжить: triage resume {0}",
+                                                                  "Call #{0} stays open: every step is saved. Continue with: triage resume {0}"), *id))
+                       : fmt::format("\n{}\n", ui.t("Звонок не начат.", "No call was started."));
+  std::snprintf(g_stop_message, sizeof g_stop_message, "%s", msg.c_str());
+  static bool armed = false;
+  if (armed) return;
+  armed = true;
+  g_have_tty = isatty(0) && tcgetattr(0, &g_tty) == 0;
+  struct sigaction sa;
+  std::memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &sa, nullptr);
 }
 
 std::string validator_hint(const std::string& lang, const std::string& v) {
@@ -123,10 +191,14 @@ void show_help(const Ui& ui) {
   fmt::print("{}\n", ui.t(
       "  число — выбрать вариант · Enter — далее (на информационном шаге)\n"
       "  b — назад (отменить последний ответ) · n — заметка · w — почему я здесь\n"
-      "  r — начать сценарий заново · q — завершить звонок с причиной · ? — эта справка",
+      "  f — исправить факт (карантин, банк) · s — другой случай (тот же звонок)\n"
+      "  r — начать случай заново · q — завершить звонок с причиной · ? — эта справка\n"
+      "  Клавиши работают и в русской раскладке: и т ц а ы к й.",
       "  number — choose an option · Enter — continue (on an info step)\n"
       "  b — back (undo the last answer) · n — note · w — why am I here\n"
-      "  r — restart the tree · q — end the call with a reason · ? — this help"));
+      "  f — correct a fact (quarantine, bank) · s — another case (same call)\n"
+      "  r — restart the case · q — end the call with a reason · ? — this help\n"
+      "  The keys also work in the Russian layout: и т ц а ы к й."));
 }
 
 void show_trace(const Ui& ui, const Session& s) {
@@ -134,20 +206,33 @@ void show_trace(const Ui& ui, const Session& s) {
   std::size_t n = 0;
   for (const TraceStep& st : s.trace()) {
     std::string what = fmt::format("{}/{}", st.flow, st.node);
-    std::string line = fmt::format("{:>3}. {} [{}]", ++n, what, to_string(st.action));
+    std::string line = fmt::format("{:>3}. {} [{}]", ++n, what, step_action_label(to_string(st.action), ui.o.lang));
     if (!st.answer.empty()) line += fmt::format(" «{}»", st.answer);
-    if (!st.reason.empty()) line += " — " + st.reason;
+    if (!st.reason.empty()) line += " — " + step_reason(st.reason, ui.o.lang);
     ui.para(line, "  ", "       ");
   }
+}
+
+// The facts of the call (the entry's variables with `ask:`), one dim line.
+void show_facts(const Ui& ui, const Session& s) {
+  std::string line;
+  for (const VarDecl& d : ui.rules.vars) {
+    if (!d.ask) continue;
+    line += fmt::format("{}{}: {}", line.empty() ? "" : " · ", fact_name(d),
+                        fact_value_text(ui.rules, ui.o.lang, d, s.fact(d.name)));
+  }
+  if (!line.empty()) ui.para(line + ui.t("  (f — исправить)", "  (f — correct)"), " ", " ", "2");
 }
 
 void show_view(const Ui& ui, const Session& s) {
   const View& v = s.view();
   std::string crumbs;
   for (const std::string& b : v.breadcrumb) crumbs += (crumbs.empty() ? "" : " › ") + b;
-  ui.rule(crumbs, fmt::format("{} {}", ui.t("шаг", "step"), s.step_count() + 1));
+  ui.rule(crumbs, fmt::format("{} {}", ui.t("шаг", "step"), v.depth));
+  show_facts(ui, s);
   switch (v.kind) {
     case StopKind::Question:
+      if (!v.fact.empty()) ui.para(ui.t("Уточните у гражданина:", "Ask the caller:"), " ", " ", "1;35");
       ui.para(v.text, " ", " ", "1");
       fmt::print("\n");
       for (std::size_t i = 0; i < v.options.size(); ++i) {
@@ -155,9 +240,10 @@ void show_view(const Ui& ui, const Session& s) {
         ui.para(v.options[i], ui.paint("1;33", num), std::string(display_width(num), ' '));
       }
       fmt::print("\n");
-      ui.para(fmt::format("[1-{}] {} · b {} · n {} · w {} · r {} · q {} · ? {}",
+      ui.para(fmt::format("[1-{}] {} · b {} · n {} · w {} · f {} · s {} · r {} · q {} · ? {}",
           v.options.size(), ui.t("выбор", "choose"), ui.t("назад", "back"), ui.t("заметка", "note"),
-          ui.t("почему", "why"), ui.t("заново", "restart"), ui.t("завершить", "end"), ui.t("помощь", "help")),
+          ui.t("почему", "why"), ui.t("факт", "fact"), ui.t("другой случай", "other case"),
+          ui.t("заново", "restart"), ui.t("завершить", "end"), ui.t("помощь", "help")),
           "", "", "2");
       break;
     case StopKind::Info:
@@ -181,16 +267,31 @@ void show_view(const Ui& ui, const Session& s) {
 }
 
 // Free-text triage, then the operator's pick. Empty optional when input ended.
-std::optional<std::string> choose_case(Ui& ui) {
+// The case the operator picked and the facts the caller's words already gave.
+struct CasePick {
+  std::string case_id;
+  std::vector<std::pair<std::string, std::string>> facts;  // implied by other picked cases
+};
+
+// The off-topic case of the rule set ("off-topic"), when it has one.
+const char* kOffTopic = "off-topic";
+
+// Free-text triage, then the operator's pick. Empty optional when input ended.
+std::optional<CasePick> choose_case(Ui& ui) {
   auto classifier = Classifier::build(ui.rules);
+  bool has_off_topic = ui.rules.find_flow(kOffTopic) != nullptr;
   for (;;) {
     fmt::print("{}\n", ui.paint("1", ui.t("Что говорит гражданин? (Enter — список случаев)",
                                           "What does the caller say? (Enter — list of cases)")));
     auto said = ui.in.read("> ");
     if (!said) return std::nullopt;
     std::vector<std::string> order;
+    std::vector<std::string> heard;  // cases the words match confidently, picked or not
     if (!said->empty() && classifier) {
       Classification c = classifier->classify(*said);
+      for (const CaseScore& cs : c.ranked) {
+        if (cs.confidence >= kDefaultClassifyThreshold) heard.push_back(cs.case_id);
+      }
       if (c.picked.empty()) {
         fmt::print("{}\n", ui.t("Уверенно определить случай не удалось — выберите сами:",
                                 "No case is a confident match — please choose:"));
@@ -199,6 +300,7 @@ std::optional<std::string> choose_case(Ui& ui) {
       }
       for (const CaseScore& cs : c.ranked) {
         if (order.size() >= 5 && !cs.picked) break;
+        if (cs.case_id == kOffTopic) continue;
         order.push_back(cs.case_id);
         ui.para(fmt::format("{} ({:.0f}%){}", ui.case_title(cs.case_id), cs.confidence * 100,
                             cs.picked ? " ✓" : ""),
@@ -206,20 +308,41 @@ std::optional<std::string> choose_case(Ui& ui) {
       }
     } else {
       for (const std::string& id : ui.rules.cases) {
+        if (id == kOffTopic) continue;
         order.push_back(id);
         ui.para(ui.case_title(id), fmt::format("  {}) ", order.size()), "     ");
       }
     }
+    if (has_off_topic) {
+      order.push_back(kOffTopic);
+      ui.para(ui.case_title(kOffTopic), fmt::format("  {}) ", order.size()), "     ", "2");
+    }
     auto pick = ui.ask(fmt::format("{} [1-{}, Enter — 1]:", ui.t("Номер случая", "Case number"), order.size()));
     if (!pick) return std::nullopt;
-    if (pick->empty() && !order.empty()) return order.front();
-    char* end = nullptr;
-    long n = std::strtol(pick->c_str(), &end, 10);
-    if (end && *end == '\0' && n >= 1 && static_cast<std::size_t>(n) <= order.size()) {
-      return order[static_cast<std::size_t>(n - 1)];
+    std::string id;
+    if (pick->empty() && !order.empty()) id = order.front();
+    else if (auto n = option_number(*pick, order.size())) id = order[*n];
+    else if (const Flow* f = ui.rules.find_flow(*pick); f && !f->subflow) id = *pick;
+    if (id.empty()) {
+      fmt::print("{}\n", ui.t("Нет такого случая.", "No such case."));
+      continue;
     }
-    if (ui.rules.find_flow(*pick)) return *pick;
-    fmt::print("{}\n", ui.t("Нет такого случая.", "No such case."));
+    CasePick out;
+    out.case_id = id;
+    // What the caller said settles the facts the other recognised cases imply (quarantine).
+    for (const std::string& p : heard) {
+      const Flow* f = ui.rules.find_flow(p);
+      if (!f || p == id) continue;
+      for (const ImpliedFact& fact : f->implies) {
+        const VarDecl* d = ui.rules.find_var(fact.var);
+        if (!d) continue;
+        out.facts.emplace_back(fact.var, fact.value);
+        ui.para(fmt::format(ui.t("Из слов гражданина: {} — {} (f — исправить)", "From the caller's words: {} — {} (f — correct)"),
+                            fact_name(*d), fact_value_text(ui.rules, ui.o.lang, *d, fact.value)),
+                " ", " ", "1;35");
+      }
+    }
+    return out;
   }
 }
 
@@ -246,102 +369,197 @@ void show_repeats(const Ui& ui, const LiveCall& call) {
 }
 
 // Handles one typed line at a stop. Returns false when the operator ended the call.
-bool handle_line(Ui& ui, LiveCall& call, const std::string& line, bool& ended) {
+
+// A save failed: the call stops at the last stored step. Returns the exit code.
+int save_failed(const Ui& ui, const LiveCall& call, const Status& st) {
+  fmt::print("{}\n", ui.paint("1;31", fmt::format(ui.t("Не удалось сохранить шаг в журнале: {}",
+                                                       "The step could not be saved in the log: {}"),
+                                                  escape_controls(call_log_error_text(st, ui.o.lang)))));
+  fmt::print("{}\n", fmt::format(ui.t("Звонок №{0} остановлен на последнем сохранённом шаге. "
+                                      "Когда журнал снова доступен, продолжите: triage resume {0}",
+                                      "Call #{0} stopped at its last saved step. When the log is "
+                                      "available again, continue with: triage resume {0}"),
+                                 call.id()));
+  return 1;
+}
+
+// `f`: the operator corrects a fact. The session goes back to where the fact was first used.
+void correct_fact(Ui& ui, LiveCall& call, Status& st) {
+  std::vector<const VarDecl*> facts;
+  for (const VarDecl& d : ui.rules.vars) {
+    if (d.ask) facts.push_back(&d);
+  }
+  if (facts.empty()) {
+    fmt::print("{}\n", ui.t("В этих правилах нет фактов, которые можно исправить.", "These rules have no facts to correct."));
+    return;
+  }
+  fmt::print("{}\n", ui.paint("1", ui.t("Факты звонка:", "Facts of the call:")));
+  for (std::size_t i = 0; i < facts.size(); ++i) {
+    ui.para(fmt::format("{}: {}", fact_name(*facts[i]),
+                        fact_value_text(ui.rules, ui.o.lang, *facts[i], call.session().fact(facts[i]->name))),
+            fmt::format("  {}) ", i + 1), "     ");
+  }
+  auto which = ui.ask(fmt::format("{} [1-{}, Enter — {}]:", ui.t("Какой факт исправить", "Which fact"),
+                                  facts.size(), ui.t("отмена", "cancel")));
+  if (!which || which->empty()) return;
+  auto n = option_number(*which, facts.size());
+  if (!n) {
+    fmt::print("{}\n", ui.t("Нет такого факта.", "No such fact."));
+    return;
+  }
+  const VarDecl& d = *facts[*n];
+  ui.para(call.session().view().fact == d.name ? d.ask->question.raw : d.ask->question.raw, " ", " ", "1");
+  for (std::size_t i = 0; i < d.ask->options.size(); ++i) {
+    ui.para(d.ask->options[i].label.raw, ui.paint("1;33", fmt::format("  {}) ", i + 1)), "     ");
+  }
+  auto value = ui.ask(fmt::format("{} [1-{}, Enter — {}]:", ui.t("Новое значение", "New value"),
+                                  d.ask->options.size(), ui.t("отмена", "cancel")));
+  if (!value || value->empty()) return;
+  auto v = option_number(*value, d.ask->options.size());
+  if (!v) {
+    fmt::print("{}\n", fmt::format(ui.t("Введите номер от 1 до {}.", "Type a number from 1 to {}."), d.ask->options.size()));
+    return;
+  }
+  st = call.correct(d.name, d.ask->options[*v].value);
+  if (st) {
+    fmt::print("{}\n", ui.paint("1;35", fmt::format(ui.t("Исправлено: {} — {}. Возвращаемся к шагу, где это впервые понадобилось.",
+                                                         "Corrected: {} — {}. Back to the step that first needed it."),
+                                                    fact_name(d), d.ask->options[*v].label.raw)));
+  }
+}
+
+// `s`: the caller's problem is another case; same call, facts and notes kept.
+void switch_case(Ui& ui, LiveCall& call, Status& st) {
+  std::vector<std::string> order;
+  for (const std::string& id : ui.rules.cases) {
+    if (id != call.session().case_id()) order.push_back(id);
+  }
+  fmt::print("{}\n", ui.paint("1", ui.t("Другой случай (звонок тот же, факты и заметки сохранятся):",
+                                        "Another case (same call; facts and notes are kept):")));
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    ui.para(ui.case_title(order[i]), fmt::format("  {}) ", i + 1), "     ");
+  }
+  auto pick = ui.ask(fmt::format("{} [1-{}, Enter — {}]:", ui.t("Номер случая", "Case number"), order.size(),
+                                 ui.t("отмена", "cancel")));
+  if (!pick || pick->empty()) return;
+  auto n = option_number(*pick, order.size());
+  if (!n) {
+    fmt::print("{}\n", ui.t("Нет такого случая.", "No such case."));
+    return;
+  }
+  st = call.switch_case(order[*n]);
+  if (st) fmt::print("{}\n", fmt::format(ui.t("Случай изменён: {}.", "Case switched: {}."), ui.case_title(order[*n])));
+}
+
+// Handles one typed line at a stop. Sets `ended` when the operator ended the call and
+// `failed` (with the status) when a step could not be saved.
+void handle_line(Ui& ui, LiveCall& call, const std::string& line, bool& ended, Status& failed) {
   const View& v = call.session().view();
-  auto report = [&](const Status& st) {
-    if (!st) fmt::print("{}\n", ui.paint("1;31", escape_controls(st.message())));
+  Status st = Status::ok();
+  auto report = [&](const Status& s) {
+    if (!s && call.save_failed()) failed = s;
+    else if (!s) fmt::print("{}\n", ui.paint("1;31", escape_controls(s.message())));
   };
-  if (line == "?") { show_help(ui); return true; }
-  if (line == "w") { show_trace(ui, call.session()); return true; }
-  if (line == "b") { report(call.back()); return true; }
-  if (line == "r") { report(call.restart()); return true; }
-  if (line == "n") {
+  std::string key = command_key(line);
+  if (key == "?") { show_help(ui); return; }
+  if (key == "w") { show_trace(ui, call.session()); return; }
+  if (key == "b") {
+    st = call.back();
+    if (!st && st.code() == "nothing-to-undo") {
+      fmt::print("{}\n", ui.t("Это первый шаг: отменять нечего. Другой случай — s, завершить — q.",
+                              "This is the first step: nothing to undo. Another case — s, end — q."));
+      return;
+    }
+    report(st);
+    return;
+  }
+  if (key == "r") { report(call.restart()); return; }
+  if (key == "f") { correct_fact(ui, call, st); report(st); return; }
+  if (key == "s") { switch_case(ui, call, st); report(st); return; }
+  if (key == "n") {
     auto text = ui.ask(ui.t("Заметка:", "Note:"));
     if (text && !text->empty()) {
-      Status st = call.note(*text);
+      st = call.note(*text);
       report(st);
       if (st) fmt::print("{}\n", ui.t("Заметка сохранена.", "Note saved."));
     }
-    return true;
+    return;
   }
-  if (line == "q") {
+  if (key == "q") {
     auto reason = ui.ask(ui.t("Причина завершения:", "Reason for ending:"));
-    Status st = call.abort(reason ? *reason : "");
+    st = call.abort(reason ? *reason : "");
     report(st);
     if (st) {
       fmt::print("{}\n", fmt::format(ui.t("Звонок №{} завершён оператором.", "Call #{} ended by the operator."), call.id()));
       ended = true;
     }
-    return !st;
+    return;
   }
   if (v.kind == StopKind::Info) {
     if (line.empty()) report(call.proceed());
     else fmt::print("{}\n", ui.t("Нажмите Enter, чтобы продолжить.", "Press Enter to continue."));
-    return true;
+    return;
   }
   if (v.kind == StopKind::Input) {
     std::string value = line;
-    char* end = nullptr;
-    long n = std::strtol(line.c_str(), &end, 10);
-    if (!v.choices.empty() && end && *end == '\0' && n >= 1 && static_cast<std::size_t>(n) <= v.choices.size()) {
-      value = v.choices[static_cast<std::size_t>(n - 1)];
-    }
+    if (auto n = option_number(line, v.choices.size())) value = v.choices[*n];
     ValidationResult r = call.input(value);
     if (!r.ok) {
-      fmt::print("{}\n", ui.paint("1;31", escape_controls(ui.o.lang == "en" ? r.message_en : r.message)));
+      if (call.save_failed()) failed = Status::error("io", r.message);
+      else fmt::print("{}\n", ui.paint("1;31", escape_controls(ui.o.lang == "en" ? r.message_en : r.message)));
     } else {
       show_repeats(ui, call);
     }
-    return true;
+    return;
   }
-  char* end = nullptr;
-  long n = std::strtol(line.c_str(), &end, 10);
-  if (line.empty() || !end || *end != '\0' || n < 1 || static_cast<std::size_t>(n) > v.options.size()) {
+  auto n = option_number(line, v.options.size());
+  if (!n) {
     fmt::print("{}\n", fmt::format(ui.t("Введите номер от 1 до {} (или ? — помощь).",
                                         "Type a number from 1 to {} (or ? for help)."), v.options.size()));
-    return true;
+    return;
   }
-  report(call.answer(static_cast<std::size_t>(n - 1)));
-  return true;
+  report(call.answer(*n));
 }
 
-// The outcome: the script to read, then wrap-up. Returns the exit code.
+// The outcome: the script to read, then wrap-up. Returns the exit code, or -1 to go back
+// into the tree.
 int wrap_up(Ui& ui, LiveCall& call) {
   const Node* o = call.session().outcome();
   const View& v = call.session().view();
   std::string crumbs;
   for (const std::string& b : v.breadcrumb) crumbs += (crumbs.empty() ? "" : " › ") + b;
   ui.rule(crumbs, ui.t("итог", "outcome"));
+  show_facts(ui, call.session());
   ui.para(ui.t("Прочитайте гражданину:", "Read to the caller:"), " ", " ", "1");
   for (std::size_t i = 0; i < v.script.size(); ++i) {
     std::string num = fmt::format("  {}. ", i + 1);
     ui.para(v.script[i], ui.paint("1;32", num), std::string(display_width(num), ' '));
   }
   fmt::print("\n{}: {} · {}: {}{}\n", ui.t("Итог", "Outcome"), o->outcome.code,
-             ui.t("результат", "disposition"), disposition_label(ui.o.lang, o->outcome.disposition),
+             ui.t("результат", "disposition"), disposition_label(o->outcome.disposition, ui.o.lang),
              o->outcome.escalation.empty() ? "" : fmt::format(" · {}: {}", ui.t("передача", "escalation"),
-                                                               escalation_label(ui.o.lang, o->outcome.escalation)));
+                                                               escalation_label(o->outcome.escalation, ui.o.lang)));
   for (;;) {
-    auto note = ui.ask(ui.t("Заметка к звонку (Enter — без заметки, b — назад):",
-                           "Note for the call (Enter — none, b — back):"));
+    auto note = ui.ask(ui.t("Заметка к звонку (Enter — без заметки · b назад · f факт · s другой случай):",
+                           "Note for the call (Enter — none · b back · f fact · s another case):"));
     if (!note) return interrupted(ui, call.id());
-    if (*note == "b") {
-      Status st = call.back();
+    std::string key = command_key(*note);
+    if (key == "b" || key == "f" || key == "s") {
+      Status st = Status::ok();
+      if (key == "b") st = call.back();
+      else if (key == "f") correct_fact(ui, call, st);
+      else switch_case(ui, call, st);
+      if (!st && call.save_failed()) return save_failed(ui, call, st);
       if (!st) { fmt::print("{}\n", escape_controls(st.message())); continue; }
+      if (call.session().done() && key != "b") return -1;  // show the (new) outcome again
       return -1;  // back into the tree
     }
     if (!note->empty()) {
-      if (Status st = call.note(*note); !st) {
-        fmt::print("{}\n", escape_controls(st.message()));
-        continue;
-      }
+      if (Status st = call.note(*note); !st) return save_failed(ui, call, st);
     }
     break;
   }
-  if (Status st = call.finish(); !st) {
-    fmt::print(stderr, "triage: {}\n", escape_controls(st.message()));
-    return 2;
-  }
+  if (Status st = call.finish(); !st) return save_failed(ui, call, st);
   fmt::print("{}\n", fmt::format(ui.t("Звонок №{} завершён и сохранён.", "Call #{} completed and saved."), call.id()));
   return 0;
 }
@@ -351,6 +569,7 @@ int wrap_up(Ui& ui, LiveCall& call) {
 int run_call_screen(std::shared_ptr<const RuleSet> rules, CallLog& log,
                     const CallScreenOptions& options, std::optional<CallId> resume_id) {
   Ui ui{options, *rules, LineInput(options.interactive)};
+  arm_stop_signals(ui, std::nullopt);
   std::optional<LiveCall> call;
   if (resume_id) {
     auto c = LiveCall::resume(rules, log, *resume_id);
@@ -364,6 +583,7 @@ int run_call_screen(std::shared_ptr<const RuleSet> rules, CallLog& log,
                                    ui.case_title(call->session().case_id())));
   } else {
     std::string case_id = options.case_id;
+    CallSetup setup;
     if (case_id.empty()) {
       auto picked = choose_case(ui);
       if (!picked) {
@@ -371,9 +591,9 @@ int run_call_screen(std::shared_ptr<const RuleSet> rules, CallLog& log,
                                   "Input ended before a case was chosen; no call was started."));
         return 1;
       }
-      case_id = *picked;
+      case_id = picked->case_id;
+      for (const auto& [k, v] : picked->facts) setup.context.set(k, v);
     }
-    CallSetup setup;
     setup.operator_name = options.operator_name;
     setup.case_id = case_id;
     if (!options.region.empty()) setup.context.set("region", options.region);
@@ -382,16 +602,15 @@ int run_call_screen(std::shared_ptr<const RuleSet> rules, CallLog& log,
     auto c = LiveCall::begin(rules, log, setup);
     if (!c) {
       fmt::print(stderr, "triage: {}: {}\n", ui.t("звонок не начат", "the call did not start"),
-                 escape_controls(c.status().message()));
+                 escape_controls(call_log_error_text(c.status(), ui.o.lang)));
       return 2;
     }
     call.emplace(std::move(*c));
     const Context& ctx = call->session().context();
-    ui.para(fmt::format(ui.t("Звонок №{} · оператор {} · регион {} · карантин: {}",
-                                                      "Call #{} · operator {} · region {} · quarantine: {}"),
-        call->id(), escape_controls(options.operator_name), escape_controls(ctx.get("region").value_or("default")),
-        ctx.get("quarantine").value_or("false") == "true" ? ui.t("да", "yes") : ui.t("нет", "no")), "", "", "1");
+    ui.para(fmt::format(ui.t("Звонок №{} · оператор {} · регион {}", "Call #{} · operator {} · region {}"),
+        call->id(), escape_controls(options.operator_name), escape_controls(ctx.get("region").value_or("default"))), "", "", "1");
   }
+  arm_stop_signals(ui, call->id());
   for (;;) {
     if (call->session().done()) {
       int rc = wrap_up(ui, *call);
@@ -402,7 +621,9 @@ int run_call_screen(std::shared_ptr<const RuleSet> rules, CallLog& log,
     auto line = ui.in.read("> ");
     if (!line) return interrupted(ui, call->id());
     bool ended = false;
-    handle_line(ui, *call, *line, ended);
+    Status failed = Status::ok();
+    handle_line(ui, *call, *line, ended, failed);
+    if (!failed) return save_failed(ui, *call, failed);
     if (ended) return 0;
   }
 }

@@ -13,6 +13,7 @@
 #include "call_log_cli.h"
 #include "commands.h"
 #include "common.h"
+#include "step_text.h"
 #include "triage/call_log_export.h"
 #include "triage/diagnostics.h"
 #include "triage/utf8.h"
@@ -158,8 +159,8 @@ void print_call_header(const CallRecord& c, const std::string& lang) {
                format_duration(static_cast<double>(*c.ended_at - c.started_at) / 1000.0, lang));
   }
   fmt::print("\n{}: {}   {}: {}   {}: {}   {}: {}\n", tr(lang, "Сценарий", "Case"), dash(c.case_id),
-             tr(lang, "Итог", "Outcome"), dash(c.outcome), tr(lang, "Решение", "Disposition"), dash(c.disposition),
-             tr(lang, "Эскалация", "Escalation"), dash(c.escalation));
+             tr(lang, "Итог", "Outcome"), dash(c.outcome), tr(lang, "Решение", "Disposition"), dash(disposition_label(c.disposition, lang)),
+             tr(lang, "Эскалация", "Escalation"), dash(escalation_label(c.escalation, lang)));
   fmt::print("{}: {} ({})\n", tr(lang, "Правила", "Rules"), dash(c.rules_version), dash(c.rules_hash));
   if (!c.caller_hint.empty()) fmt::print("{}: {}\n", tr(lang, "Звонивший", "Caller"), escape_controls(c.caller_hint));
   if (!c.abort_reason.empty()) {
@@ -181,11 +182,11 @@ int run_show(int argc, char** argv, Parsed& p) {
   print_call_header(*call, lang);
   fmt::print("\n{} ({}):\n", tr(lang, "Шаги", "Steps"), steps->size());
   for (const auto& s : *steps) {
-    fmt::print("  {}. [{}] {}/{}  {}\n", s.seq, escape_controls(s.action), escape_controls(s.flow),
+    fmt::print("  {}. [{}] {}/{}  {}\n", s.seq, escape_controls(step_action_label(s.action, lang)), escape_controls(s.flow),
                escape_controls(s.node), format_local_time(s.at).substr(11));
     if (!s.shown.empty()) fmt::print("     {}: {}\n", tr(lang, "Показано", "Shown"), escape_controls(s.shown));
     if (!s.answer.empty()) fmt::print("     {}: {}\n", tr(lang, "Ответ", "Answer"), escape_controls(s.answer));
-    if (!s.reason.empty()) fmt::print("     {}: {}\n", tr(lang, "Почему", "Why"), escape_controls(s.reason));
+    if (!s.reason.empty()) fmt::print("     {}: {}\n", tr(lang, "Почему", "Why"), escape_controls(step_reason(s.reason, lang)));
   }
   if (!notes->empty()) {
     fmt::print("\n{}:\n", tr(lang, "Заметки", "Notes"));

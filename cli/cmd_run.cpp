@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "step_text.h"
 #include "session_cli.h"
 #include "triage/scenario.h"
 #include "triage/session.h"
@@ -127,21 +128,6 @@ std::string give(Session& s, const std::string& raw, const std::string& lang) {
                      escape_controls(lang == "en" ? r.message_en : r.message));
 }
 
-const char* action_label(StepAction a, const std::string& lang) {
-  switch (a) {
-    case StepAction::Start: return tr(lang, "начало", "start");
-    case StepAction::Answer: return tr(lang, "ответ", "answer");
-    case StepAction::Input: return tr(lang, "ввод", "input");
-    case StepAction::Proceed: return tr(lang, "далее", "continue");
-    case StepAction::Branch: return tr(lang, "ветвление", "branch");
-    case StepAction::Call: return tr(lang, "подсценарий", "sub-flow");
-    case StepAction::Return: return tr(lang, "возврат", "return");
-    case StepAction::Outcome: return tr(lang, "исход", "outcome");
-    case StepAction::Back: return tr(lang, "назад", "back");
-    case StepAction::Restart: return tr(lang, "заново", "restart");
-  }
-  return "?";
-}
 
 void print_text(const Session& s, const std::string& lang) {
   fmt::print("{} {} [{}]\n", tr(lang, "Сценарий:", "Case:"), escape_controls(s.view().breadcrumb.front()), s.case_id());
@@ -151,7 +137,7 @@ void print_text(const Session& s, const std::string& lang) {
     std::string from = t.node.empty() ? "" : t.flow + "/" + t.node;
     std::string to = t.to_node.empty() ? "" : t.to_flow + "/" + t.to_node;
     std::string path = from.empty() ? to : to.empty() ? from : from + " → " + to;
-    fmt::print("  {:>2}. {} {} — {}\n", ++i, action_label(t.action, lang), path, escape_controls(t.reason));
+    fmt::print("  {:>2}. {} {} — {}\n", ++i, step_action_label(to_string(t.action), lang), path, escape_controls(step_reason(t.reason, lang)));
     if (t.action == StepAction::Input) fmt::print("      {}: {}\n", tr(lang, "значение", "value"), escape_controls(t.answer));
   }
   const Node* o = s.outcome();
@@ -162,10 +148,10 @@ void print_text(const Session& s, const std::string& lang) {
   }
   fmt::print("{} {}\n", tr(lang, "Исход:", "Outcome:"), o->outcome.code);
   fmt::print("  {} {} ({})\n", tr(lang, "Итог:", "Disposition:"), o->outcome.disposition,
-             disposition_label(o->outcome.disposition));
+             disposition_label(o->outcome.disposition, "ru"));
   if (!o->outcome.escalation.empty()) {
     fmt::print("  {} {} ({})\n", tr(lang, "Передать:", "Escalation:"), o->outcome.escalation,
-               escalation_label(o->outcome.escalation));
+               escalation_label(o->outcome.escalation, "ru"));
   }
   if (!s.view().script.empty()) fmt::print("  {}\n", tr(lang, "Сказать гражданину:", "Say to the caller:"));
   for (const std::string& line : s.view().script) fmt::print("    • {}\n", escape_controls(line));

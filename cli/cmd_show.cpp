@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "step_text.h"
 #include "session_cli.h"
 #include "triage/session.h"
 #include "triage/template.h"
@@ -134,9 +135,9 @@ class Printer {
 
   std::string outcome(const OutcomeSpec& o) const {
     std::string out = fmt::format("  {}: {}\n", h("Код", "Code"), o.code);
-    out += fmt::format("  {}: {} ({})\n", h("Итог", "Disposition"), o.disposition, disposition_label(o.disposition));
+    out += fmt::format("  {}: {} ({})\n", h("Итог", "Disposition"), o.disposition, disposition_label(o.disposition, "ru"));
     if (!o.escalation.empty()) {
-      out += fmt::format("  {}: {} ({})\n", h("Передать", "Escalation"), o.escalation, escalation_label(o.escalation));
+      out += fmt::format("  {}: {} ({})\n", h("Передать", "Escalation"), o.escalation, escalation_label(o.escalation, "ru"));
     }
     if (!o.script.empty()) out += fmt::format("  {}:\n", h("Сказать гражданину", "Say to the caller"));
     for (const ScriptLine& l : o.script) {

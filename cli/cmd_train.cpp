@@ -254,7 +254,7 @@ int cmd_train(int argc, char** argv) {
   }
   Context ctx;
   for (const auto& [k, v] : sc->context) ctx.set(k, v);
-  auto session = Session::start(rules, sc->case_id, ctx);
+  auto session = Session::start(rules, sc->case_id, ctx, stated_facts());
   if (!session) {
     fmt::print(stderr, "triage train: {}\n", escape_controls(session.status().message()));
     return kExitFailure;

@@ -1,6 +1,7 @@
 // triage: argv -> subcommand. Everything else lives in the engine library.
 #include <fmt/format.h>
 
+#include <clocale>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -27,6 +28,14 @@ void print_usage(const std::string& lang) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Only the character type follows the environment: libedit needs it to read Cyrillic typed
+  // at a terminal; numbers, dates and JSON keep the C formats. Texts are UTF-8 whatever the
+  // environment says, so a non-UTF-8 locale falls back to C.UTF-8.
+  const char* ctype = std::setlocale(LC_CTYPE, "");
+  if (!ctype || (!std::strstr(ctype, "UTF-8") && !std::strstr(ctype, "utf8") && !std::strstr(ctype, "UTF8") &&
+                 !std::strstr(ctype, "utf-8"))) {
+    std::setlocale(LC_CTYPE, "C.UTF-8");
+  }
   std::string lang_flag;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--lang") == 0 && i + 1 < argc) lang_flag = argv[i + 1];

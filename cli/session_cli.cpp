@@ -116,7 +116,7 @@ std::optional<Session> start_case(const std::string& cmd, const std::string& dir
   if (!find_case(cmd, *rules, case_id, lang)) return std::nullopt;
   Context ctx;
   if (!build_context(cmd, *rules, sets, quarantine, region, lang, ctx)) return std::nullopt;
-  Expected<Session> started = Session::start(rules, case_id, ctx);
+  Expected<Session> started = Session::start(rules, case_id, ctx, stated_facts());
   if (!started) {
     fmt::print(stderr, "triage {}: {}\n", cmd, escape_controls(started.status().message()));
     exit_code = started.status().code() == "bad-context" ? kExitUsage : kExitFailure;
@@ -124,23 +124,6 @@ std::optional<Session> start_case(const std::string& cmd, const std::string& dir
   }
   exit_code = kExitOk;
   return std::move(*started);
-}
-
-std::string disposition_label(const std::string& d) {
-  if (d == "resolved") return "решено";
-  if (d == "referred") return "перенаправлен";
-  if (d == "escalated") return "передано выше";
-  if (d == "callback") return "обратный звонок";
-  if (d == "unresolved") return "не решено";
-  return d;
-}
-
-std::string escalation_label(const std::string& e) {
-  if (e == "mfc") return "МФЦ";
-  if (e == "support_line") return "служба поддержки портала";
-  if (e == "regional_cc") return "региональный контакт-центр";
-  if (e == "municipal") return "муниципалитет";
-  return e;
 }
 
 }  // namespace triage::cli

@@ -43,7 +43,5 @@ std::optional<Session> start_case(const std::string& cmd, const std::string& dir
                                   const std::string& region, const std::string& lang, int& exit_code);
 
 // Russian readings of outcome codes for the operator, e.g. "resolved" -> "решено".
-std::string disposition_label(const std::string& disposition);
-std::string escalation_label(const std::string& escalation);
 
 }  // namespace triage::cli

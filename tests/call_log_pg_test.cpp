@@ -213,7 +213,7 @@ TEST_CASE("pg call log: writes to missing or closed calls are refused with the r
     CHECK(log->add_note(7, {"x", kT0}).code() == "not-found");
     CHECK(log->set_session_state(id, "s").code() == "not-open");
     CHECK(log->get_call(7).status().message() == "there is no call 7");
-    CHECK(log->finish_call(id, CallFinish{CallStatus::Open, "", "", "", "", 0}).code() == "invalid-input");
+    CHECK(log->finish_call(id, CallFinish{CallStatus::Open, "", "", "", "", 0, std::nullopt, ""}).code() == "invalid-input");
     auto gone = log->delete_call(99);
     REQUIRE_FALSE(gone.has_value());
     CHECK(gone.status().message() == "deleting a call: there is no call 99");

@@ -169,7 +169,7 @@ TEST_CASE("call log: writes to missing or closed calls are refused with the reas
   CHECK(log->add_note(7, {"x", kT0}).code() == "not-found");
   CHECK(log->set_session_state(id, "s").code() == "not-open");
   CHECK(log->get_call(7).status().message() == "there is no call 7");
-  CHECK(log->finish_call(id, CallFinish{CallStatus::Open, "", "", "", "", 0}).code() == "invalid-input");
+  CHECK(log->finish_call(id, CallFinish{CallStatus::Open, "", "", "", "", 0, std::nullopt, ""}).code() == "invalid-input");
 }
 
 TEST_CASE("call log: notes, abort reasons and answers are masked before they are written") {

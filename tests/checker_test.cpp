@@ -567,7 +567,7 @@ TEST_CASE("checker: outcome disposition and review dates") {
         "rules/cases/forgot-password.yaml:22:15: warning: reviewed 2025-11-22, 366 days ago (more than 365): check outcome 'O-OLD' against its source again [stale-review]\n"
         "rules/cases/forgot-password.yaml:25:18: error: unknown disposition 'resolvd'; did you mean 'resolved'? [bad-value]\n"
         "rules/cases/forgot-password.yaml:29:15: warning: reviewed date 2026-11-24 is in the future [future-review]\n"
-        "rules/cases/forgot-password.yaml:32:18: error: unknown disposition 'closed': expected resolved, referred, escalated, callback or unresolved [bad-value]\n"
+        "rules/cases/forgot-password.yaml:32:18: error: unknown disposition 'closed': expected resolved, referred, escalated, callback, unresolved or off-topic [bad-value]\n"
         "rules/cases/forgot-password.yaml:36:15: error: 'reviewed' must be a real date written YYYY-MM-DD, got '2026-02-30' [bad-value]\n");
 }
 

@@ -51,7 +51,7 @@ struct Fixture {
     st = {2, "a2", "forgot-password", "restore-by-phone", "proceed", "Продиктуйте код из SMS.", "", "", kT0 + 60000};
     REQUIRE(log->append_step(a, st).has_value());
     REQUIRE(log->add_note(a, {"просит перезвонить на 8 999 123-45-67", kT0 + 90000}));
-    REQUIRE(log->finish_call(a, {CallStatus::Completed, "FP-RESTORE-BY-PHONE", "resolved", "mfc", "", kT0 + 125000}));
+    REQUIRE(log->finish_call(a, {CallStatus::Completed, "FP-RESTORE-BY-PHONE", "resolved", "mfc", "", kT0 + 125000, std::nullopt, ""}));
 
     s.operator_name = "petrov";
     s.case_id = "snils-exists";
@@ -61,7 +61,7 @@ struct Fixture {
     st = {1, "b1", "snils-exists", "ask", "answer", "Есть ли у гражданина\x1b[31m доступ?", "Да\x1b[0m", "default",
           kT0 + 3610000};
     REQUIRE(log->append_step(b, st).has_value());
-    REQUIRE(log->finish_call(b, {CallStatus::Aborted, "", "", "", "обрыв связи", kT0 + 3630000}));
+    REQUIRE(log->finish_call(b, {CallStatus::Aborted, "", "", "", "обрыв связи", kT0 + 3630000, std::nullopt, ""}));
 
     s.operator_name = "ivanova";
     s.case_id = "forgot-password";

@@ -38,15 +38,15 @@ TEST_CASE("cli run: sub-flow path prints the trace with reasons and the regional
   CHECK(r.out ==
         "Сценарий: Забыл пароль [forgot-password]\n"
         "Ход звонка:\n"
-        "   1. начало forgot-password/ask-login — start of case forgot-password\n"
-        "   2. ответ forgot-password/ask-login → forgot-password/get-snils — option 2 «СНИЛС»\n"
-        "   3. ввод forgot-password/get-snils → forgot-password/route — value accepted (snils)\n"
+        "   1. начало forgot-password/ask-login — начало сценария forgot-password\n"
+        "   2. ответ forgot-password/ask-login → forgot-password/get-snils — вариант 2 «СНИЛС»\n"
+        "   3. ввод forgot-password/get-snils → forgot-password/route — значение принято (snils)\n"
         "      значение: ***-***-*45 95\n"
-        "   4. ветвление forgot-password/route → forgot-password/mfc-visit — default\n"
-        "   5. подсценарий forgot-password/mfc-visit → visit-mfc/ask-passport — sub-flow visit-mfc\n"
-        "   6. ответ visit-mfc/ask-passport → visit-mfc/back — option 1 «Да»\n"
-        "   7. возврат visit-mfc/back → forgot-password/after-visit — return to after-visit\n"
-        "   8. исход forgot-password/after-visit — outcome FP-MFC\n"
+        "   4. ветвление forgot-password/route → forgot-password/mfc-visit — ни одно условие не выполнено: путь по умолчанию\n"
+        "   5. подсценарий forgot-password/mfc-visit → visit-mfc/ask-passport — подсценарий visit-mfc\n"
+        "   6. ответ visit-mfc/ask-passport → visit-mfc/back — вариант 1 «Да»\n"
+        "   7. возврат visit-mfc/back → forgot-password/after-visit — возврат к шагу after-visit\n"
+        "   8. исход forgot-password/after-visit — итог FP-MFC\n"
         "Исход: FP-MFC\n"
         "  Итог: referred (перенаправлен)\n"
         "  Передать: mfc (МФЦ)\n"
@@ -59,8 +59,8 @@ TEST_CASE("cli run: sub-flow path prints the trace with reasons and the regional
 TEST_CASE("cli run: branch conditions from --quarantine and --set, info is auto-continued") {
   RunResult q = run_triage({"run", "forgot-password", "--rules", kRules, "--answers", "3", "--quarantine", "yes"});
   CHECK(q.code == 0);
-  CHECK(q.out.find("   3. ветвление forgot-password/route → forgot-password/remote-only — condition `quarantine` "
-                   "held (cases/forgot-password.yaml:40)\n") != std::string::npos);
+  CHECK(q.out.find("   3. ветвление forgot-password/route → forgot-password/remote-only — выполнено условие `quarantine` "
+                   "(cases/forgot-password.yaml:40)\n") != std::string::npos);
   CHECK(q.out.find("Исход: FP-REMOTE\n  Итог: callback (обратный звонок)\n  Передать: support_line (служба "
                    "поддержки портала)\n") != std::string::npos);
 

@@ -71,7 +71,7 @@ TEST_CASE("graph: DOT node and edge lines of a fixture case") {
   CHECK(has_line(g, "  \"pw/by-phone\" [shape=box, style=\"filled\", fillcolor=\"#c8e6c9\", label=\"PW-PHONE\\nрешено\"];"));
   CHECK(has_line(g, "  \"pw/route\" [shape=diamond, label=\"развилка\"];"));
   CHECK(has_line(g, "  \"pw/remote\" [shape=box, style=\"filled\", fillcolor=\"#bbdefb\", peripheries=2, penwidth=2, "
-                    "label=\"PW-REMOTE\\nперенаправлен\\n→ линия поддержки\"];"));
+                    "label=\"PW-REMOTE\\nперенаправлен\\n→ служба поддержки портала\"];"));
   CHECK(has_line(g, "  \"pw/visit\" [shape=box, style=\"filled\", fillcolor=\"#bbdefb\", peripheries=2, penwidth=2, "
                     "label=\"PW-VISIT\\nперенаправлен\\n→ МФЦ\"];"));
   CHECK(has_line(g, "  \"pw/ask\" -> \"pw/by-phone\" [label=\"Телефон\"];"));

@@ -488,7 +488,7 @@ TEST_CASE("loader: every problem of a file is reported, not only the first") {
                                         "22:19 bad-condition"});
   CHECK(r.diagnostics.items()[0].message == "unknown key 'descripton' in a case file; did you mean 'description'?");
   CHECK(r.diagnostics.items()[4].message ==
-        "expected resolved, referred, escalated, callback or unresolved, got 'fixed'");
+        "expected resolved, referred, escalated, callback, unresolved or off-topic, got 'fixed'");
   CHECK(r.diagnostics.items()[5].message == "expected a date as YYYY-MM-DD, got '23.11.2026'");
 }
 

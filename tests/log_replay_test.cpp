@@ -66,7 +66,7 @@ struct Act {
 };
 
 Expected<Session> run(std::shared_ptr<const RuleSet> rules, const std::string& case_id, const std::vector<Act>& acts) {
-  Expected<Session> s = Session::start(rules, case_id, Context{});
+  Expected<Session> s = Session::start(rules, case_id, Context{}, triage::stated_facts());
   REQUIRE(s.has_value());
   for (const Act& a : acts) {
     if (a.kind == 'a') REQUIRE(s->answer(a.option));
@@ -198,7 +198,7 @@ struct LoggedRules {
     st.rules_hash = rules->content_hash;
     st.started_at = kDay1 + 700000;
     no_state = *log->begin_call(st);
-    REQUIRE(log->finish_call(no_state, CallFinish{CallStatus::Aborted, "", "", "", "сбой", kDay1 + 710000}));
+    REQUIRE(log->finish_call(no_state, CallFinish{CallStatus::Aborted, "", "", "", "сбой", kDay1 + 710000, std::nullopt, ""}));
     open = *log->begin_call(st);
   }
 

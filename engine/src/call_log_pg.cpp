@@ -69,7 +69,8 @@ const std::pair<const char*, const char*> kStatements[] = {
     {"add_note", "INSERT INTO notes(call_id, at, text) SELECT id, $2, $3 FROM calls WHERE id = $1"},
     {"finish_call",
      "UPDATE calls SET status = $2, outcome = $3, disposition = $4, escalation = $5, "
-     "abort_reason = $6, ended_at = $7 WHERE id = $1 AND status = 'open'"},
+     "abort_reason = $6, ended_at = $7, quarantine = COALESCE($8::boolean, quarantine), "
+     "case_id = COALESCE($9, case_id) WHERE id = $1 AND status = 'open'"},
     {"set_state", "UPDATE calls SET session_state = $2 WHERE id = $1 AND status = 'open'"},
     {"set_caller",
      "UPDATE calls SET caller_key = $2, caller_hint = $3 WHERE id = $1 AND status = 'open'"},
@@ -171,6 +172,7 @@ Status PgCallLog::finish_call(CallId call, const CallFinish& f) {
   Params p;
   p.add(call).add(to_string(f.status)).add_or_null(f.outcome).add_or_null(f.disposition);
   p.add_or_null(f.escalation).add_or_null(mask_free_text(f.abort_reason)).add(f.ended_at);
+  p.add_or_null(f.quarantine ? (*f.quarantine ? "true" : "false") : "").add_or_null(f.case_id);
   return update_open("finish_call", p, call, "finishing a call");
 }
 

@@ -9,7 +9,8 @@ namespace triage {
 
 bool is_replay_stop_action(std::string_view action) {
   return action == "answer" || action == "proceed" || action == "input" || action == "back" ||
-         action == "restart" || action == "outcome";
+         action == "restart" || action == "outcome" || action == "fact" || action == "correct" ||
+         action == "switch";
 }
 
 Status CallLog::export_replay_rows(const CallFilter& filter,

@@ -241,7 +241,8 @@ Status SqliteCallLog::finish_call(CallId call, const CallFinish& f) {
   Stmt st;
   int rc = st.prepare(db_,
       "UPDATE calls SET status = ?2, outcome = ?3, disposition = ?4, escalation = ?5, "
-      "abort_reason = ?6, ended_at = ?7 WHERE id = ?1 AND status = 'open'");
+      "abort_reason = ?6, ended_at = ?7, quarantine = COALESCE(?8, quarantine), "
+      "case_id = COALESCE(?9, case_id) WHERE id = ?1 AND status = 'open'");
   if (rc != SQLITE_OK) return fail(rc, "finishing a call");
   st.bind(1, call);
   st.bind(2, to_string(f.status));
@@ -250,6 +251,9 @@ Status SqliteCallLog::finish_call(CallId call, const CallFinish& f) {
   st.bind_or_null(5, f.escalation);
   st.bind_or_null(6, mask_free_text(f.abort_reason));
   st.bind(7, f.ended_at);
+  if (f.quarantine) st.bind(8, std::int64_t{*f.quarantine ? 1 : 0});
+  else st.bind_null(8);
+  st.bind_or_null(9, f.case_id);
   int changes = 0;
   rc = in_write_tx([&] {
     int r = st.step();

@@ -8,9 +8,7 @@ namespace triage::check_detail {
 namespace {
 
 const std::vector<std::string>& dispositions() {
-  static const std::vector<std::string> v = {"resolved", "referred", "escalated", "callback",
-                                             "unresolved"};
-  return v;
+  return outcome_dispositions();
 }
 
 const std::vector<std::string>& escalations() {

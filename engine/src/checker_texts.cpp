@@ -1,6 +1,7 @@
 // Variables and contacts: every `{var}`, `{contacts.key}` and condition operand must be
 // declared (entry `context:`) or captured (an input's `var:`); contacts must be in the national
 // directory; personal data may not steer a call.
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -31,9 +32,50 @@ class TextChecker {
 
   void run() {
     for (const Node& n : rules_.nodes) check_node(n);
+    for (const VarDecl& v : rules_.vars) check_ask(v);
+    for (const Flow& f : rules_.flows) check_implies(f);
   }
 
  private:
+  // `implies:` names declared variables with values they can take.
+  void check_implies(const Flow& f) {
+    for (const ImpliedFact& fact : f.implies) {
+      const VarDecl* v = rules_.find_var(fact.var);
+      if (!v) {
+        undefined_variable(fact.loc, fact.var);
+        continue;
+      }
+      bool ok = v->type == "string" ||
+                (v->type == "bool" && (fact.value == "true" || fact.value == "false")) ||
+                std::find(v->values.begin(), v->values.end(), fact.value) != v->values.end();
+      if (!ok) {
+        cx_.diags.error(fact.loc, "bad-value", "'" + fact.value + "' is not a value of '" + fact.var + "'");
+      }
+    }
+  }
+
+  // A fact question: its texts, and one option per value at most, at least two options.
+  void check_ask(const VarDecl& v) {
+    if (!v.ask) return;
+    check_template(v.ask->question);
+    if (v.ask->options.size() < 2) {
+      cx_.diags.error(v.ask->loc, "ask-options",
+                      "the question for '" + v.name + "' needs at least two options");
+    }
+    std::set<std::string> values;
+    for (const FactOption& o : v.ask->options) {
+      check_template(o.label);
+      if (!o.value.empty() && !values.insert(o.value).second) {
+        cx_.diags.error(o.loc, "ask-options", "two options of the question for '" + v.name +
+                                                  "' set the same value '" + o.value + "'");
+      }
+    }
+    if (v.type == "bool" && values.size() == 1) {
+      cx_.diags.error(v.ask->loc, "ask-options",
+                      "the question for '" + v.name + "' must offer both true and false");
+    }
+  }
+
   void check_node(const Node& n) {
     check_template(n.text);
     switch (n.kind) {

@@ -44,7 +44,6 @@ struct Picture {
   std::uint64_t max_count = 0;
 };
 
-const char* const kDispositions[] = {"resolved", "referred", "escalated", "callback", "unresolved"};
 
 const char* fill_colour(std::string_view disposition) {
   if (disposition == "resolved") return "#c8e6c9";
@@ -52,6 +51,7 @@ const char* fill_colour(std::string_view disposition) {
   if (disposition == "escalated") return "#ffe0b2";
   if (disposition == "callback") return "#fff9c4";
   if (disposition == "unresolved") return "#ffcdd2";
+  if (disposition == "off-topic") return "#e0e0e0";
   return "#eeeeee";
 }
 
@@ -222,7 +222,7 @@ std::string dot_node_attrs(const PicNode& n) {
 
 void emit_dot_legend(std::string& out) {
   out += "  subgraph \"cluster_legend\" {\n    label=\"Легенда\";\n    style=\"dashed\";\n";
-  for (const char* d : kDispositions) {
+  for (const std::string& d : outcome_dispositions()) {
     out += fmt::format("    \"legend/{}\" [shape=box, style=\"filled\", fillcolor=\"{}\", label=\"{}\"];\n",
                        d, fill_colour(d), dot_escape(disposition_ru(d)));
   }
@@ -296,7 +296,7 @@ std::string mermaid_shape(NodeKind kind, const std::string& label) {
 }
 
 void emit_mermaid_classes(std::string& out) {
-  for (const char* d : kDispositions) {
+  for (const std::string& d : outcome_dispositions()) {
     out += fmt::format("  classDef {} fill:{},stroke:#555;\n", d, fill_colour(d));
   }
   out += "  classDef escalation stroke:#000,stroke-width:4px;\n";
@@ -305,7 +305,7 @@ void emit_mermaid_classes(std::string& out) {
 
 void emit_mermaid_legend(std::string& out) {
   out += "  subgraph legend[\"Легенда\"]\n";
-  for (const char* d : kDispositions) {
+  for (const std::string& d : outcome_dispositions()) {
     out += fmt::format("    legend_{}(\"{}\"):::{}\n", d, mermaid_escape(disposition_ru(d)), d);
   }
   out += "    legend_escalation(\"эскалация<br/>→ куда\"):::escalation\n";
@@ -419,12 +419,13 @@ std::string disposition_ru(std::string_view d) {
   if (d == "escalated") return "эскалация";
   if (d == "callback") return "обратный звонок";
   if (d == "unresolved") return "не решено";
+  if (d == "off-topic") return "не по теме";
   return std::string(d);
 }
 
 std::string escalation_ru(std::string_view e) {
   if (e == "mfc") return "МФЦ";
-  if (e == "support_line") return "линия поддержки";
+  if (e == "support_line") return "служба поддержки портала";
   if (e == "regional_cc") return "региональный контакт-центр";
   if (e == "municipal") return "администрация";
   return std::string(e);

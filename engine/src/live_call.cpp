@@ -21,7 +21,7 @@ Expected<LiveCall> LiveCall::begin(std::shared_ptr<const RuleSet> rules, CallLog
   start.operator_name = setup.operator_name;
   const Context& ctx = s->context();
   start.region = ctx.get("region").value_or("default");
-  start.quarantine = ctx.get("quarantine").value_or("false") == "true";
+  start.quarantine = ctx.get("quarantine").value_or("false") == "true";  // until asked
   start.rules_version = rules->version;
   start.rules_hash = rules->content_hash;
   start.case_id = setup.case_id;
@@ -50,6 +50,7 @@ Expected<LiveCall> LiveCall::resume(std::shared_ptr<const RuleSet> rules, CallLo
   auto s = Session::restore(rules, rec->session_state);
   if (!s) return s.status();
   LiveCall call(std::move(rules), log, id, std::move(*s));
+  call.stored_state_ = rec->session_state;
   call.logged_ = static_cast<std::size_t>(rec->step_count);
   call.caller_known_ = !rec->caller_key.empty();
   if (call.logged_ > call.session_.trace().size()) call.logged_ = call.session_.trace().size();
@@ -58,7 +59,20 @@ Expected<LiveCall> LiveCall::resume(std::shared_ptr<const RuleSet> rules, CallLo
 }
 
 Status LiveCall::commit() {
-  if (Status st = log_->set_session_state(id_, session_.save()); !st) return st;
+  std::string state = session_.save();
+  if (Status st = log_->set_session_state(id_, state); !st) {
+    save_failed_ = true;
+    if (!stored_state_.empty()) {
+      auto back = Session::restore(rules_, stored_state_);
+      if (back) {
+        session_ = std::move(*back);
+        if (logged_ > session_.trace().size()) logged_ = session_.trace().size();
+      }
+    }
+    return st;
+  }
+  save_failed_ = false;
+  stored_state_ = std::move(state);
   const auto& trace = session_.trace();
   for (; logged_ < trace.size(); ++logged_) {
     const TraceStep& t = trace[logged_];
@@ -121,9 +135,31 @@ Status LiveCall::restart() {
   return commit();
 }
 
-Status LiveCall::note(std::string_view text) {
-  return log_->add_note(id_, NoteRecord{std::string(text), now_ms()});
+Status LiveCall::correct(std::string_view var, std::string_view value) {
+  if (Status st = session_.correct(var, value); !st) return st;
+  return commit();
 }
+
+Status LiveCall::switch_case(std::string_view case_id) {
+  if (Status st = session_.switch_case(case_id); !st) return st;
+  return commit();
+}
+
+Status LiveCall::note(std::string_view text) {
+  Status st = log_->add_note(id_, NoteRecord{std::string(text), now_ms()});
+  save_failed_ = !st;
+  return st;
+}
+
+namespace {
+
+// What the call learnt after it started, for the wrap-up.
+void learnt(const Session& s, CallFinish& f) {
+  if (auto q = s.fact("quarantine")) f.quarantine = *q == "true";
+  if (s.case_id() != s.start_case_id()) f.case_id = s.case_id();
+}
+
+}  // namespace
 
 Status LiveCall::finish() {
   const Node* o = session_.outcome();
@@ -134,7 +170,10 @@ Status LiveCall::finish() {
   f.disposition = o->outcome.disposition;
   f.escalation = o->outcome.escalation;
   f.ended_at = now_ms();
-  return log_->finish_call(id_, f);
+  learnt(session_, f);
+  Status st = log_->finish_call(id_, f);
+  save_failed_ = !st;
+  return st;
 }
 
 Status LiveCall::abort(std::string_view reason) {
@@ -148,7 +187,10 @@ Status LiveCall::abort(std::string_view reason) {
   }
   f.abort_reason = std::string(reason);
   f.ended_at = now_ms();
-  return log_->finish_call(id_, f);
+  learnt(session_, f);
+  Status st = log_->finish_call(id_, f);
+  save_failed_ = !st;
+  return st;
 }
 
 }  // namespace triage

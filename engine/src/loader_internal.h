@@ -122,6 +122,7 @@ class ModelBuilder {
   void build_contacts(FileReader& r, const Fields& top);
   void build_vars(FileReader& r, std::uint32_t map);
   void build_var(FileReader& r, std::uint32_t key, std::uint32_t value);
+  void build_ask(FileReader& r, std::uint32_t map, VarDecl& var);
   void build_nodes(FileReader& r, std::uint32_t map, Flow& flow, FlowIndex flow_index);
   void build_node(FileReader& r, std::uint32_t key, std::uint32_t value, Node& node);
   void build_question(FileReader& r, const Fields& f, Node& node);

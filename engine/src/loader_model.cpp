@@ -13,9 +13,12 @@ namespace {
 
 const std::vector<std::string> kEntryKeys = {"format", "kind", "title", "version", "cases", "context"};
 const std::vector<std::string> kFlowKeys = {"format", "kind", "id", "title", "description",
-                                            "triage", "start", "nodes"};
+                                            "triage", "implies", "start", "nodes"};
 const std::vector<std::string> kContactsKeys = {"format", "kind", "region", "title", "contacts"};
-const std::vector<std::string> kVarKeys = {"type", "values", "default", "label"};
+const std::vector<std::string> kVarKeys = {"type", "values", "default", "label", "ask"};
+const std::vector<std::string> kAskKeys = {"question", "options", "when"};
+const std::vector<std::string> kAskWhen = {"start", "needed"};
+const std::vector<std::string> kFactOptionKeys = {"label", "value"};
 const std::vector<std::string> kContactKeys = {"value", "label", "kind"};
 const std::vector<std::string> kTriageKeys = {"phrases", "keywords"};
 const std::vector<std::string> kKinds = {"entry", "case", "subflow", "contacts"};
@@ -219,7 +222,57 @@ void ModelBuilder::build_var(FileReader& r, std::uint32_t key, std::uint32_t val
   } else if (var.type == "enum" && !var.values.empty()) {
     var.default_value = var.values.front();
   }
+  if (std::uint32_t v = f.get("ask"); v != kNoYaml) build_ask(r, v, var);
   rules_.vars.push_back(std::move(var));
+}
+
+void ModelBuilder::build_ask(FileReader& r, std::uint32_t map, VarDecl& var) {
+  FactAsk ask;
+  ask.loc = r.loc(map);
+  if (!r.is_map(map)) {
+    r.wrong_type(map, "a mapping with 'question' and 'options'");
+    return;
+  }
+  Fields f(r, map);
+  std::string where = fmt::format("'ask' of variable '{}'", escape_controls(var.name));
+  f.check(r, kAskKeys, where);
+  f.require(r, {"question", "options"}, where, ask.loc);
+  if (std::uint32_t v = f.get("question"); v != kNoYaml) r.template_text(v, ask.question);
+  if (std::uint32_t v = f.get("when"); v != kNoYaml) {
+    std::string when;
+    if (r.choice(v, when, kAskWhen)) ask.early = when == "start";
+  }
+  const YamlDoc& doc = r.doc();
+  if (std::uint32_t list = f.get("options"); list != kNoYaml) {
+    if (!r.is_seq(list)) {
+      r.wrong_type(list, "a list of options (label and value)");
+    } else {
+      for (std::uint32_t i = doc.at(list).first; i != kNoYaml; i = doc.at(i).next) {
+        if (!r.is_map(i)) {
+          r.wrong_type(i, "an option (a mapping with 'label' and 'value')");
+          continue;
+        }
+        FactOption opt;
+        opt.loc = r.loc(i);
+        Fields o(r, i);
+        o.check(r, kFactOptionKeys, "a fact option");
+        o.require(r, {"label", "value"}, "a fact option", opt.loc);
+        if (std::uint32_t v = o.get("label"); v != kNoYaml) r.template_text(v, opt.label);
+        if (std::uint32_t v = o.get("value"); v != kNoYaml) {
+          if (var.type == "bool") {
+            bool b = false;
+            if (r.boolean(v, b)) opt.value = b ? "true" : "false";
+          } else if (var.type == "enum" && !var.values.empty()) {
+            r.choice(v, opt.value, var.values);
+          } else {
+            r.text(v, opt.value);
+          }
+        }
+        ask.options.push_back(std::move(opt));
+      }
+    }
+  }
+  var.ask = std::move(ask);
 }
 
 void ModelBuilder::build_flow(FileReader& r, const Fields& top, bool subflow, std::string_view stem) {
@@ -239,6 +292,18 @@ void ModelBuilder::build_flow(FileReader& r, const Fields& top, bool subflow, st
   if (flow.id.empty()) flow.id = std::string(stem);
   if (std::uint32_t v = top.get("title"); v != kNoYaml) r.text(v, flow.title);
   if (std::uint32_t v = top.get("description"); v != kNoYaml) r.text(v, flow.description);
+  if (std::uint32_t v = top.get("implies"); v != kNoYaml) {
+    if (!r.is_map(v)) {
+      r.wrong_type(v, "a mapping of variable: value");
+    } else {
+      Fields m(r, v);
+      for (const Fields::Pair& p : m.pairs()) {
+        std::string value;
+        if (!r.text(p.value, value, "a value")) continue;
+        flow.implies.push_back(ImpliedFact{std::string(r.doc().text(p.key_node)), std::move(value), r.loc(p.key_node)});
+      }
+    }
+  }
   if (std::uint32_t v = top.get("triage"); v != kNoYaml) {
     if (!r.is_map(v)) {
       r.wrong_type(v, "a mapping with 'phrases' and 'keywords'");

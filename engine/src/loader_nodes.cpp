@@ -77,7 +77,6 @@ const std::vector<std::string> kOptionKeys = {"label", "next", "weight"};
 const std::vector<std::string> kArmKeys = {"when", "next", "else"};
 const std::vector<std::string> kScriptKeys = {"text", "when"};
 const std::vector<std::string> kWeights = {"minor", "major", "critical"};
-const std::vector<std::string> kDispositions = {"resolved", "referred", "escalated", "callback", "unresolved"};
 const std::vector<std::string> kEscalations = {"mfc", "support_line", "regional_cc", "municipal"};
 
 bool read_weight(FileReader& r, std::uint32_t v, std::optional<Weight>& out) {
@@ -304,7 +303,7 @@ void ModelBuilder::build_outcome(FileReader& r, const Fields& f, Node& node) {
     }
   }
   f.require(r, {"disposition"}, "an outcome node", node.loc);
-  if (std::uint32_t v = f.get("disposition"); v != kNoYaml && r.choice(v, out.disposition, kDispositions)) {
+  if (std::uint32_t v = f.get("disposition"); v != kNoYaml && r.choice(v, out.disposition, outcome_dispositions())) {
     out.disposition_loc = r.loc(v);
   }
   if (std::uint32_t v = f.get("escalation"); v != kNoYaml && r.choice(v, out.escalation, kEscalations)) {

@@ -115,7 +115,7 @@ std::string Walker::state_key(const Session& s) const {
 
 Replayed Walker::replay(const std::vector<PathAction>& prefix) const {
   Replayed r;
-  auto started = Session::start(rules_, case_id_, ctx_);
+  auto started = Session::start(rules_, case_id_, ctx_, stated_facts());
   if (!started) { r.error = started.status().message(); return r; }
   r.session.emplace(std::move(*started));
   Session& s = *r.session;

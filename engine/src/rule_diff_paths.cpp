@@ -43,7 +43,7 @@ std::vector<std::string> sample_values(const View& v) {
 
 Expected<Session> replay(const std::shared_ptr<const RuleSet>& rules, const std::string& case_id,
                          const Context& ctx, const std::vector<Step>& steps) {
-  Expected<Session> s = Session::start(rules, case_id, ctx);
+  Expected<Session> s = Session::start(rules, case_id, ctx, stated_facts());
   if (!s) return s;
   for (const Step& st : steps) {
     Status ok;
@@ -163,7 +163,7 @@ Replayed replay_on(const std::shared_ptr<const RuleSet>& rules, const std::strin
                    const Context& ctx, const OldPath& path) {
   const Flow* f = rules->find_flow(case_id);
   if (!f || f->subflow) return {"", "сценарий удалён"};
-  Expected<Session> s = Session::start(rules, case_id, ctx);
+  Expected<Session> s = Session::start(rules, case_id, ctx, stated_facts());
   if (!s) return {"", s.status().message()};
   std::size_t i = 0;
   while (!s->done()) {

@@ -32,11 +32,24 @@ NodeIndex RuleSet::find_node(FlowIndex flow, std::string_view id) const {
   return it == by_id.end() ? kNoNode : it->second;
 }
 
+const std::vector<std::string>& outcome_dispositions() {
+  static const std::vector<std::string> v = {"resolved", "referred", "escalated", "callback", "unresolved",
+                                             "off-topic"};
+  return v;
+}
+
 const VarDecl* RuleSet::find_var(std::string_view name) const {
   for (const VarDecl& v : vars) {
     if (v.name == name) return &v;
   }
   return nullptr;
+}
+
+std::size_t RuleSet::var_index(std::string_view name) const {
+  for (std::size_t i = 0; i < vars.size(); ++i) {
+    if (vars[i].name == name) return i;
+  }
+  return vars.size();
 }
 
 const Contact* RuleSet::contact(std::string_view region, std::string_view key) const {

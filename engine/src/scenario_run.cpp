@@ -230,7 +230,7 @@ void Runner::add_walk_details() {
 ScenarioRun Runner::run() {
   Context ctx;
   for (const auto& [k, v] : sc_.context) ctx.set(k, v);
-  auto s = Session::start(rules_, sc_.case_id, ctx);
+  auto s = Session::start(rules_, sc_.case_id, ctx, stated_facts());
   if (!s) {
     std::string hint;
     if (s.status().code() == "unknown-case") hint = did_you_mean(sc_.case_id, rules_->cases);
@@ -279,6 +279,8 @@ std::vector<std::string> walk_path(const std::string& case_id, const std::vector
         path = {node_key(case_id, s.to_flow, s.to_node)};
         break;
       case StepAction::Restart:
+      case StepAction::Switch:
+      case StepAction::Correct:  // approximate: a correction is read as a new start where it lands
         undo.push_back(path);
         path = {node_key(case_id, s.to_flow, s.to_node)};
         break;
@@ -292,6 +294,9 @@ std::vector<std::string> walk_path(const std::string& case_id, const std::vector
       case StepAction::Call:
       case StepAction::Return:
         path.push_back(node_key(case_id, s.to_flow, s.to_node));
+        break;
+      case StepAction::Fact:  // answered in front of the node that needed it: the path stays
+        undo.push_back(path);
         break;
       case StepAction::Back:
         if (!undo.empty()) path = std::move(undo.back()), undo.pop_back();

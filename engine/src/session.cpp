@@ -22,6 +22,9 @@ const char* to_string(StepAction action) {
     case StepAction::Outcome: return "outcome";
     case StepAction::Back: return "back";
     case StepAction::Restart: return "restart";
+    case StepAction::Fact: return "fact";
+    case StepAction::Correct: return "correct";
+    case StepAction::Switch: return "switch";
   }
   return "?";
 }
@@ -32,7 +35,6 @@ bool is_stop(NodeKind k) {
   return k == NodeKind::Question || k == NodeKind::Info || k == NodeKind::Input || k == NodeKind::Outcome;
 }
 
-std::string title_of(const Node& n) { return n.title.empty() ? n.id : n.title; }
 std::string title_of(const Flow& f) { return f.title.empty() ? f.id : f.title; }
 
 Status bad_rules(const Node& n, const std::string& what) {
@@ -93,9 +95,21 @@ void Session::State::build_view() const {
   v.node = cur.node;
   v.flow_id = n.flow < rules->flows.size() ? rules->flows[n.flow].id : "";
   v.node_id = n.id;
+  v.depth = cur.depth + 1;
   v.breadcrumb.reserve(cur.path.size());
   for (const Crumb& c : cur.path) {
-    v.breadcrumb.push_back(c.flow ? title_of(rules->flows[c.index]) : title_of(rules->nodes[c.index]));
+    if (c.flow) v.breadcrumb.push_back(title_of(rules->flows[c.index]));
+    else if (!rules->nodes[c.index].title.empty()) v.breadcrumb.push_back(rules->nodes[c.index].title);
+  }
+  if (cur.ask != kNoFact) {  // a fact question in front of the node that needs the fact
+    const VarDecl& d = rules->vars[cur.ask];
+    v.kind = StopKind::Question;
+    v.fact = d.name;
+    v.text = render(d.ask->question.raw);
+    for (const FactOption& o : d.ask->options) v.options.push_back(render(o.label.raw));
+    view = std::move(v);
+    view_stale = false;
+    return;
   }
   switch (n.kind) {
     case NodeKind::Question: v.kind = StopKind::Question; break;
@@ -125,6 +139,7 @@ const View& Session::State::current_view() const {
 
 Status Session::State::prepare_context(Context& ctx) const {
   for (const VarDecl& d : rules->vars) {
+    if (!ctx.has(d.name) && d.ask && ask_facts) continue;  // unknown until asked
     if (!ctx.has(d.name)) {
       std::string def = d.default_value;
       if (def.empty() && d.type == "bool") def = "false";
@@ -146,13 +161,16 @@ Status Session::State::prepare_context(Context& ctx) const {
   return Status::ok();
 }
 
-Status Session::State::begin(StepAction action, std::string_view reason) {
-  const Flow& f = rules->flows[flow];
+Status Session::State::begin(StepAction action, std::string_view reason, FlowIndex to,
+                             std::shared_ptr<const Context> ctx) {
+  const Flow& f = rules->flows[to];
   cur = SessionCursor{};
+  cur.flow = to;
   cur.node = f.start.index;
-  cur.ctx = std::make_shared<const Context>(start_ctx);
+  cur.ctx = with_implied(to, std::move(ctx));
+  if (ask_facts) cur.used.assign(rules->vars.size(), false);
   cur.path.reserve(16);
-  cur.path.push_back(Crumb{true, static_cast<std::uint32_t>(flow)});
+  cur.path.push_back(Crumb{true, static_cast<std::uint32_t>(to)});
   view_stale = true;
   if (record_trace) {
     TraceStep s;
@@ -168,10 +186,69 @@ Status Session::State::begin(StepAction action, std::string_view reason) {
   return settle();
 }
 
+std::shared_ptr<const Context> Session::State::with_implied(FlowIndex to, std::shared_ptr<const Context> ctx) const {
+  const Flow& f = rules->flows[to];
+  std::shared_ptr<Context> changed;
+  for (const ImpliedFact& fact : f.implies) {
+    if (ctx->has(fact.var) || (changed && changed->has(fact.var))) continue;
+    if (!changed) changed = std::make_shared<Context>(*ctx);
+    changed->set(fact.var, fact.value);
+  }
+  if (changed) return changed;
+  return ctx;
+}
+
+bool Session::State::need(std::string_view name) {
+  if (!ask_facts) return false;
+  std::size_t i = rules->var_index(name);
+  if (i >= rules->vars.size()) return false;  // an input's variable, not a fact
+  if (!cur.used[i]) cur.used[i] = true;
+  if (!rules->vars[i].ask || cur.ctx->has(name)) return false;
+  cur.ask = i;
+  view_stale = true;
+  return true;
+}
+
+bool Session::State::need(const Condition& c) {
+  if (!ask_facts || c.empty()) return false;
+  for (const VarRef& ref : c.variables()) {
+    if (need(ref.name)) return true;
+  }
+  return false;
+}
+
+bool Session::State::need_text(const std::string& text) {
+  if (!ask_facts || text.find('{') == std::string::npos) return false;
+  std::vector<TemplateRef> refs;
+  TemplateError error;
+  if (!parse_template(text, refs, error)) return false;
+  for (const TemplateRef& r : refs) {
+    if (r.kind == TemplateRef::Kind::Variable && need(r.name)) return true;
+  }
+  return false;
+}
+
+bool Session::State::need_for_stop(const Node& n) {
+  if (!ask_facts) return false;
+  if (need_text(n.text.raw)) return true;
+  for (const Option& o : n.options) {
+    if (need_text(o.label.raw)) return true;
+  }
+  for (const ScriptLine& line : n.outcome.script) {
+    if (need(line.when)) return true;
+    if ((line.when.empty() || line.when.eval(*cur.ctx)) && need_text(line.text.raw)) return true;
+  }
+  return false;
+}
+
 Status Session::State::settle() {
+  for (std::size_t i : early_facts) {
+    if (need(rules->vars[i].name)) return Status::ok();
+  }
   for (std::size_t n = 0; n <= kMaxAutoSteps; ++n) {
     const Node& here = node();
     if (is_stop(here.kind)) {
+      if (need_for_stop(here)) return Status::ok();
       cur.path.push_back(Crumb{false, static_cast<std::uint32_t>(cur.node)});
       if (here.kind == NodeKind::Outcome && record_trace) {
         trace.push_back(step(StepAction::Outcome, here, "outcome " + here.outcome.code));
@@ -184,6 +261,7 @@ Status Session::State::settle() {
     if (here.kind == NodeKind::Branch) {
       const BranchArm* arm = nullptr;
       for (const BranchArm& a : here.arms) {
+        if (!a.is_default && need(a.when)) return Status::ok();
         if (a.is_default || a.when.eval(*cur.ctx)) { arm = &a; break; }
       }
       if (!arm) return bad_rules(here, "no branch arm holds and there is no default");
@@ -233,6 +311,7 @@ Status Session::State::act(SessionAction action, Body body) {
 }
 
 Status Session::State::do_answer(std::size_t index) {
+  if (cur.ask != kNoFact) return do_fact(index);
   const Node& n = node();
   if (n.kind != NodeKind::Question) return Status::error("not-a-question", "сейчас не вопрос");
   if (index >= n.options.size()) {
@@ -250,11 +329,13 @@ Status Session::State::do_answer(std::size_t index) {
     if (o.next.index >= rules->nodes.size()) return bad_rules(n, "unresolved target");
     record(s, o.next.index);
     cur.node = o.next.index;
+    ++cur.depth;
     return settle();
   });
 }
 
 Status Session::State::do_proceed() {
+  if (cur.ask != kNoFact) return Status::error("not-info", "сейчас вопрос: выберите вариант");
   const Node& n = node();
   if (n.kind != NodeKind::Info) return Status::error("not-info", "сейчас не информационный шаг");
   TraceStep s;
@@ -263,13 +344,14 @@ Status Session::State::do_proceed() {
     if (n.next.index >= rules->nodes.size()) return bad_rules(n, "unresolved target");
     record(s, n.next.index);
     cur.node = n.next.index;
+    ++cur.depth;
     return settle();
   });
 }
 
 Status Session::State::at_input(const Node*& n) const {
   n = &node();
-  if (n->kind != NodeKind::Input) return Status::error("not-input", "сейчас не ввод значения");
+  if (cur.ask != kNoFact || n->kind != NodeKind::Input) return Status::error("not-input", "сейчас не ввод значения");
   return Status::ok();
 }
 
@@ -291,6 +373,7 @@ Status Session::State::do_input(const std::string& stored) {
     }
     record(s, n.next.index);
     cur.node = n.next.index;
+    ++cur.depth;
     return settle();
   });
 }
@@ -312,8 +395,122 @@ Status Session::State::do_back() {
 }
 
 Status Session::State::do_restart() {
-  return act(SessionAction{SessionAction::Kind::Restart, 0, {}},
-             [&] { return begin(StepAction::Restart, "restart"); });
+  FlowIndex to = cur.flow;
+  auto ctx = std::make_shared<Context>(start_ctx);
+  for (const auto& [k, v] : cur.ctx->all()) {  // the facts the caller gave stay known
+    const VarDecl* d = rules->find_var(k);
+    if (d && d->ask) ctx->set(k, v);
+  }
+  return act(SessionAction{SessionAction::Kind::Restart, 0, {}}, [&] {
+    return begin(StepAction::Restart, "restart", to, std::move(ctx));
+  });
+}
+
+Status Session::State::do_fact(std::size_t index) {
+  const VarDecl& d = rules->vars[cur.ask];
+  if (index >= d.ask->options.size()) {
+    return Status::error("bad-option", fmt::format("нет варианта {}: вариантов {}", index + 1, d.ask->options.size()));
+  }
+  const FactOption& o = d.ask->options[index];
+  const Node& here = node();
+  TraceStep s;
+  if (record_trace) {
+    s.action = StepAction::Fact;
+    s.flow = here.flow < rules->flows.size() ? rules->flows[here.flow].id : "";
+    s.node = here.id;
+    s.shown = render(d.ask->question.raw);
+    s.answer = render(o.label.raw);
+    s.option = static_cast<int>(index);
+    s.reason = fmt::format("fact {} = {} (asked)", d.name, o.value);
+  }
+  return act(SessionAction{SessionAction::Kind::Fact, index, d.name + "=" + o.value}, [&] {
+    auto changed = std::make_shared<Context>(*cur.ctx);
+    changed->set(d.name, o.value);
+    cur.ctx = std::move(changed);
+    cur.ask = kNoFact;
+    ++cur.depth;
+    record(s, cur.node);
+    return settle();
+  });
+}
+
+Status Session::State::do_correct(std::size_t var, const std::string& value) {
+  const VarDecl& d = rules->vars[var];
+  SessionAction a{SessionAction::Kind::Correct, 0, d.name + "=" + value};
+  return act(std::move(a), [&] {
+    // The path is history (the cursor before each action in effect), then cur. Find the first
+    // cursor that had read the fact.
+    constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+    std::size_t first = kNone;
+    for (std::size_t j = 0; j <= history.size() && first == kNone; ++j) {
+      const SessionCursor& c = j < history.size() ? history[j] : cur;
+      if (var < c.used.size() && c.used[var]) first = j;
+    }
+    // The facts known now stay known; the corrected one takes its new value.
+    auto facts_now = [&](const Context& base) {
+      auto ctx = std::make_shared<Context>(base);
+      for (const auto& [k, v] : cur.ctx->all()) {
+        const VarDecl* fd = rules->find_var(k);
+        if (fd && fd->ask) ctx->set(k, v);
+      }
+      ctx->set(d.name, value);
+      return ctx;
+    };
+    std::string why;
+    bool resolve = false;  // the cursor is at the fact's own question: walk on from there
+    if (first == kNone) {
+      cur.ctx = facts_now(*cur.ctx);
+      resolve = cur.ask == var;
+      why = "not used yet";
+    } else {
+      const SessionCursor& fc = first < history.size() ? history[first] : cur;
+      SessionCursor back_to;
+      if (fc.ask == var) {  // asked there: answer that question anew
+        back_to = fc;
+        history.resize(first);
+        resolve = true;
+      } else if (first == 0) {  // given, and read by the case's first steps: start over
+        auto ctx = facts_now(start_ctx);
+        history.clear();
+        std::string reason = record_trace ? fmt::format("fact {} corrected to {}; the case starts over", d.name, value)
+                                          : std::string();
+        return begin(StepAction::Correct, reason, cur.flow, std::move(ctx));
+      } else {  // the stop whose answer led to the first use
+        back_to = history[first - 1];
+        history.resize(first - 1);
+      }
+      back_to.ctx = facts_now(*back_to.ctx);
+      cur = std::move(back_to);
+      why = "back to the first step that used it";
+    }
+    if (resolve) cur.ask = kNoFact;
+    view_stale = true;
+    if (record_trace) {
+      TraceStep s;
+      s.action = StepAction::Correct;
+      const Node& here = node();
+      s.flow = here.flow < rules->flows.size() ? rules->flows[here.flow].id : "";
+      s.node = here.id;
+      s.answer = value;
+      s.reason = fmt::format("fact {} corrected to {}; {}", d.name, value, why);
+      set_target(s, cur.node);
+      trace.push_back(std::move(s));
+    }
+    if (cur.ask != kNoFact || !resolve) return Status::ok();
+    return settle();  // from the node that needed the fact
+  });
+}
+
+Status Session::State::do_switch(FlowIndex to) {
+  return act(SessionAction{SessionAction::Kind::Switch, 0, rules->flows[to].id}, [&] {
+    std::string reason = record_trace ? fmt::format("case switched from {} to {}", rules->flows[cur.flow].id,
+                                                    rules->flows[to].id) : std::string();
+    auto ctx = std::make_shared<Context>(start_ctx);
+    for (const auto& [k, v] : cur.ctx->all()) {  // the facts learnt so far stay
+      if (rules->find_var(k)) ctx->set(k, v);
+    }
+    return begin(StepAction::Switch, reason, to, std::move(ctx));
+  });
 }
 
 // ---- Session
@@ -339,21 +536,55 @@ Expected<Session> Session::start(std::shared_ptr<const RuleSet> rules, std::stri
   s.st_->case_id = std::string(case_id);
   s.st_->flow = f;
   s.st_->record_trace = options.record_trace;
+  s.st_->ask_facts = options.ask_facts;
+  if (options.ask_facts) {
+    for (std::size_t i = 0; i < s.st_->rules->vars.size(); ++i) {
+      const VarDecl& d = s.st_->rules->vars[i];
+      if (d.ask && d.ask->early) s.st_->early_facts.push_back(i);
+    }
+  }
   s.st_->history.reserve(16);
   s.st_->actions.reserve(16);
   if (Status st = s.st_->prepare_context(ctx); !st) return st;
   s.st_->start_ctx = std::move(ctx);
   std::string reason = options.record_trace ? "start of case " + std::string(case_id) : std::string();
-  if (Status st = s.st_->begin(StepAction::Start, reason); !st) return st;
+  auto ctx0 = std::make_shared<const Context>(s.st_->start_ctx);
+  if (Status st = s.st_->begin(StepAction::Start, reason, f, std::move(ctx0)); !st) return st;
   return s;
 }
 
-bool Session::done() const { return st_->node().kind == NodeKind::Outcome; }
+bool Session::done() const { return st_->cur.ask == kNoFact && st_->node().kind == NodeKind::Outcome; }
 const View& Session::view() const { return st_->current_view(); }
 Status Session::answer(std::size_t index) { return st_->do_answer(index); }
 Status Session::proceed() { return st_->do_proceed(); }
 Status Session::back() { return st_->do_back(); }
 Status Session::restart() { return st_->do_restart(); }
+
+Status Session::correct(std::string_view var, std::string_view value) {
+  std::size_t i = st_->rules->var_index(var);
+  if (i >= st_->rules->vars.size()) {
+    return Status::error("unknown-fact", fmt::format("нет такого факта: {}", var));
+  }
+  const VarDecl& d = st_->rules->vars[i];
+  bool ok = d.type == "string" || (d.type == "bool" && (value == "true" || value == "false")) ||
+            std::find(d.values.begin(), d.values.end(), value) != d.values.end();
+  if (!ok) return Status::error("bad-fact", fmt::format("значение «{}» недопустимо для {}", value, var));
+  if (st_->cur.ctx->get(var) == std::optional<std::string>(std::string(value))) {
+    return Status::error("same-fact", "это значение уже указано");
+  }
+  return st_->do_correct(i, std::string(value));
+}
+
+Status Session::switch_case(std::string_view case_id) {
+  FlowIndex f = st_->rules->flow_index(case_id);
+  if (f == kNoFlow || st_->rules->flows[f].subflow) {
+    return Status::error("unknown-case", fmt::format("нет сценария «{}»", case_id));
+  }
+  if (f == st_->cur.flow) return Status::error("same-case", "этот сценарий уже открыт");
+  return st_->do_switch(f);
+}
+
+std::optional<std::string> Session::fact(std::string_view var) const { return st_->cur.ctx->get(var); }
 
 ValidationResult Session::input(std::string_view value) {
   const Node* n = nullptr;
@@ -381,7 +612,8 @@ const std::vector<TraceStep>& Session::trace() const { return st_->trace; }
 const Context& Session::context() const { return *st_->cur.ctx; }
 const Node* Session::outcome() const { return done() ? &st_->node() : nullptr; }
 std::size_t Session::step_count() const { return st_->actions.size(); }
-const std::string& Session::case_id() const { return st_->case_id; }
+const std::string& Session::case_id() const { return st_->rules->flows[st_->cur.flow].id; }
+const std::string& Session::start_case_id() const { return st_->case_id; }
 const RuleSet& Session::rules() const { return *st_->rules; }
 
 }  // namespace triage

@@ -40,6 +40,9 @@ std::string encode(const SessionAction& a) {
     case SessionAction::Kind::MaskedInput: return "m:" + a.value;
     case SessionAction::Kind::Back: return "b";
     case SessionAction::Kind::Restart: return "r";
+    case SessionAction::Kind::Fact: return "f:" + a.value;
+    case SessionAction::Kind::Correct: return "c:" + a.value;
+    case SessionAction::Kind::Switch: return "s:" + a.value;
   }
   return "?";
 }
@@ -250,6 +253,21 @@ Status Session::replay_action(Session& ses, const std::string& a) {
     ValidationResult r = ses.input(std::string_view(a).substr(2));
     return r.ok ? Status::ok() : Status::error("invalid-input", r.message);
   }
+  if (a.rfind("f:", 0) == 0 || a.rfind("c:", 0) == 0) {
+    std::string_view body = std::string_view(a).substr(2);
+    std::size_t eq = body.find('=');
+    if (eq == std::string_view::npos) return Status::error("bad-state", "a fact without a value");
+    std::string_view var = body.substr(0, eq), value = body.substr(eq + 1);
+    if (a[0] == 'c') return ses.correct(var, value);
+    const View& v = ses.view();
+    if (v.fact != var) return Status::error("bad-state", "no question for this fact here");
+    const VarDecl* d = ses.rules().find_var(var);
+    for (std::size_t i = 0; d && d->ask && i < d->ask->options.size(); ++i) {
+      if (d->ask->options[i].value == value) return ses.answer(i);
+    }
+    return Status::error("bad-state", "no such answer to the fact question");
+  }
+  if (a.rfind("s:", 0) == 0) return ses.switch_case(std::string_view(a).substr(2));
   if (a.rfind("m:", 0) == 0) {
     const Node* n = nullptr;
     if (Status at = ses.st_->at_input(n); !at) return at;

@@ -12,6 +12,8 @@
 
 namespace triage {
 
+inline constexpr std::size_t kNoFact = static_cast<std::size_t>(-1);
+
 // One breadcrumb entry: a flow's or a node's title, looked up only when the view is built.
 struct Crumb {
   bool flow = false;
@@ -20,7 +22,11 @@ struct Crumb {
 
 // The small state an operator action changes; back() restores a copy of it.
 struct SessionCursor {
+  FlowIndex flow = kNoFlow;        // the case being walked
   NodeIndex node = kNoNode;
+  std::size_t ask = kNoFact;       // index into RuleSet::vars of the fact asked now, or kNoFact
+  std::size_t depth = 0;           // answered stops on the current path since the case began
+  std::vector<bool> used;          // per RuleSet::vars: read by a condition or text so far
   std::vector<NodeIndex> calls;    // call nodes of the active sub-flows, innermost last
   std::shared_ptr<const Context> ctx;  // shared with history until an input changes it
   std::vector<Crumb> path;         // breadcrumb: case title, then every stop on the way
@@ -28,29 +34,40 @@ struct SessionCursor {
 
 // One operator action, as save() records it.
 struct SessionAction {
-  enum class Kind { Answer, Proceed, Input, MaskedInput, Back, Restart };
+  enum class Kind { Answer, Proceed, Input, MaskedInput, Back, Restart, Fact, Correct, Switch };
   Kind kind = Kind::Proceed;
   std::size_t option = 0;  // Answer: 0-based
-  std::string value;       // Input: the typed value (never personal data); MaskedInput: the mask
+  std::string value;       // Input: the typed value (never personal data); MaskedInput: the mask;
+                           // Fact, Correct: "var=value"; Switch: the case id
 };
 
 struct Session::State {
   std::shared_ptr<const RuleSet> rules;
-  std::string case_id;
-  FlowIndex flow = kNoFlow;
+  std::string case_id;        // the case started with (save() records it)
+  FlowIndex flow = kNoFlow;   // its flow; the case walked now is cur.flow
   Context start_ctx;
   SessionCursor cur;
   std::vector<SessionCursor> history;  // cursor before each undoable action
   std::vector<TraceStep> trace;
   std::vector<SessionAction> actions;
   bool record_trace = true;   // SessionOptions::record_trace
+  bool ask_facts = true;      // SessionOptions::ask_facts
+  std::vector<std::size_t> early_facts;  // vars asked at the start (`when: start`)
   mutable View view;          // built on demand from `cur` (view_stale) by current_view()
   mutable bool view_stale = true;
 
   // Fills defaults into `ctx` and checks enum/bool values. Error: "bad-context".
   Status prepare_context(Context& ctx) const;
-  // Puts the cursor at the case start (with the starting context) and walks to the first stop.
-  Status begin(StepAction action, std::string_view reason);
+  // Puts the cursor at the start of case `flow` with context `ctx` and walks to the first stop.
+  Status begin(StepAction action, std::string_view reason, FlowIndex flow, std::shared_ptr<const Context> ctx);
+  // Sets the implied facts of case `flow` that `ctx` does not give.
+  std::shared_ptr<const Context> with_implied(FlowIndex flow, std::shared_ptr<const Context> ctx) const;
+  // Notes that variable `name` is read; true (and cur.ask set) when it is an unknown fact to ask.
+  bool need(std::string_view name);
+  bool need(const Condition& c);
+  bool need_text(const std::string& text);
+  // Every fact the stop `n` reads to be shown; true when one must be asked first.
+  bool need_for_stop(const Node& n);
   // Takes automatic steps (branch, call, return) until a stop. Errors: "loop", "bad-rules".
   Status settle();
   // Runs `body` as one undoable operator action; on failure everything is rolled back.
@@ -63,6 +80,9 @@ struct Session::State {
   Status do_input(const std::string& stored);
   Status do_back();
   Status do_restart();
+  Status do_fact(std::size_t index);
+  Status do_correct(std::size_t var, const std::string& value);
+  Status do_switch(FlowIndex to);
   // Checks that the cursor is at an input node; fills `node`.
   Status at_input(const Node*& node) const;
 

@@ -70,6 +70,10 @@ struct CallFinish {
   std::string escalation;    // empty, or "mfc", "support_line", ...
   std::string abort_reason;  // free text (masked before it is written), for Aborted
   TimeMs ended_at = 0;
+  // What the call learnt after it started: the quarantine fact once asked (nullopt: as at the
+  // start) and the case after a switch (empty: as at the start).
+  std::optional<bool> quarantine;
+  std::string case_id;
 };
 
 // A stored call (without its steps and notes: see steps() and notes()).
@@ -149,7 +153,7 @@ struct ReplayRow {
 };
 
 // True for the step actions that make up a call's path: answer, proceed, input, back, restart,
-// outcome (not start, branch, call, return).
+// outcome, fact, correct, switch (not start, branch, call, return).
 bool is_replay_stop_action(std::string_view action);
 
 enum class AppendResult { Stored, AlreadyStored };

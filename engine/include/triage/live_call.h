@@ -44,6 +44,12 @@ class LiveCall {
   ValidationResult input(std::string_view value);
   Status back();
   Status restart();
+  // Corrects a fact (Session::correct) and switches case (Session::switch_case), logged alike.
+  Status correct(std::string_view var, std::string_view value);
+  Status switch_case(std::string_view case_id);
+  // True when the last action could not be stored: the session was put back to the last
+  // stored step, so the screen stops there and `resume` continues from it.
+  bool save_failed() const { return save_failed_; }
   // Adds a free-text note (masked by the log).
   Status note(std::string_view text);
   // Closes the call at its outcome with the rule's disposition and escalation. Error "not-done".
@@ -58,7 +64,9 @@ class LiveCall {
 
  private:
   LiveCall(std::shared_ptr<const RuleSet> rules, CallLog& log, CallId id, Session s);
-  Status commit();  // snapshot, then the steps not yet in the log
+  // Snapshot, then the steps not yet in the log. When the snapshot cannot be stored the
+  // session goes back to the last stored one (save_failed()).
+  Status commit();
 
   std::shared_ptr<const RuleSet> rules_;
   CallLog* log_;
@@ -67,6 +75,8 @@ class LiveCall {
   std::size_t logged_ = 0;  // trace steps already in the log
   std::vector<RepeatCount> repeats_;
   bool caller_known_ = false;  // the first captured identifier names the caller; later ones don't
+  std::string stored_state_;   // the last snapshot the log holds
+  bool save_failed_ = false;
 };
 
 // The deterministic idempotency key of trace step `seq` (1-based) of call `id`.

@@ -35,6 +35,9 @@ struct Text {
   SourceLoc loc;
 };
 
+// The dispositions an outcome may have (`disposition:`), in legend order.
+const std::vector<std::string>& outcome_dispositions();
+
 // A reference to a node of the same flow by id; `index` is filled by the loader when the id
 // resolves (the checker reports the ones that do not).
 struct Target {
@@ -110,6 +113,13 @@ struct Node {
   std::optional<Weight> weight;  // Question: default weight of its options
 };
 
+// A fact a case settles by being the case (`implies:`), e.g. the quarantine case: quarantine true.
+struct ImpliedFact {
+  std::string var;
+  std::string value;
+  SourceLoc loc;
+};
+
 // A case tree (kind: case) or a shared sub-flow (kind: subflow), one per file.
 struct Flow {
   std::string id;
@@ -124,6 +134,24 @@ struct Flow {
   // Free-text triage: how callers describe this case (see classifier.h).
   std::vector<std::string> phrases;
   std::vector<std::string> keywords;
+  // Facts that hold whenever this case is the caller's problem; set at start and on a switch
+  // to this case unless given otherwise.
+  std::vector<ImpliedFact> implies;
+};
+
+// One answer of a fact question: what the operator picks and the value it sets.
+struct FactOption {
+  Text label;
+  std::string value;  // "true"/"false" for bool, one of the enum's values
+  SourceLoc loc;
+};
+
+// How the session asks a fact it does not know (`ask:` of a context variable, docs/rules.md).
+struct FactAsk {
+  Text question;
+  std::vector<FactOption> options;
+  bool early = false;  // `when: start`: asked before the case's first stop; else when first needed
+  SourceLoc loc;
 };
 
 // A call-context variable declared in the entry file.
@@ -133,6 +161,10 @@ struct VarDecl {
   std::vector<std::string> values;  // enum
   std::string default_value;
   std::string label;  // Russian, for the call screen
+  // A fact the call asks when it is not given (by a flag, the config or the caller's words):
+  // unknown until then. `default_value` is used only by sessions that do not ask
+  // (SessionOptions::ask_facts false: scenarios, benchmarks, `run`).
+  std::optional<FactAsk> ask;
   SourceLoc loc;
 };
 
@@ -175,6 +207,8 @@ class RuleSet {
   // The node `id` of flow `flow`, or kNoNode.
   NodeIndex find_node(FlowIndex flow, std::string_view id) const;
   const VarDecl* find_var(std::string_view name) const;
+  // Index of variable `name` in `vars`, or vars.size().
+  std::size_t var_index(std::string_view name) const;
   // Contact `key` for `region`: the regional overlay first, then "default"; null when neither has it.
   const Contact* contact(std::string_view region, std::string_view key) const;
   // Every region that has a contacts file, "default" first.

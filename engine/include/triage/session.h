@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,10 +40,15 @@ struct View {
   std::string validator;               // Input
   std::vector<std::string> choices;    // Input with validator "choice"
   std::vector<std::string> script;     // Outcome: lines whose `when` holds, rendered
-  std::vector<std::string> breadcrumb; // flow title, then each node title on the way (sub-flows included)
+  std::vector<std::string> breadcrumb; // flow title, then the title of each titled stop on the way
+  // Question: the context variable this question settles when it is a fact question (the
+  // entry's `ask:`), empty for a question of the tree. Answered with answer() like any other.
+  std::string fact;
+  std::size_t depth = 1;               // 1-based position of this stop on the current path
 };
 
-enum class StepAction { Start, Answer, Input, Proceed, Branch, Call, Return, Outcome, Back, Restart };
+enum class StepAction { Start, Answer, Input, Proceed, Branch, Call, Return, Outcome, Back, Restart,
+                        Fact, Correct, Switch };
 const char* to_string(StepAction action);
 
 // One entry of the trace: a transition and why it was taken.
@@ -63,7 +69,19 @@ struct SessionOptions {
   // False: trace() stays empty (no reasons formatted, no texts rendered for it); for bulk
   // replay such as benchmarks and scenario checks that only look at stops and outcomes.
   bool record_trace = true;
+  // True: a declared variable with `ask:` that the starting context does not give is unknown,
+  // and the session stops at its fact question the first time a condition or text needs it
+  // (or at the start, for `when: start`). False: it takes its declared default (bulk replay,
+  // scenarios, `run`: their inputs state the facts).
+  bool ask_facts = true;
 };
+
+// Options for sessions whose input states every fact (scenarios, `run`, paths, diffs).
+inline SessionOptions stated_facts() {
+  SessionOptions o;
+  o.ask_facts = false;
+  return o;
+}
 
 class Session {
  public:
@@ -92,8 +110,18 @@ class Session {
   ValidationResult input(std::string_view value);
   // Undoes the last answer/proceed/input (recorded in the trace as Back). Error: "nothing-to-undo".
   Status back();
-  // Starts the case over with the context it started with (recorded as Restart).
+  // Starts the current case over with the context it started with, keeping the facts asked
+  // since (recorded as Restart).
   Status restart();
+  // The operator corrects fact `var` (a declared variable) to `value`: the session goes back to
+  // the first stop whose next step used the fact (or to the start when the case used it from
+  // the first step), with the new value, and the trace records the change (Correct).
+  // Errors: "unknown-fact", "bad-fact" (value not allowed), "same-fact" (already that value).
+  Status correct(std::string_view var, std::string_view value);
+  // The caller's problem turns out to be another case: starts `case_id` in the same session,
+  // keeping the current facts (recorded as Switch; back() returns to the previous case).
+  // Errors: "unknown-case", "same-case".
+  Status switch_case(std::string_view case_id);
 
   const std::vector<TraceStep>& trace() const;
   const Context& context() const;
@@ -101,7 +129,12 @@ class Session {
   const Node* outcome() const;
   // Operator actions taken so far (answers, inputs, proceeds, backs, restarts).
   std::size_t step_count() const;
+  // The case being walked now (after a switch_case(), the new one).
   const std::string& case_id() const;
+  // The case the session started with.
+  const std::string& start_case_id() const;
+  // The value of fact `var` now, nullopt while it is unknown.
+  std::optional<std::string> fact(std::string_view var) const;
   const RuleSet& rules() const;
 
   // A versioned text snapshot: rule-set hash, case, starting context and every action. Holds no

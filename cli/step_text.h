@@ -1,0 +1,22 @@
+// How a trace step reads to a person: the one place that turns an engine step action and its
+// reason (English, stable, as the log stores them) into the interface language. Used by the
+// call screen's "why", `run`, and `log show`, so the Russian screen never shows English.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace triage::cli {
+
+// "answer" -> "ответ" (ru) / "answer" (en); unknown actions are returned as given.
+std::string step_action_label(std::string_view action, const std::string& lang);
+// "option 2 «Телефон»" -> "вариант 2 «Телефон»", "condition `x` held (f:3)" -> "выполнено
+// условие `x` (f:3)", ... English is returned unchanged; unknown reasons too.
+std::string step_reason(std::string_view reason, const std::string& lang);
+
+// An outcome's disposition and escalation as the interface says them ("referred" ->
+// "перенаправлен"); unknown codes are returned as given.
+std::string disposition_label(std::string_view disposition, const std::string& lang);
+std::string escalation_label(std::string_view escalation, const std::string& lang);
+
+}  // namespace triage::cli
