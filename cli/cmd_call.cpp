@@ -130,7 +130,37 @@ int run(int argc, char** argv, bool resume) {
                                                                 "operator {} has no open calls"), escape_controls(o.operator_name)));
       return kExitFailure;
     }
-    resume_id = open->front().id;
+    if (open->size() == 1) {
+      resume_id = open->front().id;
+    } else {
+      // Several open calls: never guess. List them; on a terminal ask which.
+      fmt::print("{}\n", fmt::format(tr(lang, "Открытые звонки оператора {}:", "Open calls of operator {}:"),
+                                      escape_controls(o.operator_name)));
+      for (std::size_t i = 0; i < open->size(); ++i) {
+        const CallRecord& c = (*open)[i];
+        const Flow* f = rules->find_flow(c.case_id);
+        fmt::print("  {}) №{} · {} · {} · {} {}\n", i + 1, c.id, escape_controls(f ? f->title : c.case_id),
+                   format_local_time(c.started_at), tr(lang, "шагов:", "steps:"), c.step_count);
+      }
+      if (!o.interactive) {
+        fmt::print(stderr, "triage resume: {}\n", tr(lang, "открытых звонков несколько: укажите номер, например triage resume ID",
+                                                      "several calls are open: give an id, e.g. triage resume ID"));
+        return kExitUsage;
+      }
+      fmt::print("{} [1-{}]: ", tr(lang, "Какой звонок продолжить", "Which call to continue"), open->size());
+      std::fflush(stdout);
+      std::string pick;
+      if (!std::getline(std::cin, pick)) return kExitFailure;
+      std::size_t n = 0;
+      bool digits = !pick.empty() && pick.size() < 6 && pick[0] != '0' &&
+                    pick.find_first_not_of("0123456789") == std::string::npos;
+      if (digits) n = std::stoul(pick);
+      if (n < 1 || n > open->size()) {
+        fmt::print(stderr, "triage resume: {}\n", tr(lang, "нет такого звонка в списке", "no such call in the list"));
+        return kExitUsage;
+      }
+      resume_id = (*open)[n - 1].id;
+    }
   }
   return run_call_screen(rules, *log, o, resume_id);
 }
