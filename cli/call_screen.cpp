@@ -213,6 +213,19 @@ void show_trace(const Ui& ui, const Session& s) {
   }
 }
 
+// The label above a stop's text: whether the operator says it to the citizen or does it.
+void text_label(const Ui& ui, const View& v) {
+  if (v.text_to == Audience::Operator) {
+    ui.para(ui.t("Для Вас (гражданину не читать):", "For you (do not read to the caller):"), " ", " ", "1;34");
+  } else if (!v.fact.empty()) {
+    ui.para(ui.t("Уточните у гражданина:", "Ask the caller:"), " ", " ", "1;35");
+  } else if (v.kind == StopKind::Info) {
+    ui.para(ui.t("Скажите гражданину:", "Tell the caller:"), " ", " ", "1;32");
+  } else {
+    ui.para(ui.t("Спросите гражданина:", "Ask the caller:"), " ", " ", "1;32");
+  }
+}
+
 // The facts of the call (the entry's variables with `ask:`), one dim line.
 void show_facts(const Ui& ui, const Session& s) {
   std::string line;
@@ -232,7 +245,7 @@ void show_view(const Ui& ui, const Session& s) {
   show_facts(ui, s);
   switch (v.kind) {
     case StopKind::Question:
-      if (!v.fact.empty()) ui.para(ui.t("Уточните у гражданина:", "Ask the caller:"), " ", " ", "1;35");
+      text_label(ui, v);
       ui.para(v.text, " ", " ", "1");
       fmt::print("\n");
       for (std::size_t i = 0; i < v.options.size(); ++i) {
@@ -247,12 +260,14 @@ void show_view(const Ui& ui, const Session& s) {
           "", "", "2");
       break;
     case StopKind::Info:
+      text_label(ui, v);
       ui.para(v.text, " ", " ", "1");
       fmt::print("\n");
       ui.para(ui.t("Enter — далее · b назад · n заметка · w почему · q завершить",
                    "Enter — continue · b back · n note · w why · q end"), "", "", "2");
       break;
     case StopKind::Input:
+      text_label(ui, v);
       ui.para(v.text, " ", " ", "1");
       for (std::size_t i = 0; i < v.choices.size(); ++i) {
         std::string num = fmt::format("  {}) ", i + 1);
@@ -530,10 +545,16 @@ int wrap_up(Ui& ui, LiveCall& call) {
   for (const std::string& b : v.breadcrumb) crumbs += (crumbs.empty() ? "" : " › ") + b;
   ui.rule(crumbs, ui.t("итог", "outcome"));
   show_facts(ui, call.session());
-  ui.para(ui.t("Прочитайте гражданину:", "Read to the caller:"), " ", " ", "1");
+  // Consecutive lines for the same person under one label; numbered through.
   for (std::size_t i = 0; i < v.script.size(); ++i) {
+    bool op = i < v.script_to.size() && v.script_to[i] == Audience::Operator;
+    bool prev_op = i > 0 && i - 1 < v.script_to.size() && v.script_to[i - 1] == Audience::Operator;
+    if (i == 0 || op != prev_op) {
+      if (op) ui.para(ui.t("Сделайте (гражданину не читать):", "Do (do not read to the caller):"), " ", " ", "1;34");
+      else ui.para(ui.t("Прочитайте гражданину:", "Read to the caller:"), " ", " ", "1;32");
+    }
     std::string num = fmt::format("  {}. ", i + 1);
-    ui.para(v.script[i], ui.paint("1;32", num), std::string(display_width(num), ' '));
+    ui.para(v.script[i], ui.paint(op ? "1;34" : "1;32", num), std::string(display_width(num), ' '));
   }
   fmt::print("\n{}: {} · {}: {}{}\n", ui.t("Итог", "Outcome"), o->outcome.code,
              ui.t("результат", "disposition"), disposition_label(o->outcome.disposition, ui.o.lang),

@@ -153,8 +153,13 @@ void print_text(const Session& s, const std::string& lang) {
     fmt::print("  {} {} ({})\n", tr(lang, "Передать:", "Escalation:"), o->outcome.escalation,
                escalation_label(o->outcome.escalation, "ru"));
   }
-  if (!s.view().script.empty()) fmt::print("  {}\n", tr(lang, "Сказать гражданину:", "Say to the caller:"));
-  for (const std::string& line : s.view().script) fmt::print("    • {}\n", escape_controls(line));
+  const View& v = s.view();
+  if (!v.script.empty()) fmt::print("  {}\n", tr(lang, "Сказать гражданину:", "Say to the caller:"));
+  // Instructions for the operator carry a prefix, so a reader of piped output tells them apart.
+  for (std::size_t k = 0; k < v.script.size(); ++k) {
+    bool op = k < v.script_to.size() && v.script_to[k] == Audience::Operator;
+    fmt::print("    • {}{}\n", op ? tr(lang, "[оператору] ", "[operator] ") : "", escape_controls(v.script[k]));
+  }
 }
 
 void print_json(const Session& s) {

@@ -128,12 +128,14 @@ class Printer {
       case NodeKind::Return:
         out += fmt::format("    {}\n", h("возврат в вызвавший сценарий", "back to the calling case"));
         break;
-      case NodeKind::Outcome: out += outcome(n.outcome); break;
+      case NodeKind::Outcome: out += outcome(n); break;
     }
     return out;
   }
 
-  std::string outcome(const OutcomeSpec& o) const {
+  std::string outcome(const Node& n) const {
+    const OutcomeSpec& o = n.outcome;
+    Audience node_to = n.to.value_or(n.flow < rules_.flows.size() ? rules_.flows[n.flow].to : Audience::Citizen);
     std::string out = fmt::format("  {}: {}\n", h("Код", "Code"), o.code);
     out += fmt::format("  {}: {} ({})\n", h("Итог", "Disposition"), o.disposition, disposition_label(o.disposition, "ru"));
     if (!o.escalation.empty()) {
@@ -142,7 +144,8 @@ class Printer {
     if (!o.script.empty()) out += fmt::format("  {}:\n", h("Сказать гражданину", "Say to the caller"));
     for (const ScriptLine& l : o.script) {
       std::string cond = l.when.empty() ? "" : fmt::format("[{} {}] ", h("если", "if"), safe(l.when.source()));
-      out += "    • " + cond + text(l.text.raw) + "\n";
+      std::string who = l.to.value_or(node_to) == Audience::Operator ? h("[оператору] ", "[operator] ") : "";
+      out += "    • " + who + cond + text(l.text.raw) + "\n";
     }
     return out;
   }

@@ -497,3 +497,36 @@ TEST_CASE("content: quarantine is asked before any outcome; the bank is asked; q
   CHECK(sber_heard);
   MESSAGE("facts: " << ends_total << " paths with quarantine and bank asked in the call");
 }
+
+// Two kinds of text: what the operator reads to the citizen speaks to them («Вы»), never of
+// them («гражданин»); the service-centre procedure is for staff, bar its quarantine outcome.
+TEST_CASE("content: texts for the citizen speak to them; the service-centre procedure is for staff") {
+  auto rules = shipped_rules();
+  std::size_t citizen = 0, staff = 0;
+  auto third_person = [](const std::string& t) {
+    return t.find("гражданин") != std::string::npos || t.find("Гражданин") != std::string::npos;
+  };
+  for (const Node& n : rules->nodes) {
+    const triage::Flow& f = rules->flows[n.flow];
+    triage::Audience node_to = n.to.value_or(f.to);
+    INFO(f.id << "/" << n.id);
+    if (f.id == "service-centre" && n.kind != NodeKind::Branch) {
+      CHECK(node_to == (n.id == "quarantine-remote" ? triage::Audience::Citizen : triage::Audience::Operator));
+    }
+    std::vector<std::pair<std::string, triage::Audience>> texts;
+    if (n.kind == NodeKind::Question || n.kind == NodeKind::Info || n.kind == NodeKind::Input) {
+      texts.emplace_back(n.text.raw, node_to);
+    }
+    for (const triage::ScriptLine& l : n.outcome.script) texts.emplace_back(l.text.raw, l.to.value_or(node_to));
+    for (const auto& [text, to] : texts) {
+      if (to == triage::Audience::Operator) {
+        ++staff;
+        continue;
+      }
+      ++citizen;
+      CHECK_MESSAGE(!third_person(text), "read to the citizen but speaks of them: " << text);
+    }
+  }
+  CHECK(staff >= 20);
+  MESSAGE("texts: " << citizen << " for the citizen, " << staff << " for the operator");
+}

@@ -107,6 +107,9 @@ class Fields {
 enum class FileRole { Entry, Case, Subflow, Contacts, Unknown };
 
 // Adds parsed files to a RuleSet, then resolves ids across them.
+// Reads `to: citizen | operator`.
+bool read_audience(FileReader& r, std::uint32_t v, std::optional<Audience>& out);
+
 class ModelBuilder {
  public:
   ModelBuilder(RuleSet& rules, Diagnostics& diags) : rules_(rules), diags_(diags) {}

@@ -13,7 +13,7 @@ namespace {
 
 const std::vector<std::string> kEntryKeys = {"format", "kind", "title", "version", "cases", "context"};
 const std::vector<std::string> kFlowKeys = {"format", "kind", "id", "title", "description",
-                                            "triage", "implies", "start", "nodes"};
+                                            "triage", "implies", "to", "start", "nodes"};
 const std::vector<std::string> kContactsKeys = {"format", "kind", "region", "title", "contacts"};
 const std::vector<std::string> kVarKeys = {"type", "values", "default", "label", "ask"};
 const std::vector<std::string> kAskKeys = {"question", "options", "when"};
@@ -292,6 +292,10 @@ void ModelBuilder::build_flow(FileReader& r, const Fields& top, bool subflow, st
   if (flow.id.empty()) flow.id = std::string(stem);
   if (std::uint32_t v = top.get("title"); v != kNoYaml) r.text(v, flow.title);
   if (std::uint32_t v = top.get("description"); v != kNoYaml) r.text(v, flow.description);
+  if (std::uint32_t v = top.get("to"); v != kNoYaml) {
+    std::optional<Audience> to;
+    if (read_audience(r, v, to)) flow.to = *to;
+  }
   if (std::uint32_t v = top.get("implies"); v != kNoYaml) {
     if (!r.is_map(v)) {
       r.wrong_type(v, "a mapping of variable: value");

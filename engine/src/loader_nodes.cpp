@@ -19,14 +19,14 @@ struct KindKeys {
 
 const std::vector<KindKeys>& kinds() {
   static const std::vector<KindKeys> k = {
-      {"question", NodeKind::Question, "a question node", {"question", "options", "weight", "title"}},
-      {"info", NodeKind::Info, "an info node", {"info", "next", "title"}},
-      {"input", NodeKind::Input, "an input node", {"input", "var", "prompt", "next", "choices", "title"}},
+      {"question", NodeKind::Question, "a question node", {"question", "options", "weight", "title", "to"}},
+      {"info", NodeKind::Info, "an info node", {"info", "next", "title", "to"}},
+      {"input", NodeKind::Input, "an input node", {"input", "var", "prompt", "next", "choices", "title", "to"}},
       {"branch", NodeKind::Branch, "a branch node", {"branch", "title"}},
       {"call", NodeKind::Call, "a call node", {"call", "next", "title"}},
       {"return", NodeKind::Return, "a return node", {"return", "title"}},
       {"outcome", NodeKind::Outcome, "an outcome node",
-       {"outcome", "disposition", "escalation", "script", "source", "url", "reviewed", "title"}},
+       {"outcome", "disposition", "escalation", "script", "source", "url", "reviewed", "title", "to"}},
   };
   return k;
 }
@@ -75,7 +75,8 @@ const std::vector<std::string>& checked_keys(const KindKeys& kind) {
 
 const std::vector<std::string> kOptionKeys = {"label", "next", "weight"};
 const std::vector<std::string> kArmKeys = {"when", "next", "else"};
-const std::vector<std::string> kScriptKeys = {"text", "when"};
+const std::vector<std::string> kScriptKeys = {"text", "when", "to"};
+const std::vector<std::string> kAudiences = {"citizen", "operator"};
 const std::vector<std::string> kWeights = {"minor", "major", "critical"};
 const std::vector<std::string> kEscalations = {"mfc", "support_line", "regional_cc", "municipal"};
 
@@ -85,6 +86,17 @@ bool read_weight(FileReader& r, std::uint32_t v, std::optional<Weight>& out) {
   out = w == "minor" ? Weight::Minor : w == "major" ? Weight::Major : Weight::Critical;
   return true;
 }
+
+}  // namespace
+
+bool read_audience(FileReader& r, std::uint32_t v, std::optional<Audience>& out) {
+  std::string a;
+  if (!r.choice(v, a, kAudiences)) return false;
+  out = a == "operator" ? Audience::Operator : Audience::Citizen;
+  return true;
+}
+
+namespace {
 
 bool is_outcome_code(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
@@ -172,6 +184,7 @@ void ModelBuilder::build_node(FileReader& r, std::uint32_t key, std::uint32_t va
   node.kind = kind->kind;
   f.check(r, checked_keys(*kind), kind->where, keys_of_other_kinds());
   if (std::uint32_t v = f.get("title"); v != kNoYaml) r.text(v, node.title);
+  if (std::uint32_t v = f.get("to"); v != kNoYaml) read_audience(r, v, node.to);
   std::uint32_t kv = f.get(kind->key);
   switch (node.kind) {
     case NodeKind::Question:
@@ -335,6 +348,7 @@ void ModelBuilder::build_script(FileReader& r, std::uint32_t list, std::vector<S
       s.require(r, {"text"}, "a script line", r.loc(i));
       if (std::uint32_t t = s.get("text"); t != kNoYaml) r.template_text(t, line.text);
       if (std::uint32_t w = s.get("when"); w != kNoYaml) r.condition(w, line.when, line.when_loc);
+      if (std::uint32_t w = s.get("to"); w != kNoYaml) read_audience(r, w, line.to);
     } else if (!r.template_text(i, line.text)) {
       continue;
     }

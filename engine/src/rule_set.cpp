@@ -32,6 +32,8 @@ NodeIndex RuleSet::find_node(FlowIndex flow, std::string_view id) const {
   return it == by_id.end() ? kNoNode : it->second;
 }
 
+const char* to_string(Audience a) { return a == Audience::Operator ? "operator" : "citizen"; }
+
 const std::vector<std::string>& outcome_dispositions() {
   static const std::vector<std::string> v = {"resolved", "referred", "escalated", "callback", "unresolved",
                                              "off-topic"};

@@ -118,13 +118,17 @@ void Session::State::build_view() const {
     default: v.kind = StopKind::Info; break;
   }
   v.text = n.kind == NodeKind::Outcome ? render(n.title) : render(n.text.raw);
+  const Audience flow_to = n.flow < rules->flows.size() ? rules->flows[n.flow].to : Audience::Citizen;
+  v.text_to = n.to.value_or(flow_to);
   for (const Option& o : n.options) v.options.push_back(render(o.label.raw));
   if (n.kind == NodeKind::Input) {
     v.validator = n.input.validator;
     v.choices = n.input.choices;
   }
   for (const ScriptLine& line : n.outcome.script) {
-    if (line.when.eval(*cur.ctx)) v.script.push_back(render(line.text.raw));
+    if (!line.when.eval(*cur.ctx)) continue;
+    v.script.push_back(render(line.text.raw));
+    v.script_to.push_back(line.to.value_or(v.text_to));
   }
   view = std::move(v);
   view_stale = false;

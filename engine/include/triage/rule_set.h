@@ -29,6 +29,10 @@ inline constexpr FlowIndex kNoFlow = std::numeric_limits<FlowIndex>::max();
 enum class NodeKind : std::uint8_t { Question, Info, Input, Branch, Call, Return, Outcome };
 const char* to_string(NodeKind kind);
 
+// Who a text is for: read aloud to the citizen, or an instruction for the operator (`to:`).
+enum class Audience : std::uint8_t { Citizen, Operator };
+const char* to_string(Audience a);  // "citizen" | "operator"
+
 // A template text (see template.h) and where it starts.
 struct Text {
   std::string raw;
@@ -70,6 +74,7 @@ struct ScriptLine {
   Text text;
   Condition when;  // empty = always said
   SourceLoc when_loc;
+  std::optional<Audience> to;  // none = the node's, then the flow's
 };
 
 struct InputSpec {
@@ -111,6 +116,7 @@ struct Node {
   InputSpec input;               // Input
   OutcomeSpec outcome;           // Outcome
   std::optional<Weight> weight;  // Question: default weight of its options
+  std::optional<Audience> to;    // who its text (and, for an outcome, its script) is for; none = the flow's
 };
 
 // A fact a case settles by being the case (`implies:`), e.g. the quarantine case: quarantine true.
@@ -129,6 +135,7 @@ struct Flow {
   std::uint32_t file = 0;  // SourceFiles index
   SourceLoc loc;
   Target start;
+  Audience to = Audience::Citizen;  // who its texts are for unless a node or line says otherwise
   std::vector<NodeIndex> nodes;  // in file order
   std::unordered_map<std::string, NodeIndex> by_id;
   // Free-text triage: how callers describe this case (see classifier.h).

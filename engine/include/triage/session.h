@@ -40,6 +40,8 @@ struct View {
   std::string validator;               // Input
   std::vector<std::string> choices;    // Input with validator "choice"
   std::vector<std::string> script;     // Outcome: lines whose `when` holds, rendered
+  std::vector<Audience> script_to;     // Outcome: who each script line is for (parallel to script)
+  Audience text_to = Audience::Citizen;  // who `text` is for (a fact question: the citizen)
   std::vector<std::string> breadcrumb; // flow title, then the title of each titled stop on the way
   // Question: the context variable this question settles when it is a fact question (the
   // entry's `ask:`), empty for a question of the tree. Answered with answer() like any other.
