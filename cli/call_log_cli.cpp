@@ -26,6 +26,9 @@ std::string call_log_error_text(const Status& s, const std::string& lang) {
   else if (c == "corrupt") lead = "журнал звонков повреждён";
   else if (c == "not-found") lead = "звонок не найден";
   else if (c == "not-open") lead = "звонок уже закрыт";
+  else if (c == "open-call") lead = "звонок ещё открыт, его нельзя удалить: сначала продолжите его (triage resume) и завершите";
+  else if (c == "io") lead = "не удалось записать журнал звонков: нет места на диске или ошибка ввода-вывода";
+  else if (c == "leased") lead = "звонок открыт в другом терминале";
   else if (c == "bad-secret") lead = "файл секрета повреждён";
   else if (c == "unsupported") lead = "эта сборка triage не поддерживает журнал в PostgreSQL";
   else lead = "ошибка журнала звонков";

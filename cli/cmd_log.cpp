@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <iostream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -126,11 +127,39 @@ bool parse_id(const Parsed& p, const char* action, CallId* id) {
 // The start of `log show ID` and `log delete ID`: parses the command line and the call id, and
 // opens the log. Returns null when the command ends there, with its exit code in `rc` (0 after
 // --help).
+// --yes for the actions that remove calls.
+void add_yes(po::options_description& d, const std::string& lang) {
+  d.add_options()("yes,y", tr(lang, "не спрашивать подтверждения (обязательно без терминала)",
+                              "do not ask for confirmation (required without a terminal)"));
+}
+
+// Destructive actions ask on a terminal and need --yes otherwise. True to go on.
+bool confirmed(const Parsed& p, const std::string& question, const char* action) {
+  if (p.vm.count("yes")) return true;
+  const std::string& lang = p.lang;
+  if (!isatty(0)) {
+    fmt::print(stderr, "triage log {}: {}\n", action,
+               tr(lang, "удаление необратимо: без терминала подтвердите его флагом --yes",
+                  "deleting cannot be undone: without a terminal, confirm it with --yes"));
+    return false;
+  }
+  fmt::print("{} [{}] ", question, tr(lang, "да/нет", "yes/no"));
+  std::fflush(stdout);
+  std::string answer;
+  if (!std::getline(std::cin, answer)) return false;
+  for (const char* yes : {"да", "Да", "ДА", "д", "Д", "yes", "Yes", "YES", "y", "Y"}) {
+    if (answer == yes) return true;
+  }
+  fmt::print("{}\n", tr(lang, "Отменено, ничего не удалено.", "Cancelled; nothing was deleted."));
+  return false;
+}
+
 std::unique_ptr<CallLog> open_for_id(int argc, char** argv, Parsed& p, const std::string& action, CallId* id,
                                      int* rc) {
   const std::string& lang = p.lang;
   po::options_description desc(tr(lang, "Параметры", "Options"));
   add_common(desc, lang);
+  if (action == "delete") add_yes(desc, lang);
   desc.add_options()("id", po::value<std::string>(), "");
   po::positional_options_description pos;
   pos.add("id", 1);
@@ -245,6 +274,17 @@ int run_delete(int argc, char** argv, Parsed& p) {
   int rc = kExitOk;
   auto log = open_for_id(argc, argv, p, "delete", &id, &rc);
   if (!log) return rc;
+  auto call = log->get_call(id);
+  if (!call) return bad_usage("delete", call_log_error_text(call.status(), lang));
+  if (call->status == CallStatus::Open) {
+    return bad_usage("delete", call_log_error_text(not_deleted(*log, id), lang));
+  }
+  if (!confirmed(p, fmt::format(tr(lang, "Удалить звонок {} ({}, {}) без возможности восстановления?",
+                                   "Delete call {} ({}, {}) for good?"),
+                                id, escape_controls(call->case_id), format_local_time(call->started_at)),
+                 "delete")) {
+    return kExitUsage;
+  }
   auto r = log->delete_call(id);
   if (!r) return bad_usage("delete", call_log_error_text(r.status(), lang));
   fmt::print("{} {} {}\n", tr(lang, "Звонок", "Call"), id, tr(lang, "удалён.", "deleted."));
@@ -256,6 +296,7 @@ int run_purge(int argc, char** argv, Parsed& p) {
   const std::string& lang = p.lang;
   po::options_description desc(tr(lang, "Параметры", "Options"));
   add_common(desc, lang);
+  add_yes(desc, lang);
   desc.add_options()("older-than", po::value<long long>(),
                      tr(lang, "удалить звонки старше стольких дней", "delete calls older than this many days"));
   po::positional_options_description pos;
@@ -267,6 +308,13 @@ int run_purge(int argc, char** argv, Parsed& p) {
   long long days = p.vm["older-than"].as<long long>();
   auto log = open_call_log_or_report(db_flag(p), lang, "triage log purge");
   if (!log) return kExitUsage;
+  if (!confirmed(p, fmt::format(tr(lang, "Удалить все завершённые звонки старше {} дн. без возможности восстановления? "
+                                         "Открытые звонки останутся.",
+                                   "Delete every finished call older than {} days for good? Open calls stay."),
+                                days),
+                 "purge")) {
+    return kExitUsage;
+  }
   auto r = log->purge_before(now_ms() - days * 86400000LL);
   if (!r) return bad_usage("purge", call_log_error_text(r.status(), lang));
   fmt::print("{}: {}\n", tr(lang, "Удалено звонков", "Calls deleted"), r->calls);

@@ -106,6 +106,7 @@ std::string query(const fs::path& db, const char* sql) {
 // Appends steps to a new call until the log refuses one; returns how many were acknowledged
 // and the refusal. `shown_bytes` sizes each step so the disk fills after a few dozen.
 struct FillResult {
+  CallId finished = 0;  // a finished call made first, which `log delete` may remove
   CallId call = 0;
   std::int64_t acknowledged = 0;
   Status refusal;
@@ -113,6 +114,13 @@ struct FillResult {
 
 FillResult fill(CallLog& log, std::size_t shown_bytes) {
   FillResult f;
+  auto done = log.begin_call(start());
+  REQUIRE(done.has_value());
+  CallFinish fin;
+  fin.status = CallStatus::Aborted;
+  fin.ended_at = 1;
+  REQUIRE(log.finish_call(*done, fin));
+  f.finished = *done;
   auto id = log.begin_call(start());
   REQUIRE(id.has_value());
   f.call = *id;
@@ -178,7 +186,7 @@ TEST_CASE("call log faults: a full disk (a 256 KiB tmpfs) refuses the step clear
   CHECK(show.rc == 0);
   CHECK(show.out.find("Шаги (" + std::to_string(f.acknowledged) + "):") != std::string::npos);
   // A write through the binary fails with the message and exit 2, and changes nothing.
-  RunResult del = run_cli({"log", "delete", std::to_string(f.call), "--db", db.string()}, "en_US.UTF-8");
+  RunResult del = run_cli({"log", "delete", std::to_string(f.finished), "--yes", "--db", db.string()}, "en_US.UTF-8");
   if (del.rc == 0) {
     MESSAGE("delete fitted in the space left; the refusal above is the finding");
   } else {
@@ -228,7 +236,7 @@ TEST_CASE("call log faults: a file-size limit (RLIMIT_FSIZE) mid-call loses no a
   std::int64_t acknowledged = 0;
   std::string code;
   in >> call >> acknowledged >> code;
-  CHECK(call == 1);
+  CHECK(call == 2);  // after the finished call fill() makes first
   CHECK(acknowledged > 0);
   CHECK(code == "io");
   CHECK(report.find("the call log " + db.string()) != std::string::npos);

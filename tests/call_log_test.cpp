@@ -256,15 +256,21 @@ TEST_CASE("call log: purge deletes the calls started before the cut-off") {
   CallId old1 = *log->begin_call(start("a", "c", kT0 - 40 * kDay));
   REQUIRE(log->add_note(old1, {"СТАРАЯ-ЗАМЕТКА", kT0}));
   REQUIRE(log->finish_call(old1, done("X", kT0 - 40 * kDay + 1000)));
-  *log->begin_call(start("a", "c", kT0 - 31 * kDay));
+  CallId old2 = *log->begin_call(start("a", "c", kT0 - 31 * kDay));
+  REQUIRE(log->finish_call(old2, done("X", kT0 - 31 * kDay + 1000)));
+  CallId old_open = *log->begin_call(start("a", "c", kT0 - 32 * kDay));  // interrupted, never finished
   CallId recent = *log->begin_call(start("a", "c", kT0 - 5 * kDay));
   auto r = log->purge_before(kT0 - 30 * kDay);
   REQUIRE(r.has_value());
   CHECK(r->calls == 2);
   auto all = log->list_calls({});
   REQUIRE(all.has_value());
-  REQUIRE(all->size() == 1);
+  REQUIRE(all->size() == 2);  // an open call is never purged
   CHECK((*all)[0].id == recent);
+  CHECK((*all)[1].id == old_open);
+  auto refused = log->delete_call(old_open);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.status().code() == "open-call");
   CHECK((read_bytes(dir.db()) + read_bytes(dir.db() + "-wal")).find("СТАРАЯ-ЗАМЕТКА") == std::string::npos);
 }
 

@@ -120,16 +120,23 @@ TEST_CASE("cli log: export writes CSV for spreadsheets and JSON Lines") {
 
 TEST_CASE("cli log: delete and purge") {
   Fixture f;
-  Run del = triage_run("log delete 3 --db " + f.db);
+  Run refused = triage_run("log delete 2 --db " + f.db + " </dev/null");  // no terminal, no --yes
+  CHECK(refused.rc == 2);
+  CHECK(refused.err.find("--yes") != std::string::npos);
+  CHECK(triage_run("log show 2 --db " + f.db).rc == 0);  // still there
+  Run open = triage_run("log delete 3 --yes --db " + f.db);  // call 3 is open: never deleted
+  CHECK(open.rc == 2);
+  CHECK(open.err.find("звонок ещё открыт") != std::string::npos);
+  Run del = triage_run("log delete 2 --yes --db " + f.db);
   CHECK(del.rc == 0);
-  CHECK(del.out == "Звонок 3 удалён.\n");
-  Run gone = triage_run("log show 3 --db " + f.db);
+  CHECK(del.out == "Звонок 2 удалён.\n");
+  Run gone = triage_run("log show 2 --db " + f.db);
   CHECK(gone.rc == 2);
-  CHECK(gone.err == "triage log show: звонок не найден (there is no call 3)\n");
-  Run purge = triage_run("log purge --older-than 0 --db " + f.db + " --lang en");
+  CHECK(gone.err == "triage log show: звонок не найден (there is no call 2)\n");
+  Run purge = triage_run("log purge --older-than 0 --yes --db " + f.db + " --lang en");
   CHECK(purge.rc == 0);
-  CHECK(purge.out == "Calls deleted: 2\n");
-  CHECK(triage_run("log list --db " + f.db + " --lang en").out == "No calls found.\n");
+  CHECK(purge.out == "Calls deleted: 1\n");
+  CHECK(triage_run("log show 3 --db " + f.db).rc == 0);  // the open call stays
 }
 
 TEST_CASE("cli report: text in Russian and JSON") {

@@ -12,6 +12,15 @@
 
 namespace triage {
 
+Status not_deleted(CallLog& log, CallId call) {
+  auto rec = log.get_call(call);
+  if (rec && rec->status == CallStatus::Open) {
+    return Status::error("open-call", "call " + std::to_string(call) +
+                                          " is open (in progress or interrupted): finish it or end it first");
+  }
+  return Status::error("not-found", "deleting a call: there is no call " + std::to_string(call));
+}
+
 const char* to_string(CallStatus status) {
   switch (status) {
     case CallStatus::Open: return "open";

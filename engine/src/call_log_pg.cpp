@@ -75,8 +75,9 @@ const std::pair<const char*, const char*> kStatements[] = {
     {"set_caller",
      "UPDATE calls SET caller_key = $2, caller_hint = $3 WHERE id = $1 AND status = 'open'"},
     {"call_status", "SELECT status FROM calls WHERE id = $1"},
-    {"delete_call", "DELETE FROM calls WHERE id = $1"},
-    {"purge_before", "DELETE FROM calls WHERE started_at < $1"},
+    // An open call is someone's call in progress: never deleted, by id or by age.
+    {"delete_call", "DELETE FROM calls WHERE id = $1 AND status <> 'open'"},
+    {"purge_before", "DELETE FROM calls WHERE started_at < $1 AND status <> 'open'"},
     {"make_secret", "INSERT INTO install_secret(id, secret) VALUES (1, $1) ON CONFLICT (id) DO NOTHING"},
     {"read_secret", "SELECT secret FROM install_secret WHERE id = 1"},
 };
@@ -189,9 +190,7 @@ Status PgCallLog::set_caller(CallId call, std::string_view caller_key, std::stri
 Expected<DeleteResult> PgCallLog::delete_call(CallId call) {
   auto r = conn_.run("delete_call", Params().add(call), "deleting a call");
   if (!r) return r.status();
-  if (affected(r->get()) == 0) {
-    return Status::error("not-found", "deleting a call: there is no call " + std::to_string(call));
-  }
+  if (affected(r->get()) == 0) return not_deleted(*this, call);
   return DeleteResult{affected(r->get()), true};
 }
 

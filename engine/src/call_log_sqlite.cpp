@@ -319,15 +319,14 @@ Expected<DeleteResult> SqliteCallLog::delete_where(const char* sql, std::int64_t
 }
 
 Expected<DeleteResult> SqliteCallLog::delete_call(CallId call) {
-  auto r = delete_where("DELETE FROM calls WHERE id = ?1", call, "deleting a call");
-  if (r && r->calls == 0) {
-    return Status::error("not-found", "deleting a call: there is no call " + std::to_string(call));
-  }
+  // An open call is someone's call in progress: never deleted, by id or by age.
+  auto r = delete_where("DELETE FROM calls WHERE id = ?1 AND status <> 'open'", call, "deleting a call");
+  if (r && r->calls == 0) return not_deleted(*this, call);
   return r;
 }
 
 Expected<DeleteResult> SqliteCallLog::purge_before(TimeMs cutoff) {
-  return delete_where("DELETE FROM calls WHERE started_at < ?1", cutoff, "purging old calls");
+  return delete_where("DELETE FROM calls WHERE started_at < ?1 AND status <> 'open'", cutoff, "purging old calls");
 }
 
 Expected<std::string> SqliteCallLog::caller_key(std::string_view kind, std::string_view value) {

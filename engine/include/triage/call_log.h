@@ -169,6 +169,11 @@ struct DeleteResult {
 // "busy" (another process held the log longer than the timeout), "read-only", "not-a-database",
 // "schema-too-new", "io" (including disk full), "not-found", "not-open" (the call is finished),
 // "conflict" (a step number reused with another key), "invalid-input".
+class CallLog;
+// Why delete_call() removed nothing: "open-call" when the call is open (never deleted), else
+// "not-found". Shared by the backends.
+Status not_deleted(CallLog& log, CallId call);
+
 class CallLog {
  public:
   virtual ~CallLog() = default;
@@ -212,9 +217,10 @@ class CallLog {
   virtual Status export_replay_rows(const CallFilter& filter,
                                     const std::function<bool(const ReplayRow&)>& row);
 
-  // Deletes a call with its steps and notes, leaving no trace in the file. Error "not-found".
+  // Deletes a finished call with its steps and notes, leaving no trace in the file. Errors
+  // "not-found", "open-call" (an open call is never deleted).
   virtual Expected<DeleteResult> delete_call(CallId call) = 0;
-  // Deletes every call started before `cutoff` (open ones included).
+  // Deletes every finished call started before `cutoff`; open calls stay.
   virtual Expected<DeleteResult> purge_before(TimeMs cutoff) = 0;
 
   // The keyed hash (HMAC-SHA256 under the per-installation secret, hex) of a captured personal
