@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <cstdio>
 #include <ctime>
 #include <string>
@@ -128,6 +130,25 @@ const char* status_text(CallStatus status, const std::string& lang) {
 std::string pad(const std::string& s, std::size_t width) {
   std::size_t w = display_width(s);
   return w >= width ? s : s + std::string(width - w, ' ');
+}
+
+Expected<std::size_t> print_callbacks(CallLog& log, CallFilter filter, const std::string& lang) {
+  filter.callbacks = true;
+  filter.limit = 0;
+  auto calls = log.list_calls(filter);
+  if (!calls) return calls.status();
+  if (calls->empty()) return std::size_t{0};
+  std::sort(calls->begin(), calls->end(),
+            [](const CallRecord& a, const CallRecord& b) { return a.callback_due.value_or(0) < b.callback_due.value_or(0); });
+  TimeMs now = now_ms();
+  fmt::print("\n{} ({}):\n", tr(lang, "Обещанные обратные звонки", "Callbacks promised"), calls->size());
+  for (const CallRecord& c : *calls) {
+    TimeMs due = c.callback_due.value_or(0);
+    fmt::print("  №{} · {} {} · {} · {}{}\n", c.id, tr(lang, "до", "by"), format_local_time(due).substr(0, 16),
+               escape_controls(c.callback_hint), escape_controls(c.callback_window),
+               due < now ? tr(lang, " · ПРОСРОЧЕН", " · OVERDUE") : "");
+  }
+  return calls->size();
 }
 
 }  // namespace triage::cli

@@ -39,4 +39,9 @@ const char* status_text(CallStatus status, const std::string& lang);
 // `s` padded with spaces to `width` terminal columns (display width, not bytes).
 std::string pad(const std::string& s, std::size_t width);
 
+// The promised callbacks among `filter`'s calls, soonest due first, printed as a section
+// («Обратные звонки»: due time, masked number, window, overdue mark). Prints nothing when
+// there are none; returns how many, or the log's error.
+Expected<std::size_t> print_callbacks(CallLog& log, CallFilter filter, const std::string& lang);
+
 }  // namespace triage::cli

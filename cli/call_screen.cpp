@@ -17,6 +17,7 @@
 #include "triage/classifier.h"
 #include "triage/live_call.h"
 #include "triage/utf8.h"
+#include "triage/validators.h"
 
 namespace triage::cli {
 
@@ -361,7 +362,9 @@ std::optional<CasePick> choose_case(Ui& ui) {
   }
 }
 
-int interrupted(const Ui& ui, CallId id) {
+int interrupted(const Ui& ui, LiveCall& call) {
+  call.release();
+  CallId id = call.id();
   fmt::print("\n{}\n", ui.t("Ввод закончился.", "Input ended."));
   fmt::print("{}; {}: triage resume {}\n",
              fmt::format(ui.t("Звонок №{} остаётся открытым", "Call #{} stays open"), id),
@@ -536,6 +539,43 @@ void handle_line(Ui& ui, LiveCall& call, const std::string& line, bool& ended, S
   report(call.answer(*n));
 }
 
+// A callback outcome: the number to call back and the window promised. Returns -1 when
+// recorded, else the exit code.
+int promise_callback(Ui& ui, LiveCall& call) {
+  static const std::pair<const char*, int> kWindows[] = {
+      {"сегодня, до конца дня", 0}, {"в течение одного рабочего дня", 1}, {"в течение трёх рабочих дней", 3}};
+  for (;;) {
+    auto number = ui.ask(ui.t("Номер для обратного звонка (+7 и 10 цифр):", "Number to call back (+7 and 10 digits):"));
+    if (!number) return interrupted(ui, call);
+    ValidationResult v = validate_input("phone", *number, {});
+    if (!v.ok) {
+      fmt::print("{}\n", ui.paint("1;31", escape_controls(ui.o.lang == "en" ? v.message_en : v.message)));
+      continue;
+    }
+    ui.para(ui.t("Когда мы перезвоним?", "When will we call back?"), "", "", "1");
+    for (std::size_t i = 0; i < std::size(kWindows); ++i) {
+      ui.para(kWindows[i].first, ui.paint("1;33", fmt::format("  {}) ", i + 1)), "     ");
+    }
+    auto pick = ui.ask(fmt::format("[1-{}]:", std::size(kWindows)));
+    if (!pick) return interrupted(ui, call);
+    auto n = option_number(*pick, std::size(kWindows));
+    if (!n) {
+      fmt::print("{}\n", fmt::format(ui.t("Введите номер от 1 до {}.", "Type a number from 1 to {}."), std::size(kWindows)));
+      continue;
+    }
+    std::string hint;
+    Status st = call.promise_callback(*number, kWindows[*n].first, kWindows[*n].second, &hint);
+    if (!st && call.save_failed()) return save_failed(ui, call, st);
+    if (!st) {
+      fmt::print("{}\n", ui.paint("1;31", escape_controls(st.message())));
+      continue;
+    }
+    ui.para(ui.t("Скажите гражданину:", "Tell the caller:"), " ", " ", "1;32");
+    ui.para(fmt::format("Мы перезвоним Вам по номеру {} {}.", hint, kWindows[*n].first), "  ", "  ");
+    return -1;
+  }
+}
+
 // The outcome: the script to read, then wrap-up. Returns the exit code, or -1 to go back
 // into the tree.
 int wrap_up(Ui& ui, LiveCall& call) {
@@ -560,10 +600,13 @@ int wrap_up(Ui& ui, LiveCall& call) {
              ui.t("результат", "disposition"), disposition_label(o->outcome.disposition, ui.o.lang),
              o->outcome.escalation.empty() ? "" : fmt::format(" · {}: {}", ui.t("передача", "escalation"),
                                                                escalation_label(o->outcome.escalation, ui.o.lang)));
+  if (o->outcome.disposition == "callback") {
+    if (int rc = promise_callback(ui, call); rc >= 0) return rc;
+  }
   for (;;) {
     auto note = ui.ask(ui.t("Заметка к звонку (Enter — без заметки · b назад · f факт · s другой случай):",
                            "Note for the call (Enter — none · b back · f fact · s another case):"));
-    if (!note) return interrupted(ui, call.id());
+    if (!note) return interrupted(ui, call);
     std::string key = command_key(*note);
     if (key == "b" || key == "f" || key == "s") {
       Status st = Status::ok();
@@ -596,7 +639,7 @@ int run_call_screen(std::shared_ptr<const RuleSet> rules, CallLog& log,
     auto c = LiveCall::resume(rules, log, *resume_id);
     if (!c) {
       fmt::print(stderr, "triage: {} {}: {}\n", ui.t("нельзя продолжить звонок", "cannot resume call"),
-                 *resume_id, escape_controls(c.status().message()));
+                 *resume_id, escape_controls(call_log_error_text(c.status(), ui.o.lang)));
       return 2;
     }
     call.emplace(std::move(*c));
@@ -640,7 +683,7 @@ int run_call_screen(std::shared_ptr<const RuleSet> rules, CallLog& log,
     }
     show_view(ui, call->session());
     auto line = ui.in.read("> ");
-    if (!line) return interrupted(ui, call->id());
+    if (!line) return interrupted(ui, *call);
     bool ended = false;
     Status failed = Status::ok();
     handle_line(ui, *call, *line, ended, failed);

@@ -107,6 +107,7 @@ int run_list(int argc, char** argv, Parsed& p) {
                pad(c.outcome.empty() ? "—" : escape_controls(c.outcome), 23), pad(status_text(c.status, lang), 10),
                c.step_count);
   }
+  if (auto cb = print_callbacks(*log, f, lang); !cb) return bad_usage("list", call_log_error_text(cb.status(), lang));
   return kExitOk;
 }
 

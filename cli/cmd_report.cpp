@@ -131,8 +131,16 @@ int cmd_report(int argc, char** argv) {
     fmt::print(stderr, "triage report: {}\n", call_log_error_text(report.status(), lang));
     return kExitUsage;
   }
-  if (format == "json") print_json(*report);
-  else print_text(*report, lang);
+  if (format == "json") {
+    print_json(*report);
+    return kExitOk;
+  }
+  print_text(*report, lang);
+  // Callbacks due are shown whatever the period: a promise does not expire with the report's days.
+  if (auto cb = print_callbacks(*log, CallFilter{}, lang); !cb) {
+    fmt::print(stderr, "triage report: {}\n", call_log_error_text(cb.status(), lang));
+    return kExitUsage;
+  }
   return kExitOk;
 }
 

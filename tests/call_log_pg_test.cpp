@@ -472,7 +472,7 @@ TEST_CASE("pg call log: the schema version is recorded; older schemas migrate, n
   REQUIRE_FALSE(newer.has_value());
   CHECK(newer.status().code() == "schema-too-new");
   std::string msg = newer.status().message();
-  CHECK(msg.find("has schema version 99, newer than this build of triage knows (2); it was left untouched: "
+  CHECK(msg.find("has schema version 99, newer than this build of triage knows (3); it was left untouched: "
                  "use a newer triage") != std::string::npos);
   CHECK(msg.rfind("the call log (postgresql 127.0.0.1:", 0) == 0);
   CHECK(sql(db.uri, "SELECT count(*) || '/' || (SELECT count(*) FROM pg_tables) FROM calls") == before);
@@ -752,3 +752,44 @@ TEST_CASE("pg call log: end to end, triage log migrate then triage log list --db
 }
 
 #endif  // TRIAGE_HAVE_PG
+
+TEST_CASE("pg call log: a call is held by one screen at a time; a callback promise is kept masked") {
+  for_each_backend([](const Backend& b) {
+    CAPTURE(b.name);
+    auto log = must_open(b.spec);
+    CallId id = *log->begin_call(start("a", "c", kT0));
+    CHECK(log->take_lease(id, "a@seat-1 pid 1", kT0, kT0 + 1000));
+    CHECK(log->take_lease(id, "a@seat-1 pid 1", kT0 + 10, kT0 + 2000));  // renewing is fine
+    Status other = log->take_lease(id, "b@seat-2 pid 2", kT0 + 500, kT0 + 3000);
+    CHECK(other.code() == "leased");
+    CHECK(other.message().find("a@seat-1 pid 1") != std::string::npos);
+    auto rec = log->get_call(id);
+    CHECK(rec->lease_holder == "a@seat-1 pid 1");
+    CHECK(rec->lease_until == kT0 + 2000);
+    CHECK(log->take_lease(id, "b@seat-2 pid 2", kT0 + 2001, kT0 + 5000));  // expired: taken over
+    CHECK(log->release_lease(id, "a@seat-1 pid 1"));                     // not a's any more: no-op
+    CHECK(log->get_call(id)->lease_holder == "b@seat-2 pid 2");
+    CHECK(log->release_lease(id, "b@seat-2 pid 2"));
+    CHECK(log->get_call(id)->lease_holder.empty());
+
+    CallbackPromise p;
+    p.number_key = std::string(64, 'a');
+    p.number_hint = "+7********67";
+    p.due = kT0 + 86400000;
+    p.window = "в течение одного рабочего дня";
+    REQUIRE(log->set_callback(id, p));
+    REQUIRE(log->finish_call(id, done("X", kT0 + 1000)));
+    CHECK(log->take_lease(id, "c@seat-3 pid 3", kT0, kT0 + 1).code() == "not-open");
+    CHECK(log->set_callback(id, p).code() == "not-open");
+    CallFilter f;
+    f.callbacks = true;
+    auto due = log->list_calls(f);
+    REQUIRE(due->size() == 1);
+    CHECK((*due)[0].callback_hint == "+7********67");
+    CHECK((*due)[0].callback_due == std::optional<TimeMs>(kT0 + 86400000));
+    CHECK((*due)[0].callback_window == "в течение одного рабочего дня");
+    CallId plain = *log->begin_call(start("a", "c", kT0));
+    (void)plain;
+    CHECK(log->list_calls(f)->size() == 1);  // a call without a promise is not listed
+  });
+}

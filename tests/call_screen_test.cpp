@@ -167,6 +167,13 @@ TEST_CASE("call screen: correcting quarantine mid-call changes the outcome to th
   SEE(t, "экстренный");
   t.type("1");
   SEE(t, "REMOTE-MFC-ARRANGE");
+  // A callback outcome: the number and the window are asked and promised aloud.
+  SEE(t, "Номер для обратного звонка");
+  t.type("8 999 12-34-567");
+  SEE(t, "Когда мы перезвоним?");
+  t.type("3");
+  SEE(t, "Мы перезвоним Вам по номеру");
+  SEE(t, "+7********67");
   SEE(t, "Заметка к звонку");
   std::string after = t.since(corrected);
   CHECK(after.find("Каким банком") == std::string::npos);
@@ -181,6 +188,17 @@ TEST_CASE("call screen: correcting quarantine mid-call changes the outcome to th
   CHECK(d.one("SELECT quarantine FROM calls") == "1");
   CHECK(d.one("SELECT count(*) FROM steps WHERE action = 'correct'") == "1");
   CHECK(d.one("SELECT reason FROM steps WHERE action = 'correct'").find("fact quarantine corrected to true") == 0);
+  CHECK(d.one("SELECT callback_hint FROM calls") == "+7********67");
+  CHECK(d.one("SELECT callback_window FROM calls") == "в течение трёх рабочих дней");
+  CHECK(d.one("SELECT count(*) FROM calls WHERE callback_due > started_at + 2 * 86400000") == "1");
+  // The promise shows in log list and report until it is done.
+  auto list = spawn({"log", "list", "--db", db.string(), "--lang", "ru"});
+  std::string out;
+  read_until(list, out, "\x01never", 1, 10000);
+  CHECK(finish(list) == 0);
+  CHECK(out.find("Обещанные обратные звонки (1):") != std::string::npos);
+  CHECK(out.find("+7********67 · в течение трёх рабочих дней") != std::string::npos);
+  CHECK(out.find("12-34") == std::string::npos);
   fs::remove_all(dir);
 }
 
@@ -287,5 +305,38 @@ TEST_CASE("call screen: options take exactly a number; Ctrl-C says how to resume
   Db d(db);
   CHECK(d.one("SELECT status FROM calls WHERE id = 1") == "aborted");
   CHECK(d.one("SELECT status FROM calls WHERE id = 2") == "open");
+  fs::remove_all(dir);
+}
+
+TEST_CASE("call screen: a call is on one terminal at a time; a second resume refuses at once") {
+  fs::path dir = fresh_dir("lease");
+  fs::path db = dir / "calls.db";
+  std::vector<std::string> resume = {"resume", "1", "--rules", kRules, "--db", db.string(), "--operator", "оператор-1",
+                                     "--lang", "ru"};
+  Terminal a(dir, "C.UTF-8", call_args(db, {"--case", "forgot-password"}));
+  SEE(a, "Вы сейчас на карантине?");
+  a.type("2");
+  SEE(a, "Что из данных учётной записи");
+  {
+    Terminal b(dir, "C.UTF-8", resume);  // the call is on terminal a
+    SEE(b, "звонок открыт в другом терминале");
+    SEE(b, "оператор-1@");
+    CHECK(b.wait() == 2);
+    CHECK(b.screen.find("Что из данных") == std::string::npos);  // refused before any screen
+  }
+  // Terminal a is closed with Ctrl-C: its lease goes with the process, resume takes over at once.
+  a.press("\x03");
+  SEE(a, "остаётся открытым");
+  a.wait();
+  Terminal c(dir, "C.UTF-8", resume);
+  SEE(c, "Продолжение звонка №1");
+  SEE(c, "Что из данных учётной записи");
+  c.type("1");
+  SEE(c, "Заметка к звонку");
+  c.type("");
+  SEE(c, "завершён и сохранён");
+  CHECK(c.wait() == 0);
+  Db d(db);
+  CHECK(d.one("SELECT status FROM calls") == "completed");
   fs::remove_all(dir);
 }

@@ -86,6 +86,10 @@ std::vector<std::string> plan_lines(std::shared_ptr<const RuleSet> rules, const 
       REQUIRE(s->input(value).ok);
     }
   }
+  if (s->outcome()->outcome.disposition == "callback") {
+    lines.emplace_back("+7 999 123-45-67");  // the number to call back
+    lines.emplace_back("2");                 // within one working day
+  }
   lines.emplace_back("");  // wrap-up: no note
   return lines;
 }
@@ -214,6 +218,15 @@ TEST_CASE("call e2e: every shipped case through stdin, quarantine on and off, lo
         std::string id = store.one("SELECT max(id) FROM calls");
         CHECK(store.one("SELECT status FROM calls WHERE id=" + id) == "completed");
         CHECK(store.one("SELECT outcome FROM calls WHERE id=" + id) == expected);
+        if (store.one("SELECT disposition FROM calls WHERE id=" + id) == "callback") {
+          // The promise is kept: masked and keyed number, a due time, the window said.
+          CHECK(store.one("SELECT callback_hint FROM calls WHERE id=" + id) == "+7********67");
+          CHECK(store.one("SELECT callback_window FROM calls WHERE id=" + id) == "в течение одного рабочего дня");
+          CHECK(store.one("SELECT callback_due > started_at FROM calls WHERE id=" + id) != "0");
+          CHECK(store.one("SELECT length(callback_key) FROM calls WHERE id=" + id) == "64");
+          CHECK(out.find("Мы перезвоним Вам по номеру +7********67 в течение одного рабочего дня.") != std::string::npos);
+          CHECK(store.one("SELECT count(*) FROM calls WHERE id=" + id + " AND callback_hint LIKE '%123%'") == "0");
+        }
         CHECK(store.one("SELECT case_id FROM calls WHERE id=" + id) == case_id);
         CHECK(store.one("SELECT operator FROM calls WHERE id=" + id) == "test-op");
         CHECK(store.one("SELECT CAST(quarantine AS integer) FROM calls WHERE id=" + id) == (q ? "1" : "0"));
@@ -406,7 +419,10 @@ TEST_CASE("call e2e: SIGKILL at random points loses no acknowledged step; resume
       const std::string state = "SELECT session_state FROM calls WHERE id = " + id;
       auto acked = Session::restore(shipped_rules(), store.one(state));
       REQUIRE(acked.has_value());
-      CHECK(acked->step_count() + 0 >= std::min(kill_after, plan.size() - 1));
+      // The plan's last lines are wrap-up, not steps: the callback number and window, the note.
+      bool callback = plan.size() >= 3 && plan[plan.size() - 3] == "+7 999 123-45-67";
+      std::size_t tree_lines = plan.size() - 1 - (callback ? 2 : 0);
+      CHECK(acked->step_count() + 0 >= std::min(kill_after, tree_lines));
       auto rest = plan_lines(shipped_rules(), store.one(state));
       auto r = run_with_input({"resume", id, "--rules", kRules, "--db", store.spec}, rest);
       CHECK(r.first == 0);

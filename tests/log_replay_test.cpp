@@ -378,6 +378,9 @@ class Forwarding final : public CallLog {
   Status finish_call(CallId c, const CallFinish& f) override { return in_.finish_call(c, f); }
   Status set_session_state(CallId c, std::string_view s) override { return in_.set_session_state(c, s); }
   Status set_caller(CallId c, std::string_view k, std::string_view h) override { return in_.set_caller(c, k, h); }
+  Status take_lease(CallId c, std::string_view h, TimeMs n, TimeMs u) override { return in_.take_lease(c, h, n, u); }
+  Status release_lease(CallId c, std::string_view h) override { return in_.release_lease(c, h); }
+  Status set_callback(CallId c, const CallbackPromise& p) override { return in_.set_callback(c, p); }
   Expected<CallRecord> get_call(CallId c) override { return in_.get_call(c); }
   Expected<std::vector<CallRecord>> list_calls(const CallFilter& f) override { return in_.list_calls(f); }
   Expected<std::vector<CallRecord>> open_calls(std::string_view o) override { return in_.open_calls(o); }

@@ -12,6 +12,15 @@
 
 namespace triage {
 
+Status lease_refused(CallLog& log, CallId call) {
+  auto rec = log.get_call(call);
+  if (!rec) return rec.status();
+  if (rec->status != CallStatus::Open) {
+    return Status::error("not-open", "call " + std::to_string(call) + " is already " + to_string(rec->status));
+  }
+  return Status::error("leased", "call " + std::to_string(call) + " is on the screen of " + rec->lease_holder);
+}
+
 Status not_deleted(CallLog& log, CallId call) {
   auto rec = log.get_call(call);
   if (rec && rec->status == CallStatus::Open) {

@@ -72,6 +72,13 @@ const std::pair<const char*, const char*> kStatements[] = {
      "abort_reason = $6, ended_at = $7, quarantine = COALESCE($8::boolean, quarantine), "
      "case_id = COALESCE($9, case_id) WHERE id = $1 AND status = 'open'"},
     {"set_state", "UPDATE calls SET session_state = $2 WHERE id = $1 AND status = 'open'"},
+    {"take_lease",
+     "UPDATE calls SET lease_holder = $2, lease_until = $4 WHERE id = $1 AND status = 'open' "
+     "AND (lease_holder IS NULL OR lease_holder = $2 OR lease_until < $3)"},
+    {"release_lease", "UPDATE calls SET lease_holder = NULL, lease_until = NULL WHERE id = $1 AND lease_holder = $2"},
+    {"set_callback",
+     "UPDATE calls SET callback_key = $2, callback_hint = $3, callback_due = $4, callback_window = $5 "
+     "WHERE id = $1 AND status = 'open'"},
     {"set_caller",
      "UPDATE calls SET caller_key = $2, caller_hint = $3 WHERE id = $1 AND status = 'open'"},
     {"call_status", "SELECT status FROM calls WHERE id = $1"},
@@ -185,6 +192,25 @@ Status PgCallLog::set_caller(CallId call, std::string_view caller_key, std::stri
   Params p;
   p.add(call).add_or_null(caller_key).add_or_null(mask_free_text(caller_hint));
   return update_open("set_caller", p, call, "saving the caller");
+}
+
+Status PgCallLog::take_lease(CallId call, std::string_view holder, TimeMs now, TimeMs until) {
+  auto r = conn_.run("take_lease", Params().add(call).add(holder).add(now).add(until),
+                     "taking call " + std::to_string(call));
+  if (!r) return r.status();
+  return affected(r->get()) > 0 ? Status::ok() : lease_refused(*this, call);
+}
+
+Status PgCallLog::release_lease(CallId call, std::string_view holder) {
+  auto r = conn_.run("release_lease", Params().add(call).add(holder), "releasing call " + std::to_string(call));
+  return r ? Status::ok() : r.status();
+}
+
+Status PgCallLog::set_callback(CallId call, const CallbackPromise& cb) {
+  Params p;
+  p.add(call).add_or_null(cb.number_key).add_or_null(mask_free_text(cb.number_hint)).add(cb.due);
+  p.add_or_null(mask_free_text(cb.window));
+  return update_open("set_callback", p, call, "saving the callback");
 }
 
 Expected<DeleteResult> PgCallLog::delete_call(CallId call) {

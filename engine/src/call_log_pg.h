@@ -18,7 +18,7 @@ namespace triage::pg {
 
 // The schema version this build writes (table triage_schema). Older databases are migrated
 // up on open; newer ones are refused untouched.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // The version recorded in triage_schema; 0 for an empty database.
 Expected<int> read_schema_version(Conn& conn);
@@ -50,6 +50,9 @@ class PgCallLog final : public CallLog {
   // Records the caller's keyed hash and masked hint on an open call (a personal-data input
   // captured mid-call). Errors "not-found", "not-open".
   Status set_caller(CallId call, std::string_view caller_key, std::string_view caller_hint) override;
+  Status take_lease(CallId call, std::string_view holder, TimeMs now, TimeMs until) override;
+  Status release_lease(CallId call, std::string_view holder) override;
+  Status set_callback(CallId call, const CallbackPromise& promise) override;
   Expected<CallRecord> get_call(CallId call) override;
   Expected<std::vector<CallRecord>> list_calls(const CallFilter& filter) override;
   Expected<std::vector<CallRecord>> open_calls(std::string_view operator_name) override;

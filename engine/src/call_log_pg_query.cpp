@@ -16,6 +16,17 @@ const char* const kCallColumns =
     "caller_hint, started_at, day, ended_at, status, outcome, disposition, escalation, "
     "abort_reason, (SELECT count(*) FROM steps WHERE call_id = calls.id)";
 
+// The lease and callback columns (schema v3), read by read_call_lease() from column `at` on.
+const char* const kCallLeaseColumns = "lease_holder, lease_until, callback_hint, callback_due, callback_window";
+
+void read_call_lease(const PGresult* r, int i, int at, CallRecord* c) {
+  c->lease_holder = text(r, i, at);
+  c->lease_until = is_null(r, i, at + 1) ? 0 : int64(r, i, at + 1);
+  c->callback_hint = text(r, i, at + 2);
+  c->callback_due = is_null(r, i, at + 3) ? std::nullopt : std::optional<TimeMs>(int64(r, i, at + 3));
+  c->callback_window = text(r, i, at + 4);
+}
+
 // Fills a CallRecord from row `i` of a result selected with kCallColumns.
 void read_call(const PGresult* r, int i, CallRecord* c) {
   c->id = int64(r, i, 0);
@@ -59,6 +70,7 @@ Where where_for(const CallFilter& f) {
   w.add("case_id =", f.case_id);
   w.add("outcome =", f.outcome);
   if (f.status) w.add("status =", to_string(*f.status));
+  if (f.callbacks) w.sql += w.sql.empty() ? " WHERE callback_due IS NOT NULL" : " AND callback_due IS NOT NULL";
   return w;
 }
 
@@ -98,19 +110,22 @@ std::vector<StepRecord> read_steps(const PGresult* r, int first, int last) {
 }  // namespace
 
 Expected<CallRecord> PgCallLog::get_call(CallId call) {
-  auto r = conn_.run_sql(std::string("SELECT ") + kCallColumns + ", session_state FROM calls WHERE id = $1",
+  auto r = conn_.run_sql(std::string("SELECT ") + kCallColumns + ", session_state, " + kCallLeaseColumns +
+                             " FROM calls WHERE id = $1",
                          Params().add(call), "reading call " + std::to_string(call));
   if (!r) return r.status();
   if (PQntuples(r->get()) == 0) return Status::error("not-found", "there is no call " + std::to_string(call));
   CallRecord c;
   read_call(r->get(), 0, &c);
   c.session_state = text(r->get(), 0, 18);
+  read_call_lease(r->get(), 0, 19, &c);
   return c;
 }
 
 Expected<std::vector<CallRecord>> PgCallLog::list_calls(const CallFilter& filter) {
   Where w = where_for(filter);
-  std::string sql = std::string("SELECT ") + kCallColumns + " FROM calls" + w.sql + " ORDER BY id DESC";
+  std::string sql = std::string("SELECT ") + kCallColumns + ", " + kCallLeaseColumns + " FROM calls" + w.sql +
+                    " ORDER BY id DESC";
   if (filter.limit > 0) {
     sql += " LIMIT $" + std::to_string(++w.n);
     w.params.add(filter.limit);
@@ -118,13 +133,17 @@ Expected<std::vector<CallRecord>> PgCallLog::list_calls(const CallFilter& filter
   auto r = conn_.run_sql(sql, w.params, "listing calls");
   if (!r) return r.status();
   std::vector<CallRecord> out(static_cast<std::size_t>(PQntuples(r->get())));
-  for (std::size_t i = 0; i < out.size(); ++i) read_call(r->get(), static_cast<int>(i), &out[i]);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    read_call(r->get(), static_cast<int>(i), &out[i]);
+    read_call_lease(r->get(), static_cast<int>(i), 18, &out[i]);
+  }
   return out;
 }
 
 Expected<std::vector<CallRecord>> PgCallLog::open_calls(std::string_view operator_name) {
   std::string sql = std::string("SELECT ") + kCallColumns +
-                    ", session_state FROM calls WHERE status = 'open' AND ($1 = '' OR operator = $1) "
+                    ", session_state, " + kCallLeaseColumns +
+                    " FROM calls WHERE status = 'open' AND ($1 = '' OR operator = $1) "
                     "ORDER BY id DESC";
   auto r = conn_.run_sql(sql, Params().add(operator_name), "listing open calls");
   if (!r) return r.status();
@@ -132,6 +151,7 @@ Expected<std::vector<CallRecord>> PgCallLog::open_calls(std::string_view operato
   for (std::size_t i = 0; i < out.size(); ++i) {
     read_call(r->get(), static_cast<int>(i), &out[i]);
     out[i].session_state = text(r->get(), static_cast<int>(i), 18);
+    read_call_lease(r->get(), static_cast<int>(i), 19, &out[i]);
   }
   return out;
 }

@@ -125,7 +125,18 @@ CREATE INDEX calls_operator ON calls(operator, day);
 CREATE INDEX calls_case ON calls(case_id, day);
 )sql";
 
-const char* const kMigrations[] = {kV1, kV2};
+// v3: a call is held by one screen at a time (lease) and carries the callback it promised.
+const char* const kV3 = R"sql(
+ALTER TABLE calls ADD COLUMN lease_holder text;
+ALTER TABLE calls ADD COLUMN lease_until bigint;
+ALTER TABLE calls ADD COLUMN callback_key text;
+ALTER TABLE calls ADD COLUMN callback_hint text;
+ALTER TABLE calls ADD COLUMN callback_due bigint;
+ALTER TABLE calls ADD COLUMN callback_window text;
+CREATE INDEX calls_callback_due ON calls(callback_due) WHERE callback_due IS NOT NULL;
+)sql";
+
+const char* const kMigrations[] = {kV1, kV2, kV3};
 
 // Serialises schema changes of concurrent first opens (an arbitrary constant key).
 const char* const kLock = "SELECT pg_advisory_xact_lock(7262010011)";

@@ -297,6 +297,57 @@ Status SqliteCallLog::set_caller(CallId call, std::string_view caller_key, std::
   return changes > 0 ? Status::ok() : missing_or_closed(call, "saving the caller");
 }
 
+Status SqliteCallLog::take_lease(CallId call, std::string_view holder, TimeMs now, TimeMs until) {
+  Stmt st;
+  int rc = st.prepare(db_,
+      "UPDATE calls SET lease_holder = ?2, lease_until = ?4 WHERE id = ?1 AND status = 'open' "
+      "AND (lease_holder IS NULL OR lease_holder = ?2 OR lease_until < ?3)");
+  if (rc != SQLITE_OK) return fail(rc, "taking the call");
+  st.bind(1, call);
+  st.bind(2, holder);
+  st.bind(3, now);
+  st.bind(4, until);
+  int changes = 0;
+  rc = in_write_tx([&] {
+    int r = st.step();
+    changes = sqlite3_changes(db_);
+    return r;
+  });
+  if (rc != SQLITE_OK) return fail(rc, "taking call " + std::to_string(call));
+  return changes > 0 ? Status::ok() : lease_refused(*this, call);
+}
+
+Status SqliteCallLog::release_lease(CallId call, std::string_view holder) {
+  Stmt st;
+  int rc = st.prepare(db_, "UPDATE calls SET lease_holder = NULL, lease_until = NULL WHERE id = ?1 AND lease_holder = ?2");
+  if (rc != SQLITE_OK) return fail(rc, "releasing the call");
+  st.bind(1, call);
+  st.bind(2, holder);
+  rc = in_write_tx([&] { return st.step(); });
+  return rc == SQLITE_OK ? Status::ok() : fail(rc, "releasing call " + std::to_string(call));
+}
+
+Status SqliteCallLog::set_callback(CallId call, const CallbackPromise& p) {
+  Stmt st;
+  int rc = st.prepare(db_,
+      "UPDATE calls SET callback_key = ?2, callback_hint = ?3, callback_due = ?4, callback_window = ?5 "
+      "WHERE id = ?1 AND status = 'open'");
+  if (rc != SQLITE_OK) return fail(rc, "saving the callback");
+  st.bind(1, call);
+  st.bind_or_null(2, p.number_key);
+  st.bind_or_null(3, mask_free_text(p.number_hint));
+  st.bind(4, p.due);
+  st.bind_or_null(5, mask_free_text(p.window));
+  int changes = 0;
+  rc = in_write_tx([&] {
+    int r = st.step();
+    changes = sqlite3_changes(db_);
+    return r;
+  });
+  if (rc != SQLITE_OK) return fail(rc, "saving the callback of call " + std::to_string(call));
+  return changes > 0 ? Status::ok() : missing_or_closed(call, "saving the callback");
+}
+
 Expected<DeleteResult> SqliteCallLog::delete_where(const char* sql, std::int64_t arg,
                                                    std::string_view action) {
   Stmt st;

@@ -17,7 +17,7 @@ namespace triage::sqlite {
 
 // The schema version this build writes (PRAGMA user_version). Older files are migrated up on
 // open; newer ones are refused untouched.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // Applies migrations from the file's current user_version up to `target` (<= kSchemaVersion)
 // in one BEGIN IMMEDIATE transaction. Tests use target 1 to build a v1 file. Errors as
@@ -34,6 +34,10 @@ extern const char* const kCallColumns;
 // included).
 void read_call(const Stmt& st, CallRecord* out);
 
+// The lease and callback columns (schema v3), read by read_call_lease() from column `at` on.
+extern const char* const kCallLeaseColumns;
+void read_call_lease(const Stmt& st, int at, CallRecord* out);
+
 // The SQLite backend. Writes are one BEGIN IMMEDIATE transaction each, so concurrent processes
 // wait (busy_timeout) instead of failing. Writers live in call_log_sqlite.cpp, readers in
 // call_log_sqlite_query.cpp.
@@ -49,6 +53,9 @@ class SqliteCallLog final : public CallLog {
   Status finish_call(CallId call, const CallFinish& finish) override;
   Status set_session_state(CallId call, std::string_view state) override;
   Status set_caller(CallId call, std::string_view caller_key, std::string_view caller_hint) override;
+  Status take_lease(CallId call, std::string_view holder, TimeMs now, TimeMs until) override;
+  Status release_lease(CallId call, std::string_view holder) override;
+  Status set_callback(CallId call, const CallbackPromise& promise) override;
   Expected<CallRecord> get_call(CallId call) override;
   Expected<std::vector<CallRecord>> list_calls(const CallFilter& filter) override;
   Expected<std::vector<CallRecord>> open_calls(std::string_view operator_name) override;

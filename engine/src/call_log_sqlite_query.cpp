@@ -29,6 +29,7 @@ Where where_for(const CallFilter& f) {
   w.add("case_id = ?", f.case_id);
   w.add("outcome = ?", f.outcome);
   if (f.status) w.add("status = ?", to_string(*f.status));
+  if (f.callbacks) w.sql += w.sql.empty() ? " WHERE callback_due IS NOT NULL" : " AND callback_due IS NOT NULL";
   return w;
 }
 
@@ -74,11 +75,19 @@ void read_call(const Stmt& st, CallRecord* c) {
   c->abort_reason.assign(st.text_view(16));
 }
 
+void read_call_lease(const Stmt& st, int at, CallRecord* c) {
+  c->lease_holder.assign(st.text_view(at));
+  c->lease_until = st.is_null(at + 1) ? 0 : st.int64(at + 1);
+  c->callback_hint.assign(st.text_view(at + 2));
+  c->callback_due = st.is_null(at + 3) ? std::nullopt : std::optional<TimeMs>(st.int64(at + 3));
+  c->callback_window.assign(st.text_view(at + 4));
+}
+
 Expected<CallRecord> SqliteCallLog::get_call(CallId call) {
   Stmt st;
   int rc = st.prepare(db_, std::string("SELECT ") + kCallColumns +
-                               ", session_state, (SELECT count(*) FROM steps WHERE call_id = calls.id) "
-                               "FROM calls WHERE id = ?1");
+                               ", session_state, (SELECT count(*) FROM steps WHERE call_id = calls.id), " +
+                               kCallLeaseColumns + " FROM calls WHERE id = ?1");
   if (rc != SQLITE_OK) return fail(rc, "reading a call");
   st.bind(1, call);
   rc = st.step();
@@ -88,14 +97,15 @@ Expected<CallRecord> SqliteCallLog::get_call(CallId call) {
   read_call(st, &c);
   c.session_state = st.text(17);
   c.step_count = st.int64(18);
+  read_call_lease(st, 19, &c);
   return c;
 }
 
 Expected<std::vector<CallRecord>> SqliteCallLog::list_calls(const CallFilter& filter) {
   Where w = where_for(filter);
   std::string sql = std::string("SELECT ") + kCallColumns +
-                    ", (SELECT count(*) FROM steps WHERE call_id = calls.id) FROM calls" + w.sql +
-                    " ORDER BY id DESC";
+                    ", (SELECT count(*) FROM steps WHERE call_id = calls.id), " + kCallLeaseColumns +
+                    " FROM calls" + w.sql + " ORDER BY id DESC";
   if (filter.limit > 0) sql += " LIMIT " + std::to_string(filter.limit);
   Stmt st;
   int rc = st.prepare(db_, sql);
@@ -106,6 +116,7 @@ Expected<std::vector<CallRecord>> SqliteCallLog::list_calls(const CallFilter& fi
     out.emplace_back();
     read_call(st, &out.back());
     out.back().step_count = st.int64(17);
+    read_call_lease(st, 18, &out.back());
   }
   if (rc != SQLITE_DONE) return fail(rc, "listing calls");
   return out;

@@ -132,7 +132,18 @@ CREATE INDEX calls_operator ON calls(operator, day);
 CREATE INDEX calls_case ON calls(case_id, day);
 )sql";
 
-const char* const kMigrations[] = {kV1, kV2};
+// v3: a call is held by one screen at a time (lease) and carries the callback it promised.
+const char* const kV3 = R"sql(
+ALTER TABLE calls ADD COLUMN lease_holder TEXT;
+ALTER TABLE calls ADD COLUMN lease_until INTEGER;
+ALTER TABLE calls ADD COLUMN callback_key TEXT;
+ALTER TABLE calls ADD COLUMN callback_hint TEXT;
+ALTER TABLE calls ADD COLUMN callback_due INTEGER;
+ALTER TABLE calls ADD COLUMN callback_window TEXT;
+CREATE INDEX calls_callback_due ON calls(callback_due) WHERE callback_due IS NOT NULL;
+)sql";
+
+const char* const kMigrations[] = {kV1, kV2, kV3};
 
 }  // namespace
 
@@ -140,6 +151,8 @@ const char* const kCallColumns =
     "id, operator, region, quarantine, rules_version, rules_hash, case_id, caller_key, "
     "caller_hint, started_at, day, ended_at, status, outcome, disposition, escalation, "
     "abort_reason";
+
+const char* const kCallLeaseColumns = "lease_holder, lease_until, callback_hint, callback_due, callback_window";
 
 int read_user_version(sqlite3* db, int* version) {
   Stmt st;

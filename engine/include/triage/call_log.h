@@ -97,6 +97,23 @@ struct CallRecord {
   std::string abort_reason;
   std::string session_state;  // last Session::save() for resume; empty if none
   std::int64_t step_count = 0;
+  // Who has the open call on screen (take_lease), until when; empty when nobody. Read by
+  // get_call() and list_calls().
+  std::string lease_holder;
+  TimeMs lease_until = 0;
+  // A promised callback (set_callback): the masked number, when it is due, the promised window.
+  std::string callback_hint;
+  std::optional<TimeMs> callback_due;
+  std::string callback_window;
+};
+
+// A callback the operator promised: the number is keyed like every identifier (caller_key) and
+// shown only masked; `due` is when the promised window ends.
+struct CallbackPromise {
+  std::string number_key;   // keyed hash of the normalized phone number
+  std::string number_hint;  // masked, e.g. "+7*******67"
+  TimeMs due = 0;
+  std::string window;       // the window as promised, in Russian ("сегодня до 18:00")
 };
 
 // Filters for list_calls / export_calls. Empty strings and nullopt mean "any".
@@ -107,6 +124,7 @@ struct CallFilter {
   std::string case_id;
   std::string outcome;
   std::optional<CallStatus> status;
+  bool callbacks = false;  // only calls with a promised callback (list_calls reads its due time)
   std::int64_t limit = 0;  // 0 = no limit
 };
 
@@ -170,6 +188,8 @@ struct DeleteResult {
 // "schema-too-new", "io" (including disk full), "not-found", "not-open" (the call is finished),
 // "conflict" (a step number reused with another key), "invalid-input".
 class CallLog;
+// Why take_lease() took nothing: "leased" with the holder and expiry, "not-open" or "not-found".
+Status lease_refused(CallLog& log, CallId call);
 // Why delete_call() removed nothing: "open-call" when the call is open (never deleted), else
 // "not-found". Shared by the backends.
 Status not_deleted(CallLog& log, CallId call);
@@ -188,6 +208,14 @@ class CallLog {
   virtual Status finish_call(CallId call, const CallFinish& finish) = 0;
   // Saves the session snapshot (Session::save(), which holds no personal data) for resume.
   virtual Status set_session_state(CallId call, std::string_view state) = 0;
+  // Takes or renews the lease of open call `call` for `holder` (e.g. "ivanova@seat-3 pid 4242")
+  // until `until`: a call is on one screen at a time. Errors: "leased" (another holder's lease
+  // has not expired; the message names it), "not-open", "not-found".
+  virtual Status take_lease(CallId call, std::string_view holder, TimeMs now, TimeMs until) = 0;
+  // Gives the lease up (no-op when `holder` does not hold it).
+  virtual Status release_lease(CallId call, std::string_view holder) = 0;
+  // Records the callback promised on open call `call`. Errors: "not-open", "not-found".
+  virtual Status set_callback(CallId call, const CallbackPromise& promise) = 0;
   // Records who is calling once a personal-data input is captured mid-call: the keyed hash
   // (caller_key()) and a masked hint for the operator. Error "not-open" when finished.
   virtual Status set_caller(CallId call, std::string_view caller_key, std::string_view caller_hint) = 0;

@@ -22,6 +22,7 @@ struct CallSetup {
   std::string operator_name;
   std::string case_id;
   Context context;  // region, quarantine and any other declared variable
+  std::string holder;  // who holds the call on screen (lease); empty = default_holder(operator_name)
 };
 
 class LiveCall {
@@ -29,9 +30,20 @@ class LiveCall {
   // Opens a call in the log and starts the session at the case's first stop.
   static Expected<LiveCall> begin(std::shared_ptr<const RuleSet> rules, CallLog& log,
                                   const CallSetup& setup);
-  // Continues an open call from its stored snapshot. Errors: "not-found", "not-open" (finished),
-  // "rules-changed" (the rule set differs from the one the call started on), "bad-state".
-  static Expected<LiveCall> resume(std::shared_ptr<const RuleSet> rules, CallLog& log, CallId id);
+  // Continues an open call from its stored snapshot, taking its lease for `holder` (empty =
+  // default_holder of the call's operator). Errors: "not-found", "not-open" (finished),
+  // "leased" (on another screen: the message names it), "rules-changed" (the rule set differs
+  // from the one the call started on), "bad-state".
+  static Expected<LiveCall> resume(std::shared_ptr<const RuleSet> rules, CallLog& log, CallId id,
+                                   std::string_view holder = {});
+  // "operator@host pid N": this process on this machine. A lease whose holder names this host
+  // and a process that no longer runs (Ctrl-C, a lost terminal) is taken over at once.
+  static std::string default_holder(std::string_view operator_name);
+  // How long a lease lasts without a step; every step renews it (at most every kLeaseRenewMs).
+  static constexpr TimeMs kLeaseMs = 15 * 60 * 1000;
+  static constexpr TimeMs kLeaseRenewMs = 60 * 1000;
+  // Gives the call's screen up (input ended); a finished call needs no release.
+  void release();
 
   CallId id() const { return id_; }
   const Session& session() const { return session_; }
@@ -56,6 +68,15 @@ class LiveCall {
   Status finish();
   // Closes the call without an outcome (operator ended it), with a reason.
   Status abort(std::string_view reason);
+  // At a callback outcome: the number to call back (validated as a phone, stored only keyed and
+  // masked) and the window promised, ending `working_days` working days from now (0: today).
+  // Errors: "invalid-input" (message in Russian), "not-done".
+  // `*hint` gets the masked number for the screen.
+  Status promise_callback(std::string_view phone, std::string_view window, int working_days,
+                          std::string* hint = nullptr);
+  // The end of the window `working_days` working days after `now` (local time, 23:59:59;
+  // Saturdays and Sundays are skipped).
+  static TimeMs callback_due(TimeMs now, int working_days);
 
   // Earlier calls from the same caller (set once a personal-data input was captured).
   const std::vector<RepeatCount>& repeats() const { return repeats_; }
@@ -77,6 +98,8 @@ class LiveCall {
   bool caller_known_ = false;  // the first captured identifier names the caller; later ones don't
   std::string stored_state_;   // the last snapshot the log holds
   bool save_failed_ = false;
+  std::string holder_;
+  TimeMs lease_renewed_ = 0;
 };
 
 // The deterministic idempotency key of trace step `seq` (1-based) of call `id`.
