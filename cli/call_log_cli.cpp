@@ -19,6 +19,11 @@ namespace triage::cli {
 
 std::string call_log_error_text(const Status& s, const std::string& lang) {
   if (lang == "en") return s.message();
+  return call_log_error_lead(s, lang) + " (" + s.message() + ")";
+}
+
+std::string call_log_error_lead(const Status& s, const std::string& lang) {
+  if (lang == "en") return s.message();
   const std::string& c = s.code();
   std::string lead;
   if (c == "busy") lead = "журнал звонков занят другим процессом дольше времени ожидания";
@@ -34,7 +39,7 @@ std::string call_log_error_text(const Status& s, const std::string& lang) {
   else if (c == "bad-secret") lead = "файл секрета повреждён";
   else if (c == "unsupported") lead = "эта сборка triage не поддерживает журнал в PostgreSQL";
   else lead = "ошибка журнала звонков";
-  return lead + " (" + s.message() + ")";
+  return lead;
 }
 
 std::unique_ptr<CallLog> open_call_log_or_report(const std::string& db_flag, const std::string& lang,

@@ -21,6 +21,8 @@ std::unique_ptr<CallLog> open_call_log_or_report(const std::string& db_flag, con
 
 // A call-log error as one line for an operator, in `lang`.
 std::string call_log_error_text(const Status& status, const std::string& lang);
+// Only the plain-language part of call_log_error_text, for the call screen (Russian, no detail).
+std::string call_log_error_lead(const Status& status, const std::string& lang);
 
 // Adds --since, --until, --operator, --case, --outcome, --status, --limit to `desc`.
 void add_filter_options(boost::program_options::options_description& desc, const std::string& lang);

@@ -227,11 +227,12 @@ void text_label(const Ui& ui, const View& v) {
   }
 }
 
-// The facts of the call (the entry's variables with `ask:`), one dim line.
+// The facts of the call known so far (the entry's variables with `ask:`), one dim line. An
+// unknown fact shows when it is asked.
 void show_facts(const Ui& ui, const Session& s) {
   std::string line;
   for (const VarDecl& d : ui.rules.vars) {
-    if (!d.ask) continue;
+    if (!d.ask || !s.fact(d.name)) continue;
     line += fmt::format("{}{}: {}", line.empty() ? "" : " · ", fact_name(d),
                         fact_value_text(ui.rules, ui.o.lang, d, s.fact(d.name)));
   }
@@ -392,7 +393,7 @@ void show_repeats(const Ui& ui, const LiveCall& call) {
 int save_failed(const Ui& ui, const LiveCall& call, const Status& st) {
   fmt::print("{}\n", ui.paint("1;31", fmt::format(ui.t("Не удалось сохранить шаг в журнале: {}",
                                                        "The step could not be saved in the log: {}"),
-                                                  escape_controls(call_log_error_text(st, ui.o.lang)))));
+                                                  escape_controls(call_log_error_lead(st, ui.o.lang)))));
   fmt::print("{}\n", fmt::format(ui.t("Звонок №{0} остановлен на последнем сохранённом шаге. "
                                       "Когда журнал снова доступен, продолжите: triage resume {0}",
                                       "Call #{0} stopped at its last saved step. When the log is "
@@ -440,9 +441,10 @@ void correct_fact(Ui& ui, LiveCall& call, Status& st) {
   }
   st = call.correct(d.name, d.ask->options[*v].value);
   if (st) {
-    fmt::print("{}\n", ui.paint("1;35", fmt::format(ui.t("Исправлено: {} — {}. Возвращаемся к шагу, где это впервые понадобилось.",
-                                                         "Corrected: {} — {}. Back to the step that first needed it."),
-                                                    fact_name(d), d.ask->options[*v].label.raw)));
+    ui.para(fmt::format(ui.t("Исправлено: {} — {}. Возвращаемся к шагу, где это впервые понадобилось.",
+                             "Corrected: {} — {}. Back to the step that first needed it."),
+                        fact_name(d), d.ask->options[*v].label.raw),
+            "", "", "1;35");
   }
 }
 

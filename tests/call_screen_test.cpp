@@ -42,10 +42,12 @@ struct Terminal {
   std::string screen;   // everything the program wrote
   std::size_t seen = 0;  // expect() looks after this offset
 
-  Terminal(const fs::path& home, const std::string& locale, const std::vector<std::string>& args) {
+  Terminal(const fs::path& home, const std::string& locale, const std::vector<std::string>& args,
+           std::uint64_t file_size_limit = 0) {
     p = spawn(args, true,
               {{"LANG", locale}, {"LC_ALL", ""}, {"LC_CTYPE", ""}, {"HOME", home.string()},
-               {"XDG_CONFIG_HOME", (home / "config").string()}, {"XDG_DATA_HOME", (home / "data").string()}});
+               {"XDG_CONFIG_HOME", (home / "config").string()}, {"XDG_DATA_HOME", (home / "data").string()}},
+              file_size_limit);
   }
 
   // Waits until `text` appears after the last match; false after `ms`.
@@ -338,5 +340,75 @@ TEST_CASE("call screen: a call is on one terminal at a time; a second resume ref
   CHECK(c.wait() == 0);
   Db d(db);
   CHECK(d.one("SELECT status FROM calls") == "completed");
+  fs::remove_all(dir);
+}
+
+TEST_CASE("call screen: a save that fails mid-call stops at that step in Russian; resume goes on from there") {
+  fs::path dir = fresh_dir("full");
+  fs::path db = dir / "calls.db";
+  {  // the log exists (schema, secret) before the disk fills
+    Terminal t(dir, "C.UTF-8", call_args(db, {"--case", "forgot-password", "--quarantine", "no"}));
+    SEE(t, "Что из данных");
+    t.type("1");
+    SEE(t, "Заметка к звонку");
+    t.type("");
+    SEE(t, "завершён и сохранён");
+    REQUIRE(t.wait() == 0);
+  }
+  // The service-centre walk, one line per stop; a file-size limit plays the full disk. The
+  // smallest limit under which the call starts fails it at some step before the outcome.
+  const std::vector<std::string> walk = {"", "112-233-445 95", "+7 999 123-45-67", "", "одна", "1", ""};
+  bool failed_mid_call = false;
+  std::string call_id;
+  for (std::uint64_t limit = 4 << 10; limit <= (512u << 10) && !failed_mid_call; limit += 2 << 10) {
+    Terminal t(dir, "C.UTF-8", call_args(db, {"--case", "service-centre", "--quarantine", "no"}), limit);
+    if (!t.expect("Звонок №", 5000)) {  // did not even start under this limit
+      t.wait();
+      continue;
+    }
+    std::size_t typed = 0;
+    for (; typed < walk.size(); ++typed) {
+      if (!t.expect("> ", 5000)) break;
+      if (t.screen.find("Не удалось сохранить шаг", 0) != std::string::npos) break;
+      t.type(walk[typed]);
+    }
+    t.expect("\x01never", 1500);  // let the last output arrive
+    int rc = t.wait();
+    if (t.screen.find("Не удалось сохранить шаг в журнале") == std::string::npos) {
+      // Completed (SQLite found room in pages it already had) or refused at the start: next limit.
+      CHECK_MESSAGE((t.screen.find("завершён и сохранён") != std::string::npos ||
+                     t.screen.find("звонок не начат") != std::string::npos), t.screen);
+      continue;
+    }
+    failed_mid_call = true;
+    CHECK(rc == 1);
+    CHECK(t.screen.find("остановлен на последнем сохранённом шаге") != std::string::npos);
+    CHECK(t.screen.find("завершён и сохранён") == std::string::npos);  // no outcome claimed
+    CHECK_MESSAGE(t.screen.find("disk") == std::string::npos, t.screen);  // no English on the screen
+    std::size_t at = t.screen.find("triage resume ");
+    REQUIRE(at != std::string::npos);
+    call_id = t.screen.substr(at + 14, t.screen.find_first_not_of("0123456789", at + 14) - at - 14);
+    MESSAGE("file-size limit " << limit << " bytes: the save failed after " << typed << " typed lines");
+  }
+  REQUIRE_MESSAGE(failed_mid_call, "no file-size limit up to 512 KiB failed the call mid-way");
+  Db d(db);
+  std::string stored = d.one("SELECT count(*) FROM steps WHERE call_id = " + call_id);
+  CHECK(d.one("SELECT status FROM calls WHERE id = " + call_id) == "open");
+  // Without the limit, resume continues from the last stored step and completes the call.
+  Terminal r(dir, "C.UTF-8", {"resume", call_id, "--rules", kRules, "--db", db.string(), "--lang", "ru"});
+  SEE(r, "Продолжение звонка №" + call_id);
+  for (int i = 0; i < 12 && !r.expect("Заметка к звонку", 1500); ++i) {
+    std::string view = r.screen.substr(r.screen.rfind("шаг "));  // the stop on screen now
+    if (view.find("СНИЛС гражданина") != std::string::npos) r.type("112-233-445 95");
+    else if (view.find("мобильного телефона") != std::string::npos) r.type("+7 999 123-45-67");
+    else if (view.find("«одна»") != std::string::npos) r.type("одна");
+    else if (view.find("Что нужно гражданину?") != std::string::npos) r.type("1");
+    else r.type("");
+  }
+  r.type("");
+  SEE(r, "завершён и сохранён");
+  CHECK(r.wait() == 0);
+  CHECK(d.one("SELECT status FROM calls WHERE id = " + call_id) == "completed");
+  CHECK(std::stoi(d.one("SELECT count(*) FROM steps WHERE call_id = " + call_id)) > std::stoi(stored));
   fs::remove_all(dir);
 }

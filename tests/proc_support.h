@@ -7,11 +7,14 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pty.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -28,8 +31,17 @@ struct Proc {
 
 // Starts the triage binary with `args`, on a 60x40 pseudo-terminal when `use_pty` (TERM=xterm,
 // colour allowed) or on pipes (NO_COLOR). `env` is set in the child first; an empty value unsets.
+// `file_size_limit` (bytes, 0 = none) sets RLIMIT_FSIZE in the child with SIGXFSZ ignored, so a
+// write past it fails like a full disk.
 inline Proc spawn(const std::vector<std::string>& args, bool use_pty = false,
-                  const std::vector<std::pair<std::string, std::string>>& env = {}) {
+                  const std::vector<std::pair<std::string, std::string>>& env = {},
+                  std::uint64_t file_size_limit = 0) {
+  auto limit_files = [file_size_limit] {
+    if (file_size_limit == 0) return;
+    signal(SIGXFSZ, SIG_IGN);
+    rlimit lim{static_cast<rlim_t>(file_size_limit), static_cast<rlim_t>(file_size_limit)};
+    setrlimit(RLIMIT_FSIZE, &lim);
+  };
   std::vector<char*> argv;
   std::string bin = TRIAGE_BINARY;
   argv.push_back(bin.data());
@@ -46,6 +58,7 @@ inline Proc spawn(const std::vector<std::string>& args, bool use_pty = false,
     REQUIRE(p.pid >= 0);
     if (p.pid == 0) {
       for (const auto& [k, v] : env) v.empty() ? unsetenv(k.c_str()) : setenv(k.c_str(), v.c_str(), 1);
+      limit_files();
       setenv("TERM", "xterm", 1);
       unsetenv("NO_COLOR");
       unsetenv("COLUMNS");
@@ -63,6 +76,7 @@ inline Proc spawn(const std::vector<std::string>& args, bool use_pty = false,
   REQUIRE(p.pid >= 0);
   if (p.pid == 0) {
     for (const auto& [k, v] : env) v.empty() ? unsetenv(k.c_str()) : setenv(k.c_str(), v.c_str(), 1);
+    limit_files();
     dup2(to_child[0], 0);
     dup2(from_child[1], 1);
     int devnull = open("/dev/null", O_WRONLY);

@@ -157,7 +157,11 @@ Status LiveCall::commit() {
     r.reason = t.reason;
     r.at = now_ms();
     auto res = log_->append_step(id_, r);
-    if (!res) return res.status();
+    if (!res) {
+      // The snapshot holds the action: the screen stops, and resume re-appends what is missing.
+      save_failed_ = true;
+      return res.status();
+    }
   }
   return Status::ok();
 }

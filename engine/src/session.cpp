@@ -487,7 +487,10 @@ Status Session::State::do_correct(std::size_t var, const std::string& value) {
       cur = std::move(back_to);
       why = "back to the first step that used it";
     }
-    if (resolve) cur.ask = kNoFact;
+    if (resolve) {
+      cur.ask = kNoFact;
+      ++cur.depth;  // the fact's question is answered, now with the corrected value
+    }
     view_stale = true;
     if (record_trace) {
       TraceStep s;
