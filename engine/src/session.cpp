@@ -543,8 +543,11 @@ Expected<Session> Session::start(std::shared_ptr<const RuleSet> rules, std::stri
   s.st_->case_id = std::string(case_id);
   s.st_->flow = f;
   s.st_->record_trace = options.record_trace;
-  s.st_->ask_facts = options.ask_facts;
-  if (options.ask_facts) {
+  // Facts are tracked only where there are some to ask: rule sets without `ask:` walk as before.
+  s.st_->ask_facts = options.ask_facts &&
+                     std::any_of(s.st_->rules->vars.begin(), s.st_->rules->vars.end(),
+                                 [](const VarDecl& d) { return d.ask.has_value(); });
+  if (s.st_->ask_facts) {
     for (std::size_t i = 0; i < s.st_->rules->vars.size(); ++i) {
       const VarDecl& d = s.st_->rules->vars[i];
       if (d.ask && d.ask->early) s.st_->early_facts.push_back(i);
