@@ -15,6 +15,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "step_text.h"
 #include "session_cli.h"
 #include "triage/call_log.h"
 #include "triage/call_log_open.h"
@@ -221,7 +222,7 @@ void print_score(const TrainingScore& sc, const std::string& lang) {
   for (const Deviation& d : sc.deviations) {
     fmt::print(tr(lang, "  Отклонение на шаге {} ({}): выбрано {}, ожидалось {} — {}, −{}\n",
                   "  Deviation at step {} ({}): chose {}, expected {} — {}, −{}\n"),
-               d.stop, d.node, escape_controls(d.actual), escape_controls(d.expected), weight_name(d.weight), d.points);
+               d.stop, d.node, escape_controls(d.actual), escape_controls(d.expected), weight_label(d.weight, lang), d.points);
   }
   std::string times;
   for (const auto& s : sc.stops) times += fmt::format("{}{} {:.1f}", times.empty() ? "" : ", ", s.node, s.seconds);

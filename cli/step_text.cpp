@@ -44,6 +44,15 @@ std::string escalation_label(std::string_view e, const std::string& lang) {
   return std::string(e);
 }
 
+std::string weight_label(Weight w, const std::string& lang) {
+  switch (w) {
+    case Weight::Minor: return tr(lang, "незначительное", "minor");
+    case Weight::Major: return tr(lang, "существенное", "major");
+    case Weight::Critical: return tr(lang, "критическое", "critical");
+  }
+  return "";
+}
+
 namespace {
 
 bool starts(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "triage/rule_set.h"
+
 namespace triage::cli {
 
 // "answer" -> "ответ" (ru) / "answer" (en); unknown actions are returned as given.
@@ -18,5 +20,7 @@ std::string step_reason(std::string_view reason, const std::string& lang);
 // "перенаправлен"); unknown codes are returned as given.
 std::string disposition_label(std::string_view disposition, const std::string& lang);
 std::string escalation_label(std::string_view escalation, const std::string& lang);
+// A deviation weight in training: "критическое" / "critical".
+std::string weight_label(Weight weight, const std::string& lang);
 
 }  // namespace triage::cli

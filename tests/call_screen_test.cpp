@@ -255,6 +255,25 @@ TEST_CASE("call screen: off-topic is a choice of its own, closed with its dispos
   CHECK(t.wait() == 0);
   Db d(db);
   CHECK(d.one("SELECT disposition FROM calls") == "off-topic");
+  // Deleting it on a terminal asks first; «нет» keeps it, «да» deletes it.
+  std::vector<std::string> del = {"log", "delete", "1", "--db", db.string(), "--lang", "ru"};
+  {
+    Terminal no(dir, "C.UTF-8", del);
+    SEE(no, "Удалить звонок 1 (off-topic");
+    SEE(no, "[да/нет]");
+    no.type("нет");
+    SEE(no, "Отменено, ничего не удалено.");
+    CHECK(no.wait() == 2);
+  }
+  CHECK(d.one("SELECT count(*) FROM calls") == "1");
+  {
+    Terminal yes(dir, "ru_RU.UTF-8", del);
+    SEE(yes, "[да/нет]");
+    yes.type("да");
+    SEE(yes, "Звонок 1 удалён.");
+    CHECK(yes.wait() == 0);
+  }
+  CHECK(d.one("SELECT count(*) FROM calls") == "0");
   fs::remove_all(dir);
 }
 

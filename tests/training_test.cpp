@@ -166,6 +166,13 @@ TEST_CASE("training: a scripted trainee goes back, mistypes, deviates at a known
         "Score: 80 of 100\n"
         "Result stored in " + db.string() + "\n");
 
+  // The Russian screen says the weight in Russian.
+  Ran ru = run("train tests/data/scenarios/training/snils.yaml --rules tests/data/scenarios/rules "
+               "--trainee boris --lang ru --db '" + db.string() + "-ru'", "\n1\n");
+  fs::remove(db.string() + "-ru");
+  CHECK(ru.out.find("— критическое, −10\n") != std::string::npos);
+  CHECK(ru.out.find("critical") == std::string::npos);
+
   Ran report = run("train-report --format json --db '" + db.string() + "'", "");
   CHECK(report.rc == 0);
   // last_at is the wall clock: compare up to it.

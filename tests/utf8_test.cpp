@@ -62,3 +62,23 @@ TEST_CASE("utf8: append_utf8 encodes what next_codepoint decodes, at every lengt
     CHECK(s.size() == (c < 0x80 ? 1u : c < 0x800 ? 2u : c < 0x10000 ? 3u : 4u));
   }
 }
+
+TEST_CASE("utf8: keep_tail cuts by display width, never inside a character") {
+  const std::string title = "Центр обслуживания: поиск и восстановление учётной записи › Визит в МФЦ";
+  for (std::size_t w = 1; w <= display_width(title) + 2; ++w) {
+    CAPTURE(w);
+    for (const std::string& cut : {keep_tail(title, w)}) {
+      CHECK(valid_utf8(cut));
+      CHECK(display_width(cut) <= w);
+      // No C1 control byte sequence (U+0080..U+009F) can appear from a cut lead byte.
+      std::size_t i = 0;
+      while (i < cut.size()) {
+        char32_t c = next_codepoint(cut, i);
+        CHECK_FALSE(is_dangerous_codepoint(c, false));
+      }
+    }
+  }
+  CHECK(keep_tail(title, 200) == title);
+  CHECK(keep_tail("Забыл пароль › Визит", 10) == "…ь › Визит");
+  CHECK(keep_tail("漢字漢字", 5) == "…漢字");  // wide characters count two columns
+}

@@ -115,22 +115,6 @@ std::string keep_tail(std::string_view s, std::size_t width) {
   return "…" + std::string(s.substr(i));
 }
 
-std::string keep_head(std::string_view s, std::size_t width) {
-  if (display_width(s) <= width) return std::string(s);
-  if (width == 0) return "";
-  std::string out;
-  std::size_t w = 0;
-  for (std::size_t i = 0; i < s.size();) {
-    std::size_t at = i;
-    char32_t c = next_codepoint(s, i);
-    std::size_t cw = is_combining(c) ? 0 : (is_wide(c) ? 2 : 1);
-    if (w + cw + 1 > width) break;
-    w += cw;
-    out.append(s.substr(at, i - at));
-  }
-  return out + "…";
-}
-
 bool is_dangerous_codepoint(char32_t c, bool allow_tab_newline) {
   if (allow_tab_newline && (c == '\t' || c == '\n')) return false;
   if (c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F)) return true;

@@ -35,10 +35,8 @@ bool is_dangerous_codepoint(char32_t c, bool allow_tab_newline);
 std::string escape_controls(std::string_view s, bool allow_tab_newline = false);
 
 // `s` cut to at most `width` columns by dropping whole code points from the front and putting
-// "…" there (keep_tail), or from the back with "…" at the end (keep_head). Never cuts inside a
-// character; `s` itself when it fits.
+// "…" there. Never cuts inside a character; `s` itself when it fits.
 std::string keep_tail(std::string_view s, std::size_t width);
-std::string keep_head(std::string_view s, std::size_t width);
 
 // Greedy word wrap by display width; words longer than `width` are split. Keeps existing
 // line breaks. Never returns an empty vector for non-empty input.
