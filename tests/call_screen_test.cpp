@@ -295,6 +295,14 @@ TEST_CASE("call screen: options take exactly a number; Ctrl-C says how to resume
     SEE(t, "Вы сейчас на карантине?");
     t.type("b");
     SEE(t, "Это первый шаг: отменять нечего.");
+    t.type("ц");  // w, Russian layout: why am I here, in Russian
+    SEE(t, "Как звонок пришёл сюда:");
+    SEE(t, "начало сценария");
+    SEE(t, "факт quarantine: да");
+    SEE(t, "назад");
+    t.type(",");  // ?, Russian layout
+    SEE(t, "эта справка");
+    SEE(t, "русской раскладке");
     t.press("\x03");
     SEE(t, "Звонок №1 остаётся открытым");
     SEE(t, "triage resume 1");
