@@ -439,3 +439,31 @@ TEST_CASE("call screen: a save that fails mid-call stops at that step in Russian
   CHECK(std::stoi(d.one("SELECT count(*) FROM steps WHERE call_id = " + call_id)) > std::stoi(stored));
   fs::remove_all(dir);
 }
+
+TEST_CASE("call screen: a repeat caller is recognised from the SNILS typed in, never shown in clear") {
+  fs::path dir = fresh_dir("repeat");
+  fs::path db = dir / "calls.db";
+  for (int call = 1; call <= 2; ++call) {
+    Terminal t(dir, "ru_RU.UTF-8", call_args(db, {"--case", "service-centre", "--quarantine", "no"}));
+    SEE(t, "Попросите паспорт");
+    t.type("");
+    SEE(t, "Введите СНИЛС гражданина");
+    t.type("112-233-445 95");
+    if (call == 2) {
+      SEE(t, "Этот гражданин уже звонил 1 раз(а)");
+      SEE(t, "Центр обслуживания");
+    }
+    SEE(t, "мобильного телефона");
+    t.type("й");
+    SEE(t, "Причина завершения:");
+    t.type("проверка");
+    SEE(t, "завершён оператором");
+    CHECK(t.wait() == 0);
+    CHECK(t.screen.find("112-233-445 95") != std::string::npos);  // the operator's own typing echoes
+    CHECK(t.screen.find("112-233-445 95", t.screen.find("112-233-445 95") + 1) == std::string::npos);  // once
+  }
+  Db d(db);
+  CHECK(d.one("SELECT count(DISTINCT caller_key) FROM calls") == "1");
+  CHECK(d.one("SELECT count(*) FROM steps WHERE answer LIKE '%233%'") == "0");
+  fs::remove_all(dir);
+}
