@@ -556,3 +556,45 @@ TEST_CASE("loader: a folder, a FIFO, a symlink loop and an escaping link where a
                    "/cases/loop-b.yaml: symlink loop: the link never reaches a file [not-a-file]"});
   CHECK(r.rules->flows.size() == 2);  // the good files still load
 }
+
+TEST_CASE("loader: a fact question (ask:) is read strictly, with file:line:col") {
+  const std::string entry =
+      "format: triage-rules/1\n"
+      "kind: entry\n"
+      "title: \"Т\"\n"
+      "version: \"1\"\n"
+      "cases: [x]\n"
+      "context:\n"
+      "  bank:\n"
+      "    type: enum\n"
+      "    values: [none, sber]\n"
+      "    ask:\n"
+      "      question: \"Ваш банк?\"\n"
+      "      when: later\n"
+      "      options:\n"
+      "        - label: \"ВТБ\"\n"
+      "          value: vtb\n"
+      "        - label: \"Нет\"\n"
+      "      colour: red\n";
+  LoadResult r = load_rule_text("entry.yaml", entry);
+  std::vector<std::string> got;
+  for (const Diagnostic& d : r.diagnostics.items()) {
+    got.push_back(std::to_string(d.line) + ":" + std::to_string(d.col) + " " + d.code);
+  }
+  CHECK(got == std::vector<std::string>{"17:7 unknown-key", "12:13 wrong-type", "15:18 wrong-type", "16:11 missing-key"});
+  const std::string good =
+      "format: triage-rules/1\nkind: entry\ntitle: \"Т\"\nversion: \"1\"\ncases: [x]\ncontext:\n"
+      "  quarantine:\n    type: bool\n    ask:\n      when: start\n      question: \"Карантин?\"\n"
+      "      options:\n        - label: \"Да\"\n          value: true\n        - label: \"Нет\"\n          value: false\n";
+  LoadResult ok = load_rule_text("entry.yaml", good);
+  CHECK(ok.diagnostics.items().empty());
+  REQUIRE(ok.rules != nullptr);
+  const triage::VarDecl* q = ok.rules->find_var("quarantine");
+  REQUIRE(q != nullptr);
+  REQUIRE(q->ask.has_value());
+  CHECK(q->ask->early);
+  CHECK(q->ask->question.raw == "Карантин?");
+  REQUIRE(q->ask->options.size() == 2);
+  CHECK(q->ask->options[0].value == "true");
+  CHECK(q->ask->options[1].value == "false");
+}

@@ -11,6 +11,7 @@
 #include "triage/loader.h"
 
 using triage::Context;
+using triage::RuleSet;
 using triage::Expected;
 using triage::Session;
 using triage::StepAction;
@@ -549,4 +550,119 @@ TEST_CASE("session: mutated snapshots restore to a consistent session or fail wi
     CHECK(got->save().find("112-233-445") == std::string::npos);
   }
   CHECK(restored > 0);
+}
+
+namespace {
+
+// Two facts: quarantine asked at the start, bank when a branch first reads it.
+std::shared_ptr<const RuleSet> fact_rules() {
+  triage::test::TestRules t;
+  t.var("quarantine", "bool", "false").ask("Вы на карантине?", {{"Да", "true"}, {"Нет", "false"}}, true);
+  t.var("bank", "enum", "none", {"none", "sber"}).ask("Ваш банк?", {{"Сбербанк", "sber"}, {"Другой или нет", "none"}});
+  t.var("region", "enum", "default", {"default"});
+  t.flow("c", "Подтвердить", "status");
+  t.question("status", "Статус?", {{"Стандартная", "route"}, {"Упрощённая", "fill"}});
+  t.branch("route", {{"bank == \"sber\"", "sber"}, {"", "esign"}});
+  t.outcome("sber", "C-SBER", "resolved", {{"Через Сбербанк.", ""}});
+  t.question("esign", "Подпись?", {{"Есть", "by-sign"}, {"Нет", "by-sign"}});
+  t.outcome("by-sign", "C-SIGN", "resolved", {{"Подписью.", ""}, {"Только дистанционно.", "quarantine"}});
+  t.outcome("fill", "C-FILL", "resolved", {{"Заполните профиль.", ""}});
+  t.flow("d", "Забыл пароль", "how");
+  t.question("how", "Что доступно?", {{"Телефон", "phone"}, {"Почта", "phone"}});
+  t.outcome("phone", "D-PHONE", "resolved", {{"По телефону.", ""}, {"Дистанционно.", "quarantine"}});
+  return t.build();
+}
+
+}  // namespace
+
+TEST_CASE("session: a fact not given is asked when first needed, and its answer is a step") {
+  auto rules = fact_rules();
+  auto s = Session::start(rules, "c", Context{});
+  REQUIRE(s.has_value());
+  CHECK(s->view().fact == "quarantine");  // `when: start`: before the case's first stop
+  CHECK(s->view().text == "Вы на карантине?");
+  CHECK(s->view().options == std::vector<std::string>{"Да", "Нет"});
+  CHECK_FALSE(s->fact("quarantine").has_value());
+  CHECK_FALSE(s->done());
+  CHECK(s->proceed().code() == "not-info");
+  REQUIRE(s->answer(0));
+  CHECK(s->view().node_id == "status");
+  CHECK(s->view().fact.empty());
+  CHECK(s->view().depth == 2);
+  CHECK(s->fact("quarantine") == std::optional<std::string>("true"));
+  CHECK_FALSE(s->fact("bank").has_value());  // not needed yet: not asked
+  REQUIRE(s->answer(0));                      // the branch reads bank: asked in front of it
+  CHECK(s->view().fact == "bank");
+  REQUIRE(s->answer(0));
+  REQUIRE(s->done());
+  CHECK(s->outcome()->outcome.code == "C-SBER");
+  std::string saved = s->save();
+  CHECK(saved.find("\"ctx\":{\"region\":\"default\"}") != std::string::npos);  // facts unknown at the start
+  CHECK(saved.find("\"actions\":[\"f:quarantine=true\",\"a:0\",\"f:bank=sber\"]") != std::string::npos);
+  auto back = Session::restore(rules, saved);
+  REQUIRE(back.has_value());
+  CHECK(back->outcome()->outcome.code == "C-SBER");
+  CHECK(back->save() == saved);
+  // A fact the start gives is never asked; stated_facts() sessions take the defaults.
+  Context given;
+  given.set("quarantine", "false");
+  CHECK(Session::start(rules, "c", given)->view().node_id == "status");
+  auto stated = Session::start(rules, "c", Context{}, triage::stated_facts());
+  CHECK(stated->view().fact.empty());
+  REQUIRE(stated->answer(0));
+  CHECK(stated->view().node_id == "esign");  // bank took its default "none"
+}
+
+TEST_CASE("session: a corrected fact goes back to where it was first used; a switch keeps the facts") {
+  auto rules = fact_rules();
+  auto s = Session::start(rules, "c", Context{});
+  REQUIRE(s->answer(1));  // not on quarantine
+  REQUIRE(s->answer(0));  // standard
+  REQUIRE(s->answer(0));  // Sberbank
+  REQUIRE(s->outcome()->outcome.code == "C-SBER");
+  CHECK(s->correct("bank", "sber").code() == "same-fact");
+  CHECK(s->correct("bank", "vtb").code() == "bad-fact");
+  CHECK(s->correct("nope", "x").code() == "unknown-fact");
+  // The bank was asked in front of the branch: the branch runs again with the new value.
+  REQUIRE(s->correct("bank", "none"));
+  CHECK(s->view().node_id == "esign");
+  // Recorded, then the branch taken anew with the new value.
+  const auto& tr = s->trace();
+  REQUIRE(tr.size() >= 2);
+  CHECK(tr[tr.size() - 2].action == triage::StepAction::Correct);
+  CHECK(tr[tr.size() - 2].reason == "fact bank corrected to none; back to the first step that used it");
+  CHECK(tr.back().action == triage::StepAction::Branch);
+  CHECK(tr.back().reason == "default");
+  REQUIRE(s->answer(0));
+  CHECK(s->view().script == std::vector<std::string>{"Подписью."});
+  // Quarantine was asked first of all: correcting it starts from there, the bank stays known.
+  REQUIRE(s->correct("quarantine", "true"));
+  CHECK(s->view().node_id == "status");
+  CHECK(s->fact("bank") == std::optional<std::string>("none"));
+  REQUIRE(s->answer(0));
+  CHECK(s->view().node_id == "esign");  // bank not asked again
+  REQUIRE(s->answer(0));
+  CHECK(s->view().script == std::vector<std::string>{"Подписью.", "Только дистанционно."});
+  std::string saved = s->save();
+  auto again = Session::restore(rules, saved);
+  REQUIRE(again.has_value());
+  CHECK(again->view().script == s->view().script);
+  CHECK(again->save() == saved);
+  // The caller has another problem: same session, the facts stay, back returns.
+  CHECK(s->switch_case("c").code() == "same-case");
+  REQUIRE(s->switch_case("d"));
+  CHECK(s->case_id() == "d");
+  CHECK(s->start_case_id() == "c");
+  CHECK(s->view().node_id == "how");
+  CHECK(s->view().breadcrumb.front() == "Забыл пароль");
+  REQUIRE(s->answer(0));
+  CHECK(s->view().script == std::vector<std::string>{"По телефону.", "Дистанционно."});
+  auto switched = Session::restore(rules, s->save());
+  REQUIRE(switched.has_value());
+  CHECK(switched->case_id() == "d");
+  CHECK(switched->view().script == s->view().script);
+  REQUIRE(s->back());
+  REQUIRE(s->back());
+  CHECK(s->case_id() == "c");
+  CHECK(s->done());
 }

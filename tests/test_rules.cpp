@@ -21,6 +21,20 @@ TestRules& TestRules::var(std::string name, std::string type, std::string def, s
   return *this;
 }
 
+TestRules& TestRules::ask(std::string question, Pairs options, bool at_start) {
+  FactAsk a;
+  a.question.raw = std::move(question);
+  a.early = at_start;
+  for (auto& [label, value] : options) {
+    FactOption o;
+    o.label.raw = std::move(label);
+    o.value = std::move(value);
+    a.options.push_back(std::move(o));
+  }
+  rs_->vars.back().ask = std::move(a);
+  return *this;
+}
+
 TestRules& TestRules::contact(std::string region, std::string key, std::string value) {
   ContactDirectory& dir = rs_->contacts[region];
   dir.region = region;

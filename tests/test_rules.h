@@ -28,6 +28,8 @@ class TestRules {
 
   TestRules();
   TestRules& var(std::string name, std::string type, std::string def, std::vector<std::string> values = {});
+  // Makes the variable added last a fact the session asks: options are {label, value}.
+  TestRules& ask(std::string question, Pairs options, bool at_start = false);
   TestRules& contact(std::string region, std::string key, std::string value);
   // Begins a case (or sub-flow) flow; following node calls add to it. Cases are listed in order.
   TestRules& flow(std::string id, std::string title, std::string start, bool subflow = false);
