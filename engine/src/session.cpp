@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "session_state.h"
+#include "triage/pii.h"
 #include "triage/template.h"
 
 namespace triage {
@@ -606,9 +607,11 @@ ValidationResult Session::input(std::string_view value) {
   }
   ValidationResult r = validate_input(n->input.validator, value, n->input.choices);
   if (!r.ok) return r;
-  std::string stored = is_personal_data(n->input.validator)
-                           ? mask_personal_data(n->input.validator, r.normalized)
-                           : r.normalized;
+  // Nothing personal enters the state: a typed identifier is kept as its mask, and free text is
+  // masked like a note (a caller may dictate a SNILS or a phone into a text field).
+  std::string stored = is_personal_data(n->input.validator) ? mask_personal_data(n->input.validator, r.normalized)
+                       : n->input.validator == "text"       ? mask_free_text(r.normalized)
+                                                            : r.normalized;
   if (Status s = st_->do_input(stored); !s) {
     ValidationResult failed;
     failed.message = s.message();
