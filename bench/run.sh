@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 data="$root/bench/data"
-gen=${GEN_TREE:-/work/shared/bench/gen_tree.py}
+gen=${GEN_TREE:-$root/../shared/bench/gen_tree.py}
 secs=${SECONDS_PER_RUN:-2}
 mkdir -p "$data"
 

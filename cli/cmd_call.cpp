@@ -50,7 +50,8 @@ po::options_description call_options(CallArgs& a, const std::string& lang, bool 
   if (!resume) {
     d.add_options()
         ("region", po::value(&a.region), tr(lang, "регион гражданина", "caller's region"))
-        ("quarantine", po::value(&a.quarantine), tr(lang, "гражданин на карантине: yes | no", "caller on quarantine: yes | no"))
+        ("quarantine", po::value(&a.quarantine), tr(lang, "гражданин на карантине: да | нет (yes | no); без флага спросим в начале звонка",
+                                                  "caller on quarantine: yes | no (да | нет); without it the call asks"))
         ("case", po::value(&a.case_id), tr(lang, "сразу открыть сценарий (без выбора)", "open this case directly"))
         ("set", po::value(&a.sets)->composing(), tr(lang, "переменная звонка: имя=значение", "call variable: name=value"));
   }

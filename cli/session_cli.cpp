@@ -96,12 +96,14 @@ bool build_context(const std::string& cmd, const RuleSet& rules, const std::vect
     ctx.set(name, item.substr(eq + 1));
   }
   if (!quarantine.empty()) {
-    if (quarantine != "yes" && quarantine != "no") {
-      fmt::print(stderr, "triage {}: {} '{}'\n", cmd, tr(lang, "--quarantine: yes или no", "--quarantine: yes or no"),
+    bool yes = quarantine == "yes" || quarantine == "да";
+    if (!yes && quarantine != "no" && quarantine != "нет") {
+      fmt::print(stderr, "triage {}: {} '{}'\n", cmd,
+                 tr(lang, "--quarantine: да или нет (yes или no)", "--quarantine: yes or no (да or нет)"),
                  escape_controls(quarantine));
       return false;
     }
-    ctx.set("quarantine", quarantine == "yes" ? "true" : "false");
+    ctx.set("quarantine", yes ? "true" : "false");
   }
   if (!region.empty()) ctx.set("region", region);
   return true;

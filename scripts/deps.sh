@@ -5,7 +5,7 @@ set -euo pipefail
 pkgs=(build-essential cmake ninja-build pkg-config clang
       libyaml-dev libboost-program-options-dev libfmt-dev libsqlite3-dev sqlite3 doctest-dev
       libstemmer-dev libedit-dev libssl-dev python3 libpq-dev postgresql valgrind
-      locales tmux)
+      locales tmux graphviz)
 pkgs+=("$@")
 missing=()
 for p in "${pkgs[@]}"; do

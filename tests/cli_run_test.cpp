@@ -64,6 +64,13 @@ TEST_CASE("cli run: branch conditions from --quarantine and --set, info is auto-
   CHECK(q.out.find("Исход: FP-REMOTE\n  Итог: callback (обратный звонок)\n  Передать: support_line (служба "
                    "поддержки портала)\n") != std::string::npos);
 
+  // Russian spelling of the flag's value means the same.
+  RunResult da = run_triage({"run", "forgot-password", "--rules", kRules, "--answers", "3", "--quarantine", "да"});
+  CHECK(da.code == 0);
+  CHECK(da.out == q.out);
+  RunResult bad = run_triage({"run", "forgot-password", "--rules", kRules, "--answers", "3", "--quarantine", "может"});
+  CHECK(bad.code == 2);
+
   RunResult b = run_triage({"run", "forgot-password", "--rules", kRules, "--answers", "3", "--set", "region=belgorod",
                             "--set", "bank=sber"});
   CHECK(b.code == 0);
