@@ -427,7 +427,7 @@ void correct_fact(Ui& ui, LiveCall& call, Status& st) {
     return;
   }
   const VarDecl& d = *facts[*n];
-  ui.para(call.session().view().fact == d.name ? d.ask->question.raw : d.ask->question.raw, " ", " ", "1");
+  ui.para(d.ask->question.raw, " ", " ", "1");
   for (std::size_t i = 0; i < d.ask->options.size(); ++i) {
     ui.para(d.ask->options[i].label.raw, ui.paint("1;33", fmt::format("  {}) ", i + 1)), "     ");
   }

@@ -1,9 +1,11 @@
 // Fuzz target: a call session over the SHIPPED rules driven by fuzzed operator actions:
-// answers (in and out of range), proceeds, typed inputs (fuzzed bytes or valid values),
-// back, restart, and save()/restore() round trips along the way.
+// answers (in and out of range; fact questions included), proceeds, typed inputs (fuzzed bytes
+// or valid values), back, restart, fact corrections, case switches, and save()/restore() round
+// trips along the way.
 //
-// Input: byte 0 picks the case, byte 1 the region and quarantine; then one action per byte
-// (low 3 bits), with operands read from the following bytes.
+// Input: byte 0 picks the case, byte 1 the region and quarantine (given true/false, or left
+// for the session to ask); then one action per byte (its value mod 10), with operands read
+// from the following bytes.
 // Invariants: a refused action leaves the session where it was; done() iff an outcome is
 // reached; restore(save()) reproduces the same snapshot, view and outcome.
 #include <string>
@@ -51,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const char* const kRegions[] = {"default", "belgorod", "moscow", "spb"};
   Context ctx;
   ctx.set("region", kRegions[setup % 4]);
-  ctx.set("quarantine", (setup & 4) ? "true" : "false");
+  if (!(setup & 8)) ctx.set("quarantine", (setup & 4) ? "true" : "false");  // else: asked
   Expected<Session> started = Session::start(rules, case_id, ctx);
   FUZZ_CHECK(started.has_value());
   Session s = std::move(*started);
@@ -60,7 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::uint8_t op = in.byte();
     std::string before = s.save();
     bool refused = false;
-    switch (op & 7) {
+    switch (op % 10) {
       case 0:
       case 1: refused = !s.answer(in.byte() % (s.view().options.size() + 2)).is_ok(); break;
       case 2: refused = !s.proceed().is_ok(); break;
@@ -69,6 +71,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       case 5: refused = !s.back().is_ok(); break;
       case 6: refused = !s.restart().is_ok(); break;
       case 7: check_round_trip(rules, s); break;
+      case 8: {  // correct a fact to any value, allowed or not
+        static const char* const kFacts[] = {"quarantine", "bank", "region", "nope"};
+        static const char* const kValues[] = {"true", "false", "sber", "none", "tinkoff", "default", "x"};
+        refused = !s.correct(kFacts[in.byte() % 4], kValues[in.byte() % 7]).is_ok();
+        break;
+      }
+      case 9: {  // the caller turns out to have another problem
+        std::uint8_t pick = in.byte();
+        refused = !s.switch_case(pick < 250 ? rules->cases[pick % rules->cases.size()] : "visit-mfc").is_ok();
+        break;
+      }
     }
     if (refused) FUZZ_CHECK(s.save() == before);
     FUZZ_CHECK(s.done() == (s.outcome() != nullptr));
