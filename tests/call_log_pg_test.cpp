@@ -530,6 +530,12 @@ TEST_CASE("pg call log: migration from SQLite copies everything once, verified b
   REQUIRE(office->set_session_state(open_id, "triage-session/1 resume-me"));
   REQUIRE(office->add_note(open_id, {"перезвонить", kT0 + 7000}));
   REQUIRE(office->append_step(open_id, step(2, "СНИЛС 112-233-445 95")).has_value());
+  CallbackPromise promise;  // a promised callback travels with the call
+  promise.number_key = std::string(64, 'c');
+  promise.number_hint = "+7********67";
+  promise.due = kT0 + kDay;
+  promise.window = "в течение одного рабочего дня";
+  REQUIRE(office->set_callback(open_id, promise));
   {  // The central database already has a call of its own: ids are remapped, not clashing.
     auto central = must_open(db.uri);
     REQUIRE(central->begin_call(start("sidorova", "forgot-password", kT0)).has_value());
@@ -561,6 +567,10 @@ TEST_CASE("pg call log: migration from SQLite copies everything once, verified b
   auto moved = central->list_calls(f);
   REQUIRE(moved->size() == 1);
   CHECK(moved->front().id != open_id);
+  CHECK(moved->front().callback_hint == "+7********67");
+  CHECK(moved->front().callback_due == std::optional<TimeMs>(kT0 + kDay));
+  CHECK(moved->front().callback_window == "в течение одного рабочего дня");
+  CHECK(moved->front().callback_key == std::string(64, 'c'));
   CHECK(central->get_call(moved->front().id)->session_state == "triage-session/1 resume-me");
   // The resumed call goes on in the central log.
   REQUIRE(central->append_step(moved->front().id, step(3)).has_value());

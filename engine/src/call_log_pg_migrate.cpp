@@ -50,9 +50,11 @@ void add_content(const CallBundle& b, Digest* d, LogContent* counts) {
   const CallRecord& c = b.call;
   for (const std::string* f : {&c.operator_name, &c.region, &c.rules_version, &c.rules_hash, &c.case_id,
                                &c.caller_key, &c.caller_hint, &c.day, &c.outcome, &c.disposition,
-                               &c.escalation, &c.abort_reason, &c.session_state}) {
+                               &c.escalation, &c.abort_reason, &c.session_state, &c.callback_key,
+                               &c.callback_hint, &c.callback_window}) {
     d->field(*f);
   }
+  d->field(c.callback_due ? std::to_string(*c.callback_due) : "null");
   d->field(c.quarantine ? "1" : "0");
   d->field(c.started_at);
   d->field(c.ended_at ? std::to_string(*c.ended_at) : "null");
@@ -80,6 +82,8 @@ void add_content(const CallBundle& b, Digest* d, LogContent* counts) {
 void mask(CallBundle* b) {
   b->call.caller_hint = mask_free_text(b->call.caller_hint);
   b->call.abort_reason = mask_free_text(b->call.abort_reason);
+  b->call.callback_hint = mask_free_text(b->call.callback_hint);
+  b->call.callback_window = mask_free_text(b->call.callback_window);
   for (StepRecord& s : b->steps) {
     s.answer = mask_free_text(s.answer);
     s.reason = mask_free_text(s.reason);
@@ -125,11 +129,16 @@ Status PgCallLog::import_one(const std::string& source, const CallBundle& b, boo
   else p.add_null();
   p.add(to_string(c.status)).add_or_null(c.outcome).add_or_null(c.disposition).add_or_null(c.escalation);
   p.add_or_null(mask_free_text(c.abort_reason)).add_or_null(c.session_state);
+  // The callback promised travels with the call (a lease does not: it belongs to a screen).
+  p.add_or_null(c.callback_key).add_or_null(mask_free_text(c.callback_hint));
+  if (c.callback_due) p.add(*c.callback_due);
+  else p.add_null();
+  p.add_or_null(mask_free_text(c.callback_window));
   auto id = conn_.run_sql(
       "INSERT INTO calls(operator, region, quarantine, rules_version, rules_hash, case_id, caller_key, "
       "caller_hint, started_at, day, ended_at, status, outcome, disposition, escalation, abort_reason, "
-      "session_state) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) "
-      "RETURNING id", p, act);
+      "session_state, callback_key, callback_hint, callback_due, callback_window) VALUES ($1, $2, $3, $4, $5, "
+      "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id", p, act);
   if (!id) return id.status();
   std::int64_t call = int64(id->get(), 0, 0);
   for (const StepRecord& s : b.steps) {

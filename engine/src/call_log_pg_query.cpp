@@ -17,7 +17,7 @@ const char* const kCallColumns =
     "abort_reason, (SELECT count(*) FROM steps WHERE call_id = calls.id)";
 
 // The lease and callback columns (schema v3), read by read_call_lease() from column `at` on.
-const char* const kCallLeaseColumns = "lease_holder, lease_until, callback_hint, callback_due, callback_window";
+const char* const kCallLeaseColumns = "lease_holder, lease_until, callback_hint, callback_due, callback_window, callback_key";
 
 void read_call_lease(const PGresult* r, int i, int at, CallRecord* c) {
   c->lease_holder = text(r, i, at);
@@ -25,6 +25,7 @@ void read_call_lease(const PGresult* r, int i, int at, CallRecord* c) {
   c->callback_hint = text(r, i, at + 2);
   c->callback_due = is_null(r, i, at + 3) ? std::nullopt : std::optional<TimeMs>(int64(r, i, at + 3));
   c->callback_window = text(r, i, at + 4);
+  c->callback_key = text(r, i, at + 5);
 }
 
 // Fills a CallRecord from row `i` of a result selected with kCallColumns.
@@ -276,7 +277,8 @@ Expected<std::vector<CallBundle>> PgCallLog::imported(const std::string& source,
   p.add(source).add(first).add(last);
   const std::string mapped = " FROM migrated_calls m JOIN calls ON calls.id = m.call_id "
                              "WHERE m.source = $1 AND m.source_id BETWEEN $2 AND $3";
-  auto calls = conn_.run_sql(std::string("SELECT ") + kCallColumns + ", session_state, m.source_id" + mapped +
+  auto calls = conn_.run_sql(std::string("SELECT ") + kCallColumns + ", session_state, m.source_id, " +
+                                 kCallLeaseColumns + mapped +
                                  " ORDER BY m.source_id", p, "reading migrated calls");
   if (!calls) return calls.status();
   auto steps = conn_.run_sql("SELECT s.seq, s.idem_key, s.flow, s.node, s.action, s.shown, s.answer, s.reason, "
@@ -297,6 +299,7 @@ Expected<std::vector<CallBundle>> PgCallLog::imported(const std::string& source,
     read_call(calls->get(), row, &out[k].call);
     out[k].call.session_state = text(calls->get(), row, 18);
     std::int64_t sid = int64(calls->get(), row, 19);
+    read_call_lease(calls->get(), row, 20, &out[k].call);
     int s0 = si;
     while (si < PQntuples(sr) && int64(sr, si, 9) == sid) ++si;
     out[k].steps = read_steps(sr, s0, si);

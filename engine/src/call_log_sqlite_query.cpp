@@ -81,6 +81,7 @@ void read_call_lease(const Stmt& st, int at, CallRecord* c) {
   c->callback_hint.assign(st.text_view(at + 2));
   c->callback_due = st.is_null(at + 3) ? std::nullopt : std::optional<TimeMs>(st.int64(at + 3));
   c->callback_window.assign(st.text_view(at + 4));
+  c->callback_key.assign(st.text_view(at + 5));
 }
 
 Expected<CallRecord> SqliteCallLog::get_call(CallId call) {

@@ -152,7 +152,7 @@ const char* const kCallColumns =
     "caller_hint, started_at, day, ended_at, status, outcome, disposition, escalation, "
     "abort_reason";
 
-const char* const kCallLeaseColumns = "lease_holder, lease_until, callback_hint, callback_due, callback_window";
+const char* const kCallLeaseColumns = "lease_holder, lease_until, callback_hint, callback_due, callback_window, callback_key";
 
 int read_user_version(sqlite3* db, int* version) {
   Stmt st;

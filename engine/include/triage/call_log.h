@@ -105,6 +105,7 @@ struct CallRecord {
   std::string callback_hint;
   std::optional<TimeMs> callback_due;
   std::string callback_window;
+  std::string callback_key;  // keyed hash of the number (never the number)
 };
 
 // A callback the operator promised: the number is keyed like every identifier (caller_key) and
