@@ -53,22 +53,9 @@ struct Terminal {
 
   // Waits until `text` appears after the last match; false after `ms`.
   bool expect(const std::string& text, int ms = 15000) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-    for (;;) {
-      std::size_t at = screen.find(text, seen);
-      if (at != std::string::npos) {
-        seen = at + text.size();
-        return true;
-      }
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
-      if (left <= 0) return false;
-      struct pollfd pfd {p.out, POLLIN, 0};
-      if (poll(&pfd, 1, static_cast<int>(left)) <= 0) return false;
-      char buf[4096];
-      ssize_t n = read(p.out, buf, sizeof buf);
-      if (n <= 0) return false;
-      screen.append(buf, static_cast<std::size_t>(n));
-    }
+    if (!read_while_not(p, screen, [&] { return screen.find(text, seen) != std::string::npos; }, ms)) return false;
+    seen = screen.find(text, seen) + text.size();
+    return true;
   }
   void type(const std::string& line) { send_line(p, line); }
   void press(const std::string& raw) { REQUIRE(write(p.in, raw.data(), raw.size()) == static_cast<ssize_t>(raw.size())); }

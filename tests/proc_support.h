@@ -94,25 +94,32 @@ inline Proc spawn(const std::vector<std::string>& args, bool use_pty = false,
   return p;
 }
 
-// Reads until `needle` has appeared `count` times in total in `acc` or the time runs out.
-inline bool read_until(Proc& p, std::string& acc, const std::string& needle, std::size_t count, int ms = 20000) {
+// Appends what the program writes to `acc` until `done()` holds; false when the time runs out
+// or the program closed its output first.
+template <typename Done>
+bool read_while_not(Proc& p, std::string& acc, Done done, int ms) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-  auto occurrences = [&] {
-    std::size_t n = 0;
-    for (std::size_t at = acc.find(needle); at != std::string::npos; at = acc.find(needle, at + 1)) ++n;
-    return n;
-  };
-  while (occurrences() < count) {
+  while (!done()) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
     if (left <= 0) return false;
     struct pollfd pfd {p.out, POLLIN, 0};
     if (poll(&pfd, 1, static_cast<int>(left)) <= 0) return false;
     char buf[4096];
     ssize_t n = read(p.out, buf, sizeof buf);
-    if (n <= 0) return occurrences() >= count;
+    if (n <= 0) return done();
     acc.append(buf, static_cast<std::size_t>(n));
   }
   return true;
+}
+
+// Reads until `needle` has appeared `count` times in total in `acc` or the time runs out.
+inline bool read_until(Proc& p, std::string& acc, const std::string& needle, std::size_t count, int ms = 20000) {
+  auto occurrences = [&] {
+    std::size_t n = 0;
+    for (std::size_t at = acc.find(needle); at != std::string::npos; at = acc.find(needle, at + 1)) ++n;
+    return n;
+  };
+  return read_while_not(p, acc, [&] { return occurrences() >= count; }, ms);
 }
 
 inline void send_line(Proc& p, const std::string& line) {

@@ -126,6 +126,8 @@ class ModelBuilder {
   void build_vars(FileReader& r, std::uint32_t map);
   void build_var(FileReader& r, std::uint32_t key, std::uint32_t value);
   void build_ask(FileReader& r, std::uint32_t map, VarDecl& var);
+  // A value of `var` (a default, a fact option's value): true/false, one of the enum's values, a text.
+  void read_value(FileReader& r, std::uint32_t node, const VarDecl& var, std::string& out);
   void build_nodes(FileReader& r, std::uint32_t map, Flow& flow, FlowIndex flow_index);
   void build_node(FileReader& r, std::uint32_t key, std::uint32_t value, Node& node);
   void build_question(FileReader& r, const Fields& f, Node& node);

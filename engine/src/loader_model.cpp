@@ -209,14 +209,7 @@ void ModelBuilder::build_var(FileReader& r, std::uint32_t key, std::uint32_t val
   }
   if (std::uint32_t v = f.get("label"); v != kNoYaml) r.text(v, var.label);
   if (std::uint32_t v = f.get("default"); v != kNoYaml) {
-    if (var.type == "bool") {
-      bool b = false;
-      if (r.boolean(v, b)) var.default_value = b ? "true" : "false";
-    } else if (var.type == "enum" && !var.values.empty()) {
-      r.choice(v, var.default_value, var.values);
-    } else {
-      r.text(v, var.default_value);
-    }
+    read_value(r, v, var, var.default_value);
   } else if (var.type == "bool") {
     var.default_value = "false";
   } else if (var.type == "enum" && !var.values.empty()) {
@@ -224,6 +217,17 @@ void ModelBuilder::build_var(FileReader& r, std::uint32_t key, std::uint32_t val
   }
   if (std::uint32_t v = f.get("ask"); v != kNoYaml) build_ask(r, v, var);
   rules_.vars.push_back(std::move(var));
+}
+
+void ModelBuilder::read_value(FileReader& r, std::uint32_t node, const VarDecl& var, std::string& out) {
+  if (var.type == "bool") {
+    bool b = false;
+    if (r.boolean(node, b)) out = b ? "true" : "false";
+  } else if (var.type == "enum" && !var.values.empty()) {
+    r.choice(node, out, var.values);
+  } else {
+    r.text(node, out);
+  }
 }
 
 void ModelBuilder::build_ask(FileReader& r, std::uint32_t map, VarDecl& var) {
@@ -258,16 +262,7 @@ void ModelBuilder::build_ask(FileReader& r, std::uint32_t map, VarDecl& var) {
         o.check(r, kFactOptionKeys, "a fact option");
         o.require(r, {"label", "value"}, "a fact option", opt.loc);
         if (std::uint32_t v = o.get("label"); v != kNoYaml) r.template_text(v, opt.label);
-        if (std::uint32_t v = o.get("value"); v != kNoYaml) {
-          if (var.type == "bool") {
-            bool b = false;
-            if (r.boolean(v, b)) opt.value = b ? "true" : "false";
-          } else if (var.type == "enum" && !var.values.empty()) {
-            r.choice(v, opt.value, var.values);
-          } else {
-            r.text(v, opt.value);
-          }
-        }
+        if (std::uint32_t v = o.get("value"); v != kNoYaml) read_value(r, v, var, opt.value);
         ask.options.push_back(std::move(opt));
       }
     }
