@@ -131,6 +131,14 @@ int SqliteCallLog::in_write_tx(Body&& body) {
   return rc;
 }
 
+int SqliteCallLog::update_in_tx(Stmt& st, int* changes) {
+  return in_write_tx([&] {
+    int r = st.step();
+    *changes = sqlite3_changes(db_);
+    return r;
+  });
+}
+
 Status SqliteCallLog::missing_or_closed(CallId call, std::string_view action) {
   Stmt st;
   int rc = st.prepare(db_, "SELECT status FROM calls WHERE id = ?1");
@@ -223,11 +231,7 @@ Status SqliteCallLog::add_note(CallId call, const NoteRecord& note) {
   st.bind(2, note.at);
   st.bind(3, mask_free_text(note.text));
   int changes = 0;
-  rc = in_write_tx([&] {
-    int r = st.step();
-    changes = sqlite3_changes(db_);
-    return r;
-  });
+  rc = update_in_tx(st, &changes);
   if (rc != SQLITE_OK) return fail(rc, "saving a note");
   if (changes == 0) return Status::error("not-found", "saving a note: there is no call " + std::to_string(call));
   return Status::ok();
@@ -255,11 +259,7 @@ Status SqliteCallLog::finish_call(CallId call, const CallFinish& f) {
   else st.bind_null(8);
   st.bind_or_null(9, f.case_id);
   int changes = 0;
-  rc = in_write_tx([&] {
-    int r = st.step();
-    changes = sqlite3_changes(db_);
-    return r;
-  });
+  rc = update_in_tx(st, &changes);
   if (rc != SQLITE_OK) return fail(rc, "finishing call " + std::to_string(call));
   return changes > 0 ? Status::ok() : missing_or_closed(call, "finishing a call");
 }
@@ -271,11 +271,7 @@ Status SqliteCallLog::set_session_state(CallId call, std::string_view state) {
   st.bind(1, call);
   st.bind(2, state);
   int changes = 0;
-  rc = in_write_tx([&] {
-    int r = st.step();
-    changes = sqlite3_changes(db_);
-    return r;
-  });
+  rc = update_in_tx(st, &changes);
   if (rc != SQLITE_OK) return fail(rc, "saving the session of call " + std::to_string(call));
   return changes > 0 ? Status::ok() : missing_or_closed(call, "saving the session");
 }
@@ -288,11 +284,7 @@ Status SqliteCallLog::set_caller(CallId call, std::string_view caller_key, std::
   st.bind_or_null(2, caller_key);
   st.bind_or_null(3, mask_free_text(caller_hint));
   int changes = 0;
-  rc = in_write_tx([&] {
-    int r = st.step();
-    changes = sqlite3_changes(db_);
-    return r;
-  });
+  rc = update_in_tx(st, &changes);
   if (rc != SQLITE_OK) return fail(rc, "saving the caller of call " + std::to_string(call));
   return changes > 0 ? Status::ok() : missing_or_closed(call, "saving the caller");
 }
@@ -308,11 +300,7 @@ Status SqliteCallLog::take_lease(CallId call, std::string_view holder, TimeMs no
   st.bind(3, now);
   st.bind(4, until);
   int changes = 0;
-  rc = in_write_tx([&] {
-    int r = st.step();
-    changes = sqlite3_changes(db_);
-    return r;
-  });
+  rc = update_in_tx(st, &changes);
   if (rc != SQLITE_OK) return fail(rc, "taking call " + std::to_string(call));
   return changes > 0 ? Status::ok() : lease_refused(*this, call);
 }
@@ -339,11 +327,7 @@ Status SqliteCallLog::set_callback(CallId call, const CallbackPromise& p) {
   st.bind(4, p.due);
   st.bind_or_null(5, mask_free_text(p.window));
   int changes = 0;
-  rc = in_write_tx([&] {
-    int r = st.step();
-    changes = sqlite3_changes(db_);
-    return r;
-  });
+  rc = update_in_tx(st, &changes);
   if (rc != SQLITE_OK) return fail(rc, "saving the callback of call " + std::to_string(call));
   return changes > 0 ? Status::ok() : missing_or_closed(call, "saving the callback");
 }

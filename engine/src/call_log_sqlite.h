@@ -85,6 +85,8 @@ class SqliteCallLog final : public CallLog {
   // Runs `body` (returning a SQLite result code) inside BEGIN IMMEDIATE ... COMMIT.
   template <typename Body>
   int in_write_tx(Body&& body);
+  // Runs the prepared update `st` in a write transaction; `*changes` gets the rows it changed.
+  int update_in_tx(Stmt& st, int* changes);
   // Why an update of call `call` touched no row: "not-found" or "not-open".
   Status missing_or_closed(CallId call, std::string_view action);
   Expected<DeleteResult> delete_where(const char* sql, std::int64_t arg, std::string_view action);
