@@ -138,9 +138,13 @@ TEST_CASE("call screen: correcting quarantine mid-call changes the outcome to th
   t.type("2");
   SEE(t, "Как Вам удобнее получить код");
   t.type("2");
-  SEE(t, "Можете ли Вы сейчас прийти");
-  t.type("1");
+  // Remote first: the responder offers the remote solution, then asks whether it is urgent.
+  SEE(t, "Мы можем решить Ваш вопрос дистанционно");
+  t.type("2");
+  SEE(t, "Дело срочное");
+  t.type("2");
   SEE(t, "Возьмите с собой паспорт и СНИЛС.");
+  SEE(t, "принимают только");
   SEE(t, "Заметка к звонку");
   // The caller mentions they are on quarantine after all.
   t.type("а");  // f in the Russian layout
@@ -154,8 +158,7 @@ TEST_CASE("call screen: correcting quarantine mid-call changes the outcome to th
   t.type("3");
   SEE(t, "квалифицированная электронная подпись");  // the bank stays known
   t.type("2");
-  SEE(t, "экстренный");
-  t.type("1");
+  // On quarantine no visit is offered: straight to the remote solution with the MFC.
   SEE(t, "REMOTE-MFC-ARRANGE");
   // A callback outcome: the number and the window are asked and promised aloud.
   SEE(t, "Номер для обратного звонка");
@@ -167,7 +170,8 @@ TEST_CASE("call screen: correcting quarantine mid-call changes the outcome to th
   SEE(t, "Заметка к звонку");
   std::string after = t.since(corrected);
   CHECK(after.find("Каким банком") == std::string::npos);
-  CHECK(after.find("Можете ли Вы сейчас прийти") == std::string::npos);
+  CHECK(after.find("Мы можем решить Ваш вопрос дистанционно") == std::string::npos);
+  CHECK(after.find("Дело срочное") == std::string::npos);
   CHECK(after.find("Возьмите с собой паспорт") == std::string::npos);
   CHECK(after.find("дистанционно") != std::string::npos);
   t.type("");

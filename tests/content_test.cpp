@@ -289,6 +289,10 @@ TEST_CASE("content: every path of every case ends in an outcome; quarantine is h
   std::set<std::string> reached;
   std::size_t walks = 0;
   std::map<std::string, std::set<std::string>> distinct;  // case -> distinct action sequences
+  // Where quarantine changes the advice (the outcome sends the caller in person otherwise), the
+  // quarantine script must offer a remote way; informational outcomes need not say so (#12).
+  std::set<std::string> sends_in_person;
+  std::map<std::string, bool> quarantine_remote;
 
   for (const std::string& case_id : rules->cases) {
     for (const std::string& q : values_of(*rules, "quarantine")) {
@@ -304,6 +308,11 @@ TEST_CASE("content: every path of every case ends in an outcome; quarantine is h
           REQUIRE_MESSAGE(!ends.empty(), case_id << " " << describe(ctx));
           for (const PathEnd& e : ends) {
             ++walks;
+            if (q != "true") {  // does this outcome send the caller in person when not on quarantine?
+              for (const std::string& line : e.script) {
+                if (mentions_visit(words(line))) sends_in_person.insert(e.code);
+              }
+            }
             reached.insert(e.code);
             std::string key;
             for (const Action& a : e.actions) {
@@ -327,11 +336,15 @@ TEST_CASE("content: every path of every case ends in an outcome; quarantine is h
             }
             if (e.disposition == "off-topic") continue;  // nothing to solve: a general referral
             CHECK_MESSAGE(has_support, "no support line " << support_line);
-            CHECK_MESSAGE(has_remote, "no remote option");
+            auto [it, fresh] = quarantine_remote.emplace(e.code, true);
+            it->second = it->second && has_remote;  // every quarantine walk to it
           }
         }
       }
     }
+  }
+  for (const auto& [code, remote] : quarantine_remote) {
+    if (sends_in_person.count(code)) CHECK_MESSAGE(remote, code << ": on quarantine, no remote option");
   }
   std::size_t paths = 0;
   for (const auto& [c, set] : distinct) paths += set.size();
@@ -529,4 +542,85 @@ TEST_CASE("content: texts for the citizen speak to them; the service-centre proc
   }
   CHECK(staff >= 20);
   MESSAGE("texts: " << citizen << " for the citizen, " << staff << " for the operator");
+}
+
+// Issue #12's content rules, walked over every path with the facts asked in the call:
+// banks first, remote first, no visit at all under quarantine, walk-ins by appointment, the
+// calling case's lines kept through sub-flows, the municipality's contacts used.
+TEST_CASE("content: banks first, remote first, appointments, case lines kept through sub-flows") {
+  auto rules = shipped_rules();
+  const std::string municipal = rules->contact("default", "municipal_contacts")->value;
+  std::map<std::string, int> seen;
+  for (const std::string& case_id : rules->cases) {
+    for (const std::string& region : values_of(*rules, "region")) {
+      Context ctx;
+      ctx.set("region", region);
+      std::vector<Action> prefix;
+      std::vector<PathEnd> ends;
+      walk(rules, case_id, ctx, prefix, ends);
+      for (const PathEnd& e : ends) {
+        INFO(case_id << " -> " << e.code << " " << describe(e.ctx));
+        Session s = replay(rules, case_id, ctx, e.actions);
+        std::vector<std::string> nodes;
+        for (const triage::TraceStep& t : s.trace()) nodes.push_back(t.flow + "/" + t.node);
+        auto visited = [&](const std::string& n) { return std::find(nodes.begin(), nodes.end(), n) != nodes.end(); };
+        std::string all;
+        for (const std::string& line : e.script) all += line + "\n";
+        auto says = [&](const std::string& what) { return all.find(what) != std::string::npos; };
+        const bool quarantine = e.ctx.get("quarantine") == std::optional<std::string>("true");
+        // Under quarantine no visit is offered, not even an emergency one (docs/content.md).
+        if (quarantine) {
+          CHECK(e.code != "REMOTE-EMERGENCY-APPOINTMENT");
+          CHECK_FALSE(visited("visit-mfc/ask-emergency"));
+        }
+        // Remote first: every walk-in or emergency outcome comes after the remote offer was refused.
+        if (visited("visit-mfc/route") && e.code != "REMOTE-MFC-ARRANGE") {
+          CHECK(visited("visit-mfc/ask-remote"));
+          ++seen["after the remote offer"];
+        }
+        // Walk-ins say that centres receive by appointment, and how to book; no footer address.
+        if (e.disposition == "referred" && std::string(s.outcome()->outcome.escalation) == "mfc") {
+          CHECK(says("по предварительной записи"));
+          CHECK(says("Запишитесь на приём по телефону центра"));
+          CHECK_FALSE(says("пр-т Славы"));
+          ++seen["walk-in"];
+        }
+        // The municipal responder's outcomes give the municipality's own contacts.
+        if (e.code == "REMOTE-MFC-ARRANGE" || e.code == "REMOTE-EMERGENCY-APPOINTMENT") {
+          CHECK(says(municipal));
+          ++seen["municipal"];
+        }
+        // The case's advice survives an outcome decided inside a sub-flow.
+        if (case_id == "hijacked-account") {
+          CHECK(says("контактные данные"));
+          CHECK(says("двухфакторную"));
+          ++seen["hijacked"];
+        }
+        if (case_id == "several-accounts") {
+          CHECK(says("подумайте, какую запись оставить"));
+          ++seen["several"];
+        }
+        if (case_id == "forgot-password" || case_id == "duplicate-snils" || case_id == "changed-phone") {
+          if (visited("visit-mfc/route")) CHECK(says("паспорт и СНИЛС"));
+        }
+        // Banks first: a Sberbank client hears Sberbank on every path that leads to confirming.
+        if (case_id == "confirm-account" && e.ctx.get("bank") == std::optional<std::string>("sber") &&
+            e.code.rfind("CONFIRM-", 0) == 0 && e.code != "CONFIRM-ESIGN" && e.code != "CONFIRM-POST" &&
+            e.code != "CONFIRM-MFC") {
+          CHECK(says("Сбербанк"));
+          ++seen["sber"];
+        }
+        // «Только СНИЛС»: the code still goes to the phone or e-mail; without them, onward.
+        if (visited("forgot-password/ask-snils-code") && e.code == "FP-RESTORE-SNILS") {
+          CHECK(says("Код придёт на телефон или почту"));
+        }
+      }
+    }
+  }
+  // Each rule was exercised, so a renamed node cannot make the test pass vacuously.
+  for (const char* k : {"after the remote offer", "walk-in", "municipal", "hijacked", "several", "sber"}) {
+    CHECK_MESSAGE(seen[k] > 0, k);
+  }
+  MESSAGE("content #12: " << seen["walk-in"] << " walk-in ends, " << seen["sber"] << " Sberbank ends, "
+                          << seen["after the remote offer"] << " ends after the remote offer");
 }

@@ -89,13 +89,20 @@ class TextChecker {
         for (const BranchArm& a : n.arms) check_condition(a.when, a.when_loc);
         break;
       case NodeKind::Outcome:
-        for (const ScriptLine& line : n.outcome.script) {
-          check_template(line.text);
-          check_condition(line.when, line.when_loc);
-        }
+        check_lines(n.outcome.script);
+        break;
+      case NodeKind::Call:
+        check_lines(n.carry);
         break;
       default:
         break;
+    }
+  }
+
+  void check_lines(const std::vector<ScriptLine>& lines) {
+    for (const ScriptLine& line : lines) {
+      check_template(line.text);
+      check_condition(line.when, line.when_loc);
     }
   }
 

@@ -19,7 +19,7 @@ const std::vector<std::string> kVarKeys = {"type", "values", "default", "label",
 const std::vector<std::string> kAskKeys = {"question", "options", "when"};
 const std::vector<std::string> kAskWhen = {"start", "needed"};
 const std::vector<std::string> kFactOptionKeys = {"label", "value"};
-const std::vector<std::string> kContactKeys = {"value", "label", "kind"};
+const std::vector<std::string> kContactKeys = {"value", "label", "kind", "regional"};
 const std::vector<std::string> kTriageKeys = {"phrases", "keywords"};
 const std::vector<std::string> kKinds = {"entry", "case", "subflow", "contacts"};
 const std::vector<std::string> kVarTypes = {"bool", "enum", "string"};
@@ -347,6 +347,7 @@ void ModelBuilder::build_contacts(FileReader& r, const Fields& top) {
         if (std::uint32_t v = f.get("label"); v != kNoYaml) r.text(v, c.label);
         c.kind = "text";
         if (std::uint32_t v = f.get("kind"); v != kNoYaml) r.choice(v, c.kind, kContactKinds);
+        if (std::uint32_t v = f.get("regional"); v != kNoYaml) r.boolean(v, c.regional);
         dir.contacts.emplace(c.key, std::move(c));
       }
     }

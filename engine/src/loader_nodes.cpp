@@ -23,7 +23,7 @@ const std::vector<KindKeys>& kinds() {
       {"info", NodeKind::Info, "an info node", {"info", "next", "title", "to"}},
       {"input", NodeKind::Input, "an input node", {"input", "var", "prompt", "next", "choices", "title", "to"}},
       {"branch", NodeKind::Branch, "a branch node", {"branch", "title"}},
-      {"call", NodeKind::Call, "a call node", {"call", "next", "title"}},
+      {"call", NodeKind::Call, "a call node", {"call", "next", "title", "carry"}},
       {"return", NodeKind::Return, "a return node", {"return", "title"}},
       {"outcome", NodeKind::Outcome, "an outcome node",
        {"outcome", "disposition", "escalation", "script", "source", "url", "reviewed", "title", "to"}},
@@ -204,6 +204,7 @@ void ModelBuilder::build_node(FileReader& r, std::uint32_t key, std::uint32_t va
     case NodeKind::Call:
       if (r.text(kv, node.call, "a sub-flow id")) node.call_loc = r.loc(kv);
       if (f.require(r, {"next"}, kind->where, node.loc)) r.target(f.get("next"), node.next);
+      if (std::uint32_t v = f.get("carry"); v != kNoYaml) build_script(r, v, node.carry);
       break;
     case NodeKind::Return: {
       bool yes = false;

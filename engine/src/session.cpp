@@ -126,10 +126,19 @@ void Session::State::build_view() const {
     v.validator = n.input.validator;
     v.choices = n.input.choices;
   }
-  for (const ScriptLine& line : n.outcome.script) {
-    if (!line.when.eval(*cur.ctx)) continue;
-    v.script.push_back(render(line.text.raw));
-    v.script_to.push_back(line.to.value_or(v.text_to));
+  auto read = [&](const std::vector<ScriptLine>& lines, Audience to) {
+    for (const ScriptLine& line : lines) {
+      if (!line.when.eval(*cur.ctx)) continue;
+      v.script.push_back(render(line.text.raw));
+      v.script_to.push_back(line.to.value_or(to));
+    }
+  };
+  read(n.outcome.script, v.text_to);
+  if (n.kind == NodeKind::Outcome) {  // the calling cases' lines, innermost call first
+    for (auto c = cur.calls.rbegin(); c != cur.calls.rend(); ++c) {
+      const Node& call = rules->nodes[*c];
+      read(call.carry, call.to.value_or(rules->flows[call.flow].to));
+    }
   }
   view = std::move(v);
   view_stale = false;
@@ -239,9 +248,18 @@ bool Session::State::need_for_stop(const Node& n) {
   for (const Option& o : n.options) {
     if (need_text(o.label.raw)) return true;
   }
-  for (const ScriptLine& line : n.outcome.script) {
-    if (need(line.when)) return true;
-    if ((line.when.empty() || line.when.eval(*cur.ctx)) && need_text(line.text.raw)) return true;
+  auto need_lines = [&](const std::vector<ScriptLine>& lines) {
+    for (const ScriptLine& line : lines) {
+      if (need(line.when)) return true;
+      if ((line.when.empty() || line.when.eval(*cur.ctx)) && need_text(line.text.raw)) return true;
+    }
+    return false;
+  };
+  if (need_lines(n.outcome.script)) return true;
+  if (n.kind == NodeKind::Outcome) {
+    for (NodeIndex c : cur.calls) {
+      if (need_lines(rules->nodes[c].carry)) return true;
+    }
   }
   return false;
 }

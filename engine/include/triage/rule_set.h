@@ -113,6 +113,9 @@ struct Node {
   std::string call;              // Call: the sub-flow id
   SourceLoc call_loc;
   FlowIndex call_flow = kNoFlow;  // Call: resolved sub-flow
+  // Call: the calling case's lines, read after the script of any outcome the sub-flow ends in
+  // (`carry:`), so advice of the case is not lost when the sub-flow decides the outcome.
+  std::vector<ScriptLine> carry;
   InputSpec input;               // Input
   OutcomeSpec outcome;           // Outcome
   std::optional<Weight> weight;  // Question: default weight of its options
@@ -180,6 +183,9 @@ struct Contact {
   std::string value;  // the phone number, URL or address
   std::string label;  // Russian description
   std::string kind;   // phone | url | address | text
+  // `regional: true` in the national directory: a key only a region's branches use; its national
+  // value exists so every template resolves, and pages list it only where an overlay gives it.
+  bool regional = false;
   SourceLoc loc;
 };
 
