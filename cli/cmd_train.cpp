@@ -15,6 +15,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "screen_input.h"
 #include "step_text.h"
 #include "session_cli.h"
 #include "triage/call_log.h"
@@ -148,7 +149,7 @@ bool TrainDriver::read(std::string& line) {
 
 bool TrainDriver::act(const std::string& line, Clock::time_point shown) {
   const View& v = s_.view();
-  if (line == "b") {
+  if (command_key(line) == "b") {
     Status ok = s_.back();
     if (!ok) fmt::print("{}\n", tr(lang_, "Отменять нечего.", "Nothing to undo."));
     else if (!undo_.empty()) {
@@ -166,22 +167,30 @@ bool TrainDriver::act(const std::string& line, Clock::time_point shown) {
     return true;
   }
   if (v.kind == StopKind::Input) {
-    ValidationResult r = s_.input(line);
+    std::string value = line;  // a choice can be typed by its number, as on the call screen
+    if (auto n = option_number(line, v.choices.size())) value = v.choices[*n];
+    ValidationResult r = s_.input(value);
     if (!r.ok) {
       fmt::print("{}\n", escape_controls(lang_ == "en" ? r.message_en : r.message));
       return false;
     }
     stop.input = true;
-    stop.answer = s_.trace().back().answer;  // the session's form: masked when personal
+    // The session's form (masked when personal), from the input step itself: automatic steps
+    // taken after it (a branch on the value) follow it in the trace.
+    for (auto t = s_.trace().rbegin(); t != s_.trace().rend(); ++t) {
+      if (t->action == StepAction::Input) {
+        stop.answer = t->answer;
+        break;
+      }
+    }
   } else {
-    char* end = nullptr;
-    long n = std::strtol(line.c_str(), &end, 10);
-    if (line.empty() || *end != '\0' || n < 1 || static_cast<std::size_t>(n) > v.options.size()) {
+    auto n = option_number(line, v.options.size());
+    if (!n) {
       fmt::print(tr(lang_, "Введите номер варианта от 1 до {}.\n", "Type an option number from 1 to {}.\n"),
                  v.options.size());
       return false;
     }
-    stop.option = static_cast<std::size_t>(n - 1);
+    stop.option = *n;
     stop.answer = v.options[stop.option];
     if (!s_.answer(stop.option)) return false;
   }
@@ -197,7 +206,7 @@ std::vector<TraineeStop> TrainDriver::run() {
     auto shown = Clock::now();
     std::string line;
     for (;;) {
-      if (!read(line) || line == "q") return stops_;
+      if (!read(line) || command_key(line) == "q") return stops_;
       if (act(line, shown)) break;
       fmt::print("> ");
       std::fflush(stdout);
@@ -214,9 +223,9 @@ void print_score(const TrainingScore& sc, const std::string& lang) {
   if (sc.outcome_right) {
     fmt::print("  {}: {} — {}\n", tr(lang, "Исход", "Outcome"), sc.outcome, tr(lang, "верно", "right"));
   } else {
-    fmt::print("  {}: {} — {} {}, −{}\n", tr(lang, "Исход", "Outcome"),
+    fmt::print("  {}: {} — {} {}\n", tr(lang, "Исход", "Outcome"),
                sc.outcome.empty() ? tr(lang, "не достигнут", "none") : sc.outcome.c_str(),
-               tr(lang, "неверно, ожидался", "wrong, expected"), sc.expected_outcome, sc.outcome_points);
+               tr(lang, "неверно, ожидался", "wrong, expected"), sc.expected_outcome);
   }
   if (sc.deviations.empty()) fmt::print("  {}\n", tr(lang, "Отклонений от сценария нет", "No deviations"));
   for (const Deviation& d : sc.deviations) {
@@ -229,6 +238,9 @@ void print_score(const TrainingScore& sc, const std::string& lang) {
   fmt::print("  {}: {}; {} {:.1f} {}\n", tr(lang, "Время по шагам, с", "Time per step, s"), times.empty() ? "—" : times,
              tr(lang, "всего", "total"), sc.seconds, tr(lang, "с", "s"));
   fmt::print("{}: {} {} 100\n", tr(lang, "Оценка", "Score"), sc.score, tr(lang, "из", "of"));
+  if (!sc.outcome_right) {
+    fmt::print("{}\n", tr(lang, "Не сдано: гражданин получил бы неверный совет.", "Failed: the caller would get the wrong advice."));
+  }
 }
 
 }  // namespace
@@ -266,7 +278,8 @@ int cmd_train(int argc, char** argv) {
   std::string outcome = session->done() ? session->outcome()->outcome.code : "";
   TrainingScore score = score_training(*expected, stops, sc->expect.outcome, outcome);
   print_score(score, a.lang);
-  if (a.no_save) return kExitOk;
+  const int verdict = score.outcome_right ? kExitOk : kExitFailure;  // a wrong outcome fails
+  if (a.no_save) return verdict;
   if (a.db.empty()) {
     auto path = default_call_log_path();
     if (!path) {
@@ -282,7 +295,7 @@ int cmd_train(int argc, char** argv) {
     return kExitUsage;
   }
   fmt::print("{} {}\n", tr(a.lang, "Результат сохранён в", "Result stored in"), escape_controls(a.db));
-  return kExitOk;
+  return verdict;
 }
 
 }  // namespace triage::cli

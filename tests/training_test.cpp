@@ -87,7 +87,7 @@ TEST_CASE("training: expected stops carry the scenario's, the option's or the de
   CHECK(failing.status().code() == "scenario-fails");
 }
 
-TEST_CASE("training: score = 100 - deviations - wrong outcome") {
+TEST_CASE("training: score = 100 - deviations; a wrong or missing outcome fails with 0") {
   auto expected = *expected_stops(rules(), scenario("tests/data/scenarios/training/visit.yaml"));
   auto perfect = score_training(expected, {stop("ask-method", 2, "Ничего"), stop("visit-centre/ask-can", 0, "Да")},
                                 "LA-VISIT", "LA-VISIT");
@@ -96,7 +96,8 @@ TEST_CASE("training: score = 100 - deviations - wrong outcome") {
   CHECK(perfect.outcome_right);
 
   auto left = score_training(expected, {stop("ask-method", 0, "Телефон")}, "LA-VISIT", "LA-PHONE");
-  CHECK(left.score == 87);  // major 3 + wrong outcome 10; the stop never reached costs nothing more
+  CHECK(left.score == 0);  // the wrong outcome fails the walk; the deviation is still listed
+  CHECK_FALSE(left.outcome_right);
   REQUIRE(left.deviations.size() == 1);
   CHECK(left.deviations[0].stop == 1);
   CHECK(left.deviations[0].expected == "3 «Ничего»");
@@ -104,8 +105,12 @@ TEST_CASE("training: score = 100 - deviations - wrong outcome") {
   CHECK(left.deviations[0].points == 3);
 
   auto quit = score_training(expected, {}, "LA-VISIT", "");
-  CHECK(quit.score == 90);
-  CHECK(quit.outcome_points == 10);
+  CHECK(quit.score == 0);  // quitting at the first prompt is no pass either
+
+  // The right outcome reached with a detour: the deviations cost their weights.
+  auto detour = score_training(expected, {stop("ask-method", 2, "Ничего"), stop("visit-centre/ask-can", 1, "Нет")},
+                               "LA-VISIT", "LA-VISIT");
+  CHECK(detour.score == 99);  // minor 1
 }
 
 TEST_CASE("training: paths that part and meet again are compared where they meet") {
@@ -116,10 +121,10 @@ TEST_CASE("training: paths that part and meet again are compared where they meet
   expected[1].node = "b";
   expected[1].option = 0;
   expected[1].weight = Weight::Major;
-  auto s = score_training(expected, {stop("a", 0, "x"), stop("detour", 0, "y"), stop("b", 1, "z")}, "O", "P");
+  auto s = score_training(expected, {stop("a", 0, "x"), stop("detour", 0, "y"), stop("b", 1, "z")}, "O", "O");
   REQUIRE(s.deviations.size() == 2);
   CHECK(s.deviations[1].node == "b");
-  CHECK(s.score == 100 - 10 - 3 - 10);
+  CHECK(s.score == 100 - 10 - 3);
   std::vector<ExpectedStop> many(12, expected[0]);
   for (std::size_t i = 0; i < many.size(); ++i) many[i].node = "n" + std::to_string(i);
   std::vector<TraineeStop> wrong;
@@ -134,7 +139,7 @@ TEST_CASE("training: a scripted trainee goes back, mistypes, deviates at a known
                      "--trainee anna --lang en --db '" + db.string() + "'";
   // greet: Enter; ask-method: 2 (wrong), b (back), 3; ask-can: x (not a number), 2 (deviation).
   Ran r = run(args, "\n2\nb\n3\nx\n2\n");
-  CHECK(r.rc == 0);
+  CHECK(r.rc == 1);  // a wrong outcome fails
   CHECK(r.out.rfind("Training: Ничего не привязано (lost-access)\n"
                     "Caller: «Здравствуйте, у меня ничего не привязано к учётной записи.»\n", 0) == 0);
   CHECK(r.out.find("Caller: «Ни телефона, ни почты не привязано.»\n") != std::string::npos);
@@ -143,9 +148,10 @@ TEST_CASE("training: a scripted trainee goes back, mistypes, deviates at a known
   CHECK(r.out.find("Outcome: ") != std::string::npos);
   CHECK(result_block(r.out) ==
         "Training result\n"
-        "  Outcome: LA-NO-VISIT — wrong, expected LA-VISIT, −10\n"
+        "  Outcome: LA-NO-VISIT — wrong, expected LA-VISIT\n"
         "  Deviation at step 2 (visit-centre/ask-can): chose 2 «Нет», expected 1 «Да» — minor, −1\n"
-        "Score: 89 of 100\n"
+        "Score: 0 of 100\n"
+        "Failed: the caller would get the wrong advice.\n"
         "Result stored in " + db.string() + "\n");
 
   Ran perfect = run(args, "\n3\n1\n");
@@ -161,9 +167,10 @@ TEST_CASE("training: a scripted trainee goes back, mistypes, deviates at a known
                  "--trainee boris --lang en --db '" + db.string() + "'", "\n1\n");
   CHECK(result_block(quit.out) ==
         "Training result\n"
-        "  Outcome: LA-PHONE — wrong, expected LA-SNILS, −10\n"
+        "  Outcome: LA-PHONE — wrong, expected LA-SNILS\n"
         "  Deviation at step 1 (ask-method): chose 1 «Телефон», expected 2 «Только СНИЛС» — critical, −10\n"
-        "Score: 80 of 100\n"
+        "Score: 0 of 100\n"
+        "Failed: the caller would get the wrong advice.\n"
         "Result stored in " + db.string() + "\n");
 
   // The Russian screen says the weight in Russian.
@@ -177,23 +184,24 @@ TEST_CASE("training: a scripted trainee goes back, mistypes, deviates at a known
   CHECK(report.rc == 0);
   // last_at is the wall clock: compare up to it.
   auto row = [&](const std::string& prefix) { return report.out.find(prefix) != std::string::npos; };
-  CHECK(row("{\"trainee\":\"anna\",\"scenario\":\"Ничего не привязано\",\"attempts\":2,\"average\":94.5,\"best\":100,"
+  CHECK(row("{\"trainee\":\"anna\",\"scenario\":\"Ничего не привязано\",\"attempts\":2,\"average\":50.0,\"best\":100,"
             "\"last\":100,\"last_at\":\""));
-  CHECK(row("{\"trainee\":\"anna\",\"scenario\":null,\"attempts\":2,\"average\":94.5,\"best\":100,\"last\":100,"));
-  CHECK(row("{\"trainee\":\"boris\",\"scenario\":\"СНИЛС\",\"attempts\":1,\"average\":80.0,\"best\":80,\"last\":80,"));
+  CHECK(row("{\"trainee\":\"anna\",\"scenario\":null,\"attempts\":2,\"average\":50.0,\"best\":100,\"last\":100,"));
+  CHECK(row("{\"trainee\":\"boris\",\"scenario\":\"СНИЛС\",\"attempts\":1,\"average\":0.0,\"best\":0,\"last\":0,"));
   CHECK(report.out.find("\"trainee\":\"anna\",\"scenario\":\"Ничего") < report.out.find("\"trainee\":\"anna\",\"scenario\":null"));
   fs::remove(db);
 }
 
-TEST_CASE("training: quitting scores the missing outcome and stores nothing with --no-save") {
+TEST_CASE("training: quitting fails the walk and stores nothing with --no-save") {
   Ran r = run("train tests/data/scenarios/training/visit.yaml --rules tests/data/scenarios/rules --lang en --no-save",
               "\nq\n");
-  CHECK(r.rc == 0);
+  CHECK(r.rc == 1);
   CHECK(result_block(r.out) ==
         "Training result\n"
-        "  Outcome: none — wrong, expected LA-VISIT, −10\n"
+        "  Outcome: none — wrong, expected LA-VISIT\n"
         "  No deviations\n"
-        "Score: 90 of 100\n");
+        "Score: 0 of 100\n"
+        "Failed: the caller would get the wrong advice.\n");
 }
 
 TEST_CASE("training: a scenario that does not replay cannot be trained on") {
@@ -229,4 +237,20 @@ TEST_CASE("training: a postgresql:// --db is refused before the session starts, 
   CHECK(report.out.empty());
   CHECK_FALSE(fs::exists(fs::path(TRIAGE_SOURCE_DIR) / "postgresql:"));
   CHECK_FALSE(fs::exists(fs::path(TRIAGE_SOURCE_DIR) / "postgres:"));
+}
+
+// The shipped service-centre walk has three inputs, one a choice typed by its number as on the
+// call screen; the branch on it follows the input in the trace. A perfect walk scores 100.
+TEST_CASE("training: a perfect walk of a shipped scenario with a choice input scores 100") {
+  Ran r = run("train tests/scenarios/service-centre-01-sc-restore.yaml --lang en --no-save", "\n112-233-445 95\n+7 999 123-45-67\n\n1\n1\n");
+  CHECK(r.rc == 0);
+  CHECK(result_block(r.out) ==
+        "Training result\n"
+        "  Outcome: SC-RESTORE — right\n"
+        "  No deviations\n"
+        "Score: 100 of 100\n");
+  // The call screen's keys: «й» is q in the Russian layout; leading zeros are not a number.
+  Ran q = run("train tests/scenarios/service-centre-01-sc-restore.yaml --lang en --no-save", "\n112-233-445 95\n+7 999 123-45-67\n\n01\nй\n");
+  CHECK(q.rc == 1);
+  CHECK(q.out.find("Outcome: none — wrong, expected SC-RESTORE") != std::string::npos);
 }

@@ -96,7 +96,9 @@ TrainingScore score_training(const std::vector<ExpectedStop>& expected, const st
     s.deviations.push_back(std::move(d));
   }
   for (const TraineeStop& t : trainee) s.seconds += t.seconds;
-  s.score = std::max(0, 100 - penalties);
+  // A wrong or missing outcome fails the walk whatever the stops: the caller was told the wrong
+  // thing, or nothing (docs/scenarios.md, "Training scores").
+  s.score = s.outcome_right ? std::max(0, 100 - penalties) : 0;
   return s;
 }
 

@@ -47,7 +47,7 @@ struct Deviation {
 };
 
 struct TrainingScore {
-  int score = 100;  // 100 − penalties, floor 0
+  int score = 100;  // 100 − penalties, floor 0; 0 when the outcome is wrong or missing
   std::vector<Deviation> deviations;
   std::string outcome;           // reached; "" when the trainee quit
   std::string expected_outcome;
@@ -63,7 +63,8 @@ const char* weight_name(Weight w);
 
 // Scores a trainee's walk: one deviation per expected stop where the trainee, at that node,
 // answered differently (stops the trainee never reached cost nothing by themselves: leaving the
-// path was already counted, and the outcome is checked); a wrong or missing outcome costs 10.
+// path was already counted, and the outcome is checked); a wrong or missing outcome fails the
+// walk: score 0.
 TrainingScore score_training(const std::vector<ExpectedStop>& expected, const std::vector<TraineeStop>& trainee,
                              const std::string& expected_outcome, const std::string& outcome);
 
