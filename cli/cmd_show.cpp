@@ -65,8 +65,10 @@ int parse_show_args(int argc, char** argv, ShowArgs& a) {
 // only known during a call (captured inputs) stay visible as {name}.
 class Printer {
  public:
-  Printer(const RuleSet& rules, Context ctx, std::string lang)
-      : rules_(rules), ctx_(std::move(ctx)), lang_(std::move(lang)) {
+  // `given`: the facts the user fixed (--region, --quarantine, --set); a line whose condition
+  // reads only those is kept or dropped by it, and printed without the condition.
+  Printer(const RuleSet& rules, Context ctx, std::string lang, std::set<std::string> given)
+      : rules_(rules), ctx_(std::move(ctx)), lang_(std::move(lang)), given_(std::move(given)) {
     for (const auto& [var, validator] : rules_.input_vars()) {
       if (!ctx_.has(var)) ctx_.set(var, "{" + var + "}");
     }
@@ -123,6 +125,10 @@ class Printer {
         out += fmt::format("    {} {}{}", h("подсценарий", "sub-flow"), n.call,
                            sub ? " «" + safe(sub->title) + "»" : "");
         out += n.next.id.empty() ? "\n" : fmt::format(", {} → {}\n", h("затем", "then"), n.next.id);
+        if (!n.carry.empty()) {
+          out += fmt::format("    {}:\n", h("Добавить к исходу подсценария", "Added to the sub-flow's outcome"));
+          out += lines(n.carry, n.to.value_or(rules_.flows[n.flow].to));
+        }
         break;
       }
       case NodeKind::Return:
@@ -142,8 +148,17 @@ class Printer {
       out += fmt::format("  {}: {} ({})\n", h("Передать", "Escalation"), o.escalation, escalation_label(o.escalation, "ru"));
     }
     if (!o.script.empty()) out += fmt::format("  {}:\n", h("Сказать гражданину", "Say to the caller"));
-    for (const ScriptLine& l : o.script) {
-      std::string cond = l.when.empty() ? "" : fmt::format("[{} {}] ", h("если", "if"), safe(l.when.source()));
+    out += lines(o.script, node_to);
+    return out;
+  }
+
+  std::string lines(const std::vector<ScriptLine>& script, Audience node_to) const {
+    std::string out;
+    for (const ScriptLine& l : script) {
+      bool settled = !l.when.empty();
+      for (const VarRef& v : l.when.variables()) settled = settled && given_.count(v.name) > 0;
+      if (settled && !l.when.eval(ctx_)) continue;  // does not hold for the facts given
+      std::string cond = l.when.empty() || settled ? "" : fmt::format("[{} {}] ", h("если", "if"), safe(l.when.source()));
       std::string who = l.to.value_or(node_to) == Audience::Operator ? h("[оператору] ", "[operator] ") : "";
       out += "    • " + who + cond + text(l.text.raw) + "\n";
     }
@@ -172,6 +187,7 @@ class Printer {
   const RuleSet& rules_;
   Context ctx_;
   std::string lang_;
+  std::set<std::string> given_;
 };
 
 // The sub-flows `root` calls, directly or through other sub-flows, in first-call order.
@@ -205,7 +221,11 @@ int cmd_show(int argc, char** argv) {
   std::string vars;
   for (const VarDecl& v : rules.vars) vars += fmt::format("{}{}={}", vars.empty() ? "" : ", ", v.name, *full.get(v.name));
   fmt::print("{} {}\n\n", tr(a.lang, "Контекст:", "Context:"), escape_controls(vars));
-  Printer printer(rules, full, a.lang);
+  std::set<std::string> given;
+  if (!a.region.empty()) given.insert("region");
+  if (!a.quarantine.empty()) given.insert("quarantine");
+  for (const std::string& kv : a.sets) given.insert(kv.substr(0, kv.find('=')));
+  Printer printer(rules, full, a.lang, given);
   FlowIndex root = rules.flow_index(a.case_id);
   fmt::print("{}", printer.flow(rules.flows[root]));
   for (FlowIndex f : called_subflows(rules, root)) {

@@ -172,3 +172,24 @@ TEST_CASE("cli show: prints the tree with resolved contacts and the called sub-f
   CHECK(help.code == 0);
   CHECK(help.out.find("triage show CASE [--rules DIR]") != std::string::npos);
 }
+
+// The facts given on the command line filter the script: a line whose condition reads only given
+// facts is kept without the condition when it holds and left out when it does not (#12).
+TEST_CASE("cli show: --quarantine and --region apply to the script lines") {
+  RunResult q = run_triage({"show", "forgot-password", "--rules", "rules", "--quarantine", "yes", "--region", "moscow"});
+  CHECK(q.code == 0);
+  CHECK(q.out.find("[если") == std::string::npos);
+  CHECK(q.out.find("    • Пока Вы на карантине, решаем вопрос только дистанционно.\n") != std::string::npos);
+  CHECK(q.out.find("Если самостоятельно не получится, обратитесь в центр") == std::string::npos);
+  RunResult no = run_triage({"show", "forgot-password", "--rules", "rules", "--quarantine", "нет"});
+  CHECK(no.code == 0);
+  CHECK(no.out.find("Пока Вы на карантине") == std::string::npos);
+  CHECK(no.out.find("    • Если самостоятельно не получится, обратитесь в центр обслуживания с паспортом и СНИЛС.\n") !=
+        std::string::npos);
+  RunResult all = run_triage({"show", "forgot-password", "--rules", "rules"});  // nothing given: all lines, conditions shown
+  CHECK(all.out.find("    • [если quarantine] Пока Вы на карантине") != std::string::npos);
+  CHECK(all.out.find("[если not quarantine] Центры обслуживания принимают") != std::string::npos);
+  // The case's carried lines are printed under the call.
+  RunResult hij = run_triage({"show", "hijacked-account", "--rules", "rules"});
+  CHECK(hij.out.find("Добавить к исходу подсценария:\n") != std::string::npos);
+}

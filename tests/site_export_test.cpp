@@ -122,7 +122,7 @@ TEST_CASE("site export: HTML has every contact, escapes text, loads nothing exte
   CHECK(html.find("@import") == std::string::npos);
   CHECK(html.find("url(") == std::string::npos);
   // Links only to the contacts themselves; the javascript: value gets none.
-  CHECK(attribute_values(html, "href") == std::vector<std::string>{"tel:4722424242", "tel:88001007010",
+  CHECK(attribute_values(html, "href") == std::vector<std::string>{"tel:+74722424242", "tel:+78001007010",
                                                                    "https://gosuslugi.ru", "https://map.gosuslugi.ru"});
   CHECK(html.find("Страница сформирована автоматически из правил «Тестовые правила для страницы», версия 7.1, " +
                   p.content_hash + ". Регион: Белгородская область.") != std::string::npos);
@@ -135,7 +135,7 @@ TEST_CASE("site export: Markdown says the same, escaped") {
   CHECK(md.find("\n## Подтвердить учётную запись\n") != std::string::npos);
   CHECK(md.find("1. Войдите в онлайн-кабинет банка и выберите \\<b\\>«Госуслуги»\\</b\\> \\& подтверждение.\n") !=
         std::string::npos);
-  CHECK(md.find("- Контакт-центр МФЦ Белгородской области: [(4722) 42-42-42](<tel:4722424242>)\n") != std::string::npos);
+  CHECK(md.find("- Контакт-центр МФЦ Белгородской области: [(4722) 42-42-42](<tel:+74722424242>)\n") != std::string::npos);
   CHECK(md.find("- Адрес МФЦ: **г. Белгород, пр-т Славы, д. 25**\n") != std::string::npos);
   CHECK(md.find("- Ссылка \\<без\\> схемы: **javascript:alert(1)**\n") != std::string::npos);
   CHECK(markdown_escape("1. *важно* [x](y) #") == "1\\. \\*важно\\* \\[x\\](y) \\#");
@@ -158,7 +158,7 @@ TEST_CASE("cli export: writes the file whole, refuses bad input with exit 2") {
   CHECK(files == 1);  // no temporary left behind
   Run md = run_triage("export --rules " + kRules + " --format md");
   CHECK(md.rc == 0);
-  CHECK(md.out.find("- Поддержка портала Госуслуг \\& справка: [8 800 100-70-10](<tel:88001007010>)\n") !=
+  CHECK(md.out.find("- Поддержка портала Госуслуг \\& справка: [8 800 100-70-10](<tel:+78001007010>)\n") !=
         std::string::npos);
   Run region = run_triage("export --rules " + kRules + " --region nowhere");
   CHECK(region.rc == 2);
@@ -170,4 +170,38 @@ TEST_CASE("cli export: writes the file whole, refuses bad input with exit 2") {
   CHECK(format.rc == 2);
   CHECK(format.err == "triage export: unknown format 'pdf' (html | md)\n");
   fs::remove_all(dir);
+}
+
+// Every phone of the shipped contacts gets a dialable link: E.164 for full numbers, short numbers
+// as they are; the national fallback of a regional key is not published as a contact (#12).
+TEST_CASE("site export: tel: links in E.164 for every shipped phone; regional fallbacks not listed") {
+  triage::LoadResult loaded = triage::load_rules(std::string(TRIAGE_SOURCE_DIR) + "/rules");
+  REQUIRE(loaded.rules != nullptr);
+  const triage::RuleSet& rules = *loaded.rules;
+  std::size_t phones = 0;
+  for (const auto& [region, dir] : rules.contacts) {
+    for (const auto& [key, c] : dir.contacts) {
+      if (c.kind != "phone") continue;
+      ++phones;
+      std::string href = triage::contact_href(c);
+      INFO(region << "/" << key << " " << c.value << " -> " << href);
+      std::string digits;
+      for (char ch : c.value) if (ch >= '0' && ch <= '9') digits += ch;
+      if (digits.size() <= 6) CHECK(href == "tel:" + digits);
+      else CHECK(std::regex_match(href, std::regex(R"(tel:\+7\d{10})")));
+    }
+  }
+  CHECK(phones >= 6);
+  auto national = triage::build_site_page(rules, "default", triage::default_site_cases(), false);
+  REQUIRE(national.has_value());
+  for (const triage::PublishedContact& pc : national->contacts) {
+    CHECK_FALSE(pc.contact.regional);
+  }
+  bool belgorod_cc = false;
+  auto belgorod = triage::build_site_page(rules, "belgorod", triage::default_site_cases(), false);
+  REQUIRE(belgorod.has_value());
+  for (const triage::PublishedContact& pc : belgorod->contacts) {
+    belgorod_cc = belgorod_cc || (pc.contact.key == "regional_cc" && pc.region == "belgorod");
+  }
+  CHECK(belgorod_cc);
 }

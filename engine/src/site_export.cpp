@@ -139,7 +139,8 @@ std::vector<PublishedContact> published_contacts(const RuleSet& rules, const std
     for (const auto& [key, c] : national->second.contacts) {
       bool overridden = region != "default" && overlay != rules.contacts.end() &&
                         overlay->second.contacts.count(key) > 0;
-      if (!overridden) out.push_back({"default", c});
+      // A regional key's national value is only a fallback for templates: not a contact to publish.
+      if (!overridden && !c.regional) out.push_back({"default", c});
     }
   }
   // Regional first, then national; each in the order of its file.
@@ -210,7 +211,13 @@ std::string contact_href(const Contact& c) {
     for (char ch : c.value) {
       if ((ch >= '0' && ch <= '9') || (ch == '+' && digits.empty())) digits += ch;
     }
-    return digits.size() >= 3 ? "tel:" + digits : "";
+    // E.164 for Russian numbers (`(4722) 42-42-42` → +74722424242, `8 800 …` → +7800…); short
+    // numbers (115, 900) are dialled as they are; anything else gets no link.
+    if (!digits.empty() && digits[0] == '+') return digits.size() >= 8 ? "tel:" + digits : "";
+    if (digits.size() == 11 && (digits[0] == '8' || digits[0] == '7')) return "tel:+7" + digits.substr(1);
+    if (digits.size() == 10) return "tel:+7" + digits;
+    if (digits.size() >= 3 && digits.size() <= 6) return "tel:" + digits;
+    return "";
   }
   if (c.kind == "url") {
     bool clean = !c.value.empty() && c.value.find_first_of(" \"'<>\\`\t\r\n{}|^") == std::string::npos;
