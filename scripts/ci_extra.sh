@@ -19,12 +19,12 @@ build="${BUILD_DIR:-build}"
 [[ -x "$build/triage" ]] || BUILD_DIR="$build" scripts/build.sh
 vg=(valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99)
 # Every run must end in an outcome (exit 0) with no leak or memory error (exit 99).
-"${vg[@]}" "$build/triage" run forgot-password --answers 4,2,1 --region belgorod >/dev/null
+"${vg[@]}" "$build/triage" run forgot-password --answers 4,2,2,2 --region belgorod >/dev/null
 "${vg[@]}" "$build/triage" run service-centre --answers "112-233-445 95,+7 999 123-45-67,одна,1" >/dev/null
 "${vg[@]}" "$build/triage" check rules >/dev/null 2>&1
 # A whole logged call on the call screen (plain mode): a hostile note, two sub-flows, wrap-up.
 db="$(mktemp -d)"
-printf 'n\n\033[2J note \342\200\256; DROP TABLE calls;--\n4\n2\n1\n\n' |
+printf 'n\n\033[2J note \342\200\256; DROP TABLE calls;--\n4\n2\n2\n2\n\n' |
   "${vg[@]}" "$build/triage" call --rules rules --db "$db/calls.db" --operator ci --case forgot-password \
     --quarantine no --region belgorod >/dev/null
 status="$(sqlite3 "$db/calls.db" "SELECT status || ' ' || outcome FROM calls")"
