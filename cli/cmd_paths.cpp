@@ -11,13 +11,16 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "commands.h"
 #include "common.h"
 #include "session_cli.h"
+#include "triage/diagnostics.h"
 #include "triage/paths.h"
+#include "triage/scenario.h"
 #include "triage/utf8.h"
 
 namespace po = boost::program_options;
@@ -118,6 +121,26 @@ void print_path(const std::string& head, const EnumeratedPath& p, const std::str
   for (const auto& c : p.conditions) fmt::print("     {}: {}\n", tr(lang, "ветвь", "branch"), escape_controls(c));
 }
 
+// What the file already at `path` (an earlier skeleton an author worked on) keeps for `p`:
+// nothing when there is no file; false, with the file's problems printed, when it does not parse
+// (it is left as it is rather than overwritten).
+bool read_kept(const std::string& path, const std::string& case_id, const EnumeratedPath& p,
+               std::optional<SkeletonKeep>& keep) {
+  keep.reset();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return true;
+  SourceFiles files;
+  Diagnostics diags(&files);
+  auto old = load_scenario_file(path, files, diags);
+  if (!old) {
+    diags.sort();
+    fmt::print(stderr, "{}", format_text(diags, use_color(STDERR_FILENO)));
+    return false;
+  }
+  keep = kept_lines(*old, case_id, p);
+  return true;
+}
+
 bool write_skeletons(const PathsArgs& a, const PathsResult& r) {
   std::error_code ec;
   std::filesystem::create_directories(a.skeletons, ec);
@@ -127,10 +150,12 @@ bool write_skeletons(const PathsArgs& a, const PathsResult& r) {
   }
   for (std::size_t i = 0; i < r.paths.size(); ++i) {
     auto path = std::filesystem::path(a.skeletons) / skeleton_file_name(a.case_id, r.paths[i], i + 1);
+    std::optional<SkeletonKeep> keep;
+    if (!read_kept(path.string(), a.case_id, r.paths[i], keep)) return false;
     std::string tmp = path.string() + ".tmp";
     {
       std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      out << scenario_skeleton(a.case_id, r.paths[i], i + 1, r.paths.size());
+      out << scenario_skeleton(a.case_id, r.paths[i], i + 1, r.paths.size(), keep ? &*keep : nullptr);
       out.flush();
       if (!out) {
         fmt::print(stderr, "triage paths: {}: {}\n", escape_controls(tmp), std::strerror(errno));

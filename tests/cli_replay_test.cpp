@@ -3,10 +3,12 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 
 #include "cli_support.h"
+#include "stemmer.h"
 #include "triage/loader.h"
 #include "triage/scenario.h"
 
@@ -20,6 +22,12 @@ using triage::testing::slurp;
 
 Ran triage_cmd(const std::string& args) {
   return triage::testing::run_shell("cd '" TRIAGE_SOURCE_DIR "' && NO_COLOR=1 '" TRIAGE_BINARY "' " + args);
+}
+
+// Whether `line` says `label` word for word (case and punctuation aside).
+bool says_label(const std::string& line, const std::string& label) {
+  std::vector<std::string> words = split_words(line), label_words = split_words(label);
+  return !label_words.empty() && std::search(words.begin(), words.end(), label_words.begin(), label_words.end()) != words.end();
 }
 
 fs::path temp_dir(const std::string& name) {
@@ -165,6 +173,30 @@ TEST_CASE("cli paths: the listing, skeletons written and replayed green") {
   fs::remove_all(dir);
 }
 
+TEST_CASE("cli paths: regenerating into the folder keeps the author's caller lines; a broken file stays") {
+  fs::path dir = temp_dir("triage_skeletons_keep");
+  const std::string cmd = "paths lost-access --rules tests/data/scenarios/rules --lang en --skeletons '" + dir.string() + "'";
+  REQUIRE(triage_cmd(cmd).rc == 0);
+  fs::path file = dir / "lost-access-05-la-remote.yaml";
+  std::string text = slurp(file);
+  text.replace(text.find("caller: []"), 10, "caller: \"Не могу войти.\"");
+  const std::string bank = "    input: \"Сбербанк\"\n";
+  text.insert(text.find(bank) + bank.size(), "    caller: \"У меня Сбербанк.\"\n");
+  triage::testing::spit(file, text);
+  REQUIRE(triage_cmd(cmd).rc == 0);
+  std::string again = slurp(file);
+  CHECK(again.find("caller:\n  - \"Не могу войти.\"\nsteps:\n") != std::string::npos);
+  CHECK(again.find(bank + "    caller: \"У меня Сбербанк.\"\n") != std::string::npos);
+  CHECK(slurp(dir / "lost-access-06-la-remote.yaml").find("caller: []") != std::string::npos);  // others untouched
+
+  triage::testing::spit(file, "format: triage-scenario/1\ncase: [\n");
+  Ran broken = triage_cmd(cmd);
+  CHECK(broken.rc == 2);
+  CHECK(broken.err.find("lost-access-05-la-remote.yaml:3:1: error:") != std::string::npos);
+  CHECK(slurp(file) == "format: triage-scenario/1\ncase: [\n");
+  fs::remove_all(dir);
+}
+
 TEST_CASE("cli paths: a path over the bound is an error, exit 1") {
   Ran r = triage_cmd("paths lost-access --rules tests/data/scenarios/rules --lang en --max-depth 2 --context quarantine=false");
   CHECK(r.rc == 1);
@@ -210,4 +242,43 @@ TEST_CASE("shipped scenarios: tests/scenarios replays green on rules/ with every
   CHECK(total.missed_outcomes.empty());
   CHECK(total.outcomes_hit == total.outcomes);
   CHECK(percent(total.outcomes_hit, total.outcomes) == "100.0");
+}
+
+TEST_CASE("shipped scenarios: the caller opens every call and answers every step in own words") {
+  LoadResult loaded = load_rules("rules");
+  REQUIRE(loaded.rules.get() != nullptr);
+  auto files = collect_scenario_files({"tests/scenarios"});
+  REQUIRE(files);
+  std::size_t lines = 0;
+  for (const auto& path : *files) {
+    SourceFiles sources;
+    Diagnostics diags(&sources);
+    auto sc = load_scenario_file(path, sources, diags);
+    CAPTURE(path);
+    REQUIRE(sc);
+    CHECK_FALSE(sc->caller.empty());
+    ScenarioRun run = run_scenario(loaded.rules, *sc, RunOptions{true});
+    REQUIRE(run.step_trace.size() == sc->steps.size());
+    for (std::size_t i = 0; i < sc->steps.size(); ++i) {
+      const ScenarioStep& st = sc->steps[i];
+      const TraceStep& taken = run.trace[run.step_trace[i]];
+      CAPTURE(st.loc.line);
+      CHECK_FALSE(st.caller.empty());
+      lines += st.caller.empty() ? 0 : 1;
+      // The trainee must decide from what the caller means, not by matching the option's text.
+      bool several_words = split_words(taken.answer).size() > 1;
+      if (st.kind == ScenarioStep::Kind::Answer && several_words) {
+        CAPTURE(taken.answer);
+        CHECK_FALSE(says_label(st.caller, taken.answer));
+      }
+    }
+  }
+  CHECK(lines > 0);
+}
+
+TEST_CASE("says_label: the option's words in order, case and punctuation aside") {
+  CHECK(says_label("Нет, лично приду.", "Нет, лично"));
+  CHECK(says_label("да ДИСТАНЦИОННО", "Да, дистанционно"));
+  CHECK_FALSE(says_label("Лучше без визита, по телефону.", "Да, дистанционно"));
+  CHECK_FALSE(says_label("Лично, нет", "Нет, лично"));
 }

@@ -131,6 +131,78 @@ TEST_CASE("paths: every skeleton replays green") {
   }
 }
 
+namespace {
+
+// Parses scenario text `yaml` (REQUIREd to parse).
+Scenario parsed(const std::string& yaml) {
+  SourceFiles files;
+  Diagnostics diags(&files);
+  auto sc = parse_scenario(files, files.add("old.yaml", yaml), diags);
+  REQUIRE(sc);
+  return *sc;
+}
+
+const char* const kAuthored =
+    "format: triage-scenario/1\n"
+    "case: lost-access\n"
+    "caller: [\"Не могу войти.\", \"Я на карантине.\"]\n"
+    "steps:\n"
+    "  - node: ask-method\n"
+    "    answer: 3\n"
+    "    label: \"Ничего\"\n"
+    "    caller: \"Ни телефона, ни СНИЛС под рукой.\"\n"
+    "  - node: ask-bank\n"
+    "    input: \"Другой\"\n"
+    "    caller: \"В Сбербанке.\"\n"
+    "expect:\n"
+    "  outcome: LA-REMOTE\n"
+    "  script_contains: [\"дистанционно\"]\n"
+    "  script_excludes: [\"МФЦ\"]\n";
+
+}  // namespace
+
+TEST_CASE("paths: a regenerated skeleton keeps the caller lines and phrases of the same walk") {
+  auto r = enumerate_paths(rules(), "lost-access");
+  REQUIRE(r);
+  SkeletonKeep keep = kept_lines(parsed(kAuthored), "lost-access", r->paths[4]);
+  CHECK(keep.caller == std::vector<std::string>{"Не могу войти.", "Я на карантине."});
+  CHECK(keep.step_caller == std::vector<std::string>{"Ни телефона, ни СНИЛС под рукой.", "В Сбербанке."});
+  std::string text = scenario_skeleton("lost-access", r->paths[4], 5, 6, &keep);
+  CHECK(text.find("caller:\n  - \"Не могу войти.\"\n  - \"Я на карантине.\"\nsteps:\n") != std::string::npos);
+  CHECK(text.find("    label: \"Ничего\"\n    caller: \"Ни телефона, ни СНИЛС под рукой.\"\n") != std::string::npos);
+  CHECK(text.find("    input: \"Сбербанк\"\n    caller: \"В Сбербанке.\"\n") != std::string::npos);
+  CHECK(text.find("  outcome: LA-REMOTE\n  script_contains: [\"дистанционно\"]\n  script_excludes: [\"МФЦ\"]\n  path: [")
+        != std::string::npos);
+  Scenario again = parsed(text);  // and it still replays green, lines and phrases included
+  CHECK(again.caller == keep.caller);
+  ScenarioRun run = run_scenario(rules(), again, RunOptions{true});
+  CAPTURE(run.failure);
+  CHECK(run.passed);
+}
+
+TEST_CASE("paths: a regenerated skeleton drops the lines that no longer fit the walk") {
+  auto r = enumerate_paths(rules(), "lost-access");
+  REQUIRE(r);
+  std::string other_answer = kAuthored;
+  const std::string chosen = "answer: 3\n    label: \"Ничего\"";
+  other_answer.replace(other_answer.find(chosen), chosen.size(), "answer: 2\n    label: \"Только СНИЛС\"");
+  SkeletonKeep keep = kept_lines(parsed(other_answer), "lost-access", r->paths[4]);
+  CHECK(keep.caller.size() == 2);
+  CHECK(keep.step_caller == std::vector<std::string>{"", "В Сбербанке."});  // the input after it still fits
+
+  SkeletonKeep other_outcome = kept_lines(parsed(kAuthored), "lost-access", r->paths[2]);  // LA-VISIT
+  CHECK(other_outcome.step_caller == std::vector<std::string>{"Ни телефона, ни СНИЛС под рукой.", ""});
+  CHECK(other_outcome.script_contains.empty());
+  CHECK(other_outcome.script_excludes.empty());
+
+  std::string other_case = kAuthored;
+  other_case.replace(other_case.find("case: lost-access"), 17, "case: repeat");
+  SkeletonKeep none = kept_lines(parsed(other_case), "lost-access", r->paths[4]);
+  CHECK(none.caller.empty());
+  CHECK(none.step_caller == std::vector<std::string>{"", ""});
+  CHECK(scenario_skeleton("lost-access", r->paths[4], 5, 6, &none) == scenario_skeleton("lost-access", r->paths[4], 5, 6));
+}
+
 TEST_CASE("yaml_quote: quotes, backslashes and controls survive a round trip") {
   CHECK(yaml_quote("a\"b\\c\nd\x01") == "\"a\\\"b\\\\c\\nd\\x01\"");
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "triage/rule_set.h"
+#include "triage/scenario.h"
 #include "triage/status.h"
 
 namespace triage {
@@ -55,10 +56,24 @@ struct PathsResult {
 Expected<PathsResult> enumerate_paths(std::shared_ptr<const RuleSet> rules, const std::string& case_id,
                                       const PathOptions& options = {});
 
+// What an author wrote into an earlier version of a skeleton that a regenerated one keeps.
+struct SkeletonKeep {
+  std::vector<std::string> caller;        // the opening lines
+  std::vector<std::string> step_caller;   // per action of the path ("" = none)
+  std::vector<std::string> script_contains, script_excludes;
+};
+
+// The lines of `old` that still fit `path`: the opening caller lines when `old` is of the same
+// case; a step's caller line where the path's action at the same place in order has the same
+// node and the same option label (an input: the same node); the script phrases when the
+// outcome is the same.
+SkeletonKeep kept_lines(const Scenario& old, const std::string& case_id, const EnumeratedPath& path);
+
 // A scenario file (`triage-scenario/1`) that replays `path`: context, steps with the answers,
-// expect.outcome and expect.path filled in, and the conditions as comments for review.
+// expect.outcome and expect.path filled in, and the conditions as comments for review; with
+// `keep`, its caller lines and script phrases too.
 std::string scenario_skeleton(const std::string& case_id, const EnumeratedPath& path, std::size_t number,
-                              std::size_t total);
+                              std::size_t total, const SkeletonKeep* keep = nullptr);
 
 // The file name for skeleton `number` (1-based): `<case>-<NN>-<outcome>.yaml`.
 std::string skeleton_file_name(const std::string& case_id, const EnumeratedPath& path, std::size_t number);
