@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "proc_support.h"
+#include "triage/scenario.h"
 
 namespace fs = std::filesystem;
 using namespace triage::testing;
@@ -467,4 +468,33 @@ TEST_CASE("call screen: a repeat caller is recognised from the SNILS typed in, n
   CHECK(d.one("SELECT count(DISTINCT caller_key) FROM calls") == "1");
   CHECK(d.one("SELECT count(*) FROM steps WHERE answer LIKE '%233%'") == "0");
   fs::remove_all(dir);
+}
+
+TEST_CASE("call screen: training plays the caller's opening line and each step's line at a terminal") {
+  const std::string file = std::string(TRIAGE_SOURCE_DIR) + "/tests/scenarios/forgot-password-05-remote-emergency-appointment.yaml";
+  triage::SourceFiles files;
+  triage::Diagnostics diags(&files);
+  auto sc = triage::load_scenario_file(file, files, diags);
+  REQUIRE(sc);
+  REQUIRE(sc->steps.size() >= 2);
+  REQUIRE_FALSE(sc->caller.empty());
+  for (const std::string& loc : operator_locales()) {
+    INFO("locale " << loc);
+    fs::path dir = fresh_dir("train");
+    Terminal t(dir, loc, {"train", file, "--rules", kRules, "--lang", "ru", "--no-save"});
+    for (const auto& line : sc->caller) SEE(t, "Гражданин: «" + line + "»");
+    SEE(t, "Гражданин: «" + sc->steps[0].caller + "»");
+    SEE(t, "Что из данных учётной записи Вам сейчас доступно?");
+    std::size_t before = t.screen.size();
+    t.type(std::to_string(sc->steps[0].option));
+    SEE(t, "Гражданин: «" + sc->steps[1].caller + "»");  // said when the trainee reaches that step
+    t.type("и");  // b in the Russian layout: back to the first question, its line is not said again
+    SEE(t, "Что из данных учётной записи Вам сейчас доступно?");
+    std::string back = t.since(before);
+    CHECK(back.find(sc->steps[0].caller) == std::string::npos);
+    t.type("й");  // q in the Russian layout: quitting fails the walk
+    SEE(t, "Не сдано");
+    CHECK(t.wait() == 1);
+    fs::remove_all(dir);
+  }
 }
