@@ -305,7 +305,10 @@ std::string scenario_skeleton(const std::string& case_id, const EnumeratedPath& 
     }
   }
   out += fmt::format("expect:\n  outcome: {}\n", id_scalar(p.outcome));
-  if (keep) out += phrase_list("script_contains", keep->script_contains) + phrase_list("script_excludes", keep->script_excludes);
+  if (keep) {
+    out += phrase_list("script_contains", keep->script_contains);
+    out += phrase_list("script_excludes", keep->script_excludes);
+  }
   out += "  path: [";
   for (std::size_t i = 0; i < p.nodes.size(); ++i) out += (i ? ", " : "") + id_scalar(p.nodes[i]);
   out += "]\n";
