@@ -619,3 +619,37 @@ TEST_CASE("checker: positions inside a text are exact only when the source holds
   SourceLoc escaped = check_detail::loc_inside(files, {f, 3, 11}, "a \"b\" {x}", 6);
   CHECK(escaped.col == 11);  // escapes before the offset: fall back to the text's start
 }
+
+TEST_CASE("checker: did-you-mean finds typos in long ids within three edits, and only within a third") {
+  std::string id(250, 'a');
+  for (std::size_t i = 0; i < id.size(); i += 7) id[i] = static_cast<char>('b' + i % 20);
+  std::string three = id;
+  three[10] = 'z';
+  three.erase(100, 1);
+  three.insert(200, "q");
+  std::string four = three;
+  four[240] = 'y';
+  std::vector<std::string> ids{std::string(250, 'c'), id, "ask-level"};
+  CHECK(did_you_mean(three, ids) == id);
+  CHECK(did_you_mean(four, ids).empty());                           // more than three edits
+  CHECK(did_you_mean("ask-levle", ids) == "ask-level");            // a swap is two edits
+  CHECK(did_you_mean("ask", {"ask-level", "asks"}) == "asks");      // a third of 3 letters: one edit
+  CHECK(did_you_mean("ask-level", ids).empty());                    // an exact id is no typo
+  CHECK(did_you_mean(std::string(300, 'a'), {std::string(300, 'a') + "b"}).empty());  // past 256 bytes
+}
+
+TEST_CASE("checker: find_typed_contacts finds phones and web addresses, not counts or templates") {
+  using check_detail::find_typed_contacts;
+  auto all = [](const std::string& text) {
+    std::string out;
+    for (const auto& c : find_typed_contacts(text)) out += std::to_string(c.offset) + ":" + c.text + ";";
+    return out;
+  };
+  CHECK(all("Позвоните 8 800 100-70-10.") == "19:8 800 100-70-10;");
+  CHECK(all("Телефон +7 (4722) 42-42-42, сайт www.mos.ru.") == "15:+7 (4722) 42-42-42;44:www.mos.ru;");
+  CHECK(all("Откройте https://gosuslugi.ru/help, затем gosuslugi.ru") ==
+        "17:https://gosuslugi.ru/help;55:gosuslugi.ru;");
+  CHECK(all("Код из 6 цифр придёт за 5 минут; в СНИЛС 11 цифр, с 2021 года.").empty());
+  CHECK(all("Звоните {contacts.support_line} или на сайт {contacts.portal}.").empty());
+  CHECK(all("Номер 115 или 900").empty());  // short numbers are not told apart from counts
+}

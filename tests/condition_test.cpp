@@ -4,6 +4,7 @@
 
 #include <random>
 #include <string>
+#include <vector>
 
 using triage::Condition;
 using triage::ConditionError;
@@ -109,6 +110,28 @@ TEST_CASE("condition: variables are listed with offsets in order") {
   CHECK(c.source() == "region == \"belgorod\" and bank in [\"sber\", other] or not quarantine");
 }
 
+TEST_CASE("condition: numbers up to the int64 maximum parse, leading zeros included") {
+  CHECK(eval("count == 9223372036854775807", Context{}) == false);
+  CHECK(eval("count != 0009223372036854775807", Context{}) == true);
+}
+
+TEST_CASE("condition: every variable-literal comparison is listed with the literal's offset") {
+  using Kind = triage::ComparedValue::Kind;
+  Condition c = parse_ok("region == \"belgorad\" and \"x\" != level or bank in [\"sber\", 7, other] or "
+                         "not quarantine and off == true and a == b");
+  std::vector<triage::ComparedValue> got = c.comparisons();
+  REQUIRE(got.size() == 6);
+  CHECK((got[0].var == "region" && got[0].value == "belgorad" && got[0].offset == 10 && got[0].kind == Kind::String));
+  CHECK((got[1].var == "level" && got[1].value == "x" && got[1].offset == 25 && got[1].kind == Kind::String));
+  CHECK((got[2].var == "bank" && got[2].value == "sber" && got[2].offset == 50 && got[2].kind == Kind::String));
+  CHECK((got[3].var == "bank" && got[3].value == "7" && got[3].offset == 58 && got[3].kind == Kind::Int));
+  CHECK((got[4].var == "quarantine" && got[4].value == "true" && got[4].kind == Kind::Truth));
+  CHECK(got[4].offset == 75);
+  CHECK((got[5].var == "off" && got[5].value == "true" && got[5].kind == Kind::Bool));
+  CHECK(parse_ok("quarantine").comparisons().size() == 1);
+  CHECK(parse_ok("a == b").comparisons().empty());
+}
+
 TEST_CASE("condition: errors say expected X, got Y at a byte offset") {
   struct Case {
     const char* src;
@@ -133,6 +156,9 @@ TEST_CASE("condition: errors say expected X, got Y at a byte offset") {
       {"a == 12ab", 5, "expected a number or a name, got '12a'"},
       {"a\x1b", 1, "expected an operand or an operator, got '\\x1b'"},
       {")", 0, "expected a name, a string, a number, 'true', 'false', 'not' or '(', got ')'"},
+      {"n == 9223372036854775808", 5, "expected a number of at most 9223372036854775807, got 9223372036854775808"},
+      {"n in [1, 123456789012345678901234567890]", 9,
+       "expected a number of at most 9223372036854775807, got 123456789012345678901234567890"},
   };
   for (const Case& c : cases) {
     ConditionError e = parse_err(c.src);

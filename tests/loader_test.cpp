@@ -266,13 +266,22 @@ TEST_CASE("loader: an unterminated quote at the end of the file points at the op
         "            ^\n");
 }
 
-TEST_CASE("loader: a quote closed lines later names the line it opened on") {
+TEST_CASE("loader: a quote closed lines later points at where it opens") {
   CHECK(report(load_broken("unclosed-quote")) ==
-        "cases/unclosed-quote.yaml:8:12: error: expected a key lined up with the mapping that starts at "
-        "line 1, got 'Текст'; the quoted text that opens at line 4 runs on to line 8: is a closing quote "
-        "missing? [yaml-syntax]\n"
-        "      info: \"Текст\"\n"
-        "             ^\n");
+        "cases/unclosed-quote.yaml:4:8: error: the quoted text that opens here runs on to line 8: is a "
+        "closing quote missing? (line 8: expected a key lined up with the mapping that starts at line 1, "
+        "got 'Текст') [yaml-syntax]\n"
+        "  title: \"Забыл пароль\n"
+        "         ^\n");
+}
+
+TEST_CASE("loader: an unclosed single quote closed by a quote 17 lines on points at where it opens") {
+  CHECK(report(load_broken("unclosed-single-quote")) ==
+        "cases/unclosed-single-quote.yaml:8:15: error: the quoted text that opens here runs on to line 25: "
+        "is a closing quote missing? (line 25: expected a key lined up with the mapping that starts at line 8, "
+        "got 'not') [yaml-syntax]\n"
+        "      question: 'Что Вы помните из данных для входа?\n"
+        "                ^\n");
 }
 
 TEST_CASE("loader: duplicate key and duplicate node id") {

@@ -10,7 +10,7 @@ namespace check_detail {
 
 std::string suggest(std::string_view word, const std::vector<std::string>& candidates) {
   std::string best = did_you_mean(word, candidates);
-  return best.empty() ? std::string() : "; did you mean '" + best + "'?";
+  return best.empty() ? std::string() : "; did you mean '" + escape_id(best) + "'?";
 }
 
 SourceLoc loc_inside(const SourceFiles& files, SourceLoc start, std::string_view raw,

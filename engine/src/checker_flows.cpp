@@ -52,7 +52,7 @@ void check_entry_cases(const CheckContext& cx) {
     const Flow* f = rules.find_flow(id);
     if (!f) {
       cx.diags.error(loc, "unknown-flow",
-                     "unknown case '" + id + "'" + suggest(id, flow_ids(rules, false)));
+                     "unknown case '" + escape_id(id) + "'" + suggest(id, flow_ids(rules, false)));
     } else if (f->subflow) {
       cx.diags.error(loc, "unknown-flow",
                      "'" + id + "' is a sub-flow, not a case: only cases can be listed in 'cases'");
@@ -85,7 +85,7 @@ std::set<std::string> check_calls(const CheckContext& cx) {
     }
     if (subflows.empty()) subflows = flow_ids(rules, true);
     cx.diags.error(n.call_loc, "unknown-flow",
-                   "unknown sub-flow '" + n.call + "'" + suggest(n.call, subflows));
+                   "unknown sub-flow '" + escape_id(n.call) + "'" + suggest(n.call, subflows));
   }
   return called;
 }

@@ -36,6 +36,16 @@ SourceLoc entry_file_loc(const RuleSet& rules);
 // Cyrillic), ё = е. Two labels of one question with the same key are duplicates.
 std::string label_key(std::string_view label);
 
+// A phone number (7 digits or more, or starting with +) or a web address (http://, https://,
+// www., or a name ending in a known domain such as .ru) inside a text, in order.
+struct TypedContact {
+  enum class Kind { Phone, Url };
+  Kind kind = Kind::Phone;
+  std::size_t offset = 0;
+  std::string text;
+};
+std::vector<TypedContact> find_typed_contacts(std::string_view text);
+
 // Parses a strict YYYY-MM-DD calendar date into days since 1970-01-01; false if it is not one.
 bool parse_date(std::string_view s, long& days);
 

@@ -81,7 +81,7 @@ class NodeChecker {
         if (ni < rules_.nodes.size()) ids_.push_back(rules_.nodes[ni].id);
       }
     }
-    cx_.diags.error(t.loc, "unknown-target", "unknown target '" + t.id + "'" + suggest(t.id, ids_));
+    cx_.diags.error(t.loc, "unknown-target", "unknown target '" + escape_id(t.id) + "'" + suggest(t.id, ids_));
   }
 
   void check_question(const Flow& flow, const Node& n) {

@@ -11,6 +11,7 @@
 #include <deque>
 
 #include "checker_internal.h"
+#include "triage/utf8.h"
 
 namespace triage::check_detail {
 
@@ -182,7 +183,7 @@ class PathChecker {
       for (NodeIndex ni : flow.nodes) {
         if (ni < n_ && !seen[ni]) {
           cx_.diags.warning(rules_.nodes[ni].loc, "unreachable",
-                            "node '" + rules_.nodes[ni].id + "' cannot be reached from start '" +
+                            "node '" + escape_id(rules_.nodes[ni].id) + "' cannot be reached from start '" +
                                 flow.start.id + "'");
         }
       }

@@ -9,6 +9,8 @@
 //   list := '[' (operand (',' operand)*)? ']'
 #include "triage/condition.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "triage/utf8.h"
@@ -36,6 +38,16 @@ std::string char_at(std::string_view s, std::size_t i) {
   std::size_t j = i;
   next_codepoint(s, j);
   return escape_controls(s.substr(i, j - i));
+}
+
+constexpr std::string_view kMaxInt = "9223372036854775807";
+
+// Decimal digits whose value fits a signed 64-bit integer (leading zeros allowed).
+bool fits_int64(std::string_view digits) {
+  std::size_t i = digits.find_first_not_of('0');
+  if (i == std::string_view::npos) return true;
+  std::string_view v = digits.substr(i);
+  return v.size() < kMaxInt.size() || (v.size() == kMaxInt.size() && v <= kMaxInt);
 }
 
 class Lexer {
@@ -81,6 +93,9 @@ class Lexer {
     }
     t.kind = Tok::Int;
     t.text = std::string(src_.substr(b, pos_ - b));
+    if (!fits_int64(t.text)) {
+      return bad(t, fmt::format("expected a number of at most {}, got {}", kMaxInt, t.text));
+    }
     return t;
   }
 
@@ -148,6 +163,8 @@ struct AstNode {
   Op op = Op::Lit;
   std::string value;               // Var: name; Lit: the literal's value
   std::vector<std::uint32_t> kids;  // In: kids[0] is the left side, the rest the list
+  std::size_t offset = 0;          // Var, Lit: where the operand starts in the source
+  ComparedValue::Kind lit = ComparedValue::Kind::String;  // Lit: what kind of literal
 };
 
 struct Ast {
@@ -245,8 +262,15 @@ class Parser {
   }
 
   std::uint32_t add(Op op, std::string value = {}, std::vector<std::uint32_t> kids = {}) {
-    out_.nodes.push_back(AstNode{op, std::move(value), std::move(kids)});
+    out_.nodes.push_back(AstNode{op, std::move(value), std::move(kids), 0, ComparedValue::Kind::String});
     return static_cast<std::uint32_t>(out_.nodes.size() - 1);
+  }
+
+  std::uint32_t operand(Op op, std::string value, ComparedValue::Kind kind) {
+    std::uint32_t n = add(op, std::move(value));
+    out_.nodes[n].offset = tok_.offset;
+    out_.nodes[n].lit = kind;
+    return n;
   }
 
   bool deeper(std::size_t depth) {
@@ -342,12 +366,12 @@ class Parser {
     switch (tok_.kind) {
       case Tok::Ident:
         out_.vars.push_back(VarRef{tok_.text, tok_.offset});
-        out = add(Op::Var, tok_.text);
+        out = operand(Op::Var, tok_.text, ComparedValue::Kind::String);
         break;
-      case Tok::String:
-      case Tok::Int: out = add(Op::Lit, tok_.text); break;
-      case Tok::True: out = add(Op::Lit, "true"); break;
-      case Tok::False: out = add(Op::Lit, "false"); break;
+      case Tok::String: out = operand(Op::Lit, tok_.text, ComparedValue::Kind::String); break;
+      case Tok::Int: out = operand(Op::Lit, tok_.text, ComparedValue::Kind::Int); break;
+      case Tok::True: out = operand(Op::Lit, "true", ComparedValue::Kind::Bool); break;
+      case Tok::False: out = operand(Op::Lit, "false", ComparedValue::Kind::Bool); break;
       default: return fail("a name, a string, a number, 'true', 'false', 'not' or '('");
     }
     advance();
@@ -400,6 +424,51 @@ bool Condition::eval(const Context& ctx) const {
 const std::vector<VarRef>& Condition::variables() const {
   static const std::vector<VarRef> kNone;
   return impl_ ? impl_->ast.vars : kNone;
+}
+
+std::vector<ComparedValue> Condition::comparisons() const {
+  std::vector<ComparedValue> out;
+  if (!impl_) return out;
+  const std::vector<AstNode>& nodes = impl_->ast.nodes;
+  auto compared = [&](const AstNode& var, const AstNode& lit) {
+    out.push_back(ComparedValue{var.value, var.offset, lit.value, lit.offset, lit.lit});
+  };
+  auto is = [&](std::uint32_t k, Op op) { return nodes[k].op == op; };
+  // Operands used as truth values: the root and the children of not/and/or.
+  auto truth = [&](std::uint32_t k) {
+    if (is(k, Op::Var)) {
+      out.push_back(ComparedValue{nodes[k].value, nodes[k].offset, "true", nodes[k].offset,
+                                  ComparedValue::Kind::Truth});
+    }
+  };
+  truth(impl_->ast.root);
+  for (std::uint32_t i = 0; i < nodes.size(); ++i) {
+    const AstNode& a = nodes[i];
+    switch (a.op) {
+      case Op::Eq:
+      case Op::Ne:
+        if (is(a.kids[0], Op::Var) && is(a.kids[1], Op::Lit)) compared(nodes[a.kids[0]], nodes[a.kids[1]]);
+        if (is(a.kids[1], Op::Var) && is(a.kids[0], Op::Lit)) compared(nodes[a.kids[1]], nodes[a.kids[0]]);
+        break;
+      case Op::In:
+        if (!is(a.kids[0], Op::Var)) break;
+        for (std::size_t k = 1; k < a.kids.size(); ++k) {
+          if (is(a.kids[k], Op::Lit)) compared(nodes[a.kids[0]], nodes[a.kids[k]]);
+        }
+        break;
+      case Op::Not:
+      case Op::And:
+      case Op::Or:
+        for (std::uint32_t k : a.kids) truth(k);
+        break;
+      case Op::Var:
+      case Op::Lit:
+        break;
+    }
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const ComparedValue& x, const ComparedValue& y) { return x.offset < y.offset; });
+  return out;
 }
 
 const std::string& Condition::source() const {

@@ -46,7 +46,12 @@ bool FileReader::text(std::uint32_t node, std::string& out, std::string_view exp
     wrong_type(node, expected);
     return false;
   }
-  out.assign(doc_.text(node));
+  std::string_view value = doc_.text(node);
+  if (value.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    error(node, "empty-text", fmt::format("expected {}, got an empty text", expected));
+    return false;
+  }
+  out.assign(value);
   return true;
 }
 
@@ -123,9 +128,50 @@ bool FileReader::condition(std::uint32_t node, Condition& out, SourceLoc& at) {
   return false;
 }
 
+namespace {
+
+bool id_char(char32_t c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+         c == '.';
+}
+
+// How a character that may not be in an id reads in the message.
+std::string_view id_char_kind(char32_t c) {
+  if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0)) return "a control character";
+  if (c == ' ' || c == 0xA0 || c == 0x2007 || c == 0x202F || c == 0x3000) return "a space";
+  if (c == 0xAD || (c >= 0x200B && c <= 0x200F) || (c >= 0x2028 && c <= 0x202E) ||
+      (c >= 0x2060 && c <= 0x206F) || c == 0xFEFF || c == 0x061C) {
+    return "an invisible character";
+  }
+  if (c < 0x80) return "the character";
+  return "a non-ASCII character";
+}
+
+}  // namespace
+
+bool FileReader::check_id(std::uint32_t node, std::string_view id, std::string_view what) {
+  std::uint32_t n = 0;
+  for (std::size_t i = 0; i < id.size(); ++n) {
+    char32_t c = next_codepoint(id, i);
+    if (id_char(c)) continue;
+    SourceLoc at = loc(node);
+    const YamlNode& yn = doc_.at(node);
+    if (at.line != 0 && (yn.style == YamlStyle::Plain || yn.style == YamlStyle::SingleQuoted ||
+                         yn.style == YamlStyle::DoubleQuoted)) {
+      at.col += n + (yn.style == YamlStyle::Plain ? 0 : 1);
+    }
+    error_at(at, "bad-id",
+             fmt::format("{} '{}' has {} U+{:04X} at character {}; ids use ASCII letters, digits, '-', '_' and '.'",
+                         what, escape_id(id), id_char_kind(c), static_cast<std::uint32_t>(c), n + 1));
+    return false;
+  }
+  return true;
+}
+
 bool FileReader::target(std::uint32_t node, Target& out) {
   if (!text(node, out.id, "a node id")) return false;
   out.loc = loc(node);
+  check_id(node, out.id, "target");
   return true;
 }
 

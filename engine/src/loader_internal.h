@@ -64,6 +64,9 @@ class FileReader {
   bool condition(std::uint32_t node, Condition& out, SourceLoc& at);
   // A node id reference.
   bool target(std::uint32_t node, Target& out);
+  // Reports bad-id (at the offending character) unless `id` is ASCII letters, digits, '-', '_'
+  // and '.'; `what` names it in the message ("node id", "contact key"...).
+  bool check_id(std::uint32_t node, std::string_view id, std::string_view what);
   // `true` or `false`, plain.
   bool boolean(std::uint32_t node, bool& out);
 

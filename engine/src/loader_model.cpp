@@ -161,6 +161,7 @@ void ModelBuilder::build_entry(FileReader& r, const Fields& top) {
       for (std::uint32_t i = r.doc().at(v).first; i != kNoYaml; i = r.doc().at(i).next) {
         std::string id;
         if (!r.text(i, id, "a case id")) continue;
+        r.check_id(i, id, "case id");
         if (std::find(rules_.cases.begin(), rules_.cases.end(), id) != rules_.cases.end()) {
           r.error(i, "duplicate-id", fmt::format("case '{}' is listed twice", escape_controls(id)));
           continue;
@@ -187,7 +188,7 @@ void ModelBuilder::build_var(FileReader& r, std::uint32_t key, std::uint32_t val
   var.loc = r.loc(key);
   if (!is_identifier(var.name)) {
     r.error(key, "wrong-type", fmt::format("expected a variable name of letters, digits and '_', got '{}'",
-                                           escape_controls(var.name)));
+                                           escape_id(var.name)));
   }
   if (!r.is_map(value)) {
     r.wrong_type(value, "a mapping with 'type'");
@@ -279,6 +280,7 @@ void ModelBuilder::build_flow(FileReader& r, const Fields& top, bool subflow, st
   top.require(r, {"id", "title", "start", "nodes"}, where, flow.loc);
   if (std::uint32_t v = top.get("id"); v != kNoYaml && r.text(v, flow.id, "a flow id")) {
     flow.loc = r.loc(v);
+    r.check_id(v, flow.id, "flow id");
     if (!stem.empty() && flow.id != stem) {
       r.error(v, "id-mismatch", fmt::format("id '{}' must equal the file name '{}'", escape_controls(flow.id),
                                             escape_controls(stem)));
@@ -335,6 +337,7 @@ void ModelBuilder::build_contacts(FileReader& r, const Fields& top) {
         Contact c;
         c.key = std::string(p.key);
         c.loc = r.loc(p.key_node);
+        r.check_id(p.key_node, c.key, "contact key");
         if (!r.is_map(p.value)) {
           r.wrong_type(p.value, "a mapping with 'value'");
           continue;

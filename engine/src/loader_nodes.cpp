@@ -152,6 +152,7 @@ void ModelBuilder::build_nodes(FileReader& r, std::uint32_t map, Flow& flow, Flo
 void ModelBuilder::build_node(FileReader& r, std::uint32_t key, std::uint32_t value, Node& node) {
   node.id = r.doc().text(key);
   node.loc = r.loc(key);
+  r.check_id(key, node.id, "node id");
   if (!r.is_map(value)) {
     r.wrong_type(value, "a node (a mapping with one of question, info, input, branch, call, return, outcome)");
     return;
@@ -202,7 +203,10 @@ void ModelBuilder::build_node(FileReader& r, std::uint32_t key, std::uint32_t va
       build_branch(r, f, node);
       break;
     case NodeKind::Call:
-      if (r.text(kv, node.call, "a sub-flow id")) node.call_loc = r.loc(kv);
+      if (r.text(kv, node.call, "a sub-flow id")) {
+        node.call_loc = r.loc(kv);
+        r.check_id(kv, node.call, "sub-flow id");
+      }
       if (f.require(r, {"next"}, kind->where, node.loc)) r.target(f.get("next"), node.next);
       if (std::uint32_t v = f.get("carry"); v != kNoYaml) build_script(r, v, node.carry);
       break;
@@ -307,7 +311,7 @@ void ModelBuilder::build_outcome(FileReader& r, const Fields& f, Node& node) {
     out.code_loc = r.loc(kv);
     if (!is_outcome_code(out.code)) {
       r.error(kv, "wrong-type", fmt::format("expected an outcome code of capital letters, digits and '-', got '{}'",
-                                            escape_controls(out.code)));
+                                            escape_id(out.code)));
     }
     auto [it, fresh] = outcome_codes_.emplace(out.code, out.code_loc);
     if (!fresh) {

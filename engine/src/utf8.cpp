@@ -122,7 +122,11 @@ bool is_dangerous_codepoint(char32_t c, bool allow_tab_newline) {
          (c >= 0x2066 && c <= 0x2069) || c == 0x061C;
 }
 
-std::string escape_controls(std::string_view s, bool allow_tab_newline) {
+namespace {
+
+// `s` with the code points for which `escape(c)` holds (and invalid bytes) as \xNN / \uNNNN.
+template <typename Pred>
+std::string escape_where(std::string_view s, Pred escape) {
   std::string out;
   out.reserve(s.size());
   for (std::size_t i = 0; i < s.size();) {
@@ -131,7 +135,7 @@ std::string escape_controls(std::string_view s, bool allow_tab_newline) {
     bool bad_byte = c == 0xFFFD && i - at != 3;
     if (bad_byte) {
       out += fmt::format("\\x{:02x}", static_cast<unsigned char>(s[at]));
-    } else if (is_dangerous_codepoint(c, allow_tab_newline)) {
+    } else if (escape(c)) {
       out += c < 0x100 ? fmt::format("\\x{:02x}", static_cast<unsigned>(c))
                        : fmt::format("\\u{:04x}", static_cast<unsigned>(c));
     } else {
@@ -139,6 +143,16 @@ std::string escape_controls(std::string_view s, bool allow_tab_newline) {
     }
   }
   return out;
+}
+
+}  // namespace
+
+std::string escape_controls(std::string_view s, bool allow_tab_newline) {
+  return escape_where(s, [&](char32_t c) { return is_dangerous_codepoint(c, allow_tab_newline); });
+}
+
+std::string escape_id(std::string_view s) {
+  return escape_where(s, [](char32_t c) { return c < 0x20 || c >= 0x7F; });
 }
 
 std::vector<std::string> wrap_text(std::string_view s, std::size_t width) {

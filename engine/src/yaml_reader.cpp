@@ -122,10 +122,14 @@ bool TreeBuilder::run() {
     if (!yaml_parser_parse(&parser_, &e)) {
       YamlSyntaxError err = describe_yaml_error(parser_, text_);
       if (last_multiline_quote_ != kNoYaml) {
-        // A quote opened and closed far apart is the usual cause of a later syntax error.
+        // A quote opened and closed far apart is the usual cause of a later syntax error: the
+        // closing quote is missing where it opens, and the next quote, lines on, closes it. The
+        // author must look at the opening, so that is where the error points.
         const YamlNode& q = doc_.nodes[last_multiline_quote_];
-        err.message += fmt::format("; the quoted text that opens at line {} runs on to line {}: is a "
-                                   "closing quote missing?", q.line, q.end_line);
+        problem(SourceLoc{file_, q.line, q.col}, "yaml-syntax",
+                fmt::format("the quoted text that opens here runs on to line {}: is a closing quote missing? "
+                            "(line {}: {})", q.end_line, err.line, err.message));
+        return false;
       }
       problem(SourceLoc{file_, err.line, err.col}, "yaml-syntax", err.message);
       return false;

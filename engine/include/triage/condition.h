@@ -6,7 +6,7 @@
 //   (level != "confirmed") or has_snils == true
 //
 // Operands: variable names ([A-Za-z_][A-Za-z0-9_]*), string literals in double quotes (with \" and backslash
-// escapes), true, false, integers. A bare operand is true when its value is "true".
+// escapes), true, false, integers (decimal, within a signed 64-bit integer). A bare operand is true when its value is "true".
 // Comparison is on the string value. Precedence: not > ==,!=,in > and > or.
 #pragma once
 
@@ -33,6 +33,18 @@ struct VarRef {
   std::size_t offset = 0;
 };
 
+// A variable compared with a literal: `var == "x"`, `"x" != var`, `var in ["x", 1]` give one entry
+// per literal; a bare `var` (a truth test) gives one with kind Truth and value "true". The
+// checker tests each value against what the variable can hold.
+struct ComparedValue {
+  enum class Kind : std::uint8_t { String, Int, Bool, Truth };
+  std::string var;
+  std::size_t var_offset = 0;
+  std::string value;        // the literal's value ("true"/"false" for Bool and Truth)
+  std::size_t offset = 0;   // byte offset of the literal (of the variable for Truth)
+  Kind kind = Kind::String;
+};
+
 class Condition {
  public:
   Condition();
@@ -52,6 +64,8 @@ class Condition {
   bool eval(const Context& ctx) const;
   // Every variable the condition reads, in order of appearance.
   const std::vector<VarRef>& variables() const;
+  // Every variable-literal comparison, in order of appearance.
+  std::vector<ComparedValue> comparisons() const;
   // The source text it was parsed from.
   const std::string& source() const;
   bool empty() const;  // default-constructed (no condition)

@@ -34,6 +34,10 @@ bool is_dangerous_codepoint(char32_t c, bool allow_tab_newline);
 // `\x1b` or `\u202e`. Safe to print to a terminal.
 std::string escape_controls(std::string_view s, bool allow_tab_newline = false);
 
+// `s` with everything but printable ASCII escaped (\u0430 for a Cyrillic а, \u200b for a
+// zero-width space): for ids, where a look-alike or invisible character must show.
+std::string escape_id(std::string_view s);
+
 // `s` cut to at most `width` columns by dropping whole code points from the front and putting
 // "…" there. Never cuts inside a character; `s` itself when it fits.
 std::string keep_tail(std::string_view s, std::size_t width);
