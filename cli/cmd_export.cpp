@@ -90,7 +90,7 @@ int cmd_export(int argc, char** argv) {
   std::vector<std::string> cases = split_list(a.cases);
   bool explicit_cases = !cases.empty();
   if (!explicit_cases) cases = default_site_cases();
-  Expected<SitePage> page = build_site_page(*rules, a.region, cases, explicit_cases);
+  Expected<SitePage> page = build_site_page(rules, a.region, cases, explicit_cases);
   if (!page) {
     fmt::print(stderr, "triage export: {}\n", page.status().message());
     return kExitUsage;

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,7 @@ std::shared_ptr<const RuleSet> export_rules() {
 }
 
 SitePage page_for(const std::string& region) {
-  auto page = build_site_page(*export_rules(), region, default_site_cases(), false);
+  auto page = build_site_page(export_rules(), region, default_site_cases(), false);
   REQUIRE(page);
   return *page;
 }
@@ -52,15 +53,16 @@ std::vector<std::string> attribute_values(const std::string& html, const std::st
 
 TEST_CASE("site export: only self-service outcomes of the published cases, in menu order") {
   SitePage p = page_for("default");
-  REQUIRE(p.sections.size() == 2);
+  REQUIRE(p.sections.size() == 3);
   CHECK(p.sections[0].case_id == "confirm-account");
   CHECK(p.sections[1].case_id == "forgot-password");
-  // confirm: the bank way only (the MFC visit is referred); its quarantine and Belgorod lines
+  CHECK(p.sections[2].case_id == "duplicate-snils");
+  // confirm: the bank ways only (the MFC visit is referred); the quarantine and Belgorod lines
   // do not hold for a default-region caller.
-  REQUIRE(p.sections[0].ways.size() == 1);
+  REQUIRE(p.sections[0].ways.size() == 3);
   const SelfServiceWay& bank = p.sections[0].ways[0];
   CHECK(bank.outcome_code == "CONFIRM-BANK");
-  CHECK(bank.heading == "Через онлайн-банк");
+  CHECK(bank.heading == "Способ 1. Через онлайн-банк");
   CHECK(bank.when == "Вы клиент банка? — Да, Сбербанка");
   CHECK(bank.lines == std::vector<std::string>{"Войдите в онлайн-кабинет банка и выберите <b>«Госуслуги»</b> & подтверждение."});
   // forgot: phone and e-mail read the same, so once; FP-REMOTE is escalated.
@@ -72,10 +74,48 @@ TEST_CASE("site export: only self-service outcomes of the published cases, in me
   CHECK(p.content_hash.rfind("sha256:", 0) == 0);
 }
 
+// #12: «Способ 3–8» all read the same and did not say which bank; a way reached through a fact
+// the caller chooses (the bank) is named by its answer, and no two headings of a page are equal.
+TEST_CASE("site export: each way's heading names it; no two headings on the page are equal") {
+  SitePage p = page_for("default");
+  const SelfServiceSection& confirm = p.sections[0];
+  REQUIRE(confirm.ways.size() == 3);
+  CHECK(confirm.ways[1].outcome_code == "CONFIRM-BANK-TINKOFF");
+  CHECK(confirm.ways[1].heading == "Способ 2. Тинькофф Банк");
+  CHECK(confirm.ways[1].when == "Вы клиент банка? — Да, другого банка; Каким банком Вы пользуетесь? — Тинькофф Банк");
+  CHECK(confirm.ways[1].lines == std::vector<std::string>{"Подтвердите учётную запись в приложении Тинькофф Банка."});
+  CHECK(confirm.ways[2].heading == "Способ 3. Почта Банк");
+  // Both "Телефон": the second gets its section's title.
+  CHECK(p.sections[1].ways[0].heading == "Способ 1. Телефон");
+  CHECK(p.sections[2].ways[0].heading == "Способ 1. Телефон (Уже есть учётная запись с таким СНИЛС)");
+  // The shipped rules, every region: all headings distinct, none a bare number.
+  triage::LoadResult shipped = load_rules(std::string(TRIAGE_SOURCE_DIR) + "/rules");
+  REQUIRE(shipped.rules != nullptr);
+  for (const char* region : {"default", "belgorod", "moscow", "spb"}) {
+    auto page = build_site_page(shipped.rules, region, default_site_cases(), false);
+    REQUIRE(page);
+    std::set<std::string> headings;
+    std::size_t ways = 0;
+    for (const SelfServiceSection& sec : page->sections) {
+      for (const SelfServiceWay& w : sec.ways) {
+        ++ways;
+        INFO(region << ": " << w.heading);
+        CHECK(headings.insert(w.heading).second);
+        CHECK_FALSE(std::regex_match(w.heading, std::regex(R"(Способ \d+\.?)")));
+      }
+    }
+    CHECK(ways >= 10);
+    std::string html = render_site_page(*page, PageFormat::Html);
+    for (const char* bank : {"Сбербанк", "Тинькофф Банк", "Почта Банк", "Банк ВТБ"}) {
+      CHECK_MESSAGE(html.find(std::string(". ") + bank + "</h3>") != std::string::npos, bank);
+    }
+  }
+}
+
 TEST_CASE("site export: the region's lines and contacts, overlay first, national not overridden") {
   SitePage p = page_for("belgorod");
   CHECK(p.region_title == "Белгородская область");
-  REQUIRE(p.sections[0].ways.size() == 1);
+  REQUIRE(p.sections[0].ways.size() == 3);
   CHECK(p.sections[0].ways[0].lines.back() == "В Белгородской области поможет контакт-центр: (4722) 42-42-42.");
   std::vector<std::string> keys;
   for (const PublishedContact& c : p.contacts) keys.push_back(c.region + "/" + c.contact.key);
@@ -88,14 +128,14 @@ TEST_CASE("site export: the region's lines and contacts, overlay first, national
 
 TEST_CASE("site export: explicit cases, unknown case and region") {
   auto rules = export_rules();
-  auto staff = build_site_page(*rules, "default", {"service-centre"}, true);
+  auto staff = build_site_page(rules, "default", {"service-centre"}, true);
   REQUIRE(staff);
   REQUIRE(staff->sections.size() == 1);
   CHECK(staff->sections[0].ways.size() == 2);
-  auto bad = build_site_page(*rules, "default", {"forgot-pasword"}, true);
+  auto bad = build_site_page(rules, "default", {"forgot-pasword"}, true);
   REQUIRE_FALSE(bad);
   CHECK(bad.status().message() == "неизвестный сценарий 'forgot-pasword'; возможно, имелся в виду 'forgot-password'");
-  auto region = build_site_page(*rules, "belgorot", default_site_cases(), false);
+  auto region = build_site_page(rules, "belgorot", default_site_cases(), false);
   REQUIRE_FALSE(region);
   CHECK(region.status().code() == "unknown-region");
   CHECK(region.status().message() ==
@@ -192,13 +232,13 @@ TEST_CASE("site export: tel: links in E.164 for every shipped phone; regional fa
     }
   }
   CHECK(phones >= 6);
-  auto national = triage::build_site_page(rules, "default", triage::default_site_cases(), false);
+  auto national = triage::build_site_page(loaded.rules, "default", triage::default_site_cases(), false);
   REQUIRE(national.has_value());
   for (const triage::PublishedContact& pc : national->contacts) {
     CHECK_FALSE(pc.contact.regional);
   }
   bool belgorod_cc = false;
-  auto belgorod = triage::build_site_page(rules, "belgorod", triage::default_site_cases(), false);
+  auto belgorod = triage::build_site_page(loaded.rules, "belgorod", triage::default_site_cases(), false);
   REQUIRE(belgorod.has_value());
   for (const triage::PublishedContact& pc : belgorod->contacts) {
     belgorod_cc = belgorod_cc || (pc.contact.key == "regional_cc" && pc.region == "belgorod");

@@ -3,6 +3,7 @@
 // read so the page never drifts from what they say. Selection rules: docs/authoring.md.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,8 +23,10 @@ struct ExportOptions {
 // One self-service way: an outcome script as the citizen should read it.
 struct SelfServiceWay {
   std::string outcome_code;
-  std::string heading;             // the outcome's title, or empty
-  std::string when;                // "question — answer" that leads there, or empty
+  // "Способ N. <what it is>": the outcome's title, else the facts the way needs (the bank's
+  // name), else the answer that leads there; unique on the page.
+  std::string heading;
+  std::string when;                // "question — answer" pairs that lead there, or empty
   std::vector<std::string> lines;  // rendered script lines
 };
 
@@ -52,11 +55,12 @@ struct SitePage {
 // phone change (docs/authoring.md). Ids missing from a rule set are skipped.
 const std::vector<std::string>& default_site_cases();
 
-// Builds the page model from the self-service outcomes (resolved, no escalation) of `cases`,
-// in the order given. Errors: "unknown-region" (with did-you-mean) when `region` is neither a
-// contacts directory nor a declared value of the `region` variable; "unknown-case" when a case
-// of `cases` is not in the rules (with did-you-mean) and `cases_required`.
-Expected<SitePage> build_site_page(const RuleSet& rules, const std::string& region,
+// Builds the page model from the self-service outcomes of `cases` a caller of `region` can
+// reach (the walks of paths.h; docs/authoring.md), in the order given. Errors: "unknown-region"
+// (with did-you-mean) when `region` is neither a contacts directory nor a declared value of the
+// `region` variable; "unknown-case" when a case of `cases` is not in the rules (with
+// did-you-mean) and `cases_required`; "too-many-contexts" from the path enumeration.
+Expected<SitePage> build_site_page(const std::shared_ptr<const RuleSet>& rules, const std::string& region,
                                    const std::vector<std::string>& cases, bool cases_required);
 
 // Renders the page: HTML (self-contained, inline CSS, no external resources, escaped) or Markdown.
