@@ -127,7 +127,7 @@ class Printer {
         out += n.next.id.empty() ? "\n" : fmt::format(", {} → {}\n", h("затем", "then"), n.next.id);
         if (!n.carry.empty()) {
           out += fmt::format("    {}:\n", h("Добавить к исходу подсценария", "Added to the sub-flow's outcome"));
-          out += lines(n.carry, n.to.value_or(rules_.flows[n.flow].to));
+          out += lines(n.carry, rules_.audience(n));
         }
         break;
       }
@@ -141,7 +141,7 @@ class Printer {
 
   std::string outcome(const Node& n) const {
     const OutcomeSpec& o = n.outcome;
-    Audience node_to = n.to.value_or(n.flow < rules_.flows.size() ? rules_.flows[n.flow].to : Audience::Citizen);
+    Audience node_to = rules_.audience(n);
     std::string out = fmt::format("  {}: {}\n", h("Код", "Code"), o.code);
     out += fmt::format("  {}: {} ({})\n", h("Итог", "Disposition"), o.disposition, disposition_label(o.disposition, "ru"));
     if (!o.escalation.empty()) {

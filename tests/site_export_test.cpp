@@ -126,6 +126,81 @@ TEST_CASE("site export: the region's lines and contacts, overlay first, national
   CHECK(tver.contacts.size() == 5);
 }
 
+// #12: internal documents were listed to citizens. Only contacts a citizen-facing text uses are
+// published: one only operator lines use (the ESIA operator manual) or none uses (material for
+// the administrations) is not; operator lines are not on the page either.
+TEST_CASE("site export: internal sources and operator lines are not published") {
+  SitePage p = page_for("default");
+  std::vector<std::string> keys;
+  for (const PublishedContact& c : p.contacts) keys.push_back(c.contact.key);
+  CHECK(keys == std::vector<std::string>{"support_line", "portal", "map", "regional_cc", "bad_link"});
+  CHECK(p.sections[0].ways[1].lines == std::vector<std::string>{"Подтвердите учётную запись в приложении Тинькофф Банка."});
+  std::string html = render_site_page(p, PageFormat::Html);
+  for (const char* internal : {"digital.gov.ru", "Руководство оператора", "for-administrations", "Оператору"}) {
+    CHECK_MESSAGE(html.find(internal) == std::string::npos, internal);
+  }
+  // The shipped rules: the ESIA operator manual and the page for administrations are in the
+  // contacts data but on no region's page; the citizens' contacts are.
+  triage::LoadResult shipped = load_rules(std::string(TRIAGE_SOURCE_DIR) + "/rules");
+  REQUIRE(shipped.rules != nullptr);
+  REQUIRE(shipped.rules->contact("default", "esia_operator_manual") != nullptr);
+  REQUIRE(shipped.rules->contact("default", "self_service_info") != nullptr);
+  for (const char* region : {"default", "belgorod", "moscow", "spb"}) {
+    auto page = build_site_page(shipped.rules, region, default_site_cases(), false);
+    REQUIRE(page);
+    std::string text = render_site_page(*page, PageFormat::Html);
+    INFO(region);
+    CHECK(text.find("digital.gov.ru/ru/documents/4247") == std::string::npos);
+    CHECK(text.find("minsvyaz.donland.ru") == std::string::npos);
+    CHECK(text.find("для размещения на сайте администрации") == std::string::npos);
+    for (const char* value : {"8 800 100-70-10", "gosuslugi.ru", "map.gosuslugi.ru", "900"}) {
+      CHECK_MESSAGE(text.find(std::string(">") + value + "<") != std::string::npos, value);
+    }
+  }
+}
+
+// #12: the footer showed a hash. It says when the ways were checked and the rules' version in
+// words; the content hash is only an attribute (HTML) or a comment (Markdown), never text.
+TEST_CASE("site export: footer with a human date and the version in words, the hash out of sight") {
+  triage::LoadResult shipped = load_rules(std::string(TRIAGE_SOURCE_DIR) + "/rules");
+  REQUIRE(shipped.rules != nullptr);
+  auto page = build_site_page(shipped.rules, "belgorod", default_site_cases(), false);
+  REQUIRE(page);
+  std::string latest;
+  for (const SelfServiceSection& sec : page->sections) {
+    for (const SelfServiceWay& w : sec.ways) latest = std::max(latest, w.reviewed);
+  }
+  CHECK(page->reviewed == latest);
+  REQUIRE(latest.size() == 10);
+  static const char* const kMonths[] = {"января", "февраля", "марта",    "апреля",  "мая",    "июня",
+                                        "июля",   "августа", "сентября", "октября", "ноября", "декабря"};
+  std::string date = std::to_string(std::stoi(latest.substr(8, 2))) + " " + kMonths[std::stoi(latest.substr(5, 2)) - 1] +
+                     " " + latest.substr(0, 4) + " г.";
+  std::string vdate = std::to_string(std::stoi(page->rules_version.substr(8, 2))) + " " +
+                      kMonths[std::stoi(page->rules_version.substr(5, 2)) - 1] + " " +
+                      page->rules_version.substr(0, 4) + " г.";
+  std::string expected = "<p>Сведения проверены " + date + " Страница подготовлена автоматически по правилам «" +
+                         page->rules_title + "», редакция от " + vdate + " Регион: Белгородская область.</p>";
+  std::string html = render_site_page(*page, PageFormat::Html);
+  CHECK(html.find(expected) != std::string::npos);
+  std::string hash = page->content_hash;
+  REQUIRE(hash.rfind("sha256:", 0) == 0);
+  // Once, as the footer's data attribute; not in any text a reader sees.
+  CHECK(attribute_values(html, "data-rules-hash") == std::vector<std::string>{hash});
+  CHECK(html.find(hash) == html.find("data-rules-hash=\"") + 17);
+  CHECK(html.find(hash, html.find(hash) + 1) == std::string::npos);
+  CHECK(html.find("sha256") == html.find(hash));
+  std::string md = render_site_page(*page, PageFormat::Markdown);
+  std::size_t comment = md.find("<!-- rules " + hash + " -->");
+  CHECK(comment != std::string::npos);
+  CHECK(md.find("sha256") == comment + 11);
+  CHECK(md.find("*Сведения проверены " + date + " Страница подготовлена") != std::string::npos);
+  // The national page names no region.
+  auto national = build_site_page(shipped.rules, "default", default_site_cases(), false);
+  REQUIRE(national);
+  CHECK(render_site_page(*national, PageFormat::Html).find("Регион:") == std::string::npos);
+}
+
 TEST_CASE("site export: explicit cases, unknown case and region") {
   auto rules = export_rules();
   auto staff = build_site_page(rules, "default", {"service-centre"}, true);
@@ -164,8 +239,9 @@ TEST_CASE("site export: HTML has every contact, escapes text, loads nothing exte
   // Links only to the contacts themselves; the javascript: value gets none.
   CHECK(attribute_values(html, "href") == std::vector<std::string>{"tel:+74722424242", "tel:+78001007010",
                                                                    "https://gosuslugi.ru", "https://map.gosuslugi.ru"});
-  CHECK(html.find("Страница сформирована автоматически из правил «Тестовые правила для страницы», версия 7.1, " +
-                  p.content_hash + ". Регион: Белгородская область.") != std::string::npos);
+  CHECK(html.find("<footer data-rules-hash=\"" + p.content_hash + "\"><p>Сведения проверены 23 ноября 2026 г. "
+                  "Страница подготовлена автоматически по правилам «Тестовые правила для страницы», версия 7.1. "
+                  "Регион: Белгородская область.</p></footer>") != std::string::npos);
 }
 
 TEST_CASE("site export: Markdown says the same, escaped") {

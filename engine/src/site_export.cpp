@@ -112,9 +112,10 @@ std::string fact_text(const RuleSet& rules, const std::string& var, const std::s
   return (v->label.empty() ? var : v->label) + ": " + value;
 }
 
-// A script line belongs on the page when it holds for the way's context and does not depend
-// on values captured during a call.
-bool publishable(const RuleSet& rules, const ScriptLine& line, const Context& ctx) {
+// A script line belongs on the page when it is for the citizen, holds for the way's context
+// and does not depend on values captured during a call.
+bool publishable(const RuleSet& rules, const Node& n, const ScriptLine& line, const Context& ctx) {
+  if (line.to.value_or(rules.audience(n)) != Audience::Citizen) return false;
   if (!line.when.empty() && !line.when.eval(ctx)) return false;
   std::vector<TemplateRef> refs;
   TemplateError err;
@@ -174,10 +175,11 @@ SelfServiceWay make_way(const RuleSet& rules, const Flow& flow, const Reached& r
   for (const auto& [var, value] : r.facts) ctx.set(var, value);
   SelfServiceWay way;
   way.outcome_code = n.outcome.code;
+  way.reviewed = n.outcome.reviewed;
   way.heading = page_text(rules, way_name(rules, n, r, flow), ctx);
   way.when = page_text(rules, way_when(rules, r), ctx);
   for (const ScriptLine& line : n.outcome.script) {
-    if (!publishable(rules, line, ctx)) continue;
+    if (!publishable(rules, n, line, ctx)) continue;
     std::string text = page_text(rules, line.text.raw, ctx);
     if (!text.empty()) way.lines.push_back(std::move(text));
   }
@@ -214,11 +216,47 @@ void number_headings(std::vector<SelfServiceSection>& sections) {
   }
 }
 
+void add_contact_refs(const std::string& raw, std::set<std::string>& keys) {
+  std::vector<TemplateRef> refs;
+  TemplateError err;
+  if (!parse_template(raw, refs, err)) return;
+  for (const TemplateRef& ref : refs) {
+    if (ref.kind == TemplateRef::Kind::Contact) keys.insert(ref.name);
+  }
+}
+
+void add_line_refs(const RuleSet& rules, const Node& n, const std::vector<ScriptLine>& lines,
+                   std::set<std::string>& keys) {
+  for (const ScriptLine& line : lines) {
+    if (line.to.value_or(rules.audience(n)) == Audience::Citizen) add_contact_refs(line.text.raw, keys);
+  }
+}
+
+// The contacts a citizen is given somewhere in the rules: those a text for the citizen uses.
+// One only staff texts use (the service-centre operator manual) or none uses (a page written
+// for the administrations) is internal and not published.
+std::set<std::string> citizen_contact_keys(const RuleSet& rules) {
+  std::set<std::string> keys;
+  for (const Node& n : rules.nodes) {
+    if (rules.audience(n) == Audience::Citizen) {
+      add_contact_refs(n.text.raw, keys);
+      add_contact_refs(n.title, keys);
+      for (const Option& o : n.options) add_contact_refs(o.label.raw, keys);
+    }
+    add_line_refs(rules, n, n.outcome.script, keys);
+    add_line_refs(rules, n, n.carry, keys);
+  }
+  return keys;
+}
+
 std::vector<PublishedContact> published_contacts(const RuleSet& rules, const std::string& region) {
   std::vector<PublishedContact> out;
+  std::set<std::string> citizen_keys = citizen_contact_keys(rules);
   auto overlay = rules.contacts.find(region);
   if (region != "default" && overlay != rules.contacts.end()) {
-    for (const auto& [key, c] : overlay->second.contacts) out.push_back({region, c});
+    for (const auto& [key, c] : overlay->second.contacts) {
+      if (citizen_keys.count(key)) out.push_back({region, c});
+    }
   }
   auto national = rules.contacts.find("default");
   if (national != rules.contacts.end()) {
@@ -226,7 +264,7 @@ std::vector<PublishedContact> published_contacts(const RuleSet& rules, const std
       bool overridden = region != "default" && overlay != rules.contacts.end() &&
                         overlay->second.contacts.count(key) > 0;
       // A regional key's national value is only a fallback for templates: not a contact to publish.
-      if (!overridden && !c.regional) out.push_back({"default", c});
+      if (!overridden && !c.regional && citizen_keys.count(key)) out.push_back({"default", c});
     }
   }
   // Regional first, then national; each in the order of its file.
@@ -287,6 +325,7 @@ Expected<SitePage> build_site_page(const std::shared_ptr<const RuleSet>& rules_p
     if (!flow || flow->subflow) continue;
     Expected<SelfServiceSection> sec = make_section(rules_ptr, *flow, ctx);
     if (!sec) return sec.status();
+    for (const SelfServiceWay& w : sec->ways) page.reviewed = std::max(page.reviewed, w.reviewed);
     if (!sec->ways.empty()) page.sections.push_back(std::move(*sec));
   }
   number_headings(page.sections);
@@ -373,11 +412,35 @@ const char* const kCss =
     "footer{margin-top:2.5rem;font-size:.8rem;color:#666;overflow-wrap:anywhere}"
     "@media (min-width:40rem){main{padding:2rem}h1{font-size:1.9rem}}";
 
+// "3 декабря 2026 г." for a YYYY-MM-DD or YYYY.MM.DD date; "" when `s` is not such a date.
+std::string human_date(const std::string& s) {
+  static const char* const kMonths[] = {"января", "февраля", "марта",    "апреля",  "мая",    "июня",
+                                        "июля",   "августа", "сентября", "октября", "ноября", "декабря"};
+  bool shape = s.size() == 10 && (s[4] == '-' || s[4] == '.') && s[7] == s[4];
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) shape = shape && s[i] >= '0' && s[i] <= '9';
+  if (!shape) return "";
+  int month = std::stoi(s.substr(5, 2)), day = std::stoi(s.substr(8, 2));
+  if (month < 1 || month > 12 || day < 1 || day > 31) return "";
+  return fmt::format("{} {} {} г.", day, kMonths[month - 1], s.substr(0, 4));
+}
+
+// The rule-set version as a citizen reads it: "редакция от 23 ноября 2026 г." for a date-like
+// version, else "версия 7.1".
+std::string version_words(const std::string& version) {
+  std::string date = human_date(version);
+  return date.empty() ? "версия " + version : "редакция от " + date;
+}
+
+// The footer a citizen reads: when the ways were last checked, from which rules, which region.
+// The content hash is for traceability only: a data attribute (HTML) or a comment (Markdown).
 std::string generated_from(const SitePage& p) {
-  return fmt::format("Страница сформирована автоматически из правил «{}», версия {}, {}. Регион: {}.",
-                     p.rules_title, p.rules_version.empty() ? "—" : p.rules_version,
-                     p.content_hash.empty() ? "без хеша" : p.content_hash,
-                     p.region_title.empty() ? p.region : p.region_title);
+  std::string out;
+  if (std::string date = human_date(p.reviewed); !date.empty()) out = fmt::format("Сведения проверены {} ", date);
+  out += fmt::format("Страница подготовлена автоматически по правилам «{}»", p.rules_title);
+  if (!p.rules_version.empty()) out += ", " + version_words(p.rules_version);
+  if (out.back() != '.') out += '.';
+  if (p.region != "default") out += fmt::format(" Регион: {}.", p.region_title.empty() ? p.region : p.region_title);
+  return out;
 }
 
 std::string contacts_title(const SitePage& p, const std::string& region) {
@@ -419,6 +482,11 @@ void html_contacts(std::string& out, const SitePage& p) {
   out += "</section>\n";
 }
 
+// The rules' content hash for whoever traces a published page back to its rules; not text.
+std::string hash_attribute(const SitePage& p) {
+  return p.content_hash.empty() ? "" : fmt::format(" data-rules-hash=\"{}\"", html_escape(p.content_hash));
+}
+
 std::string render_html(const SitePage& p) {
   std::string out = "<!DOCTYPE html>\n<html lang=\"ru\">\n<head>\n<meta charset=\"utf-8\">\n";
   out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
@@ -430,11 +498,20 @@ std::string render_html(const SitePage& p) {
     out += "</section>\n";
   }
   html_contacts(out, p);
-  out += fmt::format("<footer><p>{}</p></footer>\n</main>\n</body>\n</html>\n", html_escape(generated_from(p)));
+  out += fmt::format("<footer{}><p>{}</p></footer>\n</main>\n</body>\n</html>\n", hash_attribute(p),
+                     html_escape(generated_from(p)));
   return out;
 }
 
 // ---- Markdown
+
+// Text safe inside an HTML comment: no "--", no ">".
+std::string markdown_comment(std::string s) {
+  for (char& c : s) {
+    if (c == '-' || c == '>' || c == '<') c = '_';
+  }
+  return s;
+}
 
 std::string render_markdown(const SitePage& p) {
   std::string out = fmt::format("# {}\n\n{}\n", markdown_escape(kPageTitle), markdown_escape(kLead));
@@ -463,6 +540,7 @@ std::string render_markdown(const SitePage& p) {
     out += fmt::format("- {}: {}\n", markdown_escape(c.label.empty() ? c.key : c.label), value);
   }
   out += fmt::format("\n---\n\n*{}*\n", markdown_escape(generated_from(p)));
+  if (!p.content_hash.empty()) out += fmt::format("\n<!-- rules {} -->\n", markdown_comment(p.content_hash));
   return out;
 }
 

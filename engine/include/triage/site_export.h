@@ -28,6 +28,7 @@ struct SelfServiceWay {
   std::string heading;
   std::string when;                // "question — answer" pairs that lead there, or empty
   std::vector<std::string> lines;  // rendered script lines
+  std::string reviewed;            // the outcome's `reviewed:` date (YYYY-MM-DD), or empty
 };
 
 struct SelfServiceSection {
@@ -49,6 +50,7 @@ struct SitePage {
   std::vector<SelfServiceSection> sections;
   std::vector<PublishedContact> contacts;
   std::string rules_title, rules_version, content_hash;
+  std::string reviewed;  // the latest `reviewed:` of the ways shown (YYYY-MM-DD), or empty
 };
 
 // The cases published by default: the instruction's three problems and the restore after a
