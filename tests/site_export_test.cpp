@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <regex>
 #include <set>
@@ -123,7 +124,7 @@ TEST_CASE("site export: the region's lines and contacts, overlay first, national
                                          "default/portal", "default/map", "default/bad_link"});
   // A declared region without an overlay gets the national directory.
   SitePage tver = page_for("tver");
-  CHECK(tver.contacts.size() == 5);
+  CHECK(tver.contacts.size() == 4);  // the national regional_cc is only a fallback
 }
 
 // #12: internal documents were listed to citizens. Only contacts a citizen-facing text uses are
@@ -133,7 +134,7 @@ TEST_CASE("site export: internal sources and operator lines are not published") 
   SitePage p = page_for("default");
   std::vector<std::string> keys;
   for (const PublishedContact& c : p.contacts) keys.push_back(c.contact.key);
-  CHECK(keys == std::vector<std::string>{"support_line", "portal", "map", "regional_cc", "bad_link"});
+  CHECK(keys == std::vector<std::string>{"support_line", "portal", "map", "bad_link"});
   CHECK(p.sections[0].ways[1].lines == std::vector<std::string>{"Подтвердите учётную запись в приложении Тинькофф Банка."});
   std::string html = render_site_page(p, PageFormat::Html);
   for (const char* internal : {"digital.gov.ru", "Руководство оператора", "for-administrations", "Оператору"}) {
@@ -201,6 +202,47 @@ TEST_CASE("site export: footer with a human date and the version in words, the h
   CHECK(render_site_page(*national, PageFormat::Html).find("Регион:") == std::string::npos);
 }
 
+// #12: Belgorod's video recovery was missing from the duplicate-SNILS section. The export walks
+// the sub-flows a case calls for the page's region; the video recovery, a referral to the
+// region's own contact centre, is a way the citizen takes remotely on their own.
+TEST_CASE("site export: the region's sub-flow ways (Belgorod's video recovery)") {
+  SitePage b = page_for("belgorod");
+  REQUIRE(b.sections.size() == 3);
+  const SelfServiceSection& dup = b.sections[2];
+  REQUIRE(dup.ways.size() == 2);
+  CHECK(dup.ways[1].outcome_code == "DUP-VIDEO");
+  CHECK(dup.ways[1].heading == "Способ 2. Восстановление по видеозвонку");
+  CHECK(dup.ways[1].when == "Есть ли у Вас WhatsApp или Viber? — Да");
+  CHECK(dup.ways[1].lines ==
+        std::vector<std::string>{"Позвоните в контакт-центр: (4722) 42-42-42. Специалист свяжется с Вами по видеозвонку."});
+  // Not for a caller of another region: the branch does not call it there.
+  for (const char* region : {"default", "tver"}) {
+    SitePage other = page_for(region);
+    REQUIRE(other.sections.size() == 3);
+    REQUIRE(other.sections[2].ways.size() == 1);
+    CHECK(other.sections[2].ways[0].outcome_code == "DUP-RESTORE");
+  }
+  // The shipped rules: the duplicate-SNILS section of Belgorod has it, Moscow's does not.
+  triage::LoadResult shipped = load_rules(std::string(TRIAGE_SOURCE_DIR) + "/rules");
+  REQUIRE(shipped.rules != nullptr);
+  auto codes = [&](const char* region) {
+    auto page = build_site_page(shipped.rules, region, {"duplicate-snils"}, true);
+    REQUIRE(page);
+    REQUIRE(page->sections.size() == 1);
+    std::vector<std::string> out;
+    for (const SelfServiceWay& w : page->sections[0].ways) out.push_back(w.outcome_code);
+    return out;
+  };
+  CHECK(codes("belgorod") == std::vector<std::string>{"DUP-RESTORE-OLD", "REGIONAL-VIDEO-RECOVERY"});
+  CHECK(codes("moscow") == std::vector<std::string>{"DUP-RESTORE-OLD"});
+  auto page = build_site_page(shipped.rules, "belgorod", {"duplicate-snils"}, true);
+  REQUIRE(page);
+  const SelfServiceWay& video = page->sections[0].ways[1];
+  CHECK(video.heading == "Способ 2. Дистанционное восстановление доступа по видеозвонку (Белгородская область)");
+  CHECK(std::find(video.lines.begin(), video.lines.end(),
+                  "Позвоните в Единый контакт-центр: (4722) 42-42-42 или 8-800-707-10-03.") != video.lines.end());
+}
+
 TEST_CASE("site export: explicit cases, unknown case and region") {
   auto rules = export_rules();
   auto staff = build_site_page(rules, "default", {"service-centre"}, true);
@@ -239,7 +281,7 @@ TEST_CASE("site export: HTML has every contact, escapes text, loads nothing exte
   // Links only to the contacts themselves; the javascript: value gets none.
   CHECK(attribute_values(html, "href") == std::vector<std::string>{"tel:+74722424242", "tel:+78001007010",
                                                                    "https://gosuslugi.ru", "https://map.gosuslugi.ru"});
-  CHECK(html.find("<footer data-rules-hash=\"" + p.content_hash + "\"><p>Сведения проверены 23 ноября 2026 г. "
+  CHECK(html.find("<footer data-rules-hash=\"" + p.content_hash + "\"><p>Сведения проверены 24 ноября 2026 г. "
                   "Страница подготовлена автоматически по правилам «Тестовые правила для страницы», версия 7.1. "
                   "Регион: Белгородская область.</p></footer>") != std::string::npos);
 }

@@ -41,8 +41,23 @@ NodeIndex node_of_key(const RuleSet& rules, FlowIndex case_flow, const std::stri
   return f == kNoFlow ? kNoNode : rules.find_node(f, key.substr(slash + 1));
 }
 
-// Self-service: the citizen was told what to do and needs no one else (see docs/authoring.md).
-bool is_self_service(const OutcomeSpec& o) { return o.disposition == "resolved" && o.escalation.empty(); }
+// A referral to the region's own remote service the citizen phones: the escalation names a
+// regional contact (`regional: true` nationally) that the region's overlay gives as a phone,
+// e.g. Belgorod's video recovery through the MFC contact centre.
+bool is_regional_remote(const RuleSet& rules, const OutcomeSpec& o, const std::string& region) {
+  if (o.disposition != "referred" || o.escalation.empty()) return false;
+  const Contact* national = rules.contact("default", o.escalation);
+  auto overlay = rules.contacts.find(region);
+  if (!national || !national->regional || region == "default" || overlay == rules.contacts.end()) return false;
+  auto own = overlay->second.contacts.find(o.escalation);
+  return own != overlay->second.contacts.end() && own->second.kind == "phone";
+}
+
+// Self-service: the citizen was told what to do and needs no one else, or does it remotely
+// with the region's own service (see docs/authoring.md).
+bool is_self_service(const RuleSet& rules, const OutcomeSpec& o, const std::string& region) {
+  return (o.disposition == "resolved" && o.escalation.empty()) || is_regional_remote(rules, o, region);
+}
 
 // The facts a citizen chooses among on the page (an enum the call asks, e.g. the bank) are
 // varied by the walk; every other fact is the page's: its region, the rest at their defaults.
@@ -85,7 +100,9 @@ Expected<std::vector<Reached>> reachable_ways(const std::shared_ptr<const RuleSe
   std::map<NodeIndex, Reached> best;
   for (const EnumeratedPath& p : paths->paths) {
     NodeIndex n = p.nodes.empty() ? kNoNode : node_of_key(*rules, case_flow, p.nodes.back());
-    if (n == kNoNode || rules->nodes[n].kind != NodeKind::Outcome || !is_self_service(rules->nodes[n].outcome)) {
+    std::string region = ctx.get("region").value_or("default");
+    if (n == kNoNode || rules->nodes[n].kind != NodeKind::Outcome ||
+        !is_self_service(*rules, rules->nodes[n].outcome, region)) {
       continue;
     }
     Reached r = reached_by(*rules, case_flow, n, p, opt);
@@ -148,12 +165,14 @@ std::string page_text(const RuleSet& rules, const std::string& raw, const Contex
 }
 
 // What the way is: the outcome's title; else the facts it needs (the bank's name); else the
-// answer that leads there; else the case's title.
+// sub-flow it ends in (the video recovery); else the answer that leads there; else the case.
 std::string way_name(const RuleSet& rules, const Node& n, const Reached& r, const Flow& flow) {
   if (!n.title.empty()) return n.title;
   std::string facts;
   for (const auto& [var, value] : r.facts) facts += (facts.empty() ? "" : ", ") + fact_text(rules, var, value);
   if (!facts.empty()) return facts;
+  const Flow& own = rules.flows[n.flow];
+  if (own.subflow && !own.title.empty()) return own.title;
   if (!r.answer.empty()) return r.answer;
   return flow.title.empty() ? flow.id : flow.title;
 }
