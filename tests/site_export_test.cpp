@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -281,7 +282,7 @@ TEST_CASE("site export: HTML has every contact, escapes text, loads nothing exte
   // Links only to the contacts themselves; the javascript: value gets none.
   CHECK(attribute_values(html, "href") == std::vector<std::string>{"tel:+74722424242", "tel:+78001007010",
                                                                    "https://gosuslugi.ru", "https://map.gosuslugi.ru"});
-  CHECK(html.find("<footer data-rules-hash=\"" + p.content_hash + "\"><p>Сведения проверены 24 ноября 2026 г. "
+  CHECK(html.find("<footer class=\"triage-footer\" data-rules-hash=\"" + p.content_hash + "\"><p>Сведения проверены 24 ноября 2026 г. "
                   "Страница подготовлена автоматически по правилам «Тестовые правила для страницы», версия 7.1. "
                   "Регион: Белгородская область.</p></footer>") != std::string::npos);
 }
@@ -299,6 +300,70 @@ TEST_CASE("site export: Markdown says the same, escaped") {
   CHECK(markdown_escape("1. *важно* [x](y) #") == "1\\. \\*важно\\* \\[x\\](y) \\#");
   CHECK(markdown_escape("- пункт") == "\\- пункт");
   CHECK(html_escape("<a href=\"x\">'&'</a>") == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+}
+
+// #12: a fragment mode a web editor pastes into a CMS. Only the content block: one root element,
+// no document elements, no stylesheet, every class and id scoped (triage-*); the whole page's
+// stylesheet has no rule for a bare element or a common class outside its own document rules.
+// Both pass scripts/check_html_structure.py (python3 html.parser: nesting, ids, no scripts).
+TEST_CASE("site export: --fragment is only the content block, scoped; both HTML forms are well formed") {
+  const std::vector<std::pair<std::string, std::string>> pages = {
+      {"rules", "default"}, {"rules", "belgorod"}, {"rules", "moscow"}, {"rules", "spb"},
+      {kRules, "default"}, {kRules, "belgorod"}};
+  for (const auto& [rules, region] : pages) {
+    INFO(rules << " " << region);
+    std::string args = "export --rules " + rules + " --region " + region;
+    Run page = run_triage(args + " | python3 scripts/check_html_structure.py page");
+    CHECK(page.rc == 0);
+    CHECK(page.out.empty());
+    Run fragment = run_triage(args + " --fragment | python3 scripts/check_html_structure.py fragment");
+    CHECK(fragment.rc == 0);
+    CHECK(fragment.out.empty());
+  }
+  // The checker itself finds what it is for.
+  Run broken = triage::testing::run_shell("cd '" TRIAGE_SOURCE_DIR "' && printf '<div class=\"triage-page\"><p>x</div><span class=\"x\"></span>' | "
+                          "python3 scripts/check_html_structure.py fragment");
+  CHECK(broken.rc == 1);
+  CHECK(broken.out.find("</div> closes <p>") != std::string::npos);
+  CHECK(broken.out.find("class 'x' is not scoped") != std::string::npos);
+  SitePage p = page_for("belgorod");
+  std::string frag = render_site_page(p, PageFormat::HtmlFragment);
+  CHECK(frag.rfind("<div class=\"triage-page\" lang=\"ru\">\n<p>", 0) == 0);
+  CHECK(frag.substr(frag.size() - 7) == "</div>\n");
+  for (const char* tag : {"<html", "<head", "<body", "<main", "<style", "<meta", "<title", "<h1", "<!DOCTYPE"}) {
+    CHECK_MESSAGE(frag.find(tag) == std::string::npos, tag);
+  }
+  for (const std::string& v : attribute_values(frag, "class")) CHECK(v.rfind("triage-", 0) == 0);
+  for (const std::string& v : attribute_values(frag, "id")) CHECK(v.rfind("triage-", 0) == 0);
+  CHECK(attribute_values(frag, "id").size() == 4);  // three cases and the contacts
+  // The same content as the page's <main>.
+  std::string html = render_site_page(p, PageFormat::Html);
+  std::size_t lead = html.find("<p>Большинство"), foot = html.find("</footer>");
+  REQUIRE(lead != std::string::npos);
+  REQUIRE(foot != std::string::npos);
+  CHECK(frag.find(html.substr(lead, foot - lead)) != std::string::npos);
+  // Every selector of the page's stylesheet: a document rule (*, body) or under .triage-page.
+  std::size_t open = html.find("<style>") + 7, close = html.find("</style>");
+  std::string css = html.substr(open, close - open);
+  std::regex rule(R"(([^{}]+)\{[^{}]*\})");
+  std::size_t scoped = 0;
+  for (auto it = std::sregex_iterator(css.begin(), css.end(), rule); it != std::sregex_iterator(); ++it) {
+    std::stringstream list((*it)[1].str());
+    for (std::string sel; std::getline(list, sel, ',');) {
+      INFO(sel);
+      CHECK((sel == "*" || sel == "body" || sel.rfind(".triage-page", 0) == 0));
+      scoped += sel.rfind(".triage-page", 0) == 0 ? 1 : 0;
+    }
+  }
+  CHECK(scoped >= 10);
+  // The CLI: --fragment only with HTML; --help says what it is.
+  Run md = run_triage("export --rules " + kRules + " --format md --fragment");
+  CHECK(md.rc == 2);
+  CHECK(md.err == "triage export: --fragment только для --format html\n");
+  Run help = run_triage("export --help");
+  CHECK(help.rc == 0);
+  CHECK(help.out.find("--fragment") != std::string::npos);
+  CHECK(help.out.find("вставляют в страницу CMS") != std::string::npos);
 }
 
 TEST_CASE("cli export: writes the file whole, refuses bad input with exit 2") {

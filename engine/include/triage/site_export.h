@@ -13,7 +13,9 @@
 
 namespace triage {
 
-enum class PageFormat { Html, Markdown };
+// Html: a whole page; HtmlFragment: only its content block, for pasting into a CMS page
+// (docs/authoring.md); Markdown: the same content as Markdown.
+enum class PageFormat { Html, HtmlFragment, Markdown };
 
 struct ExportOptions {
   PageFormat format = PageFormat::Html;
@@ -65,7 +67,8 @@ const std::vector<std::string>& default_site_cases();
 Expected<SitePage> build_site_page(const std::shared_ptr<const RuleSet>& rules, const std::string& region,
                                    const std::vector<std::string>& cases, bool cases_required);
 
-// Renders the page: HTML (self-contained, inline CSS, no external resources, escaped) or Markdown.
+// Renders the page: HTML (self-contained, inline CSS, no external resources, escaped), the
+// HTML content block alone (one <div class="triage-page">, triage-* classes, no styles) or Markdown.
 std::string render_site_page(const SitePage& page, PageFormat format);
 
 // Escapes text for HTML element content and attribute values (& < > " ').
