@@ -1,5 +1,5 @@
-// `triage export --format html|md [--region R] [--rules DIR] [--output FILE]`: the page a
-// municipality publishes (self-service ways and contacts), generated from the rules.
+// `triage export --format html|md [--fragment] [--region R] [--rules DIR] [--output FILE]`: the
+// page a municipality publishes (self-service ways and contacts), generated from the rules.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -29,6 +29,7 @@ struct ExportArgs {
   std::string output;
   std::string cases;  // comma-separated; empty = default_site_cases()
   std::string lang;
+  bool fragment = false;  // HTML: only the content block, for a CMS page
 };
 
 int parse_args(int argc, char** argv, ExportArgs& a) {
@@ -37,6 +38,9 @@ int parse_args(int argc, char** argv, ExportArgs& a) {
   opts.add_options()
       ("help,h", tr(lang, "эта справка", "this help"))
       ("format", po::value(&a.format), "html | md")
+      ("fragment", po::bool_switch(&a.fragment),
+       tr(lang, "только блок содержимого для вставки в CMS (без <html>, <head>, стилей и <h1>)",
+          "only the content block to paste into a CMS (no <html>, <head>, styles or <h1>)"))
       ("region", po::value(&a.region), tr(lang, "регион контактов (default)", "contacts region (default)"))
       ("rules", po::value(&a.rules), tr(lang, "папка правил (rules)", "rules folder (rules)"))
       ("output,o", po::value(&a.output), tr(lang, "файл (по умолчанию — стандартный вывод)", "file (default: stdout)"))
@@ -48,11 +52,16 @@ int parse_args(int argc, char** argv, ExportArgs& a) {
   if (!parse_command_line("export", argc, argv, opts, nullptr, vm)) return kExitUsage;
   a.lang = interface_language(a.lang);
   if (vm.count("help")) {
-    print_help(a.lang, "triage export --format html|md [--region R] [--cases LIST] [--rules DIR] [--output FILE]",
+    print_help(a.lang,
+               "triage export --format html|md [--fragment] [--region R] [--cases LIST] [--rules DIR] [--output FILE]",
                "Страница для сайта муниципалитета: как подтвердить или восстановить учётную запись "
-               "самостоятельно и куда обращаться в регионе. Собирается из тех же правил, что читают операторы.",
+               "самостоятельно и куда обращаться в регионе. Собирается из тех же правил, что читают операторы. "
+               "С --fragment — только блок содержимого (один <div class=\"triage-page\">, классы triage-*, "
+               "без стилей): его вставляют в страницу CMS, оформление берётся из темы сайта.",
                "A page for a municipality's website: how citizens confirm or restore their account on their "
-               "own and whom to contact in the region, generated from the rules operators read.",
+               "own and whom to contact in the region, generated from the rules operators read. With "
+               "--fragment, only the content block (one <div class=\"triage-page\">, triage-* classes, no "
+               "styles) to paste into a CMS page, styled by the site's theme.",
                opts);
     return kExitOk;
   }
@@ -60,6 +69,11 @@ int parse_args(int argc, char** argv, ExportArgs& a) {
   if (a.format != "html" && a.format != "md") {
     fmt::print(stderr, "triage export: {} '{}' (html | md)\n", tr(a.lang, "неизвестный формат", "unknown format"),
                a.format);
+    return kExitUsage;
+  }
+  if (a.fragment && a.format != "html") {
+    fmt::print(stderr, "triage export: {}\n",
+               tr(a.lang, "--fragment только для --format html", "--fragment needs --format html"));
     return kExitUsage;
   }
   return -1;
@@ -90,7 +104,7 @@ int cmd_export(int argc, char** argv) {
   std::vector<std::string> cases = split_list(a.cases);
   bool explicit_cases = !cases.empty();
   if (!explicit_cases) cases = default_site_cases();
-  Expected<SitePage> page = build_site_page(*rules, a.region, cases, explicit_cases);
+  Expected<SitePage> page = build_site_page(rules, a.region, cases, explicit_cases);
   if (!page) {
     fmt::print(stderr, "triage export: {}\n", page.status().message());
     return kExitUsage;
@@ -101,7 +115,8 @@ int cmd_export(int argc, char** argv) {
                   "the rules have no self-service outcomes (resolved without escalation)"));
     return kExitUsage;
   }
-  std::string text = render_site_page(*page, a.format == "html" ? PageFormat::Html : PageFormat::Markdown);
+  PageFormat format = a.format == "md" ? PageFormat::Markdown : a.fragment ? PageFormat::HtmlFragment : PageFormat::Html;
+  std::string text = render_site_page(*page, format);
   if (a.output.empty()) {
     fmt::print("{}", text);
     return kExitOk;

@@ -13,6 +13,7 @@
 #include "common.h"
 #include "step_text.h"
 #include "session_cli.h"
+#include "triage/reach.h"
 #include "triage/session.h"
 #include "triage/template.h"
 #include "triage/utf8.h"
@@ -65,10 +66,11 @@ int parse_show_args(int argc, char** argv, ShowArgs& a) {
 // only known during a call (captured inputs) stay visible as {name}.
 class Printer {
  public:
-  // `given`: the facts the user fixed (--region, --quarantine, --set); a line whose condition
-  // reads only those is kept or dropped by it, and printed without the condition.
-  Printer(const RuleSet& rules, Context ctx, std::string lang, std::set<std::string> given)
-      : rules_(rules), ctx_(std::move(ctx)), lang_(std::move(lang)), given_(std::move(given)) {
+  // `reach`: what the facts the user fixed (--region, --quarantine, --set) leave reachable. A
+  // node, branch arm or line whose conditions read only those facts is kept or dropped by
+  // them, and printed without the condition.
+  Printer(const RuleSet& rules, Context ctx, std::string lang, Reach reach)
+      : rules_(rules), ctx_(std::move(ctx)), lang_(std::move(lang)), reach_(std::move(reach)) {
     for (const auto& [var, validator] : rules_.input_vars()) {
       if (!ctx_.has(var)) ctx_.set(var, "{" + var + "}");
     }
@@ -78,7 +80,9 @@ class Printer {
     std::string out = fmt::format("{} [{}]\n", safe(f.title), f.id);
     if (!f.description.empty()) out += safe(f.description) + "\n";
     out += "\n";
-    for (NodeIndex n : f.nodes) out += node(rules_.nodes[n]) + "\n";
+    for (NodeIndex n : f.nodes) {
+      if (reach_.nodes.count(n)) out += node(n) + "\n";
+    }
     return out;
   }
 
@@ -95,7 +99,8 @@ class Printer {
   }
   std::string h(const char* ru, const char* en) const { return tr(lang_, ru, en); }
 
-  std::string node(const Node& n) const {
+  std::string node(NodeIndex ni) const {
+    const Node& n = rules_.nodes[ni];
     std::string out = fmt::format("{} — {}\n", n.id, kind_name(n.kind));
     switch (n.kind) {
       case NodeKind::Question:
@@ -114,20 +119,16 @@ class Printer {
         if (!n.input.choices.empty()) out += " (" + safe(join(n.input.choices)) + ")";
         out += fmt::format(" → {{{}}}\n    → {}\n", n.input.var, n.next.id);
         break;
-      case NodeKind::Branch:
-        for (const BranchArm& a : n.arms) {
-          out += a.is_default ? fmt::format("    {} → {}\n", h("иначе", "else"), a.next.id)
-                              : fmt::format("    {} {} → {}\n", h("если", "if"), safe(a.when.source()), a.next.id);
-        }
-        break;
+      case NodeKind::Branch: out += arms(ni); break;
       case NodeKind::Call: {
         const Flow* sub = rules_.find_flow(n.call);
         out += fmt::format("    {} {}{}", h("подсценарий", "sub-flow"), n.call,
                            sub ? " «" + safe(sub->title) + "»" : "");
-        out += n.next.id.empty() ? "\n" : fmt::format(", {} → {}\n", h("затем", "then"), n.next.id);
+        bool then = !n.next.id.empty() && reach_.nodes.count(n.next.index);
+        out += then ? fmt::format(", {} → {}\n", h("затем", "then"), n.next.id) : "\n";
         if (!n.carry.empty()) {
           out += fmt::format("    {}:\n", h("Добавить к исходу подсценария", "Added to the sub-flow's outcome"));
-          out += lines(n.carry, n.to.value_or(rules_.flows[n.flow].to));
+          out += lines(n.carry, rules_.audience(n));
         }
         break;
       }
@@ -139,9 +140,30 @@ class Printer {
     return out;
   }
 
+  // The arms that can be taken; one the facts given settle (it holds, or it is the default after
+  // arms that fail) without its condition.
+  std::string arms(NodeIndex ni) const {
+    const Node& n = rules_.nodes[ni];
+    std::string out;
+    bool all_failed = true;
+    for (std::size_t i = 0; i < n.arms.size(); ++i) {
+      const BranchArm& a = n.arms[i];
+      Settled s = a.is_default ? Settled::Holds : settle(rules_, a.when, ctx_, reach_.given);
+      if (!reach_.arm_open(rules_, ni, i)) {
+        all_failed = all_failed && s == Settled::Fails;
+        continue;
+      }
+      if (s == Settled::Holds && (!a.is_default || all_failed)) out += fmt::format("    → {}\n", a.next.id);
+      else if (a.is_default) out += fmt::format("    {} → {}\n", h("иначе", "else"), a.next.id);
+      else out += fmt::format("    {} {} → {}\n", h("если", "if"), safe(a.when.source()), a.next.id);
+      all_failed = false;
+    }
+    return out;
+  }
+
   std::string outcome(const Node& n) const {
     const OutcomeSpec& o = n.outcome;
-    Audience node_to = n.to.value_or(n.flow < rules_.flows.size() ? rules_.flows[n.flow].to : Audience::Citizen);
+    Audience node_to = rules_.audience(n);
     std::string out = fmt::format("  {}: {}\n", h("Код", "Code"), o.code);
     out += fmt::format("  {}: {} ({})\n", h("Итог", "Disposition"), o.disposition, disposition_label(o.disposition, "ru"));
     if (!o.escalation.empty()) {
@@ -155,10 +177,9 @@ class Printer {
   std::string lines(const std::vector<ScriptLine>& script, Audience node_to) const {
     std::string out;
     for (const ScriptLine& l : script) {
-      bool settled = !l.when.empty();
-      for (const VarRef& v : l.when.variables()) settled = settled && given_.count(v.name) > 0;
-      if (settled && !l.when.eval(ctx_)) continue;  // does not hold for the facts given
-      std::string cond = l.when.empty() || settled ? "" : fmt::format("[{} {}] ", h("если", "if"), safe(l.when.source()));
+      Settled s = settle(rules_, l.when, ctx_, reach_.given);
+      if (s == Settled::Fails) continue;  // does not hold for the facts given
+      std::string cond = s == Settled::Holds ? "" : fmt::format("[{} {}] ", h("если", "if"), safe(l.when.source()));
       std::string who = l.to.value_or(node_to) == Audience::Operator ? h("[оператору] ", "[operator] ") : "";
       out += "    • " + who + cond + text(l.text.raw) + "\n";
     }
@@ -187,7 +208,7 @@ class Printer {
   const RuleSet& rules_;
   Context ctx_;
   std::string lang_;
-  std::set<std::string> given_;
+  Reach reach_;
 };
 
 // The sub-flows `root` calls, directly or through other sub-flows, in first-call order.
@@ -225,10 +246,12 @@ int cmd_show(int argc, char** argv) {
   if (!a.region.empty()) given.insert("region");
   if (!a.quarantine.empty()) given.insert("quarantine");
   for (const std::string& kv : a.sets) given.insert(kv.substr(0, kv.find('=')));
-  Printer printer(rules, full, a.lang, given);
   FlowIndex root = rules.flow_index(a.case_id);
+  Reach reach = reach_with_facts(rules, root, full, given);
+  Printer printer(rules, full, a.lang, reach);
   fmt::print("{}", printer.flow(rules.flows[root]));
   for (FlowIndex f : called_subflows(rules, root)) {
+    if (!reach.flows.count(f)) continue;  // not called for the facts given
     fmt::print("{} ", tr(a.lang, "Подсценарий:", "Sub-flow:"));
     fmt::print("{}", printer.flow(rules.flows[f]));
   }

@@ -36,7 +36,7 @@ if [[ ! -s "$out/export-$region.png" ]] || ! grep -q "<h1>" "$out/export-$region
   exit 1
 fi
 # Every contact value the page must show: the region's overlay plus the national ones it does
-# not override (the same rule as triage export). Values are compared HTML-escaped.
+# not override, that citizen texts use (as triage export). Values are compared HTML-escaped.
 missing=0
 while IFS= read -r value; do
   [[ -z "$value" ]] && continue
@@ -48,7 +48,7 @@ done < <(python3 - "$region" <<'EOF'
 import html, pathlib, re, sys
 region = sys.argv[1]
 def values(path):
-    out, key = {}, None
+    out, key, regional = {}, None, set()
     for line in pathlib.Path(path).read_text(encoding="utf-8").splitlines():
         m = re.match(r"^  ([A-Za-z0-9_]+):\s*$", line)
         if m:
@@ -56,13 +56,24 @@ def values(path):
         m = re.match(r'^    value:\s*"(.*)"\s*$', line)
         if m and key:
             out[key] = m.group(1)
-    return out
-merged = values("rules/contacts/default.yaml")
+        if key and re.match(r"^    regional:\s*true\s*$", line):
+            regional.add(key)
+    return out, regional
+# Published: keys some citizen-facing file uses (not a `to: operator` case); approximates the
+# export's rule (docs/authoring.md), which decides per text.
+used = set()
+for f in list(pathlib.Path("rules/cases").glob("*.yaml")) + list(pathlib.Path("rules/subflows").glob("*.yaml")):
+    text = f.read_text(encoding="utf-8")
+    if not re.search(r"^to:\s*operator\s*$", text, re.M):
+        used.update(re.findall(r"\{contacts\.([A-Za-z0-9_]+)\}", text))
+merged, regional = values("rules/contacts/default.yaml")
+merged = {k: v for k, v in merged.items() if k not in regional}
 overlay = pathlib.Path(f"rules/contacts/{region}.yaml")
 if region != "default" and overlay.exists():
-    merged.update(values(overlay))
-for v in merged.values():
-    print(html.escape(v, quote=False))
+    merged.update(values(overlay)[0])
+for k, v in merged.items():
+    if k in used:
+        print(html.escape(v, quote=False))
 EOF
 )
 if [[ $missing -ne 0 ]]; then exit 1; fi

@@ -193,3 +193,55 @@ TEST_CASE("cli show: --quarantine and --region apply to the script lines") {
   RunResult hij = run_triage({"show", "hijacked-account", "--rules", "rules"});
   CHECK(hij.out.find("Добавить к исходу подсценария:\n") != std::string::npos);
 }
+
+// #12: `show --quarantine yes --region moscow` still printed the Belgorod sub-flow and branches
+// the facts rule out. A branch arm, node or sub-flow the given facts cannot reach is left out; an
+// arm they settle is printed without its condition; a condition they decide together with the
+// values of the other facts (`bank != "none" and not quarantine`) is settled too.
+TEST_CASE("cli show: the facts given drop the branches, nodes and sub-flows they rule out") {
+  RunResult fixture = run_triage({"show", "forgot-password", "--rules", kRules, "--quarantine", "no", "--region", "default"});
+  CHECK(fixture.code == 0);
+  CHECK(fixture.out.find("route — ветвление\n    → mfc-visit\n\n") != std::string::npos);
+  CHECK(fixture.out.find("remote-only") == std::string::npos);
+  CHECK(fixture.out.find("bank-online") == std::string::npos);
+  CHECK(fixture.out.find("Подсценарий: Визит в МФЦ [visit-mfc]\n") != std::string::npos);
+  RunResult q = run_triage({"show", "forgot-password", "--rules", kRules, "--quarantine", "yes"});
+  CHECK(q.out.find("route — ветвление\n    → remote-only\n\n") != std::string::npos);
+  CHECK(q.out.find("mfc-visit") == std::string::npos);
+  CHECK(q.out.find("Подсценарий:") == std::string::npos);  // visit-mfc is not called in quarantine
+  // Nothing given: every arm with its condition, as before.
+  RunResult all = run_triage({"show", "forgot-password", "--rules", kRules});
+  CHECK(all.out.find("    если quarantine → remote-only\n") != std::string::npos);
+  CHECK(all.out.find("    иначе → mfc-visit\n") != std::string::npos);
+
+  // The shipped rules, the command.
+  RunResult dup = run_triage({"show", "duplicate-snils", "--rules", "rules", "--quarantine", "yes", "--region", "moscow"});
+  CHECK(dup.code == 0);
+  CHECK(dup.out.find("video-recovery") == std::string::npos);
+  CHECK(dup.out.find("Белгород") == std::string::npos);
+  CHECK(dup.out.find("(4722)") == std::string::npos);
+  CHECK(dup.out.find("route-no-access — ветвление\n    → visit\n\n") != std::string::npos);
+  CHECK(dup.out.find("visit — подсценарий\n    подсценарий visit-mfc «Решение вместе с МФЦ»\n") != std::string::npos);
+  CHECK(dup.out.find("visit-centre") == std::string::npos);  // visit-mfc does not return in quarantine
+  CHECK(dup.out.find("ask-remote") == std::string::npos);
+  RunResult belgorod = run_triage({"show", "duplicate-snils", "--rules", "rules", "--region", "belgorod"});
+  CHECK(belgorod.out.find("Подсценарий: Дистанционное восстановление доступа по видеозвонку") != std::string::npos);
+  CHECK(belgorod.out.find("(4722) 42-42-42") != std::string::npos);
+  RunResult confirm = run_triage({"show", "confirm-account", "--rules", "rules", "--quarantine", "yes", "--region", "moscow"});
+  CHECK(confirm.code == 0);
+  CHECK(confirm.out.find("ask-way") == std::string::npos);
+  CHECK(confirm.out.find("\npost — исход") == std::string::npos);
+  CHECK(confirm.out.find("[если bank != \"none\" and not quarantine]") == std::string::npos);
+  CHECK(confirm.out.find("[если bank != \"none\" and quarantine]") != std::string::npos);  // bank not given
+  CHECK(confirm.out.find("если quarantine") == std::string::npos);
+  for (const char* c : {"account-levels", "changed-phone", "check-pending", "forgot-password", "hijacked-account",
+                        "register", "several-accounts"}) {
+    RunResult r = run_triage({"show", c, "--rules", "rules", "--quarantine", "yes", "--region", "moscow"});
+    INFO(std::string(c));
+    CHECK(r.code == 0);
+    CHECK(r.out.find("(4722)") == std::string::npos);
+    CHECK(r.out.find("video-recovery") == std::string::npos);
+    CHECK(r.out.find("quarantine]") == std::string::npos);
+    CHECK(r.out.find("region ==") == std::string::npos);
+  }
+}

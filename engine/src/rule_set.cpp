@@ -64,6 +64,10 @@ const Contact* RuleSet::contact(std::string_view region, std::string_view key) c
   return nullptr;
 }
 
+Audience RuleSet::audience(const Node& n) const {
+  return n.to.value_or(n.flow < flows.size() ? flows[n.flow].to : Audience::Citizen);
+}
+
 std::vector<std::string> RuleSet::regions() const {
   std::vector<std::string> out;
   if (contacts.count("default")) out.push_back("default");

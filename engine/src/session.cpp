@@ -119,8 +119,7 @@ void Session::State::build_view() const {
     default: v.kind = StopKind::Info; break;
   }
   v.text = n.kind == NodeKind::Outcome ? render(n.title) : render(n.text.raw);
-  const Audience flow_to = n.flow < rules->flows.size() ? rules->flows[n.flow].to : Audience::Citizen;
-  v.text_to = n.to.value_or(flow_to);
+  v.text_to = rules->audience(n);
   for (const Option& o : n.options) v.options.push_back(render(o.label.raw));
   if (n.kind == NodeKind::Input) {
     v.validator = n.input.validator;
@@ -137,7 +136,7 @@ void Session::State::build_view() const {
   if (n.kind == NodeKind::Outcome) {  // the calling cases' lines, innermost call first
     for (auto c = cur.calls.rbegin(); c != cur.calls.rend(); ++c) {
       const Node& call = rules->nodes[*c];
-      read(call.carry, call.to.value_or(rules->flows[call.flow].to));
+      read(call.carry, rules->audience(call));
     }
   }
   view = std::move(v);

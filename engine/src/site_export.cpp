@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <algorithm>
-#include <deque>
+#include <map>
 #include <set>
 
 #include <fmt/format.h>
@@ -16,6 +16,7 @@
 #include "triage/condition.h"
 #include "triage/context.h"
 #include "triage/diagnostics.h"
+#include "triage/paths.h"
 #include "triage/template.h"
 #include "triage/utf8.h"
 
@@ -23,59 +24,115 @@ namespace triage {
 
 namespace {
 
-// An outcome reachable from a case start, with the question and answer that last led there.
+// A self-service outcome as one walk reaches it: the facts the caller chose away from their
+// defaults on that walk (a bank), and the last question answered on it.
 struct Reached {
   NodeIndex node = kNoNode;
-  std::string when;
+  std::vector<std::pair<std::string, std::string>> facts;
+  std::string question, answer;
+  std::vector<std::size_t> options;  // the options chosen on the walk: the way's place in the tree
 };
 
-void push_target(const RuleSet& rules, const Target& t, const std::string& when,
-                 std::set<NodeIndex>& seen, std::deque<Reached>& queue) {
-  if (t.index == kNoNode || t.index >= rules.nodes.size()) return;
-  if (seen.insert(t.index).second) queue.push_back({t.index, when});
+// A node key of a walk ("id" in the case, "flow/id" in a sub-flow; scenario.h) back to its node.
+NodeIndex node_of_key(const RuleSet& rules, FlowIndex case_flow, const std::string& key) {
+  std::size_t slash = key.find('/');
+  if (slash == std::string::npos) return rules.find_node(case_flow, key);
+  FlowIndex f = rules.flow_index(key.substr(0, slash));
+  return f == kNoFlow ? kNoNode : rules.find_node(f, key.substr(slash + 1));
 }
 
-// Breadth-first from the case start through its nodes and the sub-flows it calls; outcomes in
-// the order first reached.
-std::vector<Reached> reachable_outcomes(const RuleSet& rules, const Flow& flow) {
-  std::vector<Reached> out;
-  std::set<NodeIndex> seen;
-  std::deque<Reached> queue;
-  push_target(rules, flow.start, "", seen, queue);
-  while (!queue.empty()) {
-    Reached r = queue.front();
-    queue.pop_front();
-    const Node& n = rules.nodes[r.node];
-    switch (n.kind) {
-      case NodeKind::Question:
-        for (const Option& o : n.options) {
-          push_target(rules, o.next, n.text.raw + " — " + o.label.raw, seen, queue);
-        }
-        break;
-      case NodeKind::Info:
-      case NodeKind::Input: push_target(rules, n.next, r.when, seen, queue); break;
-      case NodeKind::Branch:
-        for (const BranchArm& a : n.arms) push_target(rules, a.next, r.when, seen, queue);
-        break;
-      case NodeKind::Call:
-        if (n.call_flow != kNoFlow && n.call_flow < rules.flows.size()) {
-          push_target(rules, rules.flows[n.call_flow].start, r.when, seen, queue);
-        }
-        push_target(rules, n.next, r.when, seen, queue);
-        break;
-      case NodeKind::Return: break;
-      case NodeKind::Outcome: out.push_back(r); break;
+// A referral to the region's own remote service the citizen phones: the escalation names a
+// regional contact (`regional: true` nationally) that the region's overlay gives as a phone,
+// e.g. Belgorod's video recovery through the MFC contact centre.
+bool is_regional_remote(const RuleSet& rules, const OutcomeSpec& o, const std::string& region) {
+  if (o.disposition != "referred" || o.escalation.empty()) return false;
+  const Contact* national = rules.contact("default", o.escalation);
+  auto overlay = rules.contacts.find(region);
+  if (!national || !national->regional || region == "default" || overlay == rules.contacts.end()) return false;
+  auto own = overlay->second.contacts.find(o.escalation);
+  return own != overlay->second.contacts.end() && own->second.kind == "phone";
+}
+
+// Self-service: the citizen was told what to do and needs no one else, or does it remotely
+// with the region's own service (see docs/authoring.md).
+bool is_self_service(const RuleSet& rules, const OutcomeSpec& o, const std::string& region) {
+  return (o.disposition == "resolved" && o.escalation.empty()) || is_regional_remote(rules, o, region);
+}
+
+// The facts a citizen chooses among on the page (an enum the call asks, e.g. the bank) are
+// varied by the walk; every other fact is the page's: its region, the rest at their defaults.
+PathOptions page_walk_options(const RuleSet& rules, const Context& ctx) {
+  PathOptions opt;
+  for (const VarDecl& v : rules.vars) {
+    bool chosen = v.type == "enum" && v.ask && !v.ask->options.empty() && v.name != "region";
+    if (!chosen) opt.fixed.emplace_back(v.name, ctx.get(v.name).value_or(v.default_value));
+  }
+  return opt;
+}
+
+Reached reached_by(const RuleSet& rules, FlowIndex case_flow, NodeIndex node, const EnumeratedPath& p,
+                   const PathOptions& opt) {
+  Reached r{node, {}, {}, {}, {}};
+  for (const auto& kv : p.context) {
+    bool fixed = std::find(opt.fixed.begin(), opt.fixed.end(), kv) != opt.fixed.end();
+    if (!fixed) r.facts.push_back(kv);
+  }
+  for (const PathAction& a : p.actions) r.options.push_back(a.option);
+  for (auto a = p.actions.rbegin(); a != p.actions.rend(); ++a) {
+    NodeIndex q = node_of_key(rules, case_flow, a->node);
+    if (a->input || q == kNoNode) continue;
+    r.question = rules.nodes[q].text.raw;
+    r.answer = a->text;
+    break;
+  }
+  return r;
+}
+
+// The self-service outcomes a caller of the page's region can reach from the case start,
+// following branches and sub-flow calls as real sessions do (paths.h). Each outcome once, as
+// reached with the fewest chosen facts; in the tree's order (the options chosen, then the file).
+Expected<std::vector<Reached>> reachable_ways(const std::shared_ptr<const RuleSet>& rules, const Flow& flow,
+                                              const Context& ctx) {
+  PathOptions opt = page_walk_options(*rules, ctx);
+  Expected<PathsResult> paths = enumerate_paths(rules, flow.id, opt);
+  if (!paths) return paths.status();
+  FlowIndex case_flow = rules->flow_index(flow.id);
+  std::map<NodeIndex, Reached> best;
+  for (const EnumeratedPath& p : paths->paths) {
+    NodeIndex n = p.nodes.empty() ? kNoNode : node_of_key(*rules, case_flow, p.nodes.back());
+    std::string region = ctx.get("region").value_or("default");
+    if (n == kNoNode || rules->nodes[n].kind != NodeKind::Outcome ||
+        !is_self_service(*rules, rules->nodes[n].outcome, region)) {
+      continue;
+    }
+    Reached r = reached_by(*rules, case_flow, n, p, opt);
+    auto it = best.find(n);
+    if (it == best.end() || std::make_pair(r.facts.size(), r.options) < std::make_pair(it->second.facts.size(), it->second.options)) {
+      best[n] = std::move(r);
     }
   }
+  std::vector<Reached> out;
+  for (auto& [n, r] : best) out.push_back(std::move(r));
+  std::stable_sort(out.begin(), out.end(), [](const Reached& a, const Reached& b) { return a.options < b.options; });
   return out;
 }
 
-// Self-service: the citizen was told what to do and needs no one else (see docs/authoring.md).
-bool is_self_service(const OutcomeSpec& o) { return o.disposition == "resolved" && o.escalation.empty(); }
+// How a chosen fact reads to a citizen: the label of its answer ("Сбербанк"), else "label: value".
+std::string fact_text(const RuleSet& rules, const std::string& var, const std::string& value) {
+  const VarDecl* v = rules.find_var(var);
+  if (!v) return var + ": " + value;
+  if (v->ask) {
+    for (const FactOption& o : v->ask->options) {
+      if (o.value == value) return o.label.raw;
+    }
+  }
+  return (v->label.empty() ? var : v->label) + ": " + value;
+}
 
-// A script line belongs on the page when it holds for a caller of the region with every other
-// context variable at its default, and does not depend on values captured during a call.
-bool publishable(const RuleSet& rules, const ScriptLine& line, const Context& ctx) {
+// A script line belongs on the page when it is for the citizen, holds for the way's context
+// and does not depend on values captured during a call.
+bool publishable(const RuleSet& rules, const Node& n, const ScriptLine& line, const Context& ctx) {
+  if (line.to.value_or(rules.audience(n)) != Audience::Citizen) return false;
   if (!line.when.empty() && !line.when.eval(ctx)) return false;
   std::vector<TemplateRef> refs;
   TemplateError err;
@@ -96,43 +153,129 @@ Context page_context(const RuleSet& rules, const std::string& region) {
   return ctx;
 }
 
-SelfServiceWay make_way(const RuleSet& rules, const Reached& r, const Context& ctx) {
-  const Node& n = rules.nodes[r.node];
-  SelfServiceWay way;
-  way.outcome_code = n.outcome.code;
-  way.heading = n.title;
-  way.when = r.when;
+// A rule text for the page: contacts of the region, context values; controls escaped.
+std::string page_text(const RuleSet& rules, const std::string& raw, const Context& ctx) {
   std::string region = ctx.get("region").value_or("default");
   ContactLookup lookup = [&rules, region](std::string_view key) -> std::optional<std::string> {
     const Contact* c = rules.contact(region, key);
     if (!c) return std::nullopt;
     return c->value;
   };
+  return escape_controls(render_template(raw, ctx, lookup));
+}
+
+// What the way is: the outcome's title; else the facts it needs (the bank's name); else the
+// sub-flow it ends in (the video recovery); else the answer that leads there; else the case.
+std::string way_name(const RuleSet& rules, const Node& n, const Reached& r, const Flow& flow) {
+  if (!n.title.empty()) return n.title;
+  std::string facts;
+  for (const auto& [var, value] : r.facts) facts += (facts.empty() ? "" : ", ") + fact_text(rules, var, value);
+  if (!facts.empty()) return facts;
+  const Flow& own = rules.flows[n.flow];
+  if (own.subflow && !own.title.empty()) return own.title;
+  if (!r.answer.empty()) return r.answer;
+  return flow.title.empty() ? flow.id : flow.title;
+}
+
+// "question — answer" for the last question and for each fact the way needs.
+std::string way_when(const RuleSet& rules, const Reached& r) {
+  std::vector<std::string> parts;
+  if (!r.question.empty()) parts.push_back(r.question + " — " + r.answer);
+  for (const auto& [var, value] : r.facts) {
+    const VarDecl* v = rules.find_var(var);
+    std::string q = v && v->ask ? v->ask->question.raw : (v && !v->label.empty() ? v->label : var);
+    parts.push_back(q + " — " + fact_text(rules, var, value));
+  }
+  return fmt::format("{}", fmt::join(parts, "; "));
+}
+
+SelfServiceWay make_way(const RuleSet& rules, const Flow& flow, const Reached& r, Context ctx) {
+  const Node& n = rules.nodes[r.node];
+  for (const auto& [var, value] : r.facts) ctx.set(var, value);
+  SelfServiceWay way;
+  way.outcome_code = n.outcome.code;
+  way.reviewed = n.outcome.reviewed;
+  way.heading = page_text(rules, way_name(rules, n, r, flow), ctx);
+  way.when = page_text(rules, way_when(rules, r), ctx);
   for (const ScriptLine& line : n.outcome.script) {
-    if (!publishable(rules, line, ctx)) continue;
-    std::string text = escape_controls(render_template(line.text.raw, ctx, lookup));
+    if (!publishable(rules, n, line, ctx)) continue;
+    std::string text = page_text(rules, line.text.raw, ctx);
     if (!text.empty()) way.lines.push_back(std::move(text));
   }
   return way;
 }
 
-SelfServiceSection make_section(const RuleSet& rules, const Flow& flow, const Context& ctx) {
+Expected<SelfServiceSection> make_section(const std::shared_ptr<const RuleSet>& rules, const Flow& flow,
+                                          const Context& ctx) {
   SelfServiceSection sec{flow.id, flow.title.empty() ? flow.id : flow.title, flow.description, {}};
+  Expected<std::vector<Reached>> reached = reachable_ways(rules, flow, ctx);
+  if (!reached) return reached.status();
   std::set<std::vector<std::string>> seen_scripts;
-  for (const Reached& r : reachable_outcomes(rules, flow)) {
-    if (!is_self_service(rules.nodes[r.node].outcome)) continue;
-    SelfServiceWay way = make_way(rules, r, ctx);
+  for (const Reached& r : *reached) {
+    SelfServiceWay way = make_way(*rules, flow, r, ctx);
     if (way.lines.empty() || !seen_scripts.insert(way.lines).second) continue;
     sec.ways.push_back(std::move(way));
   }
   return sec;
 }
 
+// "Способ N. <what it is>", numbered within the section; a name already used on the page gets
+// the section's title, so no two headings of the page read the same.
+void number_headings(std::vector<SelfServiceSection>& sections) {
+  std::set<std::string> used;
+  for (SelfServiceSection& sec : sections) {
+    for (std::size_t i = 0; i < sec.ways.size(); ++i) {
+      SelfServiceWay& w = sec.ways[i];
+      std::string heading = fmt::format("Способ {}. {}", i + 1, w.heading);
+      if (used.count(heading)) heading += " (" + sec.title + ")";
+      for (std::size_t k = 2; used.count(heading); ++k) heading = fmt::format("Способ {}. {} ({})", i + 1, w.heading, k);
+      used.insert(heading);
+      w.heading = std::move(heading);
+    }
+  }
+}
+
+void add_contact_refs(const std::string& raw, std::set<std::string>& keys) {
+  std::vector<TemplateRef> refs;
+  TemplateError err;
+  if (!parse_template(raw, refs, err)) return;
+  for (const TemplateRef& ref : refs) {
+    if (ref.kind == TemplateRef::Kind::Contact) keys.insert(ref.name);
+  }
+}
+
+void add_line_refs(const RuleSet& rules, const Node& n, const std::vector<ScriptLine>& lines,
+                   std::set<std::string>& keys) {
+  for (const ScriptLine& line : lines) {
+    if (line.to.value_or(rules.audience(n)) == Audience::Citizen) add_contact_refs(line.text.raw, keys);
+  }
+}
+
+// The contacts a citizen is given somewhere in the rules: those a text for the citizen uses.
+// One only staff texts use (the service-centre operator manual) or none uses (a page written
+// for the administrations) is internal and not published.
+std::set<std::string> citizen_contact_keys(const RuleSet& rules) {
+  std::set<std::string> keys;
+  for (const Node& n : rules.nodes) {
+    if (rules.audience(n) == Audience::Citizen) {
+      add_contact_refs(n.text.raw, keys);
+      add_contact_refs(n.title, keys);
+      for (const Option& o : n.options) add_contact_refs(o.label.raw, keys);
+    }
+    add_line_refs(rules, n, n.outcome.script, keys);
+    add_line_refs(rules, n, n.carry, keys);
+  }
+  return keys;
+}
+
 std::vector<PublishedContact> published_contacts(const RuleSet& rules, const std::string& region) {
   std::vector<PublishedContact> out;
+  std::set<std::string> citizen_keys = citizen_contact_keys(rules);
   auto overlay = rules.contacts.find(region);
   if (region != "default" && overlay != rules.contacts.end()) {
-    for (const auto& [key, c] : overlay->second.contacts) out.push_back({region, c});
+    for (const auto& [key, c] : overlay->second.contacts) {
+      if (citizen_keys.count(key)) out.push_back({region, c});
+    }
   }
   auto national = rules.contacts.find("default");
   if (national != rules.contacts.end()) {
@@ -140,7 +283,7 @@ std::vector<PublishedContact> published_contacts(const RuleSet& rules, const std
       bool overridden = region != "default" && overlay != rules.contacts.end() &&
                         overlay->second.contacts.count(key) > 0;
       // A regional key's national value is only a fallback for templates: not a contact to publish.
-      if (!overridden && !c.regional) out.push_back({"default", c});
+      if (!overridden && !c.regional && citizen_keys.count(key)) out.push_back({"default", c});
     }
   }
   // Regional first, then national; each in the order of its file.
@@ -171,8 +314,9 @@ const std::vector<std::string>& default_site_cases() {
   return kCases;
 }
 
-Expected<SitePage> build_site_page(const RuleSet& rules, const std::string& region,
+Expected<SitePage> build_site_page(const std::shared_ptr<const RuleSet>& rules_ptr, const std::string& region,
                                    const std::vector<std::string>& cases, bool cases_required) {
+  const RuleSet& rules = *rules_ptr;
   std::vector<std::string> regions;
   if (!known_region(rules, region, regions)) {
     std::string hint = did_you_mean(region, regions);
@@ -198,9 +342,12 @@ Expected<SitePage> build_site_page(const RuleSet& rules, const std::string& regi
                                                        hint.empty() ? "" : "; возможно, имелся в виду '" + hint + "'"));
     }
     if (!flow || flow->subflow) continue;
-    SelfServiceSection sec = make_section(rules, *flow, ctx);
-    if (!sec.ways.empty()) page.sections.push_back(std::move(sec));
+    Expected<SelfServiceSection> sec = make_section(rules_ptr, *flow, ctx);
+    if (!sec) return sec.status();
+    for (const SelfServiceWay& w : sec->ways) page.reviewed = std::max(page.reviewed, w.reviewed);
+    if (!sec->ways.empty()) page.sections.push_back(std::move(*sec));
   }
+  number_headings(page.sections);
   page.contacts = published_contacts(rules, region);
   return page;
 }
@@ -254,170 +401,6 @@ Status write_file_atomic(const std::string& path, std::string_view data) {
     return Status::error("io", fmt::format("{}: {}", path, std::strerror(err ? err : EIO)));
   }
   return Status::ok();
-}
-
-namespace {
-
-const char* const kPageTitle = "Учётная запись на Госуслугах: как подтвердить или восстановить её самостоятельно";
-const char* const kLead =
-    "Большинство проблем с учётной записью на портале Госуслуг можно решить самостоятельно, "
-    "не выходя из дома. Ниже перечислены способы подтвердить или восстановить учётную запись "
-    "и контакты, по которым можно обратиться на Вашей территории.";
-const char* const kContactsHeading = "Куда обращаться";
-
-const char* const kCss =
-    "*{box-sizing:border-box}"
-    "body{margin:0;font-family:system-ui,-apple-system,\"Segoe UI\",Roboto,Arial,sans-serif;"
-    "line-height:1.5;color:#1a1a1a;background:#fff;-webkit-text-size-adjust:100%}"
-    "main{max-width:44rem;margin:0 auto;padding:1rem}"
-    "h1{font-size:1.45rem;line-height:1.25;margin:.5rem 0 1rem}"
-    "h2{font-size:1.2rem;margin:2rem 0 .5rem;padding-bottom:.25rem;border-bottom:2px solid #0d4cd3}"
-    "h3{font-size:1.05rem;margin:0 0 .25rem}"
-    "p,li{overflow-wrap:anywhere}"
-    ".way{background:#f3f6fb;border-radius:.5rem;padding:.75rem 1rem;margin:.75rem 0}"
-    ".when{color:#4a4a4a;font-size:.95rem;margin:0 0 .25rem}"
-    "ol{padding-left:1.25rem;margin:.25rem 0}"
-    ".contacts{list-style:none;padding:0;margin:0}"
-    ".contacts li{padding:.6rem 0;border-bottom:1px solid #e0e0e0}"
-    ".contacts .value{display:block;font-size:1.1rem;font-weight:600}"
-    "a{color:#0d4cd3}"
-    "footer{margin-top:2.5rem;font-size:.8rem;color:#666;overflow-wrap:anywhere}"
-    "@media (min-width:40rem){main{padding:2rem}h1{font-size:1.9rem}}";
-
-std::string generated_from(const SitePage& p) {
-  return fmt::format("Страница сформирована автоматически из правил «{}», версия {}, {}. Регион: {}.",
-                     p.rules_title, p.rules_version.empty() ? "—" : p.rules_version,
-                     p.content_hash.empty() ? "без хеша" : p.content_hash,
-                     p.region_title.empty() ? p.region : p.region_title);
-}
-
-std::string contacts_title(const SitePage& p, const std::string& region) {
-  if (region == "default") return "Общероссийские контакты";
-  return p.region_title.empty() ? "Контакты региона" : p.region_title;
-}
-
-std::string way_heading(const SelfServiceWay& w, std::size_t number) {
-  return w.heading.empty() ? fmt::format("Способ {}", number) : w.heading;
-}
-
-// ---- HTML
-
-void html_way(std::string& out, const SelfServiceWay& w, std::size_t number) {
-  out += "<div class=\"way\">\n";
-  out += fmt::format("<h3>{}</h3>\n", html_escape(way_heading(w, number)));
-  if (!w.when.empty()) out += fmt::format("<p class=\"when\">{}</p>\n", html_escape(w.when));
-  out += "<ol>\n";
-  for (const std::string& line : w.lines) out += fmt::format("<li>{}</li>\n", html_escape(line));
-  out += "</ol>\n</div>\n";
-}
-
-void html_contact(std::string& out, const Contact& c) {
-  std::string href = contact_href(c);
-  out += fmt::format("<li>{}", html_escape(c.label.empty() ? c.key : c.label));
-  if (href.empty()) out += fmt::format("<span class=\"value\">{}</span>", html_escape(c.value));
-  else out += fmt::format("<a class=\"value\" href=\"{}\">{}</a>", html_escape(href), html_escape(c.value));
-  out += "</li>\n";
-}
-
-void html_contacts(std::string& out, const SitePage& p) {
-  out += fmt::format("<section id=\"contacts\">\n<h2>{}</h2>\n", kContactsHeading);
-  std::string current = "\x01";
-  for (const PublishedContact& pc : p.contacts) {
-    if (pc.region != current) {
-      if (current != "\x01") out += "</ul>\n";
-      current = pc.region;
-      out += fmt::format("<h3>{}</h3>\n<ul class=\"contacts\">\n", html_escape(contacts_title(p, pc.region)));
-    }
-    html_contact(out, pc.contact);
-  }
-  if (current != "\x01") out += "</ul>\n";
-  out += "</section>\n";
-}
-
-std::string render_html(const SitePage& p) {
-  std::string out = "<!DOCTYPE html>\n<html lang=\"ru\">\n<head>\n<meta charset=\"utf-8\">\n";
-  out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  out += fmt::format("<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n<main>\n", html_escape(kPageTitle), kCss);
-  out += fmt::format("<h1>{}</h1>\n<p>{}</p>\n", html_escape(kPageTitle), html_escape(kLead));
-  for (const SelfServiceSection& sec : p.sections) {
-    out += fmt::format("<section id=\"{}\">\n<h2>{}</h2>\n", html_escape(sec.case_id), html_escape(sec.title));
-    for (std::size_t i = 0; i < sec.ways.size(); ++i) html_way(out, sec.ways[i], i + 1);
-    out += "</section>\n";
-  }
-  html_contacts(out, p);
-  out += fmt::format("<footer><p>{}</p></footer>\n</main>\n</body>\n</html>\n", html_escape(generated_from(p)));
-  return out;
-}
-
-// ---- Markdown
-
-std::string render_markdown(const SitePage& p) {
-  std::string out = fmt::format("# {}\n\n{}\n", markdown_escape(kPageTitle), markdown_escape(kLead));
-  for (const SelfServiceSection& sec : p.sections) {
-    out += fmt::format("\n## {}\n\n", markdown_escape(sec.title));
-    for (std::size_t i = 0; i < sec.ways.size(); ++i) {
-      const SelfServiceWay& w = sec.ways[i];
-      out += fmt::format("### {}\n\n", markdown_escape(way_heading(w, i + 1)));
-      if (!w.when.empty()) out += fmt::format("*{}*\n\n", markdown_escape(w.when));
-      for (std::size_t j = 0; j < w.lines.size(); ++j) {
-        out += fmt::format("{}. {}\n", j + 1, markdown_escape(w.lines[j]));
-      }
-      out += "\n";
-    }
-  }
-  out += fmt::format("\n## {}\n", kContactsHeading);
-  std::string current = "\x01";
-  for (const PublishedContact& pc : p.contacts) {
-    if (pc.region != current) {
-      current = pc.region;
-      out += fmt::format("\n### {}\n\n", markdown_escape(contacts_title(p, pc.region)));
-    }
-    const Contact& c = pc.contact;
-    std::string href = contact_href(c);
-    std::string value = href.empty() ? "**" + markdown_escape(c.value) + "**"
-                                     : fmt::format("[{}](<{}>)", markdown_escape(c.value), href);
-    out += fmt::format("- {}: {}\n", markdown_escape(c.label.empty() ? c.key : c.label), value);
-  }
-  out += fmt::format("\n---\n\n*{}*\n", markdown_escape(generated_from(p)));
-  return out;
-}
-
-}  // namespace
-
-std::string html_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-std::string markdown_escape(std::string_view s) {
-  std::string out;
-  std::size_t digits = 0;  // leading digits seen so far ("1." would start a list)
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (c == '\n' || c == '\r') c = ' ';
-    bool at_start = out.empty();
-    bool list_mark = (at_start && (c == '-' || c == '+')) ||
-                     (digits == i && i > 0 && (c == '.' || c == ')'));
-    if (c >= '0' && c <= '9' && digits == i) ++digits;
-    if (list_mark || (c != '\0' && std::strchr("\\`*_{}[]<>#|~&!", c) != nullptr)) out += '\\';
-    out += c;
-  }
-  return out;
-}
-
-std::string render_site_page(const SitePage& page, PageFormat format) {
-  return format == PageFormat::Html ? render_html(page) : render_markdown(page);
 }
 
 }  // namespace triage

@@ -226,6 +226,9 @@ class RuleSet {
   const Contact* contact(std::string_view region, std::string_view key) const;
   // Every region that has a contacts file, "default" first.
   std::vector<std::string> regions() const;
+  // Who node `n`'s texts (an outcome's script, a call's carried lines) are for: its own `to:`,
+  // else its flow's.
+  Audience audience(const Node& n) const;
   // Variables set by input nodes, with the validator of each (first input node wins).
   std::map<std::string, std::string> input_vars() const;
 
