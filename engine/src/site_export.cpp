@@ -177,10 +177,12 @@ std::string way_name(const RuleSet& rules, const Node& n, const Reached& r, cons
   return flow.title.empty() ? flow.id : flow.title;
 }
 
-// "question — answer" for the last question and for each fact the way needs.
-std::string way_when(const RuleSet& rules, const Reached& r) {
+// "question — answer" for the last question, and for each fact the way needs unless the
+// outcome's title already names it («В онлайн-банке Сбербанка»).
+std::string way_when(const RuleSet& rules, const Node& n, const Reached& r) {
   std::vector<std::string> parts;
   if (!r.question.empty()) parts.push_back(r.question + " — " + r.answer);
+  if (!n.title.empty()) return fmt::format("{}", fmt::join(parts, "; "));
   for (const auto& [var, value] : r.facts) {
     const VarDecl* v = rules.find_var(var);
     std::string q = v && v->ask ? v->ask->question.raw : (v && !v->label.empty() ? v->label : var);
@@ -196,7 +198,7 @@ SelfServiceWay make_way(const RuleSet& rules, const Flow& flow, const Reached& r
   way.outcome_code = n.outcome.code;
   way.reviewed = n.outcome.reviewed;
   way.heading = page_text(rules, way_name(rules, n, r, flow), ctx);
-  way.when = page_text(rules, way_when(rules, r), ctx);
+  way.when = page_text(rules, way_when(rules, n, r), ctx);
   for (const ScriptLine& line : n.outcome.script) {
     if (!publishable(rules, n, line, ctx)) continue;
     std::string text = page_text(rules, line.text.raw, ctx);
