@@ -28,7 +28,7 @@ make_rules q1000 --questions 1000 --outcomes 10 --walks 1000
 make_rules q10000 --questions 10000 --outcomes 100 --walks 10000
 
 cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DTRIAGE_BENCH=ON >/dev/null
-cmake --build build-bench -j2 --target rules_bench >/dev/null
+cmake --build build-bench -j2 --target rules_bench triage >/dev/null
 bin=build-bench/bench/rules_bench
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -38,6 +38,12 @@ echo "== load + check (median of repeats; cpu = process CPU time; peak RSS of th
 "$bin" load "$data/rules-q1000" 20
 "$bin" load "$data/rules-q10000" 5
 "$bin" load "$data/rules-large" 3
+echo
+echo "== check with did-you-mean: 400 nodes, each pointing at an unknown 250-byte id (exit 1 expected)"
+[[ -f "$data/unknown-ids/entry.yaml" ]] || python3 bench/gen_unknown_ids.py "$data/unknown-ids"
+start=$(date +%s.%N)
+build-bench/triage check "$data/unknown-ids" --quiet >/dev/null 2>&1 || true
+echo "check: $(echo "$(date +%s.%N) - $start" | bc) s"
 echo
 echo "== replay: every walk of walks.txt, outcome checked (record_trace=false, then full trace)"
 for t in small medium large; do "$bin" replay "$data/rules-$t" "$secs"; done
