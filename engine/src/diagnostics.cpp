@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "edit_distance.h"
 #include "triage/utf8.h"
 
 namespace triage {
@@ -151,42 +152,10 @@ std::string format_json(const Diagnostics& diags) {
   return out;
 }
 
-namespace {
-
-// The Levenshtein distance of `a` and `b` when it is at most `k`, else k + 1. Only the band of
-// width 2k + 1 around the diagonal is computed, and it stops as soon as a whole row is past k:
-// O(k * length) at worst, a few rows for unrelated words.
-std::size_t bounded_distance(std::string_view a, std::string_view b, std::size_t k) {
-  if (a.size() > b.size()) std::swap(a, b);
-  const std::size_t far = k + 1;
-  if (b.size() - a.size() > k) return far;
-  const std::size_t m = b.size();
-  std::vector<std::size_t> prev(m + 1, far), cur(m + 1, far);
-  for (std::size_t j = 0; j <= std::min(k, m); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t lo = i > k ? i - k : 1;
-    std::size_t hi = std::min(m, i + k);
-    cur[lo - 1] = lo == 1 ? std::min(i, far) : far;
-    std::size_t row_min = cur[lo - 1];
-    for (std::size_t j = lo; j <= hi; ++j) {
-      std::size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      std::size_t d = std::min({prev[j] + 1, cur[j - 1] + 1, sub, far});
-      cur[j] = d;
-      row_min = std::min(row_min, d);
-    }
-    if (hi < m) cur[hi + 1] = far;
-    if (row_min >= far) return far;
-    std::swap(prev, cur);
-  }
-  return prev[m];
-}
-
-}  // namespace
-
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
   // A typo is a few edits away: at most a third of the word, and never more than kMaxEdits, so
-  // each comparison is bounded (bounded_distance) and a file of many long unknown ids cannot
-  // make the check slow (tests/data/hostile/long-unknown-ids). Words past kMaxWord get none.
+  // each comparison is bounded (bounded_edit_distance) and a file of many long unknown ids cannot
+  // make the check slow (bench/gen_unknown_ids.py). Words past kMaxWord get none.
   constexpr std::size_t kMaxWord = 256;
   constexpr std::size_t kMaxEdits = 3;
   if (word.size() > kMaxWord) return "";
@@ -195,7 +164,7 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
   std::size_t best_d = limit + 1;
   for (const std::string& c : candidates) {
     if (c.size() > word.size() + limit || word.size() > c.size() + limit) continue;
-    std::size_t d = bounded_distance(word, c, best_d - 1);
+    std::size_t d = bounded_edit_distance(word, c, best_d - 1);
     if (d < best_d) {
       best_d = d;
       best = c;

@@ -98,28 +98,6 @@ std::string Stemmer::stem(std::string_view word) {
   return std::string(reinterpret_cast<const char*>(out), static_cast<std::size_t>(len));
 }
 
-std::size_t bounded_edit_distance(std::u32string_view a, std::u32string_view b,
-                                  std::size_t limit) {
-  std::size_t diff = a.size() > b.size() ? a.size() - b.size() : b.size() - a.size();
-  if (diff > limit) return limit + 1;
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    std::size_t best = row[0];
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t up = row[j];
-      std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + cost});
-      diag = up;
-      best = std::min(best, row[j]);
-    }
-    if (best > limit) return limit + 1;  // every path already costs more
-  }
-  return std::min(row[b.size()], limit + 1);
-}
-
 std::u32string to_u32(std::string_view s) {
   std::u32string out;
   for (std::size_t i = 0; i < s.size();) out += next_codepoint(s, i);

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "edit_distance.h"  // bounded_edit_distance over code points, for typo matches
+
 struct sb_stemmer;
 
 namespace triage {
@@ -42,9 +44,6 @@ class Stemmer {
   sb_stemmer* impl_;
 };
 
-// Levenshtein distance over code points, but gives up past `limit` (returns limit + 1).
-std::size_t bounded_edit_distance(std::u32string_view a, std::u32string_view b,
-                                  std::size_t limit);
 
 // `s` decoded to code points (invalid bytes become U+FFFD).
 std::u32string to_u32(std::string_view s);
