@@ -15,6 +15,7 @@
 #include "triage/classifier.h"
 #include "triage/loader.h"
 #include "triage/utf8.h"
+#include "triage/json.h"
 
 namespace po = boost::program_options;
 

@@ -12,6 +12,7 @@
 #include "common.h"
 #include "triage/call_log_export.h"
 #include "triage/utf8.h"
+#include "triage/json.h"
 
 namespace po = boost::program_options;
 

@@ -16,6 +16,7 @@
 #include "triage/scenario.h"
 #include "triage/session.h"
 #include "triage/utf8.h"
+#include "triage/json.h"
 
 namespace po = boost::program_options;
 

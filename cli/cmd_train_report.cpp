@@ -13,6 +13,7 @@
 #include "triage/scenario.h"
 #include "triage/training.h"
 #include "triage/utf8.h"
+#include "triage/json.h"
 
 namespace po = boost::program_options;
 

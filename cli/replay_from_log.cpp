@@ -20,6 +20,7 @@
 #include "triage/log_replay.h"
 #include "triage/scenario.h"
 #include "triage/utf8.h"
+#include "triage/json.h"
 
 namespace po = boost::program_options;
 

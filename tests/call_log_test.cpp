@@ -16,6 +16,7 @@
 #include "call_log_test_support.h"
 #include "triage/call_log.h"
 #include "triage/call_log_export.h"
+#include "triage/json.h"
 
 using namespace triage;
 using namespace triage::testing;
@@ -624,7 +625,7 @@ TEST_CASE("call log export: a failed export leaves nothing behind") {
 TEST_CASE("call log export: JSON strings escape controls and replace invalid UTF-8") {
   std::string out;
   append_json_string(out, "a\x01" "b\xff" "c\\\"Ж");
-  CHECK(out == "\"a\\u0001b\xef\xbf\xbd" "c\\\\\\\"Ж\"");
+  CHECK(out == "\"a\\u0001b\\ufffdc\\\\\\\"Ж\"");
   std::string csv;
   append_csv_field(csv, "-5");
   CHECK(csv == "'-5");

@@ -11,6 +11,7 @@
 #include "stemmer.h"
 #include "triage/loader.h"
 #include "triage/scenario.h"
+#include "triage/utf8.h"
 
 namespace fs = std::filesystem;
 using namespace triage;
@@ -142,6 +143,17 @@ TEST_CASE("cli replay: json output") {
         "{\"scenarios\":[{\"file\":\"tests/data/scenarios/good/phone.yaml\",\"case\":\"lost-access\",\"name\":\"Телефон "
         "привязан\",\"passed\":true,\"outcome\":\"LA-PHONE\",\"script\":[\"Восстановите пароль по номеру телефона на "
         "gosuslugi.ru.\"],\"failure\":\"\",\"details\":[]}],\"passed\":1,\"failed\":0}\n");
+}
+
+TEST_CASE("cli replay: json output is valid UTF-8 JSON for a file name that is not UTF-8") {
+  fs::path dir = temp_dir("triage_json_name");
+  fs::path bad = dir / std::string("phone-\xff\xfe.yaml");
+  fs::copy_file(fs::path(TRIAGE_SOURCE_DIR) / "tests/data/scenarios/good/phone.yaml", bad);
+  Ran r = triage_cmd("replay '" + bad.string() + "' --rules tests/data/scenarios/rules --format json");
+  CHECK(r.rc == 0);
+  CHECK(valid_utf8(r.out));
+  CHECK(r.out.find("phone-\\ufffd\\ufffd.yaml\",") != std::string::npos);
+  fs::remove_all(dir);
 }
 
 TEST_CASE("cli paths: the listing, skeletons written and replayed green") {

@@ -309,7 +309,7 @@ TEST_CASE("junit: testcases, failures and escaping") {
         "<testsuites name=\"triage replay\" tests=\"2\" failures=\"1\" errors=\"0\" time=\"0.000\">\n"
         "  <testsuite name=\"triage replay\" tests=\"2\" failures=\"1\" errors=\"0\" skipped=\"0\" time=\"0.000\">\n"
         "    <testcase classname=\"a.yaml\" name=\"c: n\" file=\"a.yaml\" time=\"0.000\"/>\n"
-        "    <testcase classname=\"b&amp;&lt;.yaml\" name=\"c: &quot;q&quot; &apos;x&apos;\" file=\"b&amp;&lt;.yaml\" "
+        "    <testcase classname=\"b&amp;&lt;.yaml\" name=\"c: &quot;q&quot; &#39;x&#39;\" file=\"b&amp;&lt;.yaml\" "
         "time=\"0.000\">\n"
         "      <failure type=\"scenario\" message=\"outcome &lt;A&gt;, expected B &amp; C\">outcome &lt;A&gt;, "
         "expected B &amp; C\n"

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "triage/utf8.h"
+#include "triage/json.h"
 
 namespace triage {
 namespace {
@@ -181,39 +182,6 @@ void append_csv_field(std::string& out, std::string_view raw) {
   if (quote) out += '"';
 }
 
-void append_json_string(std::string& out, std::string_view text) {
-  out += '"';
-  std::size_t i = 0;
-  while (i < text.size()) {
-    unsigned char b = static_cast<unsigned char>(text[i]);
-    if (b >= 0x20 && b < 0x80 && b != '"' && b != '\\') {
-      out += static_cast<char>(b);
-      ++i;
-      continue;
-    }
-    std::size_t start = i;
-    char32_t cp = next_codepoint(text, i);
-    if (cp == '"' || cp == '\\') {
-      out += '\\';
-      out += static_cast<char>(cp);
-    } else if (cp == '\n') {
-      out += "\\n";
-    } else if (cp == '\t') {
-      out += "\\t";
-    } else if (cp == '\r') {
-      out += "\\r";
-    } else if (cp < 0x20 || is_dangerous_codepoint(cp, false)) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(cp));
-      out += buf;
-    } else if (cp == 0xFFFD && !(i - start == 3 && text.compare(start, 3, "\xef\xbf\xbd") == 0)) {
-      out += "\xef\xbf\xbd";  // an invalid byte
-    } else {
-      out.append(text.substr(start, i - start));
-    }
-  }
-  out += '"';
-}
 
 Expected<std::int64_t> write_call_export(CallLog& log, const CallFilter& filter, ExportFormat format,
                                          std::FILE* out, bool for_terminal) {

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "edit_distance.h"
+#include "triage/json.h"
 #include "triage/utf8.h"
 
 namespace triage {
@@ -27,29 +28,6 @@ Diagnostic make(const SourceFiles* files, Severity sev, SourceLoc loc, std::stri
   return d;
 }
 
-std::string json_escape(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size();) {
-    std::size_t at = i;
-    char32_t c = next_codepoint(s, i);
-    bool bad = c == 0xFFFD && i - at != 3;
-    if (bad) { out += "\\ufffd"; continue; }
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20 || c == 0x7F || (c >= 0x2028 && c <= 0x2029)) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out.append(s.substr(at, i - at));
-        }
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -144,9 +122,9 @@ std::string format_json(const Diagnostics& diags) {
     if (!first) out += ',';
     first = false;
     out += fmt::format(
-        "{{\"file\":\"{}\",\"line\":{},\"column\":{},\"severity\":\"{}\",\"code\":\"{}\",\"message\":\"{}\"}}",
-        json_escape(d.file), d.line, d.col, d.severity == Severity::Error ? "error" : "warning",
-        json_escape(d.code), json_escape(d.message));
+        "{{\"file\":{},\"line\":{},\"column\":{},\"severity\":\"{}\",\"code\":{},\"message\":{}}}",
+        json_quote(d.file), d.line, d.col, d.severity == Severity::Error ? "error" : "warning",
+        json_quote(d.code), json_quote(d.message));
   }
   out += fmt::format("],\"errors\":{},\"warnings\":{}}}\n", diags.error_count(), diags.warning_count());
   return out;

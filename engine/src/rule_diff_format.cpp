@@ -3,6 +3,7 @@
 
 #include "triage/rule_diff.h"
 #include "triage/utf8.h"
+#include "triage/json.h"
 
 namespace triage {
 
@@ -108,22 +109,6 @@ std::string format_diff_text(const RuleDiff& d, const std::string& lang) {
 
 namespace {
 
-std::string js(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-        else out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
-}
 
 template <typename T, typename F>
 std::string array(const std::vector<T>& v, F each) {
@@ -133,21 +118,21 @@ std::string array(const std::vector<T>& v, F each) {
 }
 
 std::string item_json(const ItemChange& c) {
-  return fmt::format("{{\"change\":{},\"where\":{},\"what\":{},\"fields\":{}}}", js(to_string(c.kind)), js(c.where),
-                     js(c.what), array(c.fields, [](const FieldChange& f) {
-                       return fmt::format("{{\"field\":{},\"before\":{},\"after\":{}}}", js(f.field), js(f.before),
-                                          js(f.after));
+  return fmt::format("{{\"change\":{},\"where\":{},\"what\":{},\"fields\":{}}}", json_quote(to_string(c.kind)), json_quote(c.where),
+                     json_quote(c.what), array(c.fields, [](const FieldChange& f) {
+                       return fmt::format("{{\"field\":{},\"before\":{},\"after\":{}}}", json_quote(f.field), json_quote(f.before),
+                                          json_quote(f.after));
                      }));
 }
 
 std::string path_json(const PathChange& p) {
   return fmt::format(
       "{{\"case\":{},\"context\":{},\"steps\":{},\"old_outcome\":{},\"new_outcome\":{},\"problem\":{}}}",
-      js(p.case_id), js(p.context), array(p.steps, [](const PathStep& s) {
-        return fmt::format("{{\"flow\":{},\"node\":{},\"action\":{},\"answer\":{}}}", js(s.flow), js(s.node),
-                           js(s.action), js(s.answer));
+      json_quote(p.case_id), json_quote(p.context), array(p.steps, [](const PathStep& s) {
+        return fmt::format("{{\"flow\":{},\"node\":{},\"action\":{},\"answer\":{}}}", json_quote(s.flow), json_quote(s.node),
+                           json_quote(s.action), json_quote(s.answer));
       }),
-      js(p.old_outcome), js(p.new_outcome), js(p.problem));
+      json_quote(p.old_outcome), json_quote(p.new_outcome), json_quote(p.problem));
 }
 
 }  // namespace
@@ -158,10 +143,10 @@ std::string format_diff_json(const RuleDiff& d) {
       "\"paths_checked\":{},\"notes\":{},\"different\":{}}}\n",
       array(d.entry, item_json), array(d.flows, item_json), array(d.nodes, item_json),
       array(d.contacts, item_json), array(d.paths, path_json), array(d.counts, [](const PathChangeCount& c) {
-        return fmt::format("{{\"case\":{},\"old_outcome\":{},\"new_outcome\":{},\"paths\":{}}}", js(c.case_id),
-                           js(c.old_outcome), js(c.new_outcome), c.paths);
+        return fmt::format("{{\"case\":{},\"old_outcome\":{},\"new_outcome\":{},\"paths\":{}}}", json_quote(c.case_id),
+                           json_quote(c.old_outcome), json_quote(c.new_outcome), c.paths);
       }),
-      d.paths_checked, array(d.notes, [](const std::string& n) { return js(n); }), d.empty() ? "false" : "true");
+      d.paths_checked, array(d.notes, [](const std::string& n) { return json_quote(n); }), d.empty() ? "false" : "true");
 }
 
 }  // namespace triage

@@ -1,6 +1,8 @@
 // Scenario reports: coverage of a rule set by replayed walks, and JUnit XML for CI systems.
 #include <fmt/format.h>
 
+#include "triage/escape.h"
+#include "triage/json.h"
 #include "triage/scenario.h"
 #include "triage/utf8.h"
 
@@ -95,41 +97,8 @@ std::string percent(std::size_t hit, std::size_t total) {
   return fmt::format("{}.{}", tenths / 10, tenths % 10);
 }
 
-std::string json_quote(std::string_view s) {
-  std::string out = "\"";
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (c == '"') out += "\\\"";
-    else if (c == '\\') out += "\\\\";
-    else if (c < 0x20 || c == 0x7F) out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-    else out += ch;
-  }
-  return out + "\"";
-}
 
 // ---- JUnit XML
-
-namespace {
-
-// XML 1.0 cannot carry most control characters even as references: show them escaped.
-std::string xml_escape(std::string_view raw) {
-  std::string s = escape_controls(raw, true);
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 std::string junit_xml(const std::vector<ScenarioResult>& results, const std::string& suite_name) {
   std::size_t failures = 0;

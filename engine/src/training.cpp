@@ -1,5 +1,6 @@
 // Training scores: the trainee's walk against the scenario's expected walk.
 #include "triage/training.h"
+#include "triage/json.h"
 
 #include <fmt/format.h>
 

@@ -30,8 +30,4 @@ Expected<std::int64_t> export_calls_to_file(CallLog& log, const CallFilter& filt
 // (CR included) are written as visible escapes (escape_controls). Appends to `out`.
 void append_csv_field(std::string& out, std::string_view field);
 
-// A JSON string literal (quotes included); control and bidi characters written as \uXXXX,
-// invalid UTF-8 bytes replaced by U+FFFD. Appends to `out`.
-void append_json_string(std::string& out, std::string_view text);
-
 }  // namespace triage

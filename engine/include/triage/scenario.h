@@ -144,9 +144,6 @@ class Coverage {
   std::vector<std::vector<bool>> arm_hit_;     // by node
 };
 
-// A JSON string literal holding `s` (quotes, backslashes and control characters escaped).
-std::string json_quote(std::string_view s);
-
 // Percentage `hit / total` rounded down to one decimal ("100.0" when total is 0).
 std::string percent(std::size_t hit, std::size_t total);
 

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "triage/escape.h"  // html_escape, markdown_escape
 #include "triage/rule_set.h"
 #include "triage/status.h"
 
@@ -71,10 +72,6 @@ Expected<SitePage> build_site_page(const std::shared_ptr<const RuleSet>& rules, 
 // HTML content block alone (one <div class="triage-page">, triage-* classes, no styles) or Markdown.
 std::string render_site_page(const SitePage& page, PageFormat format);
 
-// Escapes text for HTML element content and attribute values (& < > " ').
-std::string html_escape(std::string_view s);
-// Escapes text so Markdown renders it literally.
-std::string markdown_escape(std::string_view s);
 // The href for a contact, or "" when it gets none: tel: for phones, http(s) URLs as given.
 std::string contact_href(const Contact& c);
 

@@ -1,0 +1,18 @@
+// Text escapes for the documents the program writes: HTML (and XML), Markdown. JSON strings
+// are in json.h, terminal-safe text in utf8.h (escape_controls).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace triage {
+
+// Escapes text for HTML or XML element content and attribute values (& < > " ').
+std::string html_escape(std::string_view s);
+// XML 1.0 cannot carry most control characters even as references: they are shown escaped
+// (escape_controls, tab and newline kept), then the text is escaped as for HTML.
+std::string xml_escape(std::string_view s);
+// Escapes text so Markdown renders it literally.
+std::string markdown_escape(std::string_view s);
+
+}  // namespace triage
