@@ -32,6 +32,11 @@ struct Word {
   std::string stem;
 };
 
+// What a case is to the picker: a problem the caller has; a circumstance, a case that settles
+// facts (`implies:`, the quarantine) and is picked beside a problem; or the out-of-scope model.
+enum class Role { Problem, Circumstance, OffTopic };
+using Roles = std::unordered_map<std::string, Role>;
+
 // A stem of the global vocabulary a caller's word met, and how well.
 struct StemHit {
   std::size_t vocab = 0;
@@ -129,6 +134,7 @@ struct Classifier::Impl {
   struct Case {
     std::string id;
     std::string title;
+    Role role = Role::Problem;
     std::unordered_map<std::string, Term> terms;  // by stem
     std::vector<Pair> pairs;
   };
@@ -139,6 +145,10 @@ struct Classifier::Impl {
   std::vector<std::string> vocab;  // every stem of every case
   std::vector<std::u32string> vocab32;
   std::unordered_map<std::string, std::size_t> vocab_index;
+  Roles roles;                          // by case id
+  std::vector<std::u32string> domain;   // stems of the entry's `triage: domain:` words
+
+  bool in_domain(const std::vector<Word>& words) const;
 
   std::vector<Word> analyse(std::string_view text) const;
   void add_text(Case& c, const std::string& text, TermSource source, bool pairs);
@@ -220,6 +230,18 @@ void Classifier::Impl::weigh() {
   }
 }
 
+// True when a caller's word is a domain word: the same stem, a typo of it or a shared start.
+bool Classifier::Impl::in_domain(const std::vector<Word>& words) const {
+  for (const auto& w : words) {
+    std::u32string s = to_u32(w.stem);
+    for (const auto& d : domain) {
+      MatchKind kind = MatchKind::Exact;
+      if (s == d || fuzzy_match(s, d, &kind)) return true;
+    }
+  }
+  return false;
+}
+
 std::vector<StemHit> Classifier::Impl::hits_for(const std::string& stem) const {
   auto exact = vocab_index.find(stem);
   if (exact != vocab_index.end()) return {StemHit{exact->second, MatchKind::Exact, 1.0}};
@@ -245,27 +267,71 @@ std::vector<double> single_weights(const CaseScore& r, std::size_t words) {
   return out;
 }
 
-// Picks cases best first. A case's own evidence leaves out every match whose words a picked
-// case already explains at least as strongly (a single-word match of the same or higher weight
-// on each of them): "забыла пароль" explains the quarantine case's "забыл пароль" phrase away,
-// while "я на карантине и забыла пароль" leaves "карантине" to pick quarantine too.
-void pick(Classification& out, double threshold) {
-  std::vector<double> explained(out.words, 0.0);  // best single-word weight of a picked case
+Role role_of(const Roles& roles, const std::string& id) {
+  auto it = roles.find(id);
+  return it == roles.end() ? Role::Problem : it->second;
+}
+
+// One picking pass over the cases of `role`, best first. A case's own evidence leaves out every
+// match whose words a case picked before already explains at least as strongly (a single-word
+// match of the same or higher weight on each of them): "забыла пароль" explains away a phrase
+// "забыл пароль" of another case. `named` also picks a case on one keyword of its own that
+// nothing explains ("карантине"), whatever its confidence.
+void pick_pass(Classification& out, double threshold, const Roles& roles, Role role,
+               std::vector<double>& explained, bool named_picks) {
   for (auto& r : out.ranked) {
+    if (role_of(roles, r.case_id) != role) continue;
     std::vector<double> mine = single_weights(r, out.words);
     double own = 0;
+    bool named = false;
     for (const auto& m : r.matches) {
       bool away = std::all_of(m.words.begin(), m.words.end(), [&](std::size_t w) {
         return explained[w] > 0 && explained[w] >= mine[w];
       });
-      if (!away) own += m.weight;
+      if (away) continue;
+      own += m.weight;
+      named = named || (!m.pair && m.source == TermSource::Keyword);
     }
     r.own_confidence = to_confidence(own);
-    r.picked = own > 0 && r.own_confidence >= threshold;
+    r.picked = own > 0 && (r.own_confidence >= threshold || (named_picks && named));
     if (!r.picked) continue;
-    out.picked.push_back(r.case_id);
     for (std::size_t w = 0; w < out.words; ++w) explained[w] = std::max(explained[w], mine[w]);
   }
+}
+
+// Problems first, so that "я на карантине и забыла пароль" picks forgot-password on its words;
+// then circumstances, on what the problems leave unexplained or on a keyword of their own. A
+// circumstance never explains a problem's words away: quarantine with a problem is both. The
+// off-topic case is never picked. `picked` lists the picked cases in rank order.
+void pick(Classification& out, double threshold, const Roles& roles) {
+  std::vector<double> explained(out.words, 0.0);  // best single-word weight of a picked case
+  pick_pass(out, threshold, roles, Role::Problem, explained, false);
+  pick_pass(out, threshold, roles, Role::Circumstance, explained, true);
+  for (auto& r : out.ranked) {
+    if (role_of(roles, r.case_id) == Role::OffTopic) r.own_confidence = r.confidence;
+    if (r.picked) out.picked.push_back(r.case_id);
+  }
+}
+
+// The out-of-scope model (docs/classifier.md): the off-topic vocabulary reached the threshold,
+// and the caller named no domain word or the off-topic case outscored every account case.
+bool out_of_scope(const Classification& out, double threshold, bool domain, const Roles& roles) {
+  const CaseScore* off = nullptr;
+  double best = 0;
+  for (const auto& r : out.ranked) {
+    if (role_of(roles, r.case_id) == Role::OffTopic) off = &r;
+    else best = std::max(best, r.score);
+  }
+  if (off == nullptr || off->confidence < threshold) return false;
+  return !domain || off->score > best;
+}
+
+// Nothing is picked: the off-topic case goes first, the others keep their order.
+void leave_to_operator(Classification& out, const Roles& roles) {
+  for (auto& r : out.ranked) r.own_confidence = r.confidence;
+  std::stable_partition(out.ranked.begin(), out.ranked.end(), [&](const CaseScore& r) {
+    return role_of(roles, r.case_id) == Role::OffTopic;
+  });
 }
 
 // The hit of `hits` on vocabulary stem `vocab`, or null.
@@ -350,11 +416,22 @@ Expected<Classifier> Classifier::build(const RuleSet& rules) {
     Impl::Case c;
     c.id = flow->id;
     c.title = flow->title;
+    c.role = c.id == kOffTopicCase    ? Role::OffTopic
+             : !flow->implies.empty() ? Role::Circumstance
+                                      : Role::Problem;
+    impl->roles.emplace(c.id, c.role);
     for (const auto& phrase : flow->phrases) impl->add_text(c, phrase, TermSource::Phrase, true);
     for (const auto& kw : flow->keywords) impl->add_text(c, kw, TermSource::Keyword, true);
-    impl->add_text(c, flow->title, TermSource::Title, false);
-    impl->add_text(c, flow->description, TermSource::Description, false);
+    // The off-topic case's title and description speak of the account ("не об учётной
+    // записи"): only its `triage:` vocabulary of other services is evidence.
+    if (c.role != Role::OffTopic) {
+      impl->add_text(c, flow->title, TermSource::Title, false);
+      impl->add_text(c, flow->description, TermSource::Description, false);
+    }
     impl->cases.push_back(std::move(c));
+  }
+  for (const auto& word : rules.domain_words) {
+    for (const auto& w : impl->analyse(word)) impl->domain.push_back(to_u32(w.stem));
   }
   impl->weigh();
   return Classifier(std::move(impl));
@@ -378,7 +455,9 @@ Classification Classifier::classify(std::string_view text, const ClassifyOptions
   for (const auto& c : impl_->cases) out.ranked.push_back(impl_->score(c, words, hits));
   std::stable_sort(out.ranked.begin(), out.ranked.end(),
                    [](const CaseScore& a, const CaseScore& b) { return a.score > b.score; });
-  pick(out, options.threshold);
+  out.off_topic = out_of_scope(out, options.threshold, impl_->in_domain(words), impl_->roles);
+  if (out.off_topic) leave_to_operator(out, impl_->roles);
+  else pick(out, options.threshold, impl_->roles);
   return out;
 }
 

@@ -18,6 +18,9 @@ namespace triage {
 inline constexpr std::size_t kMaxClassifyInputBytes = 4096;
 // Default confidence a case needs to be picked automatically.
 inline constexpr double kDefaultClassifyThreshold = 0.5;
+// The case for calls that are not about the account. Its `triage:` vocabulary (words and
+// phrases of other services) is the out-of-scope model; it is ranked, never picked.
+inline constexpr const char* kOffTopicCase = "off-topic";
 
 // Where a rule term came from, strongest first.
 enum class TermSource { Phrase, Keyword, Title, Description };
@@ -58,6 +61,10 @@ struct ClassifyOptions {
 struct Classification {
   std::vector<CaseScore> ranked;    // every case of the rule set, best first (ties: menu order)
   std::vector<std::string> picked;  // ids of picked cases, best first; empty = operator chooses
+  // The out-of-scope model won (docs/classifier.md): the off-topic vocabulary reached the
+  // threshold and the caller said no domain word (`triage: domain:` of the entry file), or it
+  // outscored every account case. Nothing is picked then; the off-topic case is ranked first.
+  bool off_topic = false;
   bool truncated = false;           // the input was longer than kMaxClassifyInputBytes
   std::size_t words = 0;            // content words considered (after stop words)
 };
