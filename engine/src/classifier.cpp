@@ -26,6 +26,9 @@ constexpr std::size_t kPairWindow = 2;     // a pair's words may have one word b
 // confidence = 1 - exp(-score / kConfidenceScale): one exact keyword of one case alone
 // (1.5 points) gives 0.53, just over the default threshold; a phrase pair with its words ~0.9.
 constexpr double kConfidenceScale = 2.0;
+// A second (third...) problem is picked only when its own evidence, the matches the problems
+// picked before leave unexplained, scores at least this share of the first problem's score.
+constexpr double kSecondProblemShare = 0.7;
 
 struct Word {
   std::string text;
@@ -193,13 +196,14 @@ void Classifier::Impl::add_text(Case& c, const std::string& text, TermSource sou
 // a description word 1/5), so a word that is another case's keyword costs more than one its
 // prose merely mentions. Words many cases share ("учётная запись") end up near 0 and never
 // pick a case alone. Normalizing by ln(1 + N) keeps confidences comparable between rule sets
-// of different sizes. Also collects the global vocabulary for fuzzy matching.
+// of different sizes. The off-topic vocabulary does not count in df of the account cases (its
+// "пароль от вайфая" must not make "пароль" weaker for forgot-password); its own terms count
+// the account cases and themselves. Also collects the global vocabulary for fuzzy matching.
 void Classifier::Impl::weigh() {
   std::unordered_map<std::string, double> df;
   std::unordered_map<std::string, double> pair_df;
   auto pair_key = [](const Pair& p) { return p.a < p.b ? join(p.a, p.b) : join(p.b, p.a); };
   for (auto& c : cases) {
-    for (const auto& [stem, term] : c.terms) df[stem] += term.weight / kKeywordWeight;
     // A case repeating a pair in several phrases keeps it once.
     std::unordered_set<std::string> seen;
     std::vector<Pair> unique;
@@ -207,6 +211,8 @@ void Classifier::Impl::weigh() {
       if (seen.insert(pair_key(p)).second) unique.push_back(std::move(p));
     }
     c.pairs = std::move(unique);
+    if (c.role == Role::OffTopic) continue;
+    for (const auto& [stem, term] : c.terms) df[stem] += term.weight / kKeywordWeight;
     for (const auto& p : c.pairs) pair_df[pair_key(p)] += 1.0;
   }
   double n = static_cast<double>(cases.size());
@@ -217,11 +223,19 @@ void Classifier::Impl::weigh() {
   // A pair is worth as much as its more specific word, times how rare the pair itself is:
   // two common words side by side ("аккаунт на госуслугах") stay cheap.
   for (auto& c : cases) {
+    bool off = c.role == Role::OffTopic;
+    auto own_df = [&](const std::string& stem) {
+      return df[stem] + (off ? c.terms.at(stem).weight / kKeywordWeight : 0.0);
+    };
     for (auto& p : c.pairs) {
-      double words = std::max(specificity(df[p.a]), specificity(df[p.b]));
-      p.weight *= specificity(pair_df[pair_key(p)]) * words;
+      double words = std::max(specificity(own_df(p.a)), specificity(own_df(p.b)));
+      p.weight *= specificity(pair_df[pair_key(p)] + (off ? 1.0 : 0.0)) * words;
     }
-    for (auto& [stem, term] : c.terms) term.weight *= specificity(df[stem]);
+    for (auto& [stem, term] : c.terms) {
+      double count = own_df(stem);
+      term.weight *= specificity(count);
+      if (off) df.emplace(stem, 0.0);  // in the vocabulary, at no cost to the account cases
+    }
   }
   for (const auto& [stem, count] : df) {
     vocab_index.emplace(stem, vocab.size());
@@ -275,10 +289,12 @@ Role role_of(const Roles& roles, const std::string& id) {
 // One picking pass over the cases of `role`, best first. A case's own evidence leaves out every
 // match whose words a case picked before already explains at least as strongly (a single-word
 // match of the same or higher weight on each of them): "забыла пароль" explains away a phrase
-// "забыл пароль" of another case. `named` also picks a case on one keyword of its own that
+// "забыл пароль" of another case. A circumstance is also picked on one keyword of its own that
 // nothing explains ("карантине"), whatever its confidence.
 void pick_pass(Classification& out, double threshold, const Roles& roles, Role role,
-               std::vector<double>& explained, bool named_picks) {
+               std::vector<double>& explained) {
+  bool circumstance = role == Role::Circumstance;
+  double first_score = 0;  // score of the first case this pass picked
   for (auto& r : out.ranked) {
     if (role_of(roles, r.case_id) != role) continue;
     std::vector<double> mine = single_weights(r, out.words);
@@ -293,8 +309,12 @@ void pick_pass(Classification& out, double threshold, const Roles& roles, Role r
       named = named || (!m.pair && m.source == TermSource::Keyword);
     }
     r.own_confidence = to_confidence(own);
-    r.picked = own > 0 && (r.own_confidence >= threshold || (named_picks && named));
+    // A second problem needs nearly as much evidence of its own as the first: one shared word
+    // ("номер", "смс") beside a clear problem is not a second problem.
+    bool strong = circumstance || first_score == 0 || own >= kSecondProblemShare * first_score;
+    r.picked = own > 0 && strong && (r.own_confidence >= threshold || (circumstance && named));
     if (!r.picked) continue;
+    if (first_score == 0) first_score = r.score;
     for (std::size_t w = 0; w < out.words; ++w) explained[w] = std::max(explained[w], mine[w]);
   }
 }
@@ -305,8 +325,8 @@ void pick_pass(Classification& out, double threshold, const Roles& roles, Role r
 // off-topic case is never picked. `picked` lists the picked cases in rank order.
 void pick(Classification& out, double threshold, const Roles& roles) {
   std::vector<double> explained(out.words, 0.0);  // best single-word weight of a picked case
-  pick_pass(out, threshold, roles, Role::Problem, explained, false);
-  pick_pass(out, threshold, roles, Role::Circumstance, explained, true);
+  pick_pass(out, threshold, roles, Role::Problem, explained);
+  pick_pass(out, threshold, roles, Role::Circumstance, explained);
   for (auto& r : out.ranked) {
     if (role_of(roles, r.case_id) == Role::OffTopic) r.own_confidence = r.confidence;
     if (r.picked) out.picked.push_back(r.case_id);
