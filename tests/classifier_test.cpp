@@ -331,8 +331,10 @@ std::string joined(const std::vector<std::string>& ids) {
 
 Figures measure(const Classifier& c, const RuleSet& rules, const std::string& path) {
   Figures f;
+  ClassifyOptions options;
+  if (const char* t = std::getenv("TRIAGE_CLASSIFY_THRESHOLD")) options.threshold = std::atof(t);
   for (const auto& l : read_labelled(path)) {
-    auto r = c.classify(l.text);
+    auto r = c.classify(l.text, options);
     std::vector<std::string> picked;  // account cases only
     for (const auto& id : r.picked) {
       if (id != "off-topic") picked.push_back(id);

@@ -342,8 +342,9 @@ bool out_of_scope(const Classification& out, double threshold, bool domain, cons
     if (role_of(roles, r.case_id) == Role::OffTopic) off = &r;
     else best = std::max(best, r.score);
   }
+  (void)best;
   if (off == nullptr || off->confidence < threshold) return false;
-  return !domain || off->score > best;
+  return !domain;
 }
 
 // Nothing is picked: the off-topic case goes first, the others keep their order.
