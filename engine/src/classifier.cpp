@@ -333,16 +333,14 @@ void pick(Classification& out, double threshold, const Roles& roles) {
   }
 }
 
-// The out-of-scope model (docs/classifier.md): the off-topic vocabulary reached the threshold,
-// and the caller named no domain word or the off-topic case outscored every account case.
+// The out-of-scope model (docs/classifier.md): the off-topic vocabulary of other services
+// reached the threshold and the caller named no domain word. "пароль от вконтакте" is off-topic
+// however well "пароль" fits forgot-password; "пароль от госуслуг" never is.
 bool out_of_scope(const Classification& out, double threshold, bool domain, const Roles& roles) {
   const CaseScore* off = nullptr;
-  double best = 0;
   for (const auto& r : out.ranked) {
     if (role_of(roles, r.case_id) == Role::OffTopic) off = &r;
-    else best = std::max(best, r.score);
   }
-  (void)best;
   if (off == nullptr || off->confidence < threshold) return false;
   return !domain;
 }
@@ -370,12 +368,15 @@ CaseScore Classifier::Impl::score(const Case& c, const std::vector<Word>& words,
   CaseScore out;
   out.case_id = c.id;
   out.title = c.title;
+  // The out-of-scope model takes only exact stems: "способ" must not be a typo of "пособ(ие)".
+  bool exact_only = c.role == Role::OffTopic;
   // Single words: each caller word counts once (its best term), each term once (its best word).
   std::unordered_map<std::string, TermMatch> by_term;
   for (std::size_t i = 0; i < words.size(); ++i) {
     const Term* best = nullptr;
     const StemHit* best_hit = nullptr;
     for (const auto& h : hits[i]) {
+      if (exact_only && h.kind != MatchKind::Exact) continue;
       auto t = c.terms.find(vocab[h.vocab]);
       if (t == c.terms.end()) continue;
       if (best == nullptr || t->second.weight * h.factor > best->weight * best_hit->factor) {
@@ -397,11 +398,12 @@ CaseScore Classifier::Impl::score(const Case& c, const std::vector<Word>& words,
     TermMatch best;
     for (std::size_t i = 0; i < words.size(); ++i) {
       const StemHit* ha = hit_on(hits[i], va);
-      if (ha == nullptr) continue;
+      if (ha == nullptr || (exact_only && ha->kind != MatchKind::Exact)) continue;
       std::size_t lo = i >= kPairWindow ? i - kPairWindow : 0;
       std::size_t hi = std::min(words.size() - 1, i + kPairWindow);
       for (std::size_t j = lo; j <= hi; ++j) {
         const StemHit* hb = j == i ? nullptr : hit_on(hits[j], vb);
+        if (hb != nullptr && exact_only && hb->kind != MatchKind::Exact) hb = nullptr;
         if (hb == nullptr || p.weight * ha->factor * hb->factor <= best.weight) continue;
         best = TermMatch{join(words[i].text, words[j].text), join(words[i].stem, words[j].stem),
                          join(p.word_a, p.word_b), p.rule_text, p.source,
