@@ -301,9 +301,12 @@ TEST_CASE("classifier: accuracy on the labelled set with the shipped rules") {
   // Measured with the shipped rules of 2026-11-23. Held out, before the rules' phrases were
   // extended from this set's misses: 92/102 top-1, recall 97/109, precision 97/116. After that
   // tuning (so no longer a held-out figure): 102/102, recall 106/109, precision 106/116.
+  // Issue #12 (second problem needs 70% of the first one's evidence, domain evidence): 102/102,
+  // recall 105/109, precision 105/107; the typo "как востановить пароль" names no domain word
+  // and no longer reaches the higher threshold.
   CHECK(accuracy >= 100.0);
-  CHECK(recall >= 97.0);
-  CHECK(precision >= 91.0);
+  CHECK(recall >= 96.0);
+  CHECK(precision >= 98.0);
 }
 
 namespace {

@@ -29,6 +29,10 @@ constexpr double kConfidenceScale = 2.0;
 // A second (third...) problem is picked only when its own evidence, the matches the problems
 // picked before leave unexplained, scores at least this share of the first problem's score.
 constexpr double kSecondProblemShare = 0.7;
+// Domain evidence: when the rule set lists domain words (`triage: domain:`) and the caller said
+// none of them, a problem needs the threshold plus this much confidence ("код не приходит" is
+// still picked, one borrowed word of another service is not).
+constexpr double kNoDomainMargin = 0.15;
 
 struct Word {
   std::string text;
@@ -478,9 +482,13 @@ Classification Classifier::classify(std::string_view text, const ClassifyOptions
   for (const auto& c : impl_->cases) out.ranked.push_back(impl_->score(c, words, hits));
   std::stable_sort(out.ranked.begin(), out.ranked.end(),
                    [](const CaseScore& a, const CaseScore& b) { return a.score > b.score; });
-  out.off_topic = out_of_scope(out, options.threshold, impl_->in_domain(words), impl_->roles);
+  bool domain = impl_->in_domain(words);
+  out.off_topic = out_of_scope(out, options.threshold, domain, impl_->roles);
+  // A text that names nothing of the domain needs more confidence to pick a case.
+  double threshold = options.threshold;
+  if (!domain && !impl_->domain.empty()) threshold = std::min(1.0, threshold + kNoDomainMargin);
   if (out.off_topic) leave_to_operator(out, impl_->roles);
-  else pick(out, options.threshold, impl_->roles);
+  else pick(out, threshold, impl_->roles);
   return out;
 }
 
