@@ -411,6 +411,89 @@ TEST_CASE("classifier: figures on the tuning set") {
 
 namespace {
 
+bool picked(const Classification& r, const std::string& id) {
+  return std::find(r.picked.begin(), r.picked.end(), id) != r.picked.end();
+}
+
+}  // namespace
+
+TEST_CASE("classifier: the issue's off-topic calls are left to the operator") {
+  const Classifier& c = shipped().classifier;
+  for (const char* text : {"сколько стоит госпошлина за права", "пароль от вайфая", "где сделать прививку"}) {
+    INFO(text);
+    auto r = c.classify(text);
+    CHECK(r.off_topic);
+    CHECK(r.picked.empty());
+    CHECK(top(r) == kOffTopicCase);
+    CHECK_FALSE(find_case(r, kOffTopicCase).picked);
+  }
+  // Without the out-of-scope model they picked an account case (docs/classifier.md): the
+  // account cases still match them, only the off-topic vocabulary tells them apart.
+  CHECK(find_case(c.classify("сколько стоит госпошлина за права"), "check-pending").confidence >= 0.5);
+  CHECK(find_case(c.classify("где сделать прививку от коронавируса"), "quarantine").confidence >= 0.5);
+}
+
+TEST_CASE("classifier: a domain word keeps a call in scope") {
+  const Classifier& c = shipped().classifier;
+  auto off = c.classify("забыла пароль от вконтакте");
+  CHECK(off.off_topic);
+  CHECK(off.picked.empty());
+  CHECK(find_case(off, "forgot-password").confidence >= 0.5);
+  auto in = c.classify("забыла пароль от госуслуг");
+  CHECK_FALSE(in.off_topic);
+  CHECK(in.picked == std::vector<std::string>{"forgot-password"});
+  CHECK(in.ranked.back().case_id == kOffTopicCase);  // ranked after every account case
+}
+
+TEST_CASE("classifier: without a domain word a case needs more confidence") {
+  const Classifier& c = shipped().classifier;
+  auto bare = c.classify("как востановить пароль");  // typo: a weaker match
+  double confidence = find_case(bare, "forgot-password").confidence;
+  CHECK(confidence >= 0.5);
+  CHECK(confidence < 0.65);
+  CHECK(bare.picked.empty());
+  auto named = c.classify("как востановить пароль на госуслугах");
+  CHECK(named.picked == std::vector<std::string>{"forgot-password"});
+  // A clear problem needs no domain word.
+  CHECK(c.classify("пишет неверный логин").picked == std::vector<std::string>{"forgot-password"});
+  CHECK(c.classify("мошенники, я им код продиктовала").picked ==
+        std::vector<std::string>{"hijacked-account"});
+}
+
+TEST_CASE("classifier: quarantine with a problem is picked as both, whatever explains the words") {
+  const Classifier& c = shipped().classifier;
+  for (const char* text : {"я на карантине и забыла пароль", "на самоизоляции, снилс уже занят",
+                           "карантин, надо подтвердить учётную запись через банк",
+                           "вернулся из-за границы, кто-то взломал мою учётную запись"}) {
+    INFO(text);
+    auto r = c.classify(text);
+    CHECK(picked(r, "quarantine"));
+    CHECK(r.picked.size() == 2);
+  }
+  // The quarantine phrase "как решить проблему с учетной записью, не выходя из дома на
+  // карантине" explains "учетной записью"; quarantine is still picked on its own word.
+  auto r = c.classify("как подтвердить учетную запись, я на карантине");
+  CHECK(r.picked.size() == 2);
+  CHECK(picked(r, "quarantine"));
+  CHECK(picked(r, "confirm-account"));
+  // Quarantine's phrases alone do not pick it beside a problem.
+  CHECK_FALSE(picked(c.classify("как подтвердить учетную запись не выходя из дома"), "quarantine"));
+}
+
+TEST_CASE("classifier: one shared word beside a clear problem is not a second problem") {
+  const Classifier& c = shipped().classifier;
+  auto r = c.classify("сменил номер телефона, как теперь войти в личный кабинет");
+  CHECK(r.picked == std::vector<std::string>{"changed-phone"});
+  // "войти": enough alone, not beside a problem with three times its evidence.
+  CHECK(find_case(r, "forgot-password").own_confidence >= 0.5);
+  CHECK_FALSE(find_case(r, "forgot-password").picked);
+  auto two = c.classify("пароль забыла и номер поменяла");
+  CHECK(picked(two, "forgot-password"));
+  CHECK(picked(two, "changed-phone"));
+}
+
+namespace {
+
 struct Run {
   int rc = -1;
   std::string out;

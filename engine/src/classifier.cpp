@@ -357,6 +357,13 @@ void leave_to_operator(Classification& out, const Roles& roles) {
   });
 }
 
+// The call is in scope: the off-topic case goes after every account case, whatever its score.
+void rank_off_topic_last(Classification& out, const Roles& roles) {
+  std::stable_partition(out.ranked.begin(), out.ranked.end(), [&](const CaseScore& r) {
+    return role_of(roles, r.case_id) != Role::OffTopic;
+  });
+}
+
 // The hit of `hits` on vocabulary stem `vocab`, or null.
 const StemHit* hit_on(const std::vector<StemHit>& hits, std::size_t vocab) {
   for (const auto& h : hits) {
@@ -487,8 +494,12 @@ Classification Classifier::classify(std::string_view text, const ClassifyOptions
   // A text that names nothing of the domain needs more confidence to pick a case.
   double threshold = options.threshold;
   if (!domain && !impl_->domain.empty()) threshold = std::min(1.0, threshold + kNoDomainMargin);
-  if (out.off_topic) leave_to_operator(out, impl_->roles);
-  else pick(out, threshold, impl_->roles);
+  if (out.off_topic) {
+    leave_to_operator(out, impl_->roles);
+  } else {
+    pick(out, threshold, impl_->roles);
+    rank_off_topic_last(out, impl_->roles);
+  }
   return out;
 }
 

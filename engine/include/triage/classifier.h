@@ -59,11 +59,13 @@ struct ClassifyOptions {
 };
 
 struct Classification {
-  std::vector<CaseScore> ranked;    // every case of the rule set, best first (ties: menu order)
+  // Every case of the rule set, best first (ties: menu order). The off-topic case is ranked
+  // first when `off_topic`, else after every account case.
+  std::vector<CaseScore> ranked;
   std::vector<std::string> picked;  // ids of picked cases, best first; empty = operator chooses
-  // The out-of-scope model won (docs/classifier.md): the off-topic vocabulary reached the
-  // threshold and the caller said no domain word (`triage: domain:` of the entry file), or it
-  // outscored every account case. Nothing is picked then; the off-topic case is ranked first.
+  // The out-of-scope model won (docs/classifier.md): the off-topic case's vocabulary of other
+  // services reached the threshold and the caller said no domain word (`triage: domain:` of
+  // the entry file). Nothing is picked then: the operator chooses, the off-topic case first.
   bool off_topic = false;
   bool truncated = false;           // the input was longer than kMaxClassifyInputBytes
   std::size_t words = 0;            // content words considered (after stop words)
