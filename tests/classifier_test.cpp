@@ -578,6 +578,20 @@ TEST_CASE("cli classify: nothing reaches the threshold, the operator chooses, ex
         "Автоматически ничего не выбрано: уверенность ниже порога. Оператор выбирает сценарий сам.\n");
 }
 
+TEST_CASE("cli classify: an off-topic call picks nothing and says so, exit 1") {
+  Run r = classify_cli("--rules rules 'пароль от вайфая'");
+  CHECK(r.rc == 1);
+  CHECK(r.out.find("    0.81  Не по теме: вопрос не об учётной записи  [off-topic]\n") != std::string::npos);
+  CHECK(r.out.find("*") == std::string::npos);
+  CHECK(r.out.find("объяснены") == std::string::npos);
+  CHECK(r.out.substr(r.out.rfind('\n', r.out.size() - 2) + 1) ==
+        "Похоже, вопрос не об учётной записи. Оператор выбирает сценарий сам.\n");
+  Run json = classify_cli("--rules rules --format json", "пароль от вайфая");
+  CHECK(json.rc == 1);
+  CHECK(json.out.find("\"off_topic\":true,\"picked\":[],\"cases\":[{\"id\":\"off-topic\"") !=
+        std::string::npos);
+}
+
 TEST_CASE("cli classify: text from stdin, JSON output") {
   Run r = classify_cli(kRulesArg + "--format json --threshold 0.4", "карантин\n");
   CHECK(r.rc == 0);
