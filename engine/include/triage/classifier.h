@@ -75,7 +75,8 @@ struct Classification {
 class Classifier {
  public:
   // Indexes the `triage:` phrases and keywords, title and description of every case listed in
-  // the entry file. Fails only when the Russian stemmer is unavailable ("stemmer").
+  // the entry file (of the off-topic case: its `triage:` block only), and the entry's
+  // `triage: domain:` words. Fails only when the Russian stemmer is unavailable ("stemmer").
   static Expected<Classifier> build(const RuleSet& rules);
 
   Classifier(Classifier&&) noexcept;
