@@ -6,6 +6,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -259,13 +260,10 @@ struct CasePick {
   std::vector<std::pair<std::string, std::string>> facts;  // implied by other picked cases
 };
 
-// The off-topic case of the rule set ("off-topic"), when it has one.
-const char* kOffTopic = "off-topic";
-
 // Free-text triage, then the operator's pick. Empty optional when input ended.
 std::optional<CasePick> choose_case(Ui& ui) {
   auto classifier = Classifier::build(ui.rules);
-  bool has_off_topic = ui.rules.find_flow(kOffTopic) != nullptr;
+  bool has_off_topic = ui.rules.find_flow(kOffTopicCase) != nullptr;
   for (;;) {
     fmt::print("{}\n", ui.paint("1", ui.t("Что говорит гражданин? (Enter — список случаев)",
                                           "What does the caller say? (Enter — list of cases)")));
@@ -276,9 +274,15 @@ std::optional<CasePick> choose_case(Ui& ui) {
     if (!said->empty() && classifier) {
       Classification c = classifier->classify(*said);
       for (const CaseScore& cs : c.ranked) {
-        if (cs.confidence >= kDefaultClassifyThreshold) heard.push_back(cs.case_id);
+        if (!c.off_topic && cs.confidence >= kDefaultClassifyThreshold) heard.push_back(cs.case_id);
       }
-      if (c.picked.empty()) {
+      if (c.off_topic && has_off_topic) {
+        // The out-of-scope model won: the off-topic case first, so Enter closes the call.
+        fmt::print("{}\n", ui.t("Похоже, вопрос не об учётной записи — выберите сами:",
+                                "This looks like a question not about the account — please choose:"));
+        order.push_back(kOffTopicCase);
+        ui.para(ui.case_title(kOffTopicCase), fmt::format("  {}) ", order.size()), "     ", "2");
+      } else if (c.picked.empty()) {
         fmt::print("{}\n", ui.t("Уверенно определить случай не удалось — выберите сами:",
                                 "No case is a confident match — please choose:"));
       } else {
@@ -286,7 +290,7 @@ std::optional<CasePick> choose_case(Ui& ui) {
       }
       for (const CaseScore& cs : c.ranked) {
         if (order.size() >= 5 && !cs.picked) break;
-        if (cs.case_id == kOffTopic) continue;
+        if (cs.case_id == kOffTopicCase) continue;
         order.push_back(cs.case_id);
         ui.para(fmt::format("{} ({:.0f}%){}", ui.case_title(cs.case_id), cs.confidence * 100,
                             cs.picked ? " ✓" : ""),
@@ -294,14 +298,14 @@ std::optional<CasePick> choose_case(Ui& ui) {
       }
     } else {
       for (const std::string& id : ui.rules.cases) {
-        if (id == kOffTopic) continue;
+        if (id == kOffTopicCase) continue;
         order.push_back(id);
         ui.para(ui.case_title(id), fmt::format("  {}) ", order.size()), "     ");
       }
     }
-    if (has_off_topic) {
-      order.push_back(kOffTopic);
-      ui.para(ui.case_title(kOffTopic), fmt::format("  {}) ", order.size()), "     ", "2");
+    if (has_off_topic && std::find(order.begin(), order.end(), kOffTopicCase) == order.end()) {
+      order.push_back(kOffTopicCase);
+      ui.para(ui.case_title(kOffTopicCase), fmt::format("  {}) ", order.size()), "     ", "2");
     }
     auto pick = ui.ask(fmt::format("{} [1-{}, Enter — 1]:", ui.t("Номер случая", "Case number"), order.size()));
     if (!pick) return std::nullopt;

@@ -125,7 +125,8 @@ void print_text(const ClassifyArgs& a, const Classification& r) {
              tr(lang, "порог уверенности", "confidence threshold"), a.threshold);
   for (const auto& c : r.ranked) {
     // A case over the threshold that was not picked: its words belong to a picked case.
-    bool explained = !c.picked && c.confidence >= a.threshold;
+    bool explained = !r.off_topic && !c.picked && c.confidence >= a.threshold &&
+                     c.case_id != kOffTopicCase;
     fmt::print("  {} {:.2f}  {}  [{}]{}\n", c.picked ? "*" : " ", c.confidence,
                escape_controls(c.title), c.case_id,
                explained ? tr(lang, " — эти слова уже объяснены выбранным сценарием",
@@ -133,6 +134,11 @@ void print_text(const ClassifyArgs& a, const Classification& r) {
                          : "");
     if (!a.explain) continue;
     for (const auto& m : c.matches) fmt::print("{}\n", escape_controls(explain_line(lang, m)));
+  }
+  if (r.off_topic) {
+    fmt::print("{}\n", tr(lang, "Похоже, вопрос не об учётной записи. Оператор выбирает сценарий сам.",
+                          "This looks like a question not about the account. The operator chooses."));
+    return;
   }
   if (r.picked.empty()) {
     fmt::print("{}\n", tr(lang, "Автоматически ничего не выбрано: уверенность ниже порога. "
@@ -146,8 +152,9 @@ void print_text(const ClassifyArgs& a, const Classification& r) {
 }
 
 void print_json(const ClassifyArgs& a, const Classification& r) {
-  std::string out = fmt::format("{{\"threshold\":{},\"truncated\":{},\"words\":{},\"picked\":[",
-                                a.threshold, r.truncated, r.words);
+  std::string out =
+      fmt::format("{{\"threshold\":{},\"truncated\":{},\"words\":{},\"off_topic\":{},\"picked\":[",
+                  a.threshold, r.truncated, r.words, r.off_topic);
   for (std::size_t i = 0; i < r.picked.size(); ++i) {
     if (i > 0) out += ',';
     append_json_string(out, r.picked[i]);

@@ -230,6 +230,30 @@ TEST_CASE("call screen: the caller's words give quarantine; a wrong case is swit
   fs::remove_all(dir);
 }
 
+TEST_CASE("call screen: an off-topic call offers the off-topic case first, Enter takes it") {
+  fs::path dir = fresh_dir("offtopic-words");
+  fs::path db = dir / "calls.db";
+  Terminal t(dir, "C.UTF-8", call_args(db));
+  SEE(t, "Что говорит гражданин?");
+  t.type("пароль от вайфая");
+  SEE(t, "Похоже, вопрос не об учётной записи");
+  SEE(t, "Не по теме: вопрос не об учётной записи");
+  SEE(t, "Номер случая");
+  // First in the list, the account cases after it; nothing picked for the operator.
+  CHECK(t.screen.find("Не по теме") < t.screen.find("2) Забыл пароль"));
+  CHECK(t.screen.find("✓") == std::string::npos);
+  t.type("");
+  SEE(t, "Вы сейчас на карантине?");
+  t.type("2");
+  SEE(t, "результат: не по теме");
+  t.type("");
+  SEE(t, "завершён и сохранён");
+  CHECK(t.wait() == 0);
+  Db d(db);
+  CHECK(d.one("SELECT case_id FROM calls") == "off-topic");
+  fs::remove_all(dir);
+}
+
 TEST_CASE("call screen: off-topic is a choice of its own, closed with its disposition") {
   fs::path dir = fresh_dir("offtopic");
   fs::path db = dir / "calls.db";

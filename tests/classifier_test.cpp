@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -300,9 +301,216 @@ TEST_CASE("classifier: accuracy on the labelled set with the shipped rules") {
   // Measured with the shipped rules of 2026-11-23. Held out, before the rules' phrases were
   // extended from this set's misses: 92/102 top-1, recall 97/109, precision 97/116. After that
   // tuning (so no longer a held-out figure): 102/102, recall 106/109, precision 106/116.
+  // Issue #12 (second problem needs 70% of the first one's evidence, domain evidence): 102/102,
+  // recall 105/109, precision 105/107; the typo "как востановить пароль" names no domain word
+  // and no longer reaches the higher threshold.
   CHECK(accuracy >= 100.0);
-  CHECK(recall >= 97.0);
-  CHECK(precision >= 91.0);
+  CHECK(recall >= 96.0);
+  CHECK(precision >= 98.0);
+}
+
+namespace {
+
+// The figures of issue #12 on one caller set (heldout.tsv / tuning.tsv format: expected ids or
+// "-" for an off-topic call, a TAB, the text). docs/classifier.md defines them.
+struct Figures {
+  int account = 0;      // lines about the account (expected ids given)
+  int exact = 0;        // picked exactly the expected case(s)
+  int top1 = 0;         // the top-ranked case is an expected one
+  int off_topic = 0;    // off-topic lines
+  int left = 0;         // off-topic lines where no account case was picked
+  int both_total = 0;   // quarantine together with a problem
+  int both = 0;         // ... where quarantine and the problem were both picked
+  std::vector<std::string> misses;  // one line per miss, for tuning
+};
+
+double percent(int part, int whole) { return whole == 0 ? 0.0 : 100.0 * part / whole; }
+
+std::string joined(const std::vector<std::string>& ids) {
+  std::string s;
+  for (const auto& id : ids) s += (s.empty() ? "" : ",") + id;
+  return s.empty() ? "-" : s;
+}
+
+Figures measure(const Classifier& c, const RuleSet& rules, const std::string& path) {
+  Figures f;
+  for (const auto& l : read_labelled(path)) {
+    auto r = c.classify(l.text);
+    std::vector<std::string> picked;  // account cases only
+    for (const auto& id : r.picked) {
+      if (id != "off-topic") picked.push_back(id);
+    }
+    std::string where = path.substr(path.rfind('/') + 1) + ":" + std::to_string(l.line) + ": " +
+                        l.text + " -> " + joined(picked) + " (top " + top(r) + ")";
+    if (l.expected == std::vector<std::string>{"-"}) {
+      ++f.off_topic;
+      if (picked.empty()) ++f.left;
+      else f.misses.push_back("off-topic " + where);
+      continue;
+    }
+    for (const auto& id : l.expected) {
+      INFO(path << ":" << l.line << ": unknown case id " << id);
+      CHECK(rules.find_flow(id) != nullptr);
+    }
+    ++f.account;
+    auto want = l.expected;
+    std::sort(want.begin(), want.end());
+    std::sort(picked.begin(), picked.end());
+    if (picked == want) ++f.exact;
+    else f.misses.push_back("want " + joined(want) + " " + where);
+    if (std::find(want.begin(), want.end(), top(r)) != want.end()) ++f.top1;
+    bool quarantine = std::count(want.begin(), want.end(), "quarantine") == 1;
+    if (quarantine && want.size() > 1) {
+      ++f.both_total;
+      if (std::includes(picked.begin(), picked.end(), want.begin(), want.end())) ++f.both;
+    }
+  }
+  MESSAGE(path.substr(path.rfind('/') + 1)
+          << ": picked exactly " << f.exact << "/" << f.account << " = "
+          << percent(f.exact, f.account) << "%; top-1 " << f.top1 << "/" << f.account << " = "
+          << percent(f.top1, f.account) << "%; off-topic left " << f.left << "/" << f.off_topic
+          << " = " << percent(f.left, f.off_topic) << "%; quarantine+problem both " << f.both
+          << "/" << f.both_total);
+  if (std::getenv("TRIAGE_CLASSIFY_MISSES") != nullptr) {
+    for (const auto& m : f.misses) MESSAGE(m);
+  }
+  return f;
+}
+
+struct Shipped {
+  LoadResult loaded;
+  Classifier classifier;
+};
+
+const Shipped& shipped() {
+  static const Shipped s = [] {
+    LoadResult loaded = load_rules(TRIAGE_SOURCE_DIR "/rules");
+    REQUIRE(loaded.rules != nullptr);
+    REQUIRE_FALSE(loaded.diagnostics.has_errors());
+    auto built = Classifier::build(*loaded.rules);
+    REQUIRE(built.has_value());
+    return Shipped{std::move(loaded), std::move(*built)};
+  }();
+  return s;
+}
+
+}  // namespace
+
+// The set the rules and the classifier are tuned on (TRIAGE_CLASSIFY_MISSES=1 lists the misses).
+TEST_CASE("classifier: figures on the tuning set") {
+  const Shipped& s = shipped();
+  Figures f = measure(s.classifier, *s.loaded.rules,
+                      TRIAGE_SOURCE_DIR "/tests/data/classify/tuning.tsv");
+  CHECK(f.account == 126);
+  CHECK(f.off_topic == 46);
+  CHECK(f.both_total == 11);
+  // Before the tuning: 92/126 = 73.0%, 114/126 = 90.5%, 37/46 = 80.4%, 4/11. After: 119/126 =
+  // 94.4%, 120/126 = 95.2%, 46/46, 11/11.
+  CHECK(percent(f.exact, f.account) >= 94.0);
+  CHECK(percent(f.top1, f.account) >= 95.0);
+  CHECK(percent(f.left, f.off_topic) >= 100.0);
+  CHECK(f.both == f.both_total);
+}
+
+namespace {
+
+bool picked(const Classification& r, const std::string& id) {
+  return std::find(r.picked.begin(), r.picked.end(), id) != r.picked.end();
+}
+
+}  // namespace
+
+// The frozen held-out set (never tuned on): the figures reached, as floors rounded down, and
+// quarantine together with a problem picked as both on every such line.
+TEST_CASE("classifier: figures on the frozen held-out set") {
+  const Shipped& s = shipped();
+  Figures f = measure(s.classifier, *s.loaded.rules,
+                      TRIAGE_SOURCE_DIR "/tests/data/classify/heldout.tsv");
+  CHECK(f.account == 128);
+  CHECK(f.off_topic == 44);
+  CHECK(f.both_total == 12);
+  // Measured once, 2026-12-03, after the tuning: picked exactly 106/128 = 82.8%, top-1
+  // 115/128 = 89.8%, off-topic left 42/44 = 95.5%, quarantine + problem both 12/12 (before the
+  // tuning: 63.3%, 83.6%, 72.7%, 7/12; docs/classifier.md).
+  CHECK(percent(f.exact, f.account) >= 82.0);
+  CHECK(percent(f.top1, f.account) >= 89.0);
+  CHECK(percent(f.left, f.off_topic) >= 95.0);
+  CHECK(f.both == f.both_total);
+}
+
+TEST_CASE("classifier: the issue's off-topic calls are left to the operator") {
+  const Classifier& c = shipped().classifier;
+  for (const char* text : {"сколько стоит госпошлина за права", "пароль от вайфая", "где сделать прививку"}) {
+    INFO(text);
+    auto r = c.classify(text);
+    CHECK(r.off_topic);
+    CHECK(r.picked.empty());
+    CHECK(top(r) == kOffTopicCase);
+    CHECK_FALSE(find_case(r, kOffTopicCase).picked);
+  }
+  // Without the out-of-scope model they picked an account case (docs/classifier.md): the
+  // account cases still match them, only the off-topic vocabulary tells them apart.
+  CHECK(find_case(c.classify("сколько стоит госпошлина за права"), "check-pending").confidence >= 0.5);
+  CHECK(find_case(c.classify("где сделать прививку от коронавируса"), "quarantine").confidence >= 0.5);
+}
+
+TEST_CASE("classifier: a domain word keeps a call in scope") {
+  const Classifier& c = shipped().classifier;
+  auto off = c.classify("забыла пароль от вконтакте");
+  CHECK(off.off_topic);
+  CHECK(off.picked.empty());
+  CHECK(find_case(off, "forgot-password").confidence >= 0.5);
+  auto in = c.classify("забыла пароль от госуслуг");
+  CHECK_FALSE(in.off_topic);
+  CHECK(in.picked == std::vector<std::string>{"forgot-password"});
+  CHECK(in.ranked.back().case_id == kOffTopicCase);  // ranked after every account case
+}
+
+TEST_CASE("classifier: without a domain word a case needs more confidence") {
+  const Classifier& c = shipped().classifier;
+  auto bare = c.classify("как востановить пароль");  // typo: a weaker match
+  double confidence = find_case(bare, "forgot-password").confidence;
+  CHECK(confidence >= 0.5);
+  CHECK(confidence < 0.65);
+  CHECK(bare.picked.empty());
+  auto named = c.classify("как востановить пароль на госуслугах");
+  CHECK(named.picked == std::vector<std::string>{"forgot-password"});
+  // A clear problem needs no domain word.
+  CHECK(c.classify("пишет неверный логин").picked == std::vector<std::string>{"forgot-password"});
+  CHECK(c.classify("мошенники, я им код продиктовала").picked ==
+        std::vector<std::string>{"hijacked-account"});
+}
+
+TEST_CASE("classifier: quarantine with a problem is picked as both, whatever explains the words") {
+  const Classifier& c = shipped().classifier;
+  for (const char* text : {"я на карантине и забыла пароль", "на самоизоляции, снилс уже занят",
+                           "карантин, надо подтвердить учётную запись через банк",
+                           "вернулся из-за границы, кто-то взломал мою учётную запись"}) {
+    INFO(text);
+    auto r = c.classify(text);
+    CHECK(picked(r, "quarantine"));
+    CHECK(r.picked.size() == 2);
+  }
+  // The quarantine phrase "как решить проблему с учетной записью, не выходя из дома на
+  // карантине" explains "учетной записью"; quarantine is still picked on its own word.
+  auto r = c.classify("как подтвердить учетную запись, я на карантине");
+  CHECK(r.picked.size() == 2);
+  CHECK(picked(r, "quarantine"));
+  CHECK(picked(r, "confirm-account"));
+  // Quarantine's phrases alone do not pick it beside a problem.
+  CHECK_FALSE(picked(c.classify("как подтвердить учетную запись не выходя из дома"), "quarantine"));
+}
+
+TEST_CASE("classifier: one shared word beside a clear problem is not a second problem") {
+  const Classifier& c = shipped().classifier;
+  auto r = c.classify("сменил номер телефона, как теперь войти в личный кабинет");
+  CHECK(r.picked == std::vector<std::string>{"changed-phone"});
+  // "войти": enough alone, not beside a problem with three times its evidence.
+  CHECK(find_case(r, "forgot-password").own_confidence >= 0.5);
+  CHECK_FALSE(find_case(r, "forgot-password").picked);
+  auto two = c.classify("пароль забыла и номер поменяла");
+  CHECK(picked(two, "forgot-password"));
+  CHECK(picked(two, "changed-phone"));
 }
 
 namespace {
@@ -391,11 +599,25 @@ TEST_CASE("cli classify: nothing reaches the threshold, the operator chooses, ex
         "Автоматически ничего не выбрано: уверенность ниже порога. Оператор выбирает сценарий сам.\n");
 }
 
+TEST_CASE("cli classify: an off-topic call picks nothing and says so, exit 1") {
+  Run r = classify_cli("--rules rules 'пароль от вайфая'");
+  CHECK(r.rc == 1);
+  CHECK(r.out.find("    0.81  Не по теме: вопрос не об учётной записи  [off-topic]\n") != std::string::npos);
+  CHECK(r.out.find("*") == std::string::npos);
+  CHECK(r.out.find("объяснены") == std::string::npos);
+  CHECK(r.out.substr(r.out.rfind('\n', r.out.size() - 2) + 1) ==
+        "Похоже, вопрос не об учётной записи. Оператор выбирает сценарий сам.\n");
+  Run json = classify_cli("--rules rules --format json", "пароль от вайфая");
+  CHECK(json.rc == 1);
+  CHECK(json.out.find("\"off_topic\":true,\"picked\":[],\"cases\":[{\"id\":\"off-topic\"") !=
+        std::string::npos);
+}
+
 TEST_CASE("cli classify: text from stdin, JSON output") {
   Run r = classify_cli(kRulesArg + "--format json --threshold 0.4", "карантин\n");
   CHECK(r.rc == 0);
   CHECK(r.out ==
-        "{\"threshold\":0.4,\"truncated\":false,\"words\":1,\"picked\":[\"quarantine\"],\"cases\":["
+        "{\"threshold\":0.4,\"truncated\":false,\"words\":1,\"off_topic\":false,\"picked\":[\"quarantine\"],\"cases\":["
         "{\"id\":\"quarantine\",\"title\":\"Гражданин на карантине\",\"score\":1.5000,"
         "\"confidence\":0.5276,\"own_confidence\":0.5276,\"picked\":true,\"matches\":["
         "{\"input\":\"карантин\",\"stem\":\"карантин\",\"term\":\"карантин\",\"rule_text\":\"карантин\","

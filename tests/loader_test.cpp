@@ -610,3 +610,23 @@ TEST_CASE("loader: a fact question (ask:) is read strictly, with file:line:col")
   CHECK(q->ask->options[0].value == "true");
   CHECK(q->ask->options[1].value == "false");
 }
+
+TEST_CASE("loader: the entry's triage block lists the domain words, and nothing else") {
+  const std::string head = "format: triage-rules/1\nkind: entry\ntitle: \"Т\"\ncases: [a]\n";
+  LoadResult ok = load_rule_text("entry.yaml", head + "triage:\n  domain: [госуслуги, \"учётная запись\"]\n");
+  REQUIRE(ok.rules != nullptr);
+  CHECK_FALSE(ok.diagnostics.has_errors());
+  CHECK(ok.rules->domain_words == std::vector<std::string>{"госуслуги", "учётная запись"});
+  CHECK(report(load_rule_text("entry.yaml", head + "triage:\n  domian: [госуслуги]\n")) ==
+        "entry.yaml:6:3: error: unknown key 'domian' in 'triage'; did you mean 'domain'? [unknown-key]\n"
+        "    domian: [госуслуги]\n"
+        "    ^\n");
+  LoadResult list = load_rule_text("entry.yaml", head + "triage: [госуслуги]\n");
+  REQUIRE(list.diagnostics.items().size() == 1);
+  CHECK(list.diagnostics.items()[0].code == "wrong-type");
+  CHECK(list.diagnostics.items()[0].line == 5);
+  LoadResult number = load_rule_text("entry.yaml", head + "triage:\n  domain: госуслуги\n");
+  REQUIRE(number.diagnostics.items().size() == 1);
+  CHECK(number.diagnostics.items()[0].code == "wrong-type");
+  CHECK(number.diagnostics.items()[0].line == 6);
+}

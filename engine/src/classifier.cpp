@@ -26,11 +26,23 @@ constexpr std::size_t kPairWindow = 2;     // a pair's words may have one word b
 // confidence = 1 - exp(-score / kConfidenceScale): one exact keyword of one case alone
 // (1.5 points) gives 0.53, just over the default threshold; a phrase pair with its words ~0.9.
 constexpr double kConfidenceScale = 2.0;
+// A second (third...) problem is picked only when its own evidence, the matches the problems
+// picked before leave unexplained, scores at least this share of the first problem's score.
+constexpr double kSecondProblemShare = 0.7;
+// Domain evidence: when the rule set lists domain words (`triage: domain:`) and the caller said
+// none of them, a problem needs the threshold plus this much confidence ("код не приходит" is
+// still picked, one borrowed word of another service is not).
+constexpr double kNoDomainMargin = 0.15;
 
 struct Word {
   std::string text;
   std::string stem;
 };
+
+// What a case is to the picker: a problem the caller has; a circumstance, a case that settles
+// facts (`implies:`, the quarantine) and is picked beside a problem; or the out-of-scope model.
+enum class Role { Problem, Circumstance, OffTopic };
+using Roles = std::unordered_map<std::string, Role>;
 
 // A stem of the global vocabulary a caller's word met, and how well.
 struct StemHit {
@@ -129,6 +141,7 @@ struct Classifier::Impl {
   struct Case {
     std::string id;
     std::string title;
+    Role role = Role::Problem;
     std::unordered_map<std::string, Term> terms;  // by stem
     std::vector<Pair> pairs;
   };
@@ -139,6 +152,10 @@ struct Classifier::Impl {
   std::vector<std::string> vocab;  // every stem of every case
   std::vector<std::u32string> vocab32;
   std::unordered_map<std::string, std::size_t> vocab_index;
+  Roles roles;                          // by case id
+  std::vector<std::u32string> domain;   // stems of the entry's `triage: domain:` words
+
+  bool in_domain(const std::vector<Word>& words) const;
 
   std::vector<Word> analyse(std::string_view text) const;
   void add_text(Case& c, const std::string& text, TermSource source, bool pairs);
@@ -183,13 +200,14 @@ void Classifier::Impl::add_text(Case& c, const std::string& text, TermSource sou
 // a description word 1/5), so a word that is another case's keyword costs more than one its
 // prose merely mentions. Words many cases share ("учётная запись") end up near 0 and never
 // pick a case alone. Normalizing by ln(1 + N) keeps confidences comparable between rule sets
-// of different sizes. Also collects the global vocabulary for fuzzy matching.
+// of different sizes. The off-topic vocabulary does not count in df of the account cases (its
+// "пароль от вайфая" must not make "пароль" weaker for forgot-password); its own terms count
+// the account cases and themselves. Also collects the global vocabulary for fuzzy matching.
 void Classifier::Impl::weigh() {
   std::unordered_map<std::string, double> df;
   std::unordered_map<std::string, double> pair_df;
   auto pair_key = [](const Pair& p) { return p.a < p.b ? join(p.a, p.b) : join(p.b, p.a); };
   for (auto& c : cases) {
-    for (const auto& [stem, term] : c.terms) df[stem] += term.weight / kKeywordWeight;
     // A case repeating a pair in several phrases keeps it once.
     std::unordered_set<std::string> seen;
     std::vector<Pair> unique;
@@ -197,6 +215,8 @@ void Classifier::Impl::weigh() {
       if (seen.insert(pair_key(p)).second) unique.push_back(std::move(p));
     }
     c.pairs = std::move(unique);
+    if (c.role == Role::OffTopic) continue;
+    for (const auto& [stem, term] : c.terms) df[stem] += term.weight / kKeywordWeight;
     for (const auto& p : c.pairs) pair_df[pair_key(p)] += 1.0;
   }
   double n = static_cast<double>(cases.size());
@@ -207,17 +227,37 @@ void Classifier::Impl::weigh() {
   // A pair is worth as much as its more specific word, times how rare the pair itself is:
   // two common words side by side ("аккаунт на госуслугах") stay cheap.
   for (auto& c : cases) {
+    bool off = c.role == Role::OffTopic;
+    auto own_df = [&](const std::string& stem) {
+      return df[stem] + (off ? c.terms.at(stem).weight / kKeywordWeight : 0.0);
+    };
     for (auto& p : c.pairs) {
-      double words = std::max(specificity(df[p.a]), specificity(df[p.b]));
-      p.weight *= specificity(pair_df[pair_key(p)]) * words;
+      double words = std::max(specificity(own_df(p.a)), specificity(own_df(p.b)));
+      p.weight *= specificity(pair_df[pair_key(p)] + (off ? 1.0 : 0.0)) * words;
     }
-    for (auto& [stem, term] : c.terms) term.weight *= specificity(df[stem]);
+    for (auto& [stem, term] : c.terms) {
+      double count = own_df(stem);
+      term.weight *= specificity(count);
+      if (off) df.emplace(stem, 0.0);  // in the vocabulary, at no cost to the account cases
+    }
   }
   for (const auto& [stem, count] : df) {
     vocab_index.emplace(stem, vocab.size());
     vocab.push_back(stem);
     vocab32.push_back(to_u32(stem));
   }
+}
+
+// True when a caller's word is a domain word: the same stem, a typo of it or a shared start.
+bool Classifier::Impl::in_domain(const std::vector<Word>& words) const {
+  for (const auto& w : words) {
+    std::u32string s = to_u32(w.stem);
+    for (const auto& d : domain) {
+      MatchKind kind = MatchKind::Exact;
+      if (s == d || fuzzy_match(s, d, &kind)) return true;
+    }
+  }
+  return false;
 }
 
 std::vector<StemHit> Classifier::Impl::hits_for(const std::string& stem) const {
@@ -245,27 +285,83 @@ std::vector<double> single_weights(const CaseScore& r, std::size_t words) {
   return out;
 }
 
-// Picks cases best first. A case's own evidence leaves out every match whose words a picked
-// case already explains at least as strongly (a single-word match of the same or higher weight
-// on each of them): "забыла пароль" explains the quarantine case's "забыл пароль" phrase away,
-// while "я на карантине и забыла пароль" leaves "карантине" to pick quarantine too.
-void pick(Classification& out, double threshold) {
-  std::vector<double> explained(out.words, 0.0);  // best single-word weight of a picked case
+Role role_of(const Roles& roles, const std::string& id) {
+  auto it = roles.find(id);
+  return it == roles.end() ? Role::Problem : it->second;
+}
+
+// One picking pass over the cases of `role`, best first. A case's own evidence leaves out every
+// match whose words a case picked before already explains at least as strongly (a single-word
+// match of the same or higher weight on each of them): "забыла пароль" explains away a phrase
+// "забыл пароль" of another case. A circumstance is also picked on one keyword of its own that
+// nothing explains ("карантине"), whatever its confidence.
+void pick_pass(Classification& out, double threshold, const Roles& roles, Role role,
+               std::vector<double>& explained) {
+  bool circumstance = role == Role::Circumstance;
+  double first_score = 0;  // score of the first case this pass picked
   for (auto& r : out.ranked) {
+    if (role_of(roles, r.case_id) != role) continue;
     std::vector<double> mine = single_weights(r, out.words);
     double own = 0;
+    bool named = false;
     for (const auto& m : r.matches) {
       bool away = std::all_of(m.words.begin(), m.words.end(), [&](std::size_t w) {
         return explained[w] > 0 && explained[w] >= mine[w];
       });
-      if (!away) own += m.weight;
+      if (away) continue;
+      own += m.weight;
+      named = named || (!m.pair && m.source == TermSource::Keyword);
     }
     r.own_confidence = to_confidence(own);
-    r.picked = own > 0 && r.own_confidence >= threshold;
+    // A second problem needs nearly as much evidence of its own as the first: one shared word
+    // ("номер", "смс") beside a clear problem is not a second problem.
+    bool strong = circumstance || first_score == 0 || own >= kSecondProblemShare * first_score;
+    r.picked = own > 0 && strong && (r.own_confidence >= threshold || (circumstance && named));
     if (!r.picked) continue;
-    out.picked.push_back(r.case_id);
+    if (first_score == 0) first_score = r.score;
     for (std::size_t w = 0; w < out.words; ++w) explained[w] = std::max(explained[w], mine[w]);
   }
+}
+
+// Problems first, so that "я на карантине и забыла пароль" picks forgot-password on its words;
+// then circumstances, on what the problems leave unexplained or on a keyword of their own. A
+// circumstance never explains a problem's words away: quarantine with a problem is both. The
+// off-topic case is never picked. `picked` lists the picked cases in rank order.
+void pick(Classification& out, double threshold, const Roles& roles) {
+  std::vector<double> explained(out.words, 0.0);  // best single-word weight of a picked case
+  pick_pass(out, threshold, roles, Role::Problem, explained);
+  pick_pass(out, threshold, roles, Role::Circumstance, explained);
+  for (auto& r : out.ranked) {
+    if (role_of(roles, r.case_id) == Role::OffTopic) r.own_confidence = r.confidence;
+    if (r.picked) out.picked.push_back(r.case_id);
+  }
+}
+
+// The out-of-scope model (docs/classifier.md): the off-topic vocabulary of other services
+// reached the threshold and the caller named no domain word. "пароль от вконтакте" is off-topic
+// however well "пароль" fits forgot-password; "пароль от госуслуг" never is.
+bool out_of_scope(const Classification& out, double threshold, bool domain, const Roles& roles) {
+  const CaseScore* off = nullptr;
+  for (const auto& r : out.ranked) {
+    if (role_of(roles, r.case_id) == Role::OffTopic) off = &r;
+  }
+  if (off == nullptr || off->confidence < threshold) return false;
+  return !domain;
+}
+
+// Nothing is picked: the off-topic case goes first, the others keep their order.
+void leave_to_operator(Classification& out, const Roles& roles) {
+  for (auto& r : out.ranked) r.own_confidence = r.confidence;
+  std::stable_partition(out.ranked.begin(), out.ranked.end(), [&](const CaseScore& r) {
+    return role_of(roles, r.case_id) == Role::OffTopic;
+  });
+}
+
+// The call is in scope: the off-topic case goes after every account case, whatever its score.
+void rank_off_topic_last(Classification& out, const Roles& roles) {
+  std::stable_partition(out.ranked.begin(), out.ranked.end(), [&](const CaseScore& r) {
+    return role_of(roles, r.case_id) != Role::OffTopic;
+  });
 }
 
 // The hit of `hits` on vocabulary stem `vocab`, or null.
@@ -283,12 +379,15 @@ CaseScore Classifier::Impl::score(const Case& c, const std::vector<Word>& words,
   CaseScore out;
   out.case_id = c.id;
   out.title = c.title;
+  // The out-of-scope model takes only exact stems: "способ" must not be a typo of "пособ(ие)".
+  bool exact_only = c.role == Role::OffTopic;
   // Single words: each caller word counts once (its best term), each term once (its best word).
   std::unordered_map<std::string, TermMatch> by_term;
   for (std::size_t i = 0; i < words.size(); ++i) {
     const Term* best = nullptr;
     const StemHit* best_hit = nullptr;
     for (const auto& h : hits[i]) {
+      if (exact_only && h.kind != MatchKind::Exact) continue;
       auto t = c.terms.find(vocab[h.vocab]);
       if (t == c.terms.end()) continue;
       if (best == nullptr || t->second.weight * h.factor > best->weight * best_hit->factor) {
@@ -310,11 +409,12 @@ CaseScore Classifier::Impl::score(const Case& c, const std::vector<Word>& words,
     TermMatch best;
     for (std::size_t i = 0; i < words.size(); ++i) {
       const StemHit* ha = hit_on(hits[i], va);
-      if (ha == nullptr) continue;
+      if (ha == nullptr || (exact_only && ha->kind != MatchKind::Exact)) continue;
       std::size_t lo = i >= kPairWindow ? i - kPairWindow : 0;
       std::size_t hi = std::min(words.size() - 1, i + kPairWindow);
       for (std::size_t j = lo; j <= hi; ++j) {
         const StemHit* hb = j == i ? nullptr : hit_on(hits[j], vb);
+        if (hb != nullptr && exact_only && hb->kind != MatchKind::Exact) hb = nullptr;
         if (hb == nullptr || p.weight * ha->factor * hb->factor <= best.weight) continue;
         best = TermMatch{join(words[i].text, words[j].text), join(words[i].stem, words[j].stem),
                          join(p.word_a, p.word_b), p.rule_text, p.source,
@@ -350,11 +450,22 @@ Expected<Classifier> Classifier::build(const RuleSet& rules) {
     Impl::Case c;
     c.id = flow->id;
     c.title = flow->title;
+    c.role = c.id == kOffTopicCase    ? Role::OffTopic
+             : !flow->implies.empty() ? Role::Circumstance
+                                      : Role::Problem;
+    impl->roles.emplace(c.id, c.role);
     for (const auto& phrase : flow->phrases) impl->add_text(c, phrase, TermSource::Phrase, true);
     for (const auto& kw : flow->keywords) impl->add_text(c, kw, TermSource::Keyword, true);
-    impl->add_text(c, flow->title, TermSource::Title, false);
-    impl->add_text(c, flow->description, TermSource::Description, false);
+    // The off-topic case's title and description speak of the account ("не об учётной
+    // записи"): only its `triage:` vocabulary of other services is evidence.
+    if (c.role != Role::OffTopic) {
+      impl->add_text(c, flow->title, TermSource::Title, false);
+      impl->add_text(c, flow->description, TermSource::Description, false);
+    }
     impl->cases.push_back(std::move(c));
+  }
+  for (const auto& word : rules.domain_words) {
+    for (const auto& w : impl->analyse(word)) impl->domain.push_back(to_u32(w.stem));
   }
   impl->weigh();
   return Classifier(std::move(impl));
@@ -378,7 +489,17 @@ Classification Classifier::classify(std::string_view text, const ClassifyOptions
   for (const auto& c : impl_->cases) out.ranked.push_back(impl_->score(c, words, hits));
   std::stable_sort(out.ranked.begin(), out.ranked.end(),
                    [](const CaseScore& a, const CaseScore& b) { return a.score > b.score; });
-  pick(out, options.threshold);
+  bool domain = impl_->in_domain(words);
+  out.off_topic = out_of_scope(out, options.threshold, domain, impl_->roles);
+  // A text that names nothing of the domain needs more confidence to pick a case.
+  double threshold = options.threshold;
+  if (!domain && !impl_->domain.empty()) threshold = std::min(1.0, threshold + kNoDomainMargin);
+  if (out.off_topic) {
+    leave_to_operator(out, impl_->roles);
+  } else {
+    pick(out, threshold, impl_->roles);
+    rank_off_topic_last(out, impl_->roles);
+  }
   return out;
 }
 

@@ -124,6 +124,7 @@ class ModelBuilder {
 
  private:
   void build_entry(FileReader& r, const Fields& top);
+  void build_entry_triage(FileReader& r, std::uint32_t map);
   void build_flow(FileReader& r, const Fields& top, bool subflow, std::string_view stem);
   void build_contacts(FileReader& r, const Fields& top);
   void build_vars(FileReader& r, std::uint32_t map);

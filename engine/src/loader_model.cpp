@@ -11,7 +11,9 @@ namespace triage {
 
 namespace {
 
-const std::vector<std::string> kEntryKeys = {"format", "kind", "title", "version", "cases", "context"};
+const std::vector<std::string> kEntryKeys = {"format", "kind",    "title", "version",
+                                             "cases",  "context", "triage"};
+const std::vector<std::string> kEntryTriageKeys = {"domain"};
 const std::vector<std::string> kFlowKeys = {"format", "kind", "id", "title", "description",
                                             "triage", "implies", "to", "start", "nodes"};
 const std::vector<std::string> kContactsKeys = {"format", "kind", "region", "title", "contacts"};
@@ -171,6 +173,20 @@ void ModelBuilder::build_entry(FileReader& r, const Fields& top) {
     }
   }
   if (std::uint32_t v = top.get("context"); v != kNoYaml) build_vars(r, v);
+  if (std::uint32_t v = top.get("triage"); v != kNoYaml) build_entry_triage(r, v);
+}
+
+// `triage: domain:` of the entry file: the in-scope words of the classifier's out-of-scope model.
+void ModelBuilder::build_entry_triage(FileReader& r, std::uint32_t map) {
+  if (!r.is_map(map)) {
+    r.wrong_type(map, "a mapping with 'domain'");
+    return;
+  }
+  Fields t(r, map);
+  t.check(r, kEntryTriageKeys, "'triage'");
+  if (std::uint32_t d = t.get("domain"); d != kNoYaml) {
+    r.texts(d, rules_.domain_words, "a list of words", false);
+  }
 }
 
 void ModelBuilder::build_vars(FileReader& r, std::uint32_t map) {

@@ -18,6 +18,9 @@ namespace triage {
 inline constexpr std::size_t kMaxClassifyInputBytes = 4096;
 // Default confidence a case needs to be picked automatically.
 inline constexpr double kDefaultClassifyThreshold = 0.5;
+// The case for calls that are not about the account. Its `triage:` vocabulary (words and
+// phrases of other services) is the out-of-scope model; it is ranked, never picked.
+inline constexpr const char* kOffTopicCase = "off-topic";
 
 // Where a rule term came from, strongest first.
 enum class TermSource { Phrase, Keyword, Title, Description };
@@ -56,8 +59,14 @@ struct ClassifyOptions {
 };
 
 struct Classification {
-  std::vector<CaseScore> ranked;    // every case of the rule set, best first (ties: menu order)
+  // Every case of the rule set, best first (ties: menu order). The off-topic case is ranked
+  // first when `off_topic`, else after every account case.
+  std::vector<CaseScore> ranked;
   std::vector<std::string> picked;  // ids of picked cases, best first; empty = operator chooses
+  // The out-of-scope model won (docs/classifier.md): the off-topic case's vocabulary of other
+  // services reached the threshold and the caller said no domain word (`triage: domain:` of
+  // the entry file). Nothing is picked then: the operator chooses, the off-topic case first.
+  bool off_topic = false;
   bool truncated = false;           // the input was longer than kMaxClassifyInputBytes
   std::size_t words = 0;            // content words considered (after stop words)
 };
@@ -66,7 +75,8 @@ struct Classification {
 class Classifier {
  public:
   // Indexes the `triage:` phrases and keywords, title and description of every case listed in
-  // the entry file. Fails only when the Russian stemmer is unavailable ("stemmer").
+  // the entry file (of the off-topic case: its `triage:` block only), and the entry's
+  // `triage: domain:` words. Fails only when the Russian stemmer is unavailable ("stemmer").
   static Expected<Classifier> build(const RuleSet& rules);
 
   Classifier(Classifier&&) noexcept;

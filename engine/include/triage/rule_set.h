@@ -207,6 +207,9 @@ class RuleSet {
   std::vector<std::string> cases;  // case ids in the order the entry file lists them
   std::vector<SourceLoc> case_locs;  // position of each `cases:` item (parallel to `cases`)
   std::vector<VarDecl> vars;
+  // Free-text triage: words that place a call on the line's subject (`triage: domain:` of the
+  // entry file), the in-scope half of the classifier's out-of-scope model (docs/classifier.md).
+  std::vector<std::string> domain_words;
 
   // ---- contents
   SourceFiles files;
