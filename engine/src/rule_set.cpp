@@ -1,5 +1,9 @@
 #include "triage/rule_set.h"
 
+#include <vector>
+
+#include "triage/template.h"
+
 namespace triage {
 
 const char* to_string(NodeKind kind) {
@@ -83,6 +87,56 @@ std::map<std::string, std::string> RuleSet::input_vars() const {
     if (n.kind == NodeKind::Input && !n.input.var.empty()) out.emplace(n.input.var, n.input.validator);
   }
   return out;
+}
+
+bool RuleSet::flow_reads(FlowIndex start, std::string_view var) const {
+  if (start >= flows.size()) return false;
+  auto in_text = [&](const std::string& raw) {
+    if (raw.find('{') == std::string::npos) return false;
+    std::vector<TemplateRef> refs;
+    TemplateError error;
+    if (!parse_template(raw, refs, error)) return false;
+    for (const TemplateRef& r : refs) {
+      if (r.kind == TemplateRef::Kind::Variable && r.name == var) return true;
+    }
+    return false;
+  };
+  auto in_condition = [&](const Condition& c) {
+    for (const VarRef& ref : c.variables()) {
+      if (ref.name == var) return true;
+    }
+    return false;
+  };
+  auto in_lines = [&](const std::vector<ScriptLine>& lines) {
+    for (const ScriptLine& line : lines) {
+      if (in_condition(line.when) || in_text(line.text.raw)) return true;
+    }
+    return false;
+  };
+  std::vector<char> seen(flows.size(), 0);
+  std::vector<FlowIndex> todo{start};
+  seen[start] = 1;
+  while (!todo.empty()) {
+    const Flow& f = flows[todo.back()];
+    todo.pop_back();
+    for (NodeIndex ni : f.nodes) {
+      const Node& n = nodes[ni];
+      if (in_text(n.text.raw) || in_text(n.input.prompt.raw) || in_lines(n.outcome.script) || in_lines(n.carry)) {
+        return true;
+      }
+      for (const Option& o : n.options) {
+        if (in_text(o.label.raw)) return true;
+      }
+      for (const BranchArm& a : n.arms) {
+        if (in_condition(a.when)) return true;
+      }
+      if (n.call_flow < flows.size() && !seen[n.call_flow]) {
+        seen[n.call_flow] = 1;
+        todo.push_back(n.call_flow);
+      }
+    }
+  }
+  return false;
 }
 
 }  // namespace triage

@@ -568,7 +568,9 @@ Expected<Session> Session::start(std::shared_ptr<const RuleSet> rules, std::stri
   if (s.st_->ask_facts) {
     for (std::size_t i = 0; i < s.st_->rules->vars.size(); ++i) {
       const VarDecl& d = s.st_->rules->vars[i];
-      if (d.ask && d.ask->early) s.st_->early_facts.push_back(i);
+      // Asked first thing only where the case can use the answer: an off-topic call is not
+      // asked whether the caller is on quarantine.
+      if (d.ask && d.ask->early && s.st_->rules->flow_reads(f, d.name)) s.st_->early_facts.push_back(i);
     }
   }
   s.st_->history.reserve(16);

@@ -232,6 +232,9 @@ class RuleSet {
   // Who node `n`'s texts (an outcome's script, a call's carried lines) are for: its own `to:`,
   // else its flow's.
   Audience audience(const Node& n) const;
+  // True when flow `f` or a sub-flow it calls (transitively) reads variable `var`: in a
+  // condition (branch arm, script or carried line) or a template (text, label, prompt, line).
+  bool flow_reads(FlowIndex f, std::string_view var) const;
   // Variables set by input nodes, with the validator of each (first input node wins).
   std::map<std::string, std::string> input_vars() const;
 
