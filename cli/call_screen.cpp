@@ -70,13 +70,9 @@ struct Ui {
   // Prints `text` wrapped to the terminal, every line prefixed; control characters escaped.
   void para(const std::string& text, const std::string& first, const std::string& rest,
             const char* color = nullptr) const {
-    std::size_t indent = display_width(first);
-    std::size_t w = width() > indent + 10 ? width() - indent : 10;
-    auto lines = wrap_text(escape_controls(text, true), w);
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-      std::string line = color ? paint(color, lines[i]) : lines[i];
-      fmt::print("{}{}\n", i == 0 ? first : rest, line);
-    }
+    std::function<std::string(const std::string&)> colour;
+    if (color) colour = [this, color](const std::string& line) { return paint(color, line); };
+    print_wrapped(text, first, rest, width(), colour);
   }
 
   void rule(const std::string& left, const std::string& right) const {

@@ -94,6 +94,7 @@ class TrainDriver {
   using Clock = std::chrono::steady_clock;
   void show();
   void say_caller(const std::string& node);
+  void caller_line(const std::string& line) const;
   // One line from the trainee; false at the end of input.
   bool read(std::string& line);
   bool act(const std::string& line, Clock::time_point shown);
@@ -107,12 +108,18 @@ class TrainDriver {
   std::set<std::string> said_;
 };
 
+void TrainDriver::caller_line(const std::string& line) const {
+  std::string who = std::string(tr(lang_, "Гражданин", "Caller")) + ": ";
+  print_wrapped("«" + line + "»", who, std::string(display_width(who), ' '),
+                static_cast<std::size_t>(terminal_width(STDOUT_FILENO)));
+}
+
 void TrainDriver::say_caller(const std::string& node) {
   if (said_.count(node)) return;
   for (const ExpectedStop& e : expected_) {
     if (e.node == node && !e.caller.empty()) {
       said_.insert(node);
-      fmt::print("{}: «{}»\n", tr(lang_, "Гражданин", "Caller"), escape_controls(e.caller));
+      caller_line(e.caller);
       return;
     }
   }
@@ -200,7 +207,7 @@ bool TrainDriver::act(const std::string& line, Clock::time_point shown) {
 }
 
 std::vector<TraineeStop> TrainDriver::run() {
-  for (const auto& line : sc_.caller) fmt::print("{}: «{}»\n", tr(lang_, "Гражданин", "Caller"), escape_controls(line));
+  for (const auto& line : sc_.caller) caller_line(line);
   while (!s_.done()) {
     show();
     auto shown = Clock::now();
@@ -273,7 +280,9 @@ int cmd_train(int argc, char** argv) {
     return kExitFailure;
   }
   std::string name = sc->name.empty() ? std::filesystem::path(a.scenario).stem().string() : sc->name;
-  fmt::print("{}: {} ({})\n", tr(a.lang, "Тренировка", "Training"), escape_controls(name), sc->case_id);
+  const Flow* flow = rules->find_flow(sc->case_id);
+  std::string title = flow && !flow->title.empty() ? flow->title : sc->case_id;
+  fmt::print("{}: «{}» · {}\n", tr(a.lang, "Тренировка", "Training"), escape_controls(title), escape_controls(name));
   auto stops = TrainDriver(*session, *sc, *expected, a.lang).run();
   std::string outcome = session->done() ? session->outcome()->outcome.code : "";
   TrainingScore score = score_training(*expected, stops, sc->expect.outcome, outcome);

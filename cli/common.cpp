@@ -1,5 +1,6 @@
 #include "common.h"
 
+
 #include <fmt/format.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -8,6 +9,8 @@
 #include <cstdlib>
 #include <iostream>
 #include <string>
+
+#include "triage/utf8.h"
 
 namespace triage::cli {
 
@@ -40,6 +43,16 @@ int terminal_width(int fd) {
   struct winsize ws {};
   if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20) return ws.ws_col;
   return 80;
+}
+
+void print_wrapped(const std::string& text, const std::string& first, const std::string& rest, std::size_t width,
+                   const std::function<std::string(const std::string&)>& paint) {
+  std::size_t indent = display_width(first);
+  std::size_t w = width > indent + 10 ? width - indent : 10;
+  auto lines = wrap_text(escape_controls(text, true), w);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    fmt::print("{}{}\n", i == 0 ? first : rest, paint ? paint(lines[i]) : lines[i]);
+  }
 }
 
 bool parse_command_line(const std::string& cmd, int argc, char** argv,

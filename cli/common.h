@@ -1,6 +1,8 @@
 // Small helpers every subcommand shares: interface language, colour, terminal width.
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <string>
 
 namespace boost::program_options {
@@ -21,6 +23,11 @@ bool use_color(int fd);
 
 // Terminal width in columns for `fd` (COLUMNS, then ioctl), 80 when unknown.
 int terminal_width(int fd);
+
+// Prints `text` wrapped to `width` columns (display width; control characters escaped): the
+// first line after `first`, the others after `rest`. `paint`, when given, colours each line.
+void print_wrapped(const std::string& text, const std::string& first, const std::string& rest, std::size_t width,
+                   const std::function<std::string(const std::string&)>& paint = {});
 
 // Picks the Russian or English string for the current language.
 inline const char* tr(const std::string& lang, const char* ru, const char* en) {

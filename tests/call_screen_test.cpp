@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "proc_support.h"
+#include "triage/utf8.h"
 #include "triage/scenario.h"
 
 namespace fs = std::filesystem;
@@ -493,6 +494,19 @@ TEST_CASE("call screen: a repeat caller is recognised from the SNILS typed in, n
   fs::remove_all(dir);
 }
 
+// A caller's line as `train` prints it on the 60-column test terminal: wrapped, the lines after
+// the first indented under the text.
+std::string caller_said(const std::string& line) {
+  const std::string who = "Гражданин: ";
+  std::string out;
+  std::vector<std::string> lines = triage::wrap_text("«" + line + "»", 60 - triage::display_width(who));
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    out += (i == 0 ? who : std::string(triage::display_width(who), ' ')) + lines[i];
+    if (i + 1 < lines.size()) out += "\r\n";
+  }
+  return out;
+}
+
 TEST_CASE("call screen: training plays the caller's opening line and each step's line at a terminal") {
   const std::string file = std::string(TRIAGE_SOURCE_DIR) + "/tests/scenarios/forgot-password-05-remote-emergency-appointment.yaml";
   triage::SourceFiles files;
@@ -505,12 +519,12 @@ TEST_CASE("call screen: training plays the caller's opening line and each step's
     INFO("locale " << loc);
     fs::path dir = fresh_dir("train");
     Terminal t(dir, loc, {"train", file, "--rules", kRules, "--lang", "ru", "--no-save"});
-    for (const auto& line : sc->caller) SEE(t, "Гражданин: «" + line + "»");
-    SEE(t, "Гражданин: «" + sc->steps[0].caller + "»");
+    for (const auto& line : sc->caller) SEE(t, caller_said(line));
+    SEE(t, caller_said(sc->steps[0].caller));
     SEE(t, "Что из данных учётной записи Вам сейчас доступно?");
     std::size_t before = t.screen.size();
     t.type(std::to_string(sc->steps[0].option));
-    SEE(t, "Гражданин: «" + sc->steps[1].caller + "»");  // said when the trainee reaches that step
+    SEE(t, caller_said(sc->steps[1].caller));  // said when the trainee reaches that step
     t.type("и");  // b in the Russian layout: back to the first question, its line is not said again
     SEE(t, "Что из данных учётной записи Вам сейчас доступно?");
     std::string back = t.since(before);

@@ -140,7 +140,7 @@ TEST_CASE("training: a scripted trainee goes back, mistypes, deviates at a known
   // greet: Enter; ask-method: 2 (wrong), b (back), 3; ask-can: x (not a number), 2 (deviation).
   Ran r = run(args, "\n2\nb\n3\nx\n2\n");
   CHECK(r.rc == 1);  // a wrong outcome fails
-  CHECK(r.out.rfind("Training: Ничего не привязано (lost-access)\n"
+  CHECK(r.out.rfind("Training: «Нет доступа» · Ничего не привязано\n"
                     "Caller: «Здравствуйте, у меня ничего не привязано к учётной записи.»\n", 0) == 0);
   CHECK(r.out.find("Caller: «Ни телефона, ни почты не привязано.»\n") != std::string::npos);
   CHECK(r.out.find("Caller: «Да, могу прийти.»\n") != std::string::npos);
