@@ -109,7 +109,10 @@ class PathChecker {
         return {static_cast<char>(ends_[s] || (rets_[s] && next_ends)),
                 static_cast<char>(rets_[s] && next_rets)};
       }
-      default: {
+      case NodeKind::Question:
+      case NodeKind::Info:
+      case NodeKind::Input:
+      case NodeKind::Branch: {
         char e = 0, r = 0;
         for (std::uint32_t i = succ_.offsets[v]; i < succ_.offsets[v + 1]; ++i) {
           e = static_cast<char>(e | ends_[succ_.targets[i]]);
@@ -118,6 +121,7 @@ class PathChecker {
         return {e, r};
       }
     }
+    return {0, 0};  // not reached: every kind is handled above
   }
 
   void solve() {

@@ -128,7 +128,8 @@ class TextChecker {
       case NodeKind::Call:
         check_lines(n.carry);
         break;
-      default:
+      case NodeKind::Info:
+      case NodeKind::Return:
         break;
     }
   }

@@ -116,7 +116,10 @@ void Session::State::build_view() const {
     case NodeKind::Question: v.kind = StopKind::Question; break;
     case NodeKind::Input: v.kind = StopKind::Input; break;
     case NodeKind::Outcome: v.kind = StopKind::Outcome; break;
-    default: v.kind = StopKind::Info; break;
+    case NodeKind::Info:
+    case NodeKind::Branch:  // not a stop: never shown
+    case NodeKind::Call:
+    case NodeKind::Return: v.kind = StopKind::Info; break;
   }
   v.text = n.kind == NodeKind::Outcome ? render(n.title) : render(n.text.raw);
   v.text_to = rules->audience(n);
