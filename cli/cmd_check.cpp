@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "common.h"
 #include "triage/checker.h"
+#include "triage/date.h"
 #include "triage/loader.h"
 
 namespace po = boost::program_options;
@@ -41,16 +42,6 @@ std::string en_count(std::size_t n, const char* one, const char* many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
 }
 
-bool valid_date(const std::string& s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (s[i] < '0' || s[i] > '9') return false;
-  }
-  int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m >= 1 && m <= 12 && d >= 1 && d <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
-}
 
 std::string summary(const CheckArgs& a, const RuleSet& rules, const Diagnostics& diags) {
   std::string dir = a.dir;
@@ -115,7 +106,7 @@ int parse_args(int argc, char** argv, CheckArgs& a) {
                tr(a.lang, "неизвестный формат", "unknown format"), a.format);
     return kExitUsage;
   }
-  if (!a.today.empty() && !valid_date(a.today)) {
+  if (!a.today.empty() && !is_iso_date(a.today)) {
     fmt::print(stderr, "triage check: {}: '{}'\n",
                tr(a.lang, "--today ожидает дату YYYY-MM-DD", "--today expects a YYYY-MM-DD date"), a.today);
     return kExitUsage;

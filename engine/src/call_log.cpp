@@ -10,6 +10,8 @@
 #include <ctime>
 #include <string>
 
+#include "triage/date.h"
+
 namespace triage {
 
 Status lease_refused(CallLog& log, CallId call) {
@@ -60,19 +62,8 @@ std::string local_day(TimeMs t) {
   return buf;
 }
 
-bool is_valid_day(std::string_view d) {
-  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (d[i] < '0' || d[i] > '9') return false;
-  }
-  int y = std::atoi(std::string(d.substr(0, 4)).c_str());
-  int m = std::atoi(std::string(d.substr(5, 2)).c_str());
-  int day = std::atoi(std::string(d.substr(8, 2)).c_str());
-  static const int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m < 1 || m > 12 || day < 1 || day > kDays[m - 1]) return false;
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return !(m == 2 && day == 29 && !leap);
-}
+
+bool is_valid_day(std::string_view d) { return is_iso_date(d); }
 
 namespace {
 

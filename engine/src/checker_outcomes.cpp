@@ -2,6 +2,7 @@
 #include <ctime>
 
 #include "checker_internal.h"
+#include "triage/date.h"
 
 namespace triage::check_detail {
 
@@ -25,15 +26,6 @@ std::string joined(const std::vector<std::string>& words) {
   return out;
 }
 
-// Days since 1970-01-01 of a civil date (proleptic Gregorian).
-long days_from_civil(long y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const long era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<long>(doe) - 719468;
-}
 
 std::string today_string() {
   std::time_t now = std::time(nullptr);
@@ -76,24 +68,7 @@ void check_review(const CheckContext& cx, const OutcomeSpec& o, long today) {
 
 }  // namespace
 
-bool parse_date(std::string_view s, long& days) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (s[i] < '0' || s[i] > '9') return false;
-  }
-  auto num = [&](std::size_t at, std::size_t len) {
-    long v = 0;
-    for (std::size_t i = at; i < at + len; ++i) v = v * 10 + (s[i] - '0');
-    return v;
-  };
-  long y = num(0, 4), m = num(5, 2), d = num(8, 2);
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  if (m < 1 || m > 12 || d < 1) return false;
-  if (d > kDays[m - 1] + (m == 2 && leap ? 1 : 0)) return false;
-  days = days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
-  return true;
-}
+bool parse_date(std::string_view s, long& days) { return parse_iso_date(s, days); }
 
 void check_outcomes(const CheckContext& cx) {
   long today = 0;

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "loader_internal.h"
+#include "triage/date.h"
 #include "triage/utf8.h"
 
 namespace triage {
@@ -104,19 +105,6 @@ bool is_outcome_code(std::string_view s) {
   });
 }
 
-bool is_date(std::string_view s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (s[i] < '0' || s[i] > '9') return false;
-  }
-  int y = std::stoi(std::string(s.substr(0, 4)));
-  int m = std::stoi(std::string(s.substr(5, 2)));
-  int d = std::stoi(std::string(s.substr(8, 2)));
-  static const int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m < 1 || m > 12 || d < 1 || d > kDays[m - 1]) return false;
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return !(m == 2 && d == 29 && !leap);
-}
 
 }  // namespace
 
@@ -332,7 +320,7 @@ void ModelBuilder::build_outcome(FileReader& r, const Fields& f, Node& node) {
   if (std::uint32_t v = f.get("url"); v != kNoYaml) r.texts(v, out.urls, "a URL or a list of them", true);
   if (std::uint32_t v = f.get("reviewed"); v != kNoYaml && r.text(v, out.reviewed, "a date (YYYY-MM-DD)")) {
     out.reviewed_loc = r.loc(v);
-    if (!is_date(out.reviewed)) {
+    if (!is_iso_date(out.reviewed)) {
       r.error(v, "wrong-type", fmt::format("expected a date as YYYY-MM-DD, got '{}'", escape_controls(out.reviewed)));
       out.reviewed.clear();
     }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "triage/date.h"
 #include "triage/utf8.h"
 
 namespace triage {
@@ -82,13 +83,6 @@ ValidationResult validate_phone(std::string_view value) {
                   "A phone number is +7 or 8 followed by 10 digits, e.g. +7 999 123-45-67.");
   }
   return accept("+7" + d.substr(1));
-}
-
-bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-int days_in_month(int y, int m) {
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && leap(y) ? 29 : kDays[m - 1];
 }
 
 // Reads `n` digits at `s[at..]` into `out`; false when any is not a digit.
