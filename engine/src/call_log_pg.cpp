@@ -4,6 +4,7 @@
 #ifdef TRIAGE_HAVE_PG
 
 #include "call_log_pg.h"
+#include "hex.h"
 
 #include <openssl/rand.h>
 
@@ -14,16 +15,6 @@
 
 namespace triage::pg {
 namespace {
-
-std::string to_hex(const unsigned char* p, std::size_t n) {
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < n; ++i) {
-    out += hex[p[i] >> 4];
-    out += hex[p[i] & 15];
-  }
-  return out;
-}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -238,7 +229,7 @@ Expected<std::string> PgCallLog::caller_key(std::string_view kind, std::string_v
     // that needs it stores a random one; everyone reads the row that won.
     unsigned char bytes[32];
     if (RAND_bytes(bytes, sizeof bytes) != 1) return Status::error("io", "no random bytes for the secret");
-    std::string fresh = std::string(kSecretMagic) + to_hex(bytes, sizeof bytes);
+    std::string fresh = std::string(kSecretMagic) + hex_encode(bytes, sizeof bytes);
     auto made = conn_.run("make_secret", Params().add(fresh), "creating the installation secret");
     if (!made) return made.status();
     auto r = conn_.run("read_secret", Params(), "reading the installation secret");

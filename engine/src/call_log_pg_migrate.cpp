@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "call_log_pg.h"
+#include "hex.h"
 #include "triage/pii.h"
 
 namespace triage {
@@ -32,13 +33,7 @@ class Digest {
     unsigned char out[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
     EVP_DigestFinal_ex(ctx_.get(), out, &n);
-    static const char* digits = "0123456789abcdef";
-    std::string s;
-    for (unsigned int i = 0; i < n; ++i) {
-      s += digits[out[i] >> 4];
-      s += digits[out[i] & 15];
-    }
-    return s;
+    return hex_encode(out, n);
   }
 
  private:

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <memory>
 
+#include "hex.h"
+
 namespace triage {
 
 std::string content_hash(std::vector<std::pair<std::string, std::string_view>> files) {
@@ -25,13 +27,7 @@ std::string content_hash(std::vector<std::pair<std::string, std::string_view>> f
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (EVP_DigestFinal_ex(ctx.get(), digest, &len) != 1) return "";
-  static const char kHex[] = "0123456789abcdef";
-  std::string out = "sha256:";
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
+  return "sha256:" + hex_encode(digest, len);
 }
 
 }  // namespace triage

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "hex.h"
 #include "triage/pii.h"
 
 namespace triage {
@@ -20,16 +21,6 @@ constexpr const char* kMagic = "triage-secret/1 ";
 
 Status io_error(const std::string& what, const std::string& path) {
   return Status::error("io", what + " " + path + ": " + std::strerror(errno));
-}
-
-std::string to_hex(const unsigned char* p, std::size_t n) {
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < n; ++i) {
-    out += hex[p[i] >> 4];
-    out += hex[p[i] & 15];
-  }
-  return out;
 }
 
 int hex_value(char c) {
@@ -86,7 +77,7 @@ Status create_secret(const std::string& path) {
   if (RAND_bytes(bytes, static_cast<int>(kSecretBytes)) != 1) {
     return Status::error("io", "no random bytes for the secret " + path);
   }
-  std::string text = std::string(kMagic) + to_hex(bytes, kSecretBytes) + "\n";
+  std::string text = std::string(kMagic) + hex_encode(bytes, kSecretBytes) + "\n";
   std::string tmpl = path + ".tmp.XXXXXX";
   std::vector<char> name(tmpl.begin(), tmpl.end());
   name.push_back('\0');

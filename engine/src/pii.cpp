@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <string>
 
+#include "hex.h"
+
 namespace triage {
 namespace {
 
@@ -96,14 +98,7 @@ std::string hmac_sha256_hex(std::string_view secret, std::string_view value) {
   unsigned int len = 0;
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
        reinterpret_cast<const unsigned char*>(value.data()), value.size(), mac, &len);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned int k = 0; k < len; ++k) {
-    out += hex[mac[k] >> 4];
-    out += hex[mac[k] & 15];
-  }
-  return out;
+  return hex_encode(mac, len);
 }
 
 }  // namespace triage
