@@ -257,3 +257,28 @@ TEST_CASE("rule diff: one changed target in a copy of the shipped rules affects 
   REQUIRE(d.counts.size() == 1);
   CHECK(d.counts[0].paths == expected.size());
 }
+
+TEST_CASE("rule diff: a changed carried line of a call node is a node change") {
+  fs::path copy = fs::temp_directory_path() / ("triage_diff_carry_" + std::to_string(getpid()));
+  fs::remove_all(copy);
+  fs::copy(std::string(TRIAGE_SOURCE_DIR) + "/rules", copy, fs::copy_options::recursive);
+  fs::path file = copy / "cases" / "hijacked-account.yaml";
+  std::ifstream in(file);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  in.close();
+  const std::string before = "двухфакторную защиту";
+  REQUIRE(text.find(before) != std::string::npos);
+  text.replace(text.find(before), before.size(), "двухэтапную защиту");
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << text;
+  LoadResult old_rules = load_rules(std::string(TRIAGE_SOURCE_DIR) + "/rules");
+  LoadResult new_rules = load_rules(copy.string());
+  fs::remove_all(copy);
+  REQUIRE(old_rules.rules);
+  REQUIRE(new_rules.rules);
+  RuleDiff d = diff_rules(old_rules.rules, new_rules.rules);
+  REQUIRE(d.nodes.size() == 1);
+  REQUIRE(d.nodes[0].fields.size() == 1);
+  CHECK(d.nodes[0].fields[0].field.rfind("carry ", 0) == 0);
+  CHECK(d.nodes[0].fields[0].after.find("двухэтапную защиту") != std::string::npos);
+  CHECK(d.paths.empty());
+}

@@ -107,14 +107,19 @@ void diff_arms(Fields& out, const std::vector<BranchArm>& a, const std::vector<B
   }
 }
 
+// Script lines (an outcome's `script:`, a call's `carry:`) position by position.
+void diff_lines(Fields& out, const char* name, const std::vector<ScriptLine>& a, const std::vector<ScriptLine>& b) {
+  for (std::size_t i = 0; i < std::max(a.size(), b.size()); ++i) {
+    field(out, fmt::format("{} {}", name, i + 1), i < a.size() ? script_line(a[i]) : "",
+          i < b.size() ? script_line(b[i]) : "");
+  }
+}
+
 void diff_outcome(Fields& out, const OutcomeSpec& a, const OutcomeSpec& b) {
   field(out, "outcome", a.code, b.code);
   field(out, "disposition", a.disposition, b.disposition);
   field(out, "escalation", a.escalation, b.escalation);
-  for (std::size_t i = 0; i < std::max(a.script.size(), b.script.size()); ++i) {
-    field(out, fmt::format("script {}", i + 1), i < a.script.size() ? script_line(a.script[i]) : "",
-          i < b.script.size() ? script_line(b.script[i]) : "");
-  }
+  diff_lines(out, "script", a.script, b.script);
   field(out, "source", join(a.sources), join(b.sources));
   field(out, "url", join(a.urls), join(b.urls));
   field(out, "reviewed", a.reviewed, b.reviewed);
@@ -130,6 +135,7 @@ Fields diff_node(const Node& a, const Node& b) {
   field(out, "next", a.next.id, b.next.id);
   diff_arms(out, a.arms, b.arms);
   field(out, "call", a.call, b.call);
+  diff_lines(out, "carry", a.carry, b.carry);
   field(out, "validator", a.input.validator, b.input.validator);
   field(out, "var", a.input.var, b.input.var);
   field(out, "choices", join(a.input.choices), join(b.input.choices));
