@@ -14,8 +14,18 @@
 
 namespace triage::cli {
 
+namespace {
+std::string& command_line_language() {
+  static std::string lang;  // `--lang` as main found it anywhere on the command line
+  return lang;
+}
+}  // namespace
+
+void set_command_line_language(const std::string& lang) { command_line_language() = lang; }
+
 std::string interface_language(const std::string& flag_value) {
   if (flag_value == "ru" || flag_value == "en") return flag_value;
+  if (!command_line_language().empty()) return command_line_language();
   for (const char* var : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
     const char* v = std::getenv(var);
     if (v && *v) {

@@ -17,6 +17,9 @@ namespace triage::cli {
 // starting with "ru" means Russian; anything else (or unset) means English... except that an
 // unset locale defaults to Russian, the operators' language.
 std::string interface_language(const std::string& flag_value);
+// Set once by main from `--lang` wherever it stands on the command line, so that every
+// command's help and messages (built before its own options are parsed) use that language.
+void set_command_line_language(const std::string& lang);
 
 // True when `fd` is a terminal, colour is wanted, and NO_COLOR is unset.
 bool use_color(int fd);

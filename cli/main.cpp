@@ -37,11 +37,27 @@ int main(int argc, char** argv) {
     std::setlocale(LC_CTYPE, "C.UTF-8");
   }
   std::string lang_flag;
+  bool lang_given = false;
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--lang") == 0 && i + 1 < argc) lang_flag = argv[i + 1];
-    else if (std::strncmp(argv[i], "--lang=", 7) == 0) lang_flag = argv[i] + 7;
+    if (std::strcmp(argv[i], "--lang") == 0 && i + 1 < argc) lang_flag = argv[i + 1], lang_given = true;
+    else if (std::strncmp(argv[i], "--lang=", 7) == 0) lang_flag = argv[i] + 7, lang_given = true;
   }
   std::string lang = triage::cli::interface_language(lang_flag);
+  if (lang_given && lang_flag != "ru" && lang_flag != "en") {
+    fmt::print(stderr, "triage: --lang: {} '{}'\n",
+               triage::cli::tr(lang, "язык интерфейса ru или en, а не", "the interface language is ru or en, not"),
+               lang_flag);
+    return triage::cli::kExitUsage;
+  }
+  if (lang_given) triage::cli::set_command_line_language(lang_flag);
+  // `triage --lang en <command> ...`: the language may come before the command.
+  while (argc >= 2 && (std::strcmp(argv[1], "--lang") == 0 || std::strncmp(argv[1], "--lang=", 7) == 0)) {
+    int drop = std::strcmp(argv[1], "--lang") == 0 ? 2 : 1;
+    if (argc < 1 + drop) break;
+    argv[drop] = argv[0];
+    argv += drop;
+    argc -= drop;
+  }
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
       std::strcmp(argv[1], "help") == 0) {
     print_usage(lang);

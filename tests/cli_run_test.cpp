@@ -245,3 +245,23 @@ TEST_CASE("cli show: the facts given drop the branches, nodes and sub-flows they
     CHECK(r.out.find("region ==") == std::string::npos);
   }
 }
+
+TEST_CASE("cli: --lang anywhere on the command line sets the whole help's language; other values refused") {
+  // Under a Russian locale: the option descriptions follow --lang too, wherever it stands.
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"check", "--help", "--lang", "en"}, {"--lang", "en", "check", "--help"},
+        {"--lang=en", "check", "--help"}, {"show", "--help", "--lang=en"}}) {
+    RunResult r = run_triage(args);
+    INFO(args[0] << " " << args[1]);
+    CHECK(r.code == 0);
+    CHECK(r.out.find("Options:") != std::string::npos);
+    CHECK(r.out.find("this help") != std::string::npos);
+    for (const char* cyrillic : {"справка", "Параметры"}) CHECK(r.out.find(cyrillic) == std::string::npos);
+  }
+  RunResult menu = run_triage({"--lang", "en", "--help"});
+  CHECK(menu.code == 0);
+  CHECK(menu.out.find("Usage: triage <command>") != std::string::npos);
+  RunResult de = run_triage({"show", "x", "--lang", "de"});
+  CHECK(de.code == 2);
+  CHECK(de.err == "triage: --lang: язык интерфейса ru или en, а не 'de'\n");
+}
