@@ -1,9 +1,13 @@
 // triage: argv -> subcommand. Everything else lives in the engine library.
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <clocale>
+#include <cstdio>
 #include <cstring>
+#include <iostream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "commands.h"
@@ -23,6 +27,29 @@ void print_usage(const std::string& lang) {
   }
   fmt::print("\n{}\n", tr(lang, "triage <команда> --help — подробнее о команде; --lang en — English.",
                           "triage <command> --help for details; --lang ru for Russian."));
+}
+
+// Output that did not reach its reader (a full disk, a closed pipe, /dev/full) is an error:
+// "triage <cmd>: cannot write the output: <why>", exit 2, never a silent 0 or an abort.
+int output_lost(const std::string& cmd, const std::string& lang, int err) {
+  std::fprintf(stderr, "triage %s: %s: %s\n", cmd.c_str(),
+               triage::cli::tr(lang, "не удалось записать вывод", "cannot write the output"), std::strerror(err));
+  return triage::cli::kExitUsage;
+}
+
+// Runs a command; a write error on stdout anywhere in it (fmt reports one by throwing, stdio
+// and iostreams by their error state) becomes output_lost.
+int run_command(const triage::cli::Command& c, int argc, char** argv, const std::string& lang) {
+  int rc = 0;
+  try {
+    rc = c.run(argc, argv);
+  } catch (const std::system_error& e) {
+    return output_lost(c.name, lang, e.code().value() ? e.code().value() : EIO);
+  }
+  std::cout.flush();
+  errno = 0;
+  if (std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout) return output_lost(c.name, lang, errno ? errno : ENOSPC);
+  return rc;
 }
 
 }  // namespace
@@ -70,7 +97,7 @@ int main(int argc, char** argv) {
   std::string name = argv[1];
   std::vector<std::string> names;
   for (const auto& c : triage::cli::commands()) {
-    if (name == c.name) return c.run(argc - 1, argv + 1);
+    if (name == c.name) return run_command(c, argc - 1, argv + 1, lang);
     names.emplace_back(c.name);
   }
   std::string hint = triage::did_you_mean(name, names);

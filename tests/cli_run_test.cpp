@@ -265,3 +265,18 @@ TEST_CASE("cli: --lang anywhere on the command line sets the whole help's langua
   CHECK(de.code == 2);
   CHECK(de.err == "triage: --lang: язык интерфейса ru или en, а не 'de'\n");
 }
+
+TEST_CASE("cli: output that cannot be written is an error (exit 2, a message), never an abort or a silent 0") {
+  const std::string bin = "cd '" TRIAGE_SOURCE_DIR "' && LANG=en_US.UTF-8 '" TRIAGE_BINARY "' ";
+  for (const std::string& args : {std::string("show forgot-password --rules ") + kRules,
+                                  std::string("run forgot-password --rules ") + kRules + " --answers 3",
+                                  std::string("paths forgot-password --rules ") + kRules,
+                                  std::string("graph forgot-password --rules ") + kRules,
+                                  std::string("check tests/data/check/bad-value")}) {
+    INFO(args);
+    triage::testing::CliRun r = triage::testing::run_shell(bin + args + " > /dev/full");
+    CHECK(r.rc == 2);
+    std::string cmd = args.substr(0, args.find(' '));
+    CHECK(r.err.find("triage " + cmd + ": cannot write the output: No space left on device\n") != std::string::npos);
+  }
+}
