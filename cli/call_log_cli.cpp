@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <string>
 
 #include "common.h"
@@ -43,7 +44,7 @@ std::string call_log_error_lead(const Status& s, const std::string& lang) {
 }
 
 std::unique_ptr<CallLog> open_call_log_or_report(const std::string& db_flag, const std::string& lang,
-                                                 const char* prog, bool use_config) {
+                                                 const char* prog, bool use_config, bool create) {
   std::string spec = db_flag;
   if (spec.empty() && use_config) {
     auto cfg = load_config("");
@@ -52,6 +53,22 @@ std::unique_ptr<CallLog> open_call_log_or_report(const std::string& db_flag, con
       return nullptr;
     }
     spec = cfg->get("db");
+  }
+  if (!create && call_log_backend(spec) == CallLogBackend::Sqlite) {
+    std::string file = sqlite_call_log_file(spec);
+    if (file.empty()) {
+      auto def = default_call_log_path();
+      if (def) file = *def;
+    }
+    std::error_code ec;
+    auto size = std::filesystem::file_size(file, ec);
+    if (ec || size == 0) {
+      fmt::print(stderr, "{}: {}: {}\n", prog, escape_controls(file),
+                 ec ? tr(lang, "журнала звонков нет (журнал создаёт triage call); проверьте --db",
+                         "no call log there (triage call creates one); check --db")
+                    : tr(lang, "файл пуст: это не журнал звонков", "the file is empty: not a call log"));
+      return nullptr;
+    }
   }
   // A postgresql:// URI opens the server log; a path (or nothing: the default file) SQLite.
   auto log = open_call_log(spec);

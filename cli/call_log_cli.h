@@ -16,8 +16,10 @@ namespace triage::cli {
 // file (config.h) names it, so a seat configured for the central PostgreSQL log reads that log
 // in `log`, `report` and `replay --from-log` as well as in `call`; otherwise the default SQLite
 // file. On failure prints the error (in `lang`) to stderr prefixed with `prog` and returns null.
+// Only `triage call` creates a log (`create`); every other command refuses a SQLite file that
+// does not exist or is empty, so a mistyped --db is an error, not a report of zero calls.
 std::unique_ptr<CallLog> open_call_log_or_report(const std::string& db_flag, const std::string& lang,
-                                                 const char* prog, bool use_config = true);
+                                                 const char* prog, bool use_config = true, bool create = false);
 
 // A call-log error as one line for an operator, in `lang`.
 std::string call_log_error_text(const Status& status, const std::string& lang);

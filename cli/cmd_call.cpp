@@ -118,7 +118,7 @@ int run(int argc, char** argv, bool resume) {
     if (!build_context(argv[0], *rules, a.sets, a.quarantine, o.region, lang, ctx)) return kExitUsage;
     for (const auto& [k, v] : ctx.all()) o.sets.emplace_back(k, v);
   }
-  auto log = open_call_log_or_report(!a.db.empty() ? a.db : cfg->get("db"), lang, argv[0], false);
+  auto log = open_call_log_or_report(!a.db.empty() ? a.db : cfg->get("db"), lang, argv[0], false, !resume);
   if (!log) return kExitUsage;
   if (resume && !resume_id) {
     auto open = log->open_calls(o.operator_name);

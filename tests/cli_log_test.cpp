@@ -195,3 +195,24 @@ TEST_CASE("cli log: --help works for the command and each action") {
   CHECK(report.rc == 0);
   CHECK(report.out.find("Usage: triage report [--db FILE] [--since DATE] [--until DATE] [--format text|json]") == 0);
 }
+
+TEST_CASE("cli log: read-only commands refuse a missing or empty --db and create nothing") {
+  char tmpl[] = "/tmp/triage-cli-nolog-XXXXXX";
+  REQUIRE(mkdtemp(tmpl) != nullptr);
+  std::string dir = tmpl;
+  std::string missing = dir + "/calls-typo.db", empty = dir + "/empty.db";
+  std::ofstream(empty).close();
+  for (const std::string& cmd : {std::string("log list"), std::string("log export --format csv"), std::string("report")}) {
+    INFO(cmd);
+    Run m = triage_run(cmd + " --db '" + missing + "' --lang en");
+    CHECK(m.rc == 2);
+    CHECK(m.err.find(missing + ": no call log there (triage call creates one); check --db") != std::string::npos);
+    CHECK(m.out.empty());
+    Run e = triage_run(cmd + " --db '" + empty + "' --lang en");
+    CHECK(e.rc == 2);
+    CHECK(e.err.find(empty + ": the file is empty: not a call log") != std::string::npos);
+  }
+  CHECK_FALSE(std::ifstream(missing).good());  // nothing created
+  std::remove(empty.c_str());
+  rmdir(dir.c_str());
+}
