@@ -121,7 +121,7 @@ int cmd_export(int argc, char** argv) {
     fmt::print("{}", text);
     return kExitOk;
   }
-  if (Status st = write_file_atomic(a.output, text); !st) {
+  if (Status st = write_output_file(a.output, text); !st) {
     fmt::print(stderr, "triage export: {}\n", st.message());
     return kExitUsage;
   }

@@ -139,7 +139,7 @@ int run_dot(const std::string& dot, const std::string& text, const GraphArgs& a)
   ::close(fd);
   std::string out = in + ".out";
   int rc = kExitUsage;
-  if (write_file_atomic(in, text)) {
+  if (write_output_file(in, text)) {
     std::string fmt_arg = "-T" + a.format;
     std::vector<char*> args{const_cast<char*>(dot.c_str()), fmt_arg.data(), const_cast<char*>("-o"), out.data(),
                             in.data(), nullptr};
@@ -152,7 +152,7 @@ int run_dot(const std::string& dot, const std::string& text, const GraphArgs& a)
       if (a.output.empty()) {
         std::cout.write(picture.data(), static_cast<std::streamsize>(picture.size()));
         rc = kExitOk;
-      } else if (Status st = write_file_atomic(a.output, picture); !st) {
+      } else if (Status st = write_output_file(a.output, picture); !st) {
         fmt::print(stderr, "triage graph: {}\n", st.message());
       } else {
         rc = kExitOk;
@@ -201,7 +201,7 @@ int cmd_graph(int argc, char** argv) {
     fmt::print("{}", *text);
     return kExitOk;
   }
-  if (Status st = write_file_atomic(a.output, *text); !st) {
+  if (Status st = write_output_file(a.output, *text); !st) {
     fmt::print(stderr, "triage graph: {}\n", st.message());
     return kExitUsage;
   }

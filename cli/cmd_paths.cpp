@@ -18,6 +18,7 @@
 #include "commands.h"
 #include "common.h"
 #include "session_cli.h"
+#include "triage/output_file.h"
 #include "triage/diagnostics.h"
 #include "triage/paths.h"
 #include "triage/scenario.h"
@@ -152,20 +153,9 @@ bool write_skeletons(const PathsArgs& a, const PathsResult& r) {
     auto path = std::filesystem::path(a.skeletons) / skeleton_file_name(a.case_id, r.paths[i], i + 1);
     std::optional<SkeletonKeep> keep;
     if (!read_kept(path.string(), a.case_id, r.paths[i], keep)) return false;
-    std::string tmp = path.string() + ".tmp";
-    {
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      out << scenario_skeleton(a.case_id, r.paths[i], i + 1, r.paths.size(), keep ? &*keep : nullptr);
-      out.flush();
-      if (!out) {
-        fmt::print(stderr, "triage paths: {}: {}\n", escape_controls(tmp), std::strerror(errno));
-        std::remove(tmp.c_str());
-        return false;
-      }
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-      fmt::print(stderr, "triage paths: {}: {}\n", escape_controls(path.string()), std::strerror(errno));
-      std::remove(tmp.c_str());
+    std::string text = scenario_skeleton(a.case_id, r.paths[i], i + 1, r.paths.size(), keep ? &*keep : nullptr);
+    if (Status st = write_output_file(path.string(), text); !st) {
+      fmt::print(stderr, "triage paths: {}\n", escape_controls(st.message()));
       return false;
     }
   }

@@ -18,6 +18,7 @@
 #include "common.h"
 #include "replay_from_log.h"
 #include "session_cli.h"
+#include "triage/output_file.h"
 #include "triage/scenario.h"
 #include "triage/utf8.h"
 #include "triage/json.h"
@@ -191,27 +192,6 @@ void print_json(const std::vector<ScenarioResult>& results, const Coverage* cov)
   fmt::print("{}}}\n", out);
 }
 
-// Writes `text` to `path` through a temporary file in the same folder and a rename, so a
-// reader never sees half a report.
-bool write_atomically(const std::string& path, const std::string& text, std::string& error) {
-  std::string tmp = fmt::format("{}.tmp.{}", path, static_cast<long>(getpid()));
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      error = std::strerror(errno);
-      std::remove(tmp.c_str());
-      return false;
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    error = std::strerror(errno);
-    std::remove(tmp.c_str());
-    return false;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -239,10 +219,8 @@ int cmd_replay(int argc, char** argv) {
   else print_text(results, a.lang);
   if (a.coverage && a.format == "text") print_coverage(cov, a.lang);
   if (!a.junit.empty()) {
-    std::string error;
-    if (!write_atomically(a.junit, junit_xml(results, "triage replay"), error)) {
-      fmt::print(stderr, "triage replay: {} {}: {}\n", tr(a.lang, "не удалось записать", "cannot write"),
-                 escape_controls(a.junit), error);
+    if (Status st = write_output_file(a.junit, junit_xml(results, "triage replay")); !st) {
+      fmt::print(stderr, "triage replay: {}\n", escape_controls(st.message()));
       return kExitUsage;
     }
   }

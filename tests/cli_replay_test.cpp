@@ -120,7 +120,7 @@ TEST_CASE("cli replay: JUnit XML is written whole, with the failure") {
   Ran bad = triage_cmd("replay tests/data/scenarios/good --rules tests/data/scenarios/rules --lang en "
                        "--junit '" + (dir / "no" / "such" / "r.xml").string() + "'");
   CHECK(bad.rc == 2);
-  CHECK(bad.err.find("triage replay: cannot write ") == 0);
+  CHECK(bad.err.find("triage replay: cannot create ") == 0);
   fs::remove_all(dir);
 }
 

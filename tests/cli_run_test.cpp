@@ -1,5 +1,6 @@
 // End-to-end: the real `triage run` and `triage show` binaries on tests/data/session/basic.
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -279,4 +280,22 @@ TEST_CASE("cli: output that cannot be written is an error (exit 2, a message), n
     std::string cmd = args.substr(0, args.find(' '));
     CHECK(r.err.find("triage " + cmd + ": cannot write the output: No space left on device\n") != std::string::npos);
   }
+}
+
+TEST_CASE("cli: an output file that is a device is written, not replaced; a folder is refused") {
+  // /dev/null stays a device (a rename over it would have replaced it with a regular file when
+  // run as root), and the command succeeds; a folder as the output is a clear error.
+  const std::string bin = "cd '" TRIAGE_SOURCE_DIR "' && LANG=en_US.UTF-8 '" TRIAGE_BINARY "' ";
+  triage::testing::CliRun page = triage::testing::run_shell(bin + "export --format html -o /dev/null");
+  CHECK(page.rc == 0);
+  triage::testing::CliRun junit =
+      triage::testing::run_shell(bin + "replay tests/scenarios/account-levels-01-lvl-simplified.yaml --junit /dev/stdout");
+  CHECK(junit.rc == 0);
+  CHECK(junit.out.find("<testsuites") != std::string::npos);  // written straight to the device
+  struct stat st {};
+  REQUIRE(stat("/dev/null", &st) == 0);
+  CHECK(S_ISCHR(st.st_mode));
+  triage::testing::CliRun folder = triage::testing::run_shell(bin + "export --format html -o /tmp");
+  CHECK(folder.rc == 2);
+  CHECK(folder.err.find("/tmp is a folder: name a file") != std::string::npos);
 }

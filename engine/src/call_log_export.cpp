@@ -12,8 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "triage/utf8.h"
 #include "triage/json.h"
+#include "triage/output_file.h"
+#include "triage/utf8.h"
 
 namespace triage {
 namespace {
@@ -221,29 +222,16 @@ Expected<std::int64_t> write_call_export(CallLog& log, const CallFilter& filter,
 
 Expected<std::int64_t> export_calls_to_file(CallLog& log, const CallFilter& filter,
                                             ExportFormat format, const std::string& path) {
-  std::string tmpl = path + ".tmp.XXXXXX";
-  std::vector<char> name(tmpl.begin(), tmpl.end());
-  name.push_back('\0');
-  int fd = ::mkstemp(name.data());
-  if (fd < 0) return io_error("cannot create", path);
-  std::string tmp(name.data());
-  ::fchmod(fd, 0600);  // the export holds call details: keep it private like the log
-  std::FILE* f = ::fdopen(fd, "wb");
-  if (!f) {
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return io_error("cannot create", path);
-  }
-  auto rows = write_call_export(log, filter, format, f);
-  bool ok = rows.has_value() && ::fsync(fd) == 0;
-  int saved = errno;
-  ok = (std::fclose(f) == 0) && ok;
-  if (ok && ::rename(tmp.c_str(), path.c_str()) == 0) return rows;
-  if (ok) saved = errno;
-  ::unlink(tmp.c_str());
-  if (!rows) return rows.status();
-  errno = saved;
-  return io_error("cannot write", path);
+  std::int64_t rows = 0;
+  // 0600: the export holds call details; keep it private like the log.
+  Status st = write_output_stream(path, 0600, [&](std::FILE* f) {
+    auto written = write_call_export(log, filter, format, f);
+    if (!written) return written.status();
+    rows = *written;
+    return Status::ok();
+  });
+  if (!st) return st;
+  return rows;
 }
 
 }  // namespace triage

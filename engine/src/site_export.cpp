@@ -382,27 +382,5 @@ std::string contact_href(const Contact& c) {
   return "";
 }
 
-Status write_file_atomic(const std::string& path, std::string_view data) {
-  std::string tmp = path + ".tmp.XXXXXX";
-  int fd = mkstemp(tmp.data());
-  if (fd < 0) return Status::error("io", fmt::format("{}: {}", path, std::strerror(errno)));
-  std::size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    done += static_cast<std::size_t>(n);
-  }
-  int err = done == data.size() ? 0 : (errno ? errno : EIO);
-  if (!err && ::fchmod(fd, 0644) != 0) err = errno;  // mkstemp makes 0600; pages are public
-  if (!err && ::fsync(fd) != 0) err = errno;
-  if (::close(fd) != 0 && !err) err = errno;
-  if (!err && ::rename(tmp.c_str(), path.c_str()) != 0) err = errno;
-  if (err) {
-    ::unlink(tmp.c_str());
-    return Status::error("io", fmt::format("{}: {}", path, std::strerror(err ? err : EIO)));
-  }
-  return Status::ok();
-}
 
 }  // namespace triage

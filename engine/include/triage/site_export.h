@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "triage/escape.h"  // html_escape, markdown_escape
+#include "triage/output_file.h"  // write_output_file
 #include "triage/rule_set.h"
 #include "triage/status.h"
 
@@ -75,8 +76,5 @@ std::string render_site_page(const SitePage& page, PageFormat format);
 // The href for a contact, or "" when it gets none: tel: for phones, http(s) URLs as given.
 std::string contact_href(const Contact& c);
 
-// Writes `data` to `path` through a temporary file in the same folder and a rename, so readers
-// never see a half-written file. Error "io" with the reason.
-Status write_file_atomic(const std::string& path, std::string_view data);
 
 }  // namespace triage
