@@ -78,7 +78,25 @@ int run(int argc, char** argv, bool resume) {
     return kExitUsage;
   }
   if (vm.count("help")) {
-    std::cout << desc << "\n";
+    if (resume) {
+      print_help(lang, "triage resume [ID] [--db FILE|URI] [--operator NAME] [--rules DIR]",
+                 "Продолжает прерванный звонок с того шага, на котором он остановился (без ID — последний открытый "
+                 "звонок оператора). Код выхода: 0 — звонок завершён, 1 — нет открытых звонков или звонок не завершён, "
+                 "2 — неверные параметры или журнал недоступен.",
+                 "Continues an interrupted call from the step where it stopped (without ID: the operator's latest "
+                 "open call). Exit 0: the call was finished, 1: no open call or the call was left unfinished, 2: bad "
+                 "arguments or the log cannot be used.",
+                 desc);
+    } else {
+      print_help(lang, "triage call [--case ID] [--quarantine да|нет] [--region R] [--set var=value] [--db FILE|URI]",
+                 "Открывает экран звонка: слова гражданина, сценарий, шаги и исход; каждый шаг пишется в журнал. "
+                 "Код выхода: 0 — звонок завершён, 1 — звонок не завершён, 2 — неверные параметры, правила или журнал "
+                 "недоступны.",
+                 "Opens the call screen: the caller's words, the case, its steps and the outcome; every step is "
+                 "logged. Exit 0: the call was finished, 1: the call was left unfinished, 2: bad arguments, rules or log "
+                 "unusable.",
+                 desc);
+    }
     return kExitOk;
   }
   auto cfg = load_config(a.config);

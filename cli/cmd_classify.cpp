@@ -32,18 +32,17 @@ struct ClassifyArgs {
   std::string lang;
 };
 
-void print_help(const std::string& lang, const po::options_description& opts) {
-  fmt::print("{}: triage classify [\"{}\"] [--rules DIR] [--explain] [--format text|json] "
-             "[--threshold X]\n{}\n\n",
-             tr(lang, "Использование", "Usage"), tr(lang, "текст", "text"),
-             tr(lang,
-                "Подбирает сценарии по словам звонящего (без текста читает стандартный ввод). "
-                "Учитываются первые 4096 байт. Код выхода: 0 — сценарий выбран, 1 — уверенность "
-                "ниже порога, выбирает оператор, 2 — неверные параметры или правила не читаются.",
-                "Ranks the cases for what a caller said (reads stdin when no text is given). "
-                "Only the first 4096 bytes count. Exit 0: a case was picked, 1: nothing reached "
-                "the threshold, the operator chooses, 2: bad arguments or unreadable rules."));
-  std::cout << opts;
+void print_classify_help(const std::string& lang, const po::options_description& opts) {
+  std::string usage = fmt::format("triage classify [\"{}\"] [--rules DIR] [--explain] [--format text|json] [--threshold X]",
+                                  tr(lang, "текст", "text"));
+  print_help(lang, usage,
+             "Подбирает сценарии по словам звонящего (без текста читает стандартный ввод). "
+             "Учитываются первые 4096 байт. Код выхода: 0 — сценарий выбран, 1 — уверенность "
+             "ниже порога, выбирает оператор, 2 — неверные параметры или правила не читаются.",
+             "Ranks the cases for what a caller said (reads stdin when no text is given). "
+             "Only the first 4096 bytes count. Exit 0: a case was picked, 1: nothing reached "
+             "the threshold, the operator chooses, 2: bad arguments or unreadable rules.",
+             opts);
 }
 
 // Parses argv into `a`; returns -1 to go on, or an exit code (help printed, usage error).
@@ -66,7 +65,7 @@ int parse_args(int argc, char** argv, ClassifyArgs& a) {
   if (!parse_command_line("classify", argc, argv, opts, &pos, vm)) return kExitUsage;
   a.lang = interface_language(a.lang);
   if (vm.count("help")) {
-    print_help(a.lang, opts);
+    print_classify_help(a.lang, opts);
     return kExitOk;
   }
   if (a.format != "text" && a.format != "json") {

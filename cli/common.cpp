@@ -6,9 +6,12 @@
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "triage/utf8.h"
 
@@ -83,10 +86,45 @@ bool parse_command_line(const std::string& cmd, int argc, char** argv,
   return true;
 }
 
+namespace {
+
+// A positional argument is declared with its placeholder in capitals as the description
+// ("DIR", "CASE", "OLD_DIR") or none: the usage line shows it, the option list does not.
+bool is_positional(const boost::program_options::option_description& o) {
+  const std::string& d = o.description();
+  return d.empty() || d.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ_") == std::string::npos;
+}
+
+}  // namespace
+
 void print_help(const std::string& lang, const std::string& usage, const char* about_ru, const char* about_en,
                 const boost::program_options::options_description& opts) {
-  fmt::print("{}: {}\n{}\n\n", tr(lang, "Использование", "Usage"), usage, tr(lang, about_ru, about_en));
-  std::cout << opts;
+  std::size_t width = static_cast<std::size_t>(terminal_width(STDOUT_FILENO));
+  fmt::print("{}: {}\n", tr(lang, "Использование", "Usage"), usage);
+  print_wrapped(tr(lang, about_ru, about_en), "", "", width);
+  fmt::print("\n{}:\n", tr(lang, "Параметры", "Options"));
+  // Boost wraps by bytes, so Russian wrapped at half the width: names and descriptions are laid
+  // out here by display width instead.
+  std::vector<std::pair<std::string, std::string>> rows;
+  std::size_t column = 0;
+  for (const auto& o : opts.options()) {
+    if (is_positional(*o)) continue;
+    std::string name = "  " + o->format_name();
+    std::string param = o->format_parameter();
+    if (!param.empty()) name += " " + param;
+    column = std::max(column, display_width(name));
+    rows.emplace_back(std::move(name), o->description());
+  }
+  column = std::min<std::size_t>(column + 2, 34);
+  for (const auto& [name, text] : rows) {
+    std::string lead = name;
+    if (display_width(lead) + 1 > column) {  // a long name gets its own line
+      fmt::print("{}\n", lead);
+      lead.clear();
+    }
+    lead += std::string(column - display_width(lead), ' ');
+    print_wrapped(text, lead, std::string(column, ' '), width);
+  }
 }
 
 }  // namespace triage::cli

@@ -3,11 +3,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli_support.h"
+#include "triage/utf8.h"
 
 namespace {
 
@@ -298,4 +302,28 @@ TEST_CASE("cli: an output file that is a device is written, not replaced; a fold
   triage::testing::CliRun folder = triage::testing::run_shell(bin + "export --format html -o /tmp");
   CHECK(folder.rc == 2);
   CHECK(folder.err.find("/tmp is a folder: name a file") != std::string::npos);
+}
+
+TEST_CASE("cli: --help lays out Russian by display width and does not list positional arguments") {
+  const std::string bin = "cd '" TRIAGE_SOURCE_DIR "' && COLUMNS=60 LANG=ru_RU.UTF-8 '" TRIAGE_BINARY "' ";
+  // Each command with its positional arguments (call's --case is a real option).
+  const std::vector<std::pair<const char*, std::vector<const char*>>> commands = {
+      {"show", {"--case arg"}}, {"call", {}}, {"check", {"--dir arg"}}, {"diff", {"--old arg", "--new arg"}},
+      {"paths", {"--case arg"}}, {"train", {"--scenario arg"}}};
+  for (const auto& [cmd, positionals] : commands) {
+    INFO(cmd);
+    triage::testing::CliRun r = triage::testing::run_shell(bin + cmd + " --help");
+    CHECK(r.rc == 0);
+    CHECK(r.out.find("Параметры:") != std::string::npos);
+    std::size_t widest = 0, lines = 0;
+    std::string line;
+    for (std::istringstream in(r.out); std::getline(in, line);) {
+      if (line.rfind("Использование:", 0) == 0) continue;  // the usage line is not wrapped
+      widest = std::max(widest, triage::display_width(line));
+      ++lines;
+    }
+    CHECK(widest <= 60);
+    CHECK(widest >= 45);  // wrapped near the width, not at half of it (bytes)
+    for (const char* positional : positionals) CHECK(r.out.find(positional) == std::string::npos);
+  }
 }

@@ -38,8 +38,8 @@ SitePage page_for(const std::string& region) {
 using triage::testing::slurp;
 using Run = triage::testing::CliRun;
 
-Run run_triage(const std::string& args) {
-  return triage::testing::run_shell("cd '" TRIAGE_SOURCE_DIR "' && '" TRIAGE_BINARY "' " + args);
+Run run_triage(const std::string& args, const std::string& env = "") {
+  return triage::testing::run_shell("cd '" TRIAGE_SOURCE_DIR "' && " + env + "'" TRIAGE_BINARY "' " + args);
 }
 
 std::vector<std::string> attribute_values(const std::string& html, const std::string& attr) {
@@ -365,7 +365,7 @@ TEST_CASE("site export: --fragment is only the content block, scoped; both HTML 
   Run md = run_triage("export --rules " + kRules + " --format md --fragment");
   CHECK(md.rc == 2);
   CHECK(md.err == "triage export: --fragment только для --format html\n");
-  Run help = run_triage("export --help");
+  Run help = run_triage("export --help", "COLUMNS=200 ");
   CHECK(help.rc == 0);
   CHECK(help.out.find("--fragment") != std::string::npos);
   CHECK(help.out.find("вставляют в страницу CMS") != std::string::npos);
