@@ -109,8 +109,8 @@ TEST_CASE("cli replay: JUnit XML is written whole, with the failure") {
   CHECK(r.rc == 1);
   std::string x = slurp(xml);
   CHECK(x.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"triage replay\" tests=\"2\" failures=\"1\"", 0) == 0);
-  CHECK(x.find("<testcase classname=\"tests/data/scenarios/good/phone.yaml\" name=\"lost-access: Телефон привязан\" "
-               "file=\"tests/data/scenarios/good/phone.yaml\" time=\"") != std::string::npos);
+  CHECK(x.find("<testcase classname=\"lost-access\" name=\"Телефон привязан (tests/data/scenarios/good/phone.yaml)\" "
+               "time=\"") != std::string::npos);
   CHECK(x.find("<failure type=\"scenario\" message=\"outcome LA-PHONE, expected LA-SNILS\">outcome LA-PHONE, expected "
                "LA-SNILS\nthe script lacks «по СНИЛС»\nthe script contains «телефона»\n") != std::string::npos);
   CHECK(x.find("</testsuites>\n") == x.size() - 14);

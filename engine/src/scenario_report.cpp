@@ -114,9 +114,11 @@ std::string junit_xml(const std::vector<ScenarioResult>& results, const std::str
   out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\" time=\"{:.3f}\">\n",
                      name, results.size(), failures, seconds);
   for (const auto& r : results) {
-    std::string title = r.name.empty() ? r.case_id : r.case_id + ": " + r.name;
-    out += fmt::format("    <testcase classname=\"{}\" name=\"{}\" file=\"{}\" time=\"{:.3f}\"", xml_escape(r.file),
-                       xml_escape(title), xml_escape(r.file), r.seconds);
+    // classname groups by case, as a test class; the name says which scenario file it is. Only
+    // attributes the common JUnit schemas (Ant, Jenkins, GitLab) accept.
+    std::string title = r.name.empty() ? r.file : r.name + " (" + r.file + ")";
+    out += fmt::format("    <testcase classname=\"{}\" name=\"{}\" time=\"{:.3f}\"",
+                       xml_escape(r.case_id.empty() ? r.file : r.case_id), xml_escape(title), r.seconds);
     if (r.run.passed) {
       out += "/>\n";
       continue;
