@@ -33,6 +33,9 @@ constexpr double kSecondProblemShare = 0.7;
 // none of them, a problem needs the threshold plus this much confidence ("код не приходит" is
 // still picked, one borrowed word of another service is not).
 constexpr double kNoDomainMargin = 0.15;
+// The staff case takes the call on this many caller words that are its own keywords: one
+// ("сотрудник мфц сказал...") is a citizen quoting staff.
+constexpr std::size_t kStaffKeywords = 2;
 
 struct Word {
   std::string text;
@@ -323,18 +326,22 @@ Role role_of(const Roles& roles, const std::string& id) {
 // match of the same or higher weight on each of them): "забыла пароль" explains away a phrase
 // "забыл пароль" of another case. A circumstance is also picked on one keyword of its own that
 // nothing explains ("карантине"), whatever its confidence.
-// The staff case is picked only on an exact keyword of its own ("сотрудник", "арм") and the
-// threshold. Returns whether the pass picked a case.
+// In its own pass, the staff case needs kStaffKeywords caller words that are exact keywords of
+// its own ("сотрудник", "гражданин", "арм") besides the threshold. Returns whether the pass
+// picked a case.
 bool pick_pass(Classification& out, double threshold, const Roles& roles, Role role,
                std::vector<double>& explained) {
   bool circumstance = role == Role::Circumstance;
   bool any = false;
   double first_score = 0;  // score of the first case this pass picked
   for (auto& r : out.ranked) {
-    if (role_of(roles, r.case_id) != role) continue;
+    Role own_role = role_of(roles, r.case_id);
+    // Below a problem, the staff case is one more problem (see pick()).
+    if (own_role != role && !(role == Role::Problem && own_role == Role::Staff)) continue;
     std::vector<double> mine = single_weights(r, out.words);
     double own = 0;
     bool named = false;
+    std::unordered_set<std::size_t> keyword_words;  // caller words an exact keyword matched
     for (const auto& m : r.matches) {
       bool away = std::all_of(m.words.begin(), m.words.end(), [&](std::size_t w) {
         return explained[w] > 0 && explained[w] >= mine[w];
@@ -342,13 +349,17 @@ bool pick_pass(Classification& out, double threshold, const Roles& roles, Role r
       if (away) continue;
       own += m.weight;
       // Only the keyword itself names a case: a typo of it may be another word.
-      named = named || (!m.pair && m.source == TermSource::Keyword && m.kind == MatchKind::Exact);
+      bool keyword = !m.pair && m.source == TermSource::Keyword && m.kind == MatchKind::Exact;
+      named = named || keyword;
+      if (keyword) keyword_words.insert(m.words[0]);
     }
     r.own_confidence = to_confidence(own);
     // A second problem needs nearly as much evidence of its own as the first: one shared word
     // ("номер", "смс") beside a clear problem is not a second problem.
     bool strong = circumstance || first_score == 0 || own >= kSecondProblemShare * first_score;
-    bool sure = r.own_confidence >= threshold && (role != Role::Staff || named);
+    bool staff_words = keyword_words.size() >= kStaffKeywords;
+    bool sure = r.own_confidence >= threshold && (own_role != Role::Staff || role != Role::Staff ||
+                                                  staff_words);
     r.picked = own > 0 && strong && (sure || (circumstance && named));
     if (!r.picked) continue;
     any = true;
@@ -359,8 +370,10 @@ bool pick_pass(Classification& out, double threshold, const Roles& roles, Role r
 }
 
 // The staff procedure first: a member of staff describing a citizen's problem ("в арм нашлась
-// учётная запись, гражданин не помнит пароль") gets the procedure, which covers the problem, and
-// no problem beside it. Otherwise problems, so that "я на карантине и забыла пароль" picks
+// учётная запись, гражданин не помнит пароль", two staff keywords) gets the procedure, which
+// covers the problem, and no problem beside it. A citizen who mentions staff once ("забыла
+// пароль, сотрудник мфц сказал позвонить вам") does not: the staff case is then one more
+// problem. Otherwise problems, so that "я на карантине и забыла пароль" picks
 // forgot-password on its words; then circumstances, on what the problems leave unexplained or on
 // a keyword of their own. A circumstance never explains a problem's words away: quarantine with
 // a problem is both. The off-topic case is never picked. `picked` lists the picked cases in
