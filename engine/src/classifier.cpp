@@ -326,7 +326,7 @@ Role role_of(const Roles& roles, const std::string& id) {
 // match of the same or higher weight on each of them): "забыла пароль" explains away a phrase
 // "забыл пароль" of another case. A circumstance is also picked on one keyword of its own that
 // nothing explains ("карантине"), whatever its confidence.
-// In its own pass, the staff case needs kStaffKeywords caller words that are exact keywords of
+// In its own pass, the staff case needs kStaffKeywords caller words that match keywords of
 // its own ("сотрудник", "гражданин", "арм") besides the threshold. Returns whether the pass
 // picked a case.
 bool pick_pass(Classification& out, double threshold, const Roles& roles, Role role,
@@ -336,30 +336,26 @@ bool pick_pass(Classification& out, double threshold, const Roles& roles, Role r
   double first_score = 0;  // score of the first case this pass picked
   for (auto& r : out.ranked) {
     Role own_role = role_of(roles, r.case_id);
-    // Below a problem, the staff case is one more problem (see pick()).
+    // When the staff pass picked nothing, the staff case is one more problem (see pick()).
     if (own_role != role && !(role == Role::Problem && own_role == Role::Staff)) continue;
     std::vector<double> mine = single_weights(r, out.words);
     double own = 0;
-    bool named = false;
-    std::unordered_set<std::size_t> keyword_words;  // caller words an exact keyword matched
+    std::unordered_set<std::size_t> keyword_words;  // caller words a keyword of the case matched
     for (const auto& m : r.matches) {
       bool away = std::all_of(m.words.begin(), m.words.end(), [&](std::size_t w) {
         return explained[w] > 0 && explained[w] >= mine[w];
       });
       if (away) continue;
       own += m.weight;
-      // Only the keyword itself names a case: a typo of it may be another word.
-      bool keyword = !m.pair && m.source == TermSource::Keyword && m.kind == MatchKind::Exact;
-      named = named || keyword;
-      if (keyword) keyword_words.insert(m.words[0]);
+      if (!m.pair && m.source == TermSource::Keyword) keyword_words.insert(m.words[0]);
     }
     r.own_confidence = to_confidence(own);
     // A second problem needs nearly as much evidence of its own as the first: one shared word
     // ("номер", "смс") beside a clear problem is not a second problem.
     bool strong = circumstance || first_score == 0 || own >= kSecondProblemShare * first_score;
-    bool staff_words = keyword_words.size() >= kStaffKeywords;
-    bool sure = r.own_confidence >= threshold && (own_role != Role::Staff || role != Role::Staff ||
-                                                  staff_words);
+    bool named = !keyword_words.empty();
+    bool sure = r.own_confidence >= threshold &&
+                (role != Role::Staff || keyword_words.size() >= kStaffKeywords);
     r.picked = own > 0 && strong && (sure || (circumstance && named));
     if (!r.picked) continue;
     any = true;
