@@ -335,9 +335,7 @@ bool pick_pass(Classification& out, double threshold, const Roles& roles, Role r
   bool any = false;
   double first_score = 0;  // score of the first case this pass picked
   for (auto& r : out.ranked) {
-    Role own_role = role_of(roles, r.case_id);
-    // When the staff pass picked nothing, the staff case is one more problem (see pick()).
-    if (own_role != role && !(role == Role::Problem && own_role == Role::Staff)) continue;
+    if (role_of(roles, r.case_id) != role) continue;
     std::vector<double> mine = single_weights(r, out.words);
     double own = 0;
     std::unordered_set<std::size_t> keyword_words;  // caller words a keyword of the case matched
@@ -367,9 +365,9 @@ bool pick_pass(Classification& out, double threshold, const Roles& roles, Role r
 
 // The staff procedure first: a member of staff describing a citizen's problem ("в арм нашлась
 // учётная запись, гражданин не помнит пароль", two staff keywords) gets the procedure, which
-// covers the problem, and no problem beside it. A citizen who mentions staff once ("забыла
-// пароль, сотрудник мфц сказал позвонить вам") does not: the staff case is then one more
-// problem. Otherwise problems, so that "я на карантине и забыла пароль" picks
+// covers the problem, and no problem beside it. The staff case is picked in that pass only: a
+// citizen who mentions staff once ("забыла пароль, сотрудник мфц сказал позвонить вам") gets
+// the problem. Otherwise problems, so that "я на карантине и забыла пароль" picks
 // forgot-password on its words; then circumstances, on what the problems leave unexplained or on
 // a keyword of their own. A circumstance never explains a problem's words away: quarantine with
 // a problem is both. The off-topic case is never picked. `picked` lists the picked cases in
