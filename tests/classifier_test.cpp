@@ -405,9 +405,9 @@ TEST_CASE("classifier: figures on the tuning set") {
   CHECK(f.off_topic == 46);
   CHECK(f.both_total == 11);
   // Before the tuning: 92/126 = 73.0%, 114/126 = 90.5%, 37/46 = 80.4%, 4/11. After the first
-  // round: 119/126 = 94.4%, 120/126 = 95.2%, 46/46, 11/11. After the second: 124/126 = 98.4%,
+  // round: 119/126 = 94.4%, 120/126 = 95.2%, 46/46, 11/11. After the second: 123/126 = 97.6%,
   // 124/126 = 98.4%, 46/46, 11/11.
-  CHECK(percent(f.exact, f.account) >= 98.0);
+  CHECK(percent(f.exact, f.account) >= 97.0);
   CHECK(percent(f.top1, f.account) >= 98.0);
   CHECK(percent(f.left, f.off_topic) >= 100.0);
   CHECK(f.both == f.both_total);
@@ -433,24 +433,24 @@ TEST_CASE("classifier: figures on the development set (the former held-out set)"
   CHECK(f.both_total == 12);
   // Held out, measured once after the first round: picked exactly 106/128 = 82.8%, top-1
   // 115/128 = 89.8%, off-topic left 42/44 = 95.5%, both 12/12 (before it: 63.3%, 83.6%, 72.7%,
-  // 7/12). Tuned on in the second round: 124/128 = 96.9%, 126/128 = 98.4%, 43/44 = 97.7%, 12/12.
-  CHECK(percent(f.exact, f.account) >= 96.0);
+  // 7/12). Tuned on in the second round: 125/128 = 97.7%, 126/128 = 98.4%, 43/44 = 97.7%, 12/12.
+  CHECK(percent(f.exact, f.account) >= 97.0);
   CHECK(percent(f.top1, f.account) >= 98.0);
   CHECK(percent(f.left, f.off_topic) >= 97.0);
   CHECK(f.both == f.both_total);
 }
 
-// Three probes of fresh phrasings written during the second round by the engineer tuning the
-// rules (so not held out): 82.5 % and 91.4 % picked exactly on the second and third before their
-// misses were read. Now a development set, asserted as floors rounded down.
+// Five probes of fresh phrasings written during the second round by the engineer tuning the
+// rules (so not held out). Before their misses were read: 82.5 %, 91.4 % and 75.9 % picked
+// exactly on the second, third and fifth. Now a development set, asserted as floors rounded down.
 TEST_CASE("classifier: figures on the probe set") {
   const Shipped& s = shipped();
   Figures f = measure(s.classifier, *s.loaded.rules,
                       TRIAGE_SOURCE_DIR "/tests/data/classify/probe.tsv");
-  CHECK(f.account == 115);
-  CHECK(f.off_topic == 20);
-  // 111/115 = 96.5%, top-1 111/115, off-topic left 20/20, quarantine + problem both 9/9.
-  CHECK(percent(f.exact, f.account) >= 96.0);
+  CHECK(f.account == 161);
+  CHECK(f.off_topic == 29);
+  // 153/161 = 95.0%, top-1 154/161, off-topic left 29/29, quarantine + problem both 11/11.
+  CHECK(percent(f.exact, f.account) >= 95.0);
   CHECK(percent(f.left, f.off_topic) >= 100.0);
   CHECK(f.both == f.both_total);
 }
