@@ -440,17 +440,18 @@ TEST_CASE("classifier: figures on the development set (the former held-out set)"
   CHECK(f.both == f.both_total);
 }
 
-// Five probes of fresh phrasings written during the second round by the engineer tuning the
-// rules (so not held out). Before their misses were read: 82.5 %, 91.4 % and 75.9 % picked
-// exactly on the second, third and fifth. Now a development set, asserted as floors rounded down.
+// Six probes of fresh phrasings written during the second round by the engineer tuning the
+// rules (so not held out). Before their misses were read: 82.5 %, 91.4 %, 75.9 % and 88.5 %
+// picked exactly on the second, third, fifth and sixth. Now a development set, asserted as
+// floors rounded down.
 TEST_CASE("classifier: figures on the probe set") {
   const Shipped& s = shipped();
   Figures f = measure(s.classifier, *s.loaded.rules,
                       TRIAGE_SOURCE_DIR "/tests/data/classify/probe.tsv");
-  CHECK(f.account == 161);
-  CHECK(f.off_topic == 29);
-  // 153/161 = 95.0%, top-1 154/161, off-topic left 29/29, quarantine + problem both 11/11.
-  CHECK(percent(f.exact, f.account) >= 95.0);
+  CHECK(f.account == 187);
+  CHECK(f.off_topic == 34);
+  // 177/187 = 94.7%, top-1 178/187, off-topic left 34/34, quarantine + problem both 13/13.
+  CHECK(percent(f.exact, f.account) >= 94.0);
   CHECK(percent(f.left, f.off_topic) >= 100.0);
   CHECK(f.both == f.both_total);
 }
