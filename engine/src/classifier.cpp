@@ -33,6 +33,9 @@ constexpr double kSecondProblemShare = 0.7;
 // none of them, a problem needs the threshold plus this much confidence ("код не приходит" is
 // still picked, one borrowed word of another service is not).
 constexpr double kNoDomainMargin = 0.15;
+// The staff case takes the call on this many caller words that are its own keywords: one
+// ("сотрудник мфц сказал...") is a citizen quoting staff.
+constexpr std::size_t kStaffKeywords = 2;
 
 struct Word {
   std::string text;
@@ -40,8 +43,10 @@ struct Word {
 };
 
 // What a case is to the picker: a problem the caller has; a circumstance, a case that settles
-// facts (`implies:`, the quarantine) and is picked beside a problem; or the out-of-scope model.
-enum class Role { Problem, Circumstance, OffTopic };
+// facts (`implies:`, the quarantine) and is picked beside a problem; the staff procedure
+// (kStaffCase), which covers the citizen's problem a member of staff describes; or the
+// out-of-scope model.
+enum class Role { Problem, Circumstance, Staff, OffTopic };
 using Roles = std::unordered_map<std::string, Role>;
 
 // A stem of the global vocabulary a caller's word met, and how well.
@@ -82,6 +87,9 @@ bool fuzzy_match(std::u32string_view a, std::u32string_view b, MatchKind* kind) 
     *kind = MatchKind::Prefix;
     return true;
   }
+  // Stems that differ only in their last letter are two words of one root ("вернут" of
+  // "вернуть", "вернул" of "вернулся"), not a typo.
+  if (common + 1 >= shorter) return false;
   if (bounded_edit_distance(a, b, 1) <= 1) {
     *kind = MatchKind::Typo;
     return true;
@@ -158,6 +166,7 @@ struct Classifier::Impl {
   bool in_domain(const std::vector<Word>& words) const;
 
   std::vector<Word> analyse(std::string_view text) const;
+  void join_split(std::vector<Word>& words) const;
   void add_text(Case& c, const std::string& text, TermSource source, bool pairs);
   void weigh();
   std::vector<StemHit> hits_for(const std::string& stem) const;
@@ -174,6 +183,28 @@ std::vector<Word> Classifier::Impl::analyse(std::string_view text) const {
     out.push_back({std::move(w), std::move(stem)});
   }
   return out;
+}
+
+// A compound the caller wrote apart ("гос услуг"): two neighbouring words whose first is no
+// vocabulary stem and whose concatenation stems to a vocabulary or domain stem become one word.
+void Classifier::Impl::join_split(std::vector<Word>& words) const {
+  std::vector<Word> out;
+  std::lock_guard<std::mutex> lock(stem_mutex);
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (i + 1 < words.size() && vocab_index.count(words[i].stem) == 0) {
+      std::string stem = stemmer->stem(words[i].text + words[i + 1].text);
+      std::u32string stem32 = to_u32(stem);
+      bool known = vocab_index.count(stem) != 0 ||
+                   std::find(domain.begin(), domain.end(), stem32) != domain.end();
+      if (known) {
+        out.push_back({join(words[i].text, words[i + 1].text), std::move(stem)});
+        ++i;
+        continue;
+      }
+    }
+    out.push_back(std::move(words[i]));
+  }
+  words = std::move(out);
 }
 
 void Classifier::Impl::add_text(Case& c, const std::string& text, TermSource source,
@@ -295,41 +326,57 @@ Role role_of(const Roles& roles, const std::string& id) {
 // match of the same or higher weight on each of them): "забыла пароль" explains away a phrase
 // "забыл пароль" of another case. A circumstance is also picked on one keyword of its own that
 // nothing explains ("карантине"), whatever its confidence.
-void pick_pass(Classification& out, double threshold, const Roles& roles, Role role,
+// In its own pass, the staff case needs kStaffKeywords caller words that match keywords of
+// its own ("сотрудник", "гражданин", "арм") besides the threshold. Returns whether the pass
+// picked a case.
+bool pick_pass(Classification& out, double threshold, const Roles& roles, Role role,
                std::vector<double>& explained) {
   bool circumstance = role == Role::Circumstance;
+  bool any = false;
   double first_score = 0;  // score of the first case this pass picked
   for (auto& r : out.ranked) {
     if (role_of(roles, r.case_id) != role) continue;
     std::vector<double> mine = single_weights(r, out.words);
     double own = 0;
-    bool named = false;
+    std::unordered_set<std::size_t> keyword_words;  // caller words a keyword of the case matched
     for (const auto& m : r.matches) {
       bool away = std::all_of(m.words.begin(), m.words.end(), [&](std::size_t w) {
         return explained[w] > 0 && explained[w] >= mine[w];
       });
       if (away) continue;
       own += m.weight;
-      named = named || (!m.pair && m.source == TermSource::Keyword);
+      if (!m.pair && m.source == TermSource::Keyword) keyword_words.insert(m.words[0]);
     }
     r.own_confidence = to_confidence(own);
     // A second problem needs nearly as much evidence of its own as the first: one shared word
     // ("номер", "смс") beside a clear problem is not a second problem.
     bool strong = circumstance || first_score == 0 || own >= kSecondProblemShare * first_score;
-    r.picked = own > 0 && strong && (r.own_confidence >= threshold || (circumstance && named));
+    bool named = !keyword_words.empty();
+    bool sure = r.own_confidence >= threshold &&
+                (role != Role::Staff || keyword_words.size() >= kStaffKeywords);
+    r.picked = own > 0 && strong && (sure || (circumstance && named));
     if (!r.picked) continue;
+    any = true;
     if (first_score == 0) first_score = r.score;
     for (std::size_t w = 0; w < out.words; ++w) explained[w] = std::max(explained[w], mine[w]);
   }
+  return any;
 }
 
-// Problems first, so that "я на карантине и забыла пароль" picks forgot-password on its words;
-// then circumstances, on what the problems leave unexplained or on a keyword of their own. A
-// circumstance never explains a problem's words away: quarantine with a problem is both. The
-// off-topic case is never picked. `picked` lists the picked cases in rank order.
+// The staff procedure first: a member of staff describing a citizen's problem ("в арм нашлась
+// учётная запись, гражданин не помнит пароль", two staff keywords) gets the procedure, which
+// covers the problem, and no problem beside it. The staff case is picked in that pass only: a
+// citizen who mentions staff once ("забыла пароль, сотрудник мфц сказал позвонить вам") gets
+// the problem. Otherwise problems, so that "я на карантине и забыла пароль" picks
+// forgot-password on its words; then circumstances, on what the problems leave unexplained or on
+// a keyword of their own. A circumstance never explains a problem's words away: quarantine with
+// a problem is both. The off-topic case is never picked. `picked` lists the picked cases in
+// rank order.
 void pick(Classification& out, double threshold, const Roles& roles) {
   std::vector<double> explained(out.words, 0.0);  // best single-word weight of a picked case
-  pick_pass(out, threshold, roles, Role::Problem, explained);
+  if (!pick_pass(out, threshold, roles, Role::Staff, explained)) {
+    pick_pass(out, threshold, roles, Role::Problem, explained);
+  }
   pick_pass(out, threshold, roles, Role::Circumstance, explained);
   for (auto& r : out.ranked) {
     if (role_of(roles, r.case_id) == Role::OffTopic) r.own_confidence = r.confidence;
@@ -451,6 +498,7 @@ Expected<Classifier> Classifier::build(const RuleSet& rules) {
     c.id = flow->id;
     c.title = flow->title;
     c.role = c.id == kOffTopicCase    ? Role::OffTopic
+             : c.id == kStaffCase     ? Role::Staff
              : !flow->implies.empty() ? Role::Circumstance
                                       : Role::Problem;
     impl->roles.emplace(c.id, c.role);
@@ -476,6 +524,7 @@ Classification Classifier::classify(std::string_view text, const ClassifyOptions
   std::string_view capped = cap_input(text, kMaxClassifyInputBytes);
   out.truncated = capped.size() < text.size();
   std::vector<Word> words = impl_->analyse(capped);
+  impl_->join_split(words);
   out.words = words.size();
   // One vocabulary look-up per distinct stem: repeated words cost nothing.
   std::unordered_map<std::string, std::vector<StemHit>> memo;

@@ -21,6 +21,10 @@ inline constexpr double kDefaultClassifyThreshold = 0.5;
 // The case for calls that are not about the account. Its `triage:` vocabulary (words and
 // phrases of other services) is the out-of-scope model; it is ranked, never picked.
 inline constexpr const char* kOffTopicCase = "off-topic";
+// The case of the service-centre staff (the caller works at a centre and describes a citizen's
+// problem): when its own staff words pick it, the procedure covers the citizen's problem, so no
+// problem is picked beside it (docs/classifier.md, "Confidence and picking").
+inline constexpr const char* kStaffCase = "service-centre";
 
 // Where a rule term came from, strongest first.
 enum class TermSource { Phrase, Keyword, Title, Description };
