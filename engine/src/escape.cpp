@@ -40,4 +40,46 @@ std::string markdown_escape(std::string_view s) {
 
 std::string xml_escape(std::string_view s) { return html_escape(escape_controls(s, true)); }
 
+std::string dot_escape(std::string_view s) {
+  // Controls first, so the backslash of their visible form is itself escaped below.
+  std::string visible = escape_controls(s, true);
+  std::string out;
+  for (char c : visible) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': break;
+      case '\t': out += ' '; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string mermaid_escape(std::string_view s) {
+  std::string visible = escape_controls(s, true);
+  std::string out;
+  for (char c : visible) {
+    switch (c) {
+      case '"': out += "#quot;"; break;
+      case '#': out += "#35;"; break;
+      case '&': out += "#38;"; break;
+      case '<': out += "#lt;"; break;
+      case '>': out += "#gt;"; break;
+      case '{': out += "#123;"; break;
+      case '}': out += "#125;"; break;
+      case '|': out += "#124;"; break;
+      case '`': out += "#96;"; break;
+      case '[': out += "#91;"; break;
+      case ']': out += "#93;"; break;
+      case '\n': out += "<br/>"; break;
+      case '\r': break;
+      case '\t': out += ' '; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace triage

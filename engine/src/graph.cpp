@@ -371,48 +371,6 @@ std::string shorten_label(std::string_view s, std::size_t max_chars) {
   return folded.substr(0, i) + "…";
 }
 
-std::string dot_escape(std::string_view s) {
-  // Controls first, so the backslash of their visible form is itself escaped below.
-  std::string visible = escape_controls(s, true);
-  std::string out;
-  for (char c : visible) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': break;
-      case '\t': out += ' '; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-std::string mermaid_escape(std::string_view s) {
-  std::string visible = escape_controls(s, true);
-  std::string out;
-  for (char c : visible) {
-    switch (c) {
-      case '"': out += "#quot;"; break;
-      case '#': out += "#35;"; break;
-      case '&': out += "#38;"; break;
-      case '<': out += "#lt;"; break;
-      case '>': out += "#gt;"; break;
-      case '{': out += "#123;"; break;
-      case '}': out += "#125;"; break;
-      case '|': out += "#124;"; break;
-      case '`': out += "#96;"; break;
-      case '[': out += "#91;"; break;
-      case ']': out += "#93;"; break;
-      case '\n': out += "<br/>"; break;
-      case '\r': break;
-      case '\t': out += ' '; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string disposition_ru(std::string_view d) {
   if (d == "resolved") return "решено";
   if (d == "referred") return "перенаправлен";

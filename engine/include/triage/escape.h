@@ -1,4 +1,4 @@
-// Text escapes for the documents the program writes: HTML (and XML), Markdown. JSON strings
+// Text escapes for the documents the program writes: HTML (and XML), Markdown, DOT, Mermaid. JSON strings
 // are in json.h, terminal-safe text in utf8.h (escape_controls).
 #pragma once
 
@@ -14,5 +14,9 @@ std::string html_escape(std::string_view s);
 std::string xml_escape(std::string_view s);
 // Escapes text so Markdown renders it literally.
 std::string markdown_escape(std::string_view s);
+// Text inside a double-quoted Graphviz DOT string (controls shown escaped, newlines as \n).
+std::string dot_escape(std::string_view s);
+// Text inside a Mermaid node or edge label (entity codes for the characters Mermaid parses).
+std::string mermaid_escape(std::string_view s);
 
 }  // namespace triage

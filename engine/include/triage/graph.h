@@ -11,6 +11,7 @@
 #include <string_view>
 #include <tuple>
 
+#include "triage/escape.h"  // dot_escape, mermaid_escape
 #include "triage/rule_set.h"
 #include "triage/status.h"
 
@@ -37,10 +38,6 @@ Expected<std::string> render_graph(const RuleSet& rules, std::string_view case_i
 // `s` cut to `max_chars` code points (with "…"), whitespace runs folded, control characters
 // made visible.
 std::string shorten_label(std::string_view s, std::size_t max_chars);
-// Escapes one label line for a double-quoted DOT string (", \, newlines, controls).
-std::string dot_escape(std::string_view s);
-// Escapes one label line for a double-quoted Mermaid label (entity codes for " # < > { } | ` etc.).
-std::string mermaid_escape(std::string_view s);
 
 // Russian names shown in pictures and pages.
 std::string disposition_ru(std::string_view disposition);
