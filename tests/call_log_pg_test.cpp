@@ -803,3 +803,26 @@ TEST_CASE("pg call log: a call is held by one screen at a time; a callback promi
     CHECK(log->list_calls(f)->size() == 1);  // a call without a promise is not listed
   });
 }
+
+TEST_CASE("pg call log: an export with a limit keeps the newest calls, oldest first, on both backends") {
+  for_each_backend([](const Backend& b) {
+    CAPTURE(b.name);
+    auto log = must_open(b.spec);
+    std::vector<CallId> ids = fill(*log);
+    CallFilter f;
+    f.limit = 2;
+    std::vector<CallId> got;
+    REQUIRE(log->export_calls(f, [&](const CallRecord& c) {
+      got.push_back(c.id);
+      return true;
+    }));
+    CHECK(got == std::vector<CallId>{ids[4], ids[5]});
+    f.operator_name = "ivanova";  // the limit applies after the filter
+    got.clear();
+    REQUIRE(log->export_calls(f, [&](const CallRecord& c) {
+      got.push_back(c.id);
+      return true;
+    }));
+    CHECK(got == std::vector<CallId>{ids[0], ids[1]});
+  });
+}

@@ -241,12 +241,13 @@ Expected<Report> PgCallLog::report(std::string_view since, std::string_view unti
 
 Status PgCallLog::export_calls(const CallFilter& filter, const std::function<bool(const CallRecord&)>& row) {
   Where w = where_for(filter);
-  std::string sql = std::string("DECLARE export_cursor NO SCROLL CURSOR FOR SELECT ") + kCallColumns +
-                    " FROM calls" + w.sql + " ORDER BY id";
+  std::string select = std::string("SELECT ") + kCallColumns + " FROM calls" + w.sql;
+  // A limit keeps the newest calls, as `log list` does, still written oldest first.
   if (filter.limit > 0) {
-    sql += " LIMIT $" + std::to_string(++w.n);
+    select = "SELECT * FROM (" + select + " ORDER BY id DESC LIMIT $" + std::to_string(++w.n) + ") AS newest";
     w.params.add(filter.limit);
   }
+  std::string sql = "DECLARE export_cursor NO SCROLL CURSOR FOR " + select + " ORDER BY id";
   Status s = conn_.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "exporting calls");
   if (s) {
     auto d = conn_.run_sql(sql, w.params, "exporting calls");

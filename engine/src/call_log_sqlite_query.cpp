@@ -243,9 +243,10 @@ Status SqliteCallLog::export_calls(const CallFilter& filter,
                                    const std::function<bool(const CallRecord&)>& row) {
   Where w = where_for(filter);
   std::string sql = std::string("SELECT ") + kCallColumns +
-                    ", (SELECT count(*) FROM steps WHERE call_id = calls.id) FROM calls" + w.sql +
-                    " ORDER BY id";
-  if (filter.limit > 0) sql += " LIMIT " + std::to_string(filter.limit);
+                    ", (SELECT count(*) FROM steps WHERE call_id = calls.id) FROM calls" + w.sql;
+  // A limit keeps the newest calls, as `log list` does, still written oldest first.
+  if (filter.limit > 0) sql = "SELECT * FROM (" + sql + " ORDER BY id DESC LIMIT " + std::to_string(filter.limit) + ")";
+  sql += " ORDER BY id";
   Stmt st;
   int rc = st.prepare(db_, sql);
   if (rc != SQLITE_OK) return fail(rc, "exporting calls");
