@@ -234,14 +234,23 @@ int run_export(int argc, char** argv, Parsed& p) {
   add_filter_options(desc, lang);
   desc.add_options()
       ("format", po::value<std::string>()->default_value("csv"), "csv | json")
+      ("delimiter", po::value<std::string>()->default_value(","),
+       tr(lang, "разделитель полей CSV: , или ; (для таблиц с русскими региональными настройками)",
+          "CSV field delimiter: , or ; (for spreadsheets with Russian regional settings)"))
       ("output,o", po::value<std::string>(), tr(lang, "файл (по умолчанию стандартный вывод)", "file (default: standard output)"));
   po::positional_options_description pos;
-  int rc = parse(argc, argv, desc, pos, "triage log export --format csv|json [filters] [--output FILE] [--db FILE]", &p);
+  int rc = parse(argc, argv, desc, pos,
+                 "triage log export --format csv|json [--delimiter ';'] [filters] [--output FILE] [--db FILE]", &p);
   if (rc >= 0) return rc;
   std::string format = p.vm["format"].as<std::string>();
   if (format != "csv" && format != "json") {
     return bad_usage("export", fmt::format(tr(lang, "неизвестный формат «{}»: ожидается csv или json",
                                              "unknown format '{}': expected csv or json"), escape_controls(format)));
+  }
+  std::string delimiter = p.vm["delimiter"].as<std::string>();
+  if (delimiter != "," && delimiter != ";") {
+    return bad_usage("export", fmt::format(tr(lang, "разделитель «{}»: ожидается , или ;", "delimiter '{}': expected , or ;"),
+                                           escape_controls(delimiter)));
   }
   CallFilter f;
   std::string error;
@@ -250,8 +259,8 @@ int run_export(int argc, char** argv, Parsed& p) {
   if (!log) return kExitUsage;
   ExportFormat ef = format == "csv" ? ExportFormat::Csv : ExportFormat::JsonLines;
   Expected<std::int64_t> rows = p.vm.count("output")
-      ? export_calls_to_file(*log, f, ef, p.vm["output"].as<std::string>())
-      : write_call_export(*log, f, ef, stdout, isatty(STDOUT_FILENO) != 0);
+      ? export_calls_to_file(*log, f, ef, p.vm["output"].as<std::string>(), delimiter[0])
+      : write_call_export(*log, f, ef, stdout, isatty(STDOUT_FILENO) != 0, delimiter[0]);
   if (!rows) return bad_usage("export", call_log_error_text(rows.status(), lang));
   if (p.vm.count("output")) {
     fmt::print(stderr, "{}: {}\n", tr(lang, "Выгружено звонков", "Calls exported"), *rows);

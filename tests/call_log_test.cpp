@@ -626,6 +626,12 @@ TEST_CASE("call log export: JSON strings escape controls and replace invalid UTF
   std::string out;
   append_json_string(out, "a\x01" "b\xff" "c\\\"Ж");
   CHECK(out == "\"a\\u0001b\\ufffdc\\\\\\\"Ж\"");
+  std::string semi;
+  append_csv_field(semi, "a;b", ';');
+  CHECK(semi == "\"a;b\"");  // the delimiter in a field is quoted
+  semi.clear();
+  append_csv_field(semi, "a,b", ';');
+  CHECK(semi == "a,b");  // a comma is plain text when ';' separates
   std::string csv;
   append_csv_field(csv, "-5");
   CHECK(csv == "'-5");

@@ -216,3 +216,20 @@ TEST_CASE("cli log: read-only commands refuse a missing or empty --db and create
   std::remove(empty.c_str());
   rmdir(dir.c_str());
 }
+
+TEST_CASE("cli log: a CSV export with ';' loads as a table where ';' is the separator") {
+  Fixture fx;
+  std::string out = fx.dir + "/export.csv";
+  Run r = triage_run("log export --db '" + fx.db + "' --format csv --delimiter ';' -o '" + out + "' --lang en");
+  CHECK(r.rc == 0);
+  // Read it the way a spreadsheet with Russian regional settings does: UTF-8 with BOM, ';'.
+  Run py = triage::testing::run_shell(
+      "python3 -c \"import csv,sys; rows=list(csv.reader(open(sys.argv[1],encoding='utf-8-sig',newline=''),"
+      "delimiter=';')); print(len(rows), sorted(set(len(r) for r in rows)), rows[0][0], rows[1][4], rows[1][13])\" '" +
+      out + "'");
+  CHECK(py.rc == 0);
+  CHECK(py.out == "4 [18] id ivanova 2\n");  // header + 3 calls, 18 columns each
+  Run bad = triage_run("log export --db '" + fx.db + "' --delimiter '|' --lang en");
+  CHECK(bad.rc == 2);
+  CHECK(bad.err.find("delimiter '|': expected , or ;") != std::string::npos);
+}

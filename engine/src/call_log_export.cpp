@@ -109,11 +109,11 @@ void fill_cells(const CallRecord& c, std::vector<Cell>& cells, TimeFormatter& ti
   cells[17].text = c.rules_hash;
 }
 
-void csv_row(std::string& line, const std::vector<Cell>& cells) {
+void csv_row(std::string& line, const std::vector<Cell>& cells, char delimiter) {
   for (std::size_t i = 0; i < cells.size(); ++i) {
-    if (i) line += ',';
+    if (i) line += delimiter;
     if (cells[i].raw) line += cells[i].text;
-    else append_csv_field(line, cells[i].text);
+    else append_csv_field(line, cells[i].text, delimiter);
   }
   line += "\r\n";
 }
@@ -163,7 +163,7 @@ Status io_error(const std::string& what, const std::string& path) {
 
 }  // namespace
 
-void append_csv_field(std::string& out, std::string_view raw) {
+void append_csv_field(std::string& out, std::string_view raw, char delimiter) {
   // CSV has no escapes of its own: control and bidi characters become visible text (\x1b) so
   // nothing in an exported file can drive a terminal or reorder what a reader sees.
   std::string safe;
@@ -173,7 +173,8 @@ void append_csv_field(std::string& out, std::string_view raw) {
     f = safe;
   }
   bool formula = !f.empty() && (f[0] == '=' || f[0] == '+' || f[0] == '-' || f[0] == '@');
-  bool quote = f.find_first_of(",\"\r\n") != std::string_view::npos;
+  const char specials[] = {delimiter, '"', '\r', '\n', '\0'};
+  bool quote = f.find_first_of(specials) != std::string_view::npos;
   if (quote) out += '"';
   if (formula) out += '\'';
   for (char c : f) {
@@ -185,13 +186,13 @@ void append_csv_field(std::string& out, std::string_view raw) {
 
 
 Expected<std::int64_t> write_call_export(CallLog& log, const CallFilter& filter, ExportFormat format,
-                                         std::FILE* out, bool for_terminal) {
+                                         std::FILE* out, bool for_terminal, char delimiter) {
   std::string line;
   if (format == ExportFormat::Csv) {
     // The BOM makes spreadsheet programs read the file as UTF-8 (a terminal needs none).
     if (!for_terminal) line = "\xef\xbb\xbf";
     for (std::size_t i = 0; i < std::size(kColumns); ++i) {
-      if (i) line += ',';
+      if (i) line += delimiter;
       line += kColumns[i];
     }
     line += "\r\n";
@@ -202,7 +203,7 @@ Expected<std::int64_t> write_call_export(CallLog& log, const CallFilter& filter,
   bool write_failed = false;
   Status s = log.export_calls(filter, [&](const CallRecord& c) {
     fill_cells(c, cells, times);
-    if (format == ExportFormat::Csv) csv_row(line, cells);
+    if (format == ExportFormat::Csv) csv_row(line, cells, delimiter);
     else json_row(line, cells);
     ++rows;
     if (for_terminal) line = terminal_safe(line);
@@ -221,11 +222,11 @@ Expected<std::int64_t> write_call_export(CallLog& log, const CallFilter& filter,
 }
 
 Expected<std::int64_t> export_calls_to_file(CallLog& log, const CallFilter& filter,
-                                            ExportFormat format, const std::string& path) {
+                                            ExportFormat format, const std::string& path, char delimiter) {
   std::int64_t rows = 0;
   // 0600: the export holds call details; keep it private like the log.
   Status st = write_output_stream(path, 0600, [&](std::FILE* f) {
-    auto written = write_call_export(log, filter, format, f);
+    auto written = write_call_export(log, filter, format, f, false, delimiter);
     if (!written) return written.status();
     rows = *written;
     return Status::ok();

@@ -16,18 +16,20 @@ enum class ExportFormat { Csv, JsonLines };
 
 // Writes the calls matching `filter` to `out` (header row included for CSV); returns the
 // number of calls written. With `for_terminal`, control characters in the stored text are
-// escaped (escape_controls) so nothing reaches a terminal raw. Error "io" when writing fails.
+// escaped (escape_controls) so nothing reaches a terminal raw. CSV fields are separated by
+// `delimiter` (',' or ';', which spreadsheet programs with Russian regional settings expect).
+// Error "io" when writing fails.
 Expected<std::int64_t> write_call_export(CallLog& log, const CallFilter& filter, ExportFormat format,
-                                         std::FILE* out, bool for_terminal = false);
+                                         std::FILE* out, bool for_terminal = false, char delimiter = ',');
 
 // The same into the file `path`, atomically: written to a temporary file in the same folder,
 // fsynced, then renamed over `path`; on any error nothing is left behind.
 Expected<std::int64_t> export_calls_to_file(CallLog& log, const CallFilter& filter,
-                                            ExportFormat format, const std::string& path);
+                                            ExportFormat format, const std::string& path, char delimiter = ',');
 
-// One CSV field per RFC 4180: quoted when it holds a comma, quote or LF; a text starting with
+// One CSV field per RFC 4180: quoted when it holds the delimiter, a quote or LF; a text starting with
 // = + - @ (a formula to a spreadsheet) gets a leading apostrophe; control and bidi characters
 // (CR included) are written as visible escapes (escape_controls). Appends to `out`.
-void append_csv_field(std::string& out, std::string_view field);
+void append_csv_field(std::string& out, std::string_view field, char delimiter = ',');
 
 }  // namespace triage
