@@ -82,10 +82,16 @@ int run_list(int argc, char** argv, Parsed& p) {
   po::options_description desc(tr(lang, "Параметры", "Options"));
   add_common(desc, lang);
   add_filter_options(desc, lang);
+  desc.add_options()("format", po::value<std::string>()->default_value("text"), "text | json");
   po::positional_options_description pos;
   int rc = parse(argc, argv, desc, pos, "triage log list [--db FILE] [--since DATE] [--until DATE] [--operator O] "
-                                        "[--case C] [--outcome X] [--status S] [--limit N]", &p);
+                                        "[--case C] [--outcome X] [--status S] [--limit N] [--format text|json]", &p);
   if (rc >= 0) return rc;
+  std::string format = p.vm["format"].as<std::string>();
+  if (format != "text" && format != "json") {
+    return bad_usage("list", fmt::format(tr(lang, "неизвестный формат «{}»: ожидается text или json",
+                                           "unknown format '{}': expected text or json"), escape_controls(format)));
+  }
   CallFilter f;
   f.limit = 50;
   std::string error;
@@ -94,6 +100,12 @@ int run_list(int argc, char** argv, Parsed& p) {
   if (!log) return kExitUsage;
   auto calls = log->list_calls(f);
   if (!calls) return bad_usage("list", call_log_error_text(calls.status(), lang));
+  if (format == "json") {  // newest first, as the table; the keys of a `log export --format json` row
+    std::string out = "{\"calls\":[";
+    for (std::size_t i = 0; i < calls->size(); ++i) out += (i ? "," : "") + call_json((*calls)[i]);
+    fmt::print("{}]}}\n", out);
+    return kExitOk;
+  }
   if (calls->empty()) {
     fmt::print("{}\n", tr(lang, "Звонков не найдено.", "No calls found."));
     return kExitOk;

@@ -233,3 +233,18 @@ TEST_CASE("cli log: a CSV export with ';' loads as a table where ';' is the sepa
   CHECK(bad.rc == 2);
   CHECK(bad.err.find("delimiter '|': expected , or ;") != std::string::npos);
 }
+
+TEST_CASE("cli log: list --format json gives the calls newest first, valid JSON with the export's keys") {
+  Fixture fx;
+  Run r = triage_run("log list --db '" + fx.db + "' --format json");
+  CHECK(r.rc == 0);
+  std::string json_file = fx.dir + "/list.json";
+  std::ofstream(json_file) << r.out;
+  Run py = triage::testing::run_shell(
+      "python3 -c \"import json,sys; d=json.load(open(sys.argv[1])); c=d['calls']; "
+      "print([x['id'] for x in c], c[0]['operator'], c[1]['status'], c[2]['outcome'])\" '" + json_file + "'");
+  CHECK(py.rc == 0);
+  CHECK(py.out == "[3, 2, 1] ivanova aborted FP-RESTORE-BY-PHONE\n");
+  Run bad = triage_run("log list --db '" + fx.db + "' --format xml --lang en");
+  CHECK(bad.rc == 2);
+}

@@ -221,6 +221,16 @@ Expected<std::int64_t> write_call_export(CallLog& log, const CallFilter& filter,
   return rows;
 }
 
+std::string call_json(const CallRecord& c) {
+  std::vector<Cell> cells;
+  TimeFormatter times;
+  fill_cells(c, cells, times);
+  std::string line;
+  json_row(line, cells);
+  line.pop_back();  // the row's newline
+  return line;
+}
+
 Expected<std::int64_t> export_calls_to_file(CallLog& log, const CallFilter& filter,
                                             ExportFormat format, const std::string& path, char delimiter) {
   std::int64_t rows = 0;

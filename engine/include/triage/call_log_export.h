@@ -22,6 +22,9 @@ enum class ExportFormat { Csv, JsonLines };
 Expected<std::int64_t> write_call_export(CallLog& log, const CallFilter& filter, ExportFormat format,
                                          std::FILE* out, bool for_terminal = false, char delimiter = ',');
 
+// One call as the JSON object an export row holds (the same keys and values), for `log list`.
+std::string call_json(const CallRecord& call);
+
 // The same into the file `path`, atomically: written to a temporary file in the same folder,
 // fsynced, then renamed over `path`; on any error nothing is left behind.
 Expected<std::int64_t> export_calls_to_file(CallLog& log, const CallFilter& filter,
