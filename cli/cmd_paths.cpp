@@ -18,6 +18,7 @@
 #include "commands.h"
 #include "common.h"
 #include "session_cli.h"
+#include "triage/json.h"
 #include "triage/output_file.h"
 #include "triage/diagnostics.h"
 #include "triage/paths.h"
@@ -37,6 +38,7 @@ struct PathsArgs {
   std::size_t max_paths = 10000;
   std::string skeletons;
   std::vector<std::string> context;
+  std::string format = "text";
   std::string lang;
 };
 
@@ -52,6 +54,7 @@ int parse_args(int argc, char** argv, PathsArgs& a) {
        tr(lang, "записать заготовку сценария на каждый путь в папку", "write a scenario skeleton per path to a folder"))
       ("context", po::value(&a.context)->composing(),
        tr(lang, "зафиксировать переменную: имя=значение", "fix a context variable: name=value"))
+      ("format", po::value(&a.format), "text | json")
       ("lang", po::value(&a.lang), "ru | en")
       ("case", po::value(&a.case_id), "CASE");
   po::positional_options_description pos;
@@ -60,7 +63,9 @@ int parse_args(int argc, char** argv, PathsArgs& a) {
   if (!parse_command_line("paths", argc, argv, opts, &pos, vm)) return kExitUsage;
   a.lang = interface_language(a.lang);
   if (vm.count("help")) {
-    print_help(a.lang, "triage paths CASE [--rules DIR] [--max-depth N] [--skeletons DIR] [--context name=value...]",
+    print_help(a.lang,
+               "triage paths CASE [--rules DIR] [--max-depth N] [--skeletons DIR] [--context name=value...] "
+               "[--format text|json]",
                "Перечисляет все пути сценария и доказывает, что каждый кончается исходом. Код выхода: "
                "0 — все пути кончаются исходом, 1 — есть путь без исхода, 2 — неверные параметры.",
                "Enumerates every path of a case and proves each ends in an outcome. Exit 0: all do, "
@@ -74,6 +79,11 @@ int parse_args(int argc, char** argv, PathsArgs& a) {
   }
   if (a.max_depth == 0 || a.max_paths == 0) {
     fmt::print(stderr, "triage paths: {}\n", tr(a.lang, "пределы должны быть больше 0", "limits must be above 0"));
+    return kExitUsage;
+  }
+  if (a.format != "text" && a.format != "json") {
+    fmt::print(stderr, "triage paths: {} '{}': text | json\n", tr(a.lang, "неизвестный формат", "unknown format"),
+               escape_controls(a.format));
     return kExitUsage;
   }
   return -1;
@@ -109,6 +119,37 @@ std::string render_path(const EnumeratedPath& p) {
     }
   }
   return out;
+}
+
+// One path as JSON: outcome (or error), the actions, the nodes, the context and the branch reasons.
+std::string path_json(const EnumeratedPath& p) {
+  std::string out = "{\"outcome\":" + json_quote(p.outcome) + ",\"error\":" + json_quote(p.error) + ",\"context\":{";
+  for (std::size_t i = 0; i < p.context.size(); ++i) {
+    out += (i ? "," : "") + json_quote(p.context[i].first) + ":" + json_quote(p.context[i].second);
+  }
+  out += "},\"actions\":[";
+  for (std::size_t i = 0; i < p.actions.size(); ++i) {
+    const PathAction& a = p.actions[i];
+    out += (i ? "," : "") + std::string("{\"node\":") + json_quote(a.node) +
+           (a.input ? ",\"input\":" + json_quote(a.text)
+                    : fmt::format(",\"option\":{},\"label\":{}", a.option + 1, json_quote(a.text))) +
+           "}";
+  }
+  out += "],\"nodes\":[";
+  for (std::size_t i = 0; i < p.nodes.size(); ++i) out += (i ? "," : "") + json_quote(p.nodes[i]);
+  out += "],\"conditions\":[";
+  for (std::size_t i = 0; i < p.conditions.size(); ++i) out += (i ? "," : "") + json_quote(p.conditions[i]);
+  return out + "]}";
+}
+
+void print_json(const PathsArgs& a, const PathsResult& r) {
+  std::string out = "{\"case\":" + json_quote(a.case_id) + fmt::format(",\"contexts\":{},\"loops\":{},\"truncated\":{}",
+                                                                       r.contexts, r.loops, r.truncated ? "true" : "false");
+  out += ",\"paths\":[";
+  for (std::size_t i = 0; i < r.paths.size(); ++i) out += (i ? "," : "") + path_json(r.paths[i]);
+  out += "],\"errors\":[";
+  for (std::size_t i = 0; i < r.errors.size(); ++i) out += (i ? "," : "") + path_json(r.errors[i]);
+  fmt::print("{}]}}\n", out);
 }
 
 // `head` is "N. OUTCOME" for a good path, "ERROR: why" for an error path.
@@ -183,6 +224,12 @@ int cmd_paths(int argc, char** argv) {
     return kExitUsage;
   }
   const PathsResult& r = *result;
+  bool ok = r.errors.empty() && !r.truncated;
+  if (a.format == "json") {
+    print_json(a, r);
+    if (!a.skeletons.empty() && !write_skeletons(a, r)) return kExitUsage;
+    return ok ? kExitOk : kExitFailure;
+  }
   std::string varied;
   for (const auto& v : r.varied) varied += (varied.empty() ? "" : ", ") + v;
   fmt::print(tr(a.lang, "{}: путей {} (перебрано контекстов: {}{}{})\n", "{}: {} paths ({} contexts tried{}{})\n"),
@@ -199,7 +246,6 @@ int cmd_paths(int argc, char** argv) {
     fmt::print(tr(a.lang, "Перебор остановлен после {} путей (--max-paths)\n", "Stopped after {} paths (--max-paths)\n"),
                r.paths.size());
   }
-  bool ok = r.errors.empty() && !r.truncated;
   if (ok) {
     fmt::print(tr(a.lang, "Каждый путь кончается исходом не более чем за {} шагов\n",
                   "Every path ends in an outcome within {} steps\n"),

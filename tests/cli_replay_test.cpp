@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "cli_support.h"
@@ -293,4 +294,27 @@ TEST_CASE("says_label: the option's words in order, case and punctuation aside")
   CHECK(says_label("да ДИСТАНЦИОННО", "Да, дистанционно"));
   CHECK_FALSE(says_label("Лучше без визита, по телефону.", "Да, дистанционно"));
   CHECK_FALSE(says_label("Лично, нет", "Нет, лично"));
+}
+
+TEST_CASE("cli paths: --format json lists the same paths as the text, as valid JSON") {
+  Ran text = triage_cmd("paths lost-access --rules tests/data/scenarios/rules --lang en");
+  Ran json = triage_cmd("paths lost-access --rules tests/data/scenarios/rules --format json");
+  CHECK(json.rc == text.rc);
+  CHECK(valid_utf8(json.out));
+  fs::path dir = temp_dir("triage_paths_json");
+  fs::create_directories(dir);
+  std::ofstream(dir / "p.json") << json.out;
+  Ran py = triage::testing::run_shell("python3 -c \"import json,sys; d=json.load(open(sys.argv[1])); "
+                                      "print(d['case'], len(d['paths']), len(d['errors']), "
+                                      "all(p['outcome'] and p['nodes'] for p in d['paths']))\" '" +
+                                      (dir / "p.json").string() + "'");
+  fs::remove_all(dir);
+  CHECK(py.rc == 0);
+  std::size_t listed = 0;  // the text lists each path as "  N. OUTCOME: ..."
+  for (std::size_t at = text.out.find("\n  "); at != std::string::npos; at = text.out.find("\n  ", at + 1)) {
+    if (text.out[at + 3] >= '1' && text.out[at + 3] <= '9') ++listed;
+  }
+  CHECK(py.out == "lost-access " + std::to_string(listed) + " 0 True\n");
+  Ran bad = triage_cmd("paths lost-access --rules tests/data/scenarios/rules --format xml --lang en");
+  CHECK(bad.rc == 2);
 }
