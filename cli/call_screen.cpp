@@ -55,6 +55,9 @@ struct Ui {
   const CallScreenOptions& o;
   const RuleSet& rules;
   LineInput in;
+  // Titles of the cases the caller's words matched besides the one opened: an option that reads
+  // the same («Забыл пароль» in the quarantine case) is marked as what the caller already said.
+  std::vector<std::string> heard_titles;
 
   const char* t(const char* ru, const char* en) const { return tr(o.lang, ru, en); }
   std::string paint(const char* code, const std::string& s) const {
@@ -218,7 +221,9 @@ void show_view(const Ui& ui, const Session& s) {
       fmt::print("\n");
       for (std::size_t i = 0; i < v.options.size(); ++i) {
         std::string num = fmt::format("  {}) ", i + 1);
-        ui.para(v.options[i], ui.paint("1;33", num), std::string(display_width(num), ' '));
+        bool heard = std::find(ui.heard_titles.begin(), ui.heard_titles.end(), v.options[i]) != ui.heard_titles.end();
+        ui.para(heard ? v.options[i] + ui.t(" ← по словам гражданина", " ← from the caller's words") : v.options[i],
+                ui.paint("1;33", num), std::string(display_width(num), ' '));
       }
       fmt::print("\n");
       ui.para(fmt::format("[1-{}] {} · b {} · n {} · w {} · f {} · s {} · r {} · q {} · ? {}",
@@ -315,6 +320,10 @@ std::optional<CasePick> choose_case(Ui& ui) {
     }
     CasePick out;
     out.case_id = id;
+    ui.heard_titles.clear();
+    for (const std::string& p : heard) {
+      if (p != id) ui.heard_titles.push_back(ui.case_title(p));
+    }
     // What the caller said settles the facts the other recognised cases imply (quarantine).
     for (const std::string& p : heard) {
       const Flow* f = ui.rules.find_flow(p);
@@ -603,7 +612,7 @@ int wrap_up(Ui& ui, LiveCall& call) {
 
 int run_call_screen(std::shared_ptr<const RuleSet> rules, CallLog& log,
                     const CallScreenOptions& options, std::optional<CallId> resume_id) {
-  Ui ui{options, *rules, LineInput(options.interactive)};
+  Ui ui{options, *rules, LineInput(options.interactive), {}};
   arm_stop_signals(ui, std::nullopt);
   std::optional<LiveCall> call;
   if (resume_id) {

@@ -535,3 +535,19 @@ TEST_CASE("call screen: training plays the caller's opening line and each step's
     fs::remove_all(dir);
   }
 }
+
+TEST_CASE("call screen: an option that names what the caller already said is marked") {
+  fs::path dir = fresh_dir("heard");
+  fs::path db = dir / "calls.db";
+  Terminal t(dir, "C.UTF-8", call_args(db));
+  SEE(t, "Что говорит гражданин?");
+  t.type("я на карантине вернулась из турции и пароль от госуслуг забыла");
+  SEE(t, "Гражданин на карантине");
+  SEE(t, "Номер случая");
+  t.type("");  // the quarantine case, first
+  SEE(t, "С какой проблемой учётной записи Вы обращаетесь?");
+  SEE(t, "Забыл пароль ← по словам гражданина");
+  CHECK(t.screen.find("Подтвердить учётную запись ← по словам") == std::string::npos);
+  t.type("q");
+  fs::remove_all(dir);
+}
