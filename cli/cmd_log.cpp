@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "common.h"
 #include "step_text.h"
+#include "triage/json.h"
 #include "triage/call_log_export.h"
 #include "triage/diagnostics.h"
 #include "triage/utf8.h"
@@ -173,6 +174,7 @@ std::unique_ptr<CallLog> open_for_id(int argc, char** argv, Parsed& p, const std
   po::options_description desc(tr(lang, "Параметры", "Options"));
   add_common(desc, lang);
   if (action == "delete") add_yes(desc, lang);
+  if (action == "show") desc.add_options()("format", po::value<std::string>()->default_value("text"), "text | json");
   desc.add_options()("id", po::value<std::string>(), "");
   po::positional_options_description pos;
   pos.add("id", 1);
@@ -221,6 +223,27 @@ int run_show(int argc, char** argv, Parsed& p) {
   auto steps = log->steps(id);
   auto notes = log->notes(id);
   if (!steps || !notes) return bad_usage("show", call_log_error_text(!steps ? steps.status() : notes.status(), lang));
+  std::string format = p.vm["format"].as<std::string>();
+  if (format == "json") {  // the call as an export row, its steps and notes (times in ms since 1970)
+    std::string out = "{\"call\":" + call_json(*call) + ",\"steps\":[";
+    for (std::size_t i = 0; i < steps->size(); ++i) {
+      const StepRecord& st = (*steps)[i];
+      out += fmt::format("{}{{\"seq\":{},\"action\":{},\"flow\":{},\"node\":{},\"shown\":{},\"answer\":{},"
+                         "\"reason\":{},\"at_ms\":{}}}",
+                         i ? "," : "", st.seq, json_quote(st.action), json_quote(st.flow), json_quote(st.node),
+                         json_quote(st.shown), json_quote(st.answer), json_quote(st.reason), st.at);
+    }
+    out += "],\"notes\":[";
+    for (std::size_t i = 0; i < notes->size(); ++i) {
+      out += fmt::format("{}{{\"text\":{},\"at_ms\":{}}}", i ? "," : "", json_quote((*notes)[i].text), (*notes)[i].at);
+    }
+    fmt::print("{}]}}\n", out);
+    return kExitOk;
+  }
+  if (format != "text") {
+    return bad_usage("show", fmt::format(tr(lang, "неизвестный формат «{}»: ожидается text или json",
+                                           "unknown format '{}': expected text or json"), escape_controls(format)));
+  }
   print_call_header(*call, lang);
   fmt::print("\n{} ({}):\n", tr(lang, "Шаги", "Steps"), steps->size());
   for (const auto& s : *steps) {

@@ -248,3 +248,17 @@ TEST_CASE("cli log: list --format json gives the calls newest first, valid JSON 
   Run bad = triage_run("log list --db '" + fx.db + "' --format xml --lang en");
   CHECK(bad.rc == 2);
 }
+
+TEST_CASE("cli log: show --format json holds the call, its steps and notes, masked, as valid JSON") {
+  Fixture fx;
+  Run r = triage_run("log show 1 --db '" + fx.db + "' --format json");
+  CHECK(r.rc == 0);
+  std::string json_file = fx.dir + "/show.json";
+  std::ofstream(json_file) << r.out;
+  Run py = triage::testing::run_shell(
+      "python3 -c \"import json,sys; d=json.load(open(sys.argv[1])); "
+      "print(d['call']['id'], len(d['steps']), d['steps'][0]['answer'], d['notes'][0]['text'])\" '" + json_file + "'");
+  CHECK(py.rc == 0);
+  CHECK(py.out == "1 2 По телефону просит перезвонить на * *** ***-**-67\n");
+  CHECK(r.out.find("123-45") == std::string::npos);  // the phone in the note stays masked
+}
