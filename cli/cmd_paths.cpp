@@ -1,4 +1,4 @@
-// `triage paths CASE [--rules DIR] [--max-depth N] [--skeletons DIR] [--context k=v...]`:
+// `triage paths CASE [--rules DIR] [--max-depth N] [--skeletons DIR] [--set k=v...]`:
 // every path of a case tree, the branch conditions that held, a proof that each ends in an
 // outcome within the bound, and a scenario skeleton per path for authors to review.
 #include <fmt/format.h>
@@ -37,7 +37,8 @@ struct PathsArgs {
   std::size_t max_depth = 100;
   std::size_t max_paths = 10000;
   std::string skeletons;
-  std::vector<std::string> context;
+  std::vector<std::string> context;      // --set, as in run, show and call
+  std::vector<std::string> context_old;  // --context, the former name
   std::string format = "text";
   std::string lang;
 };
@@ -52,8 +53,10 @@ int parse_args(int argc, char** argv, PathsArgs& a) {
       ("max-paths", po::value(&a.max_paths), tr(lang, "предел числа путей (10000)", "stop after this many paths (10000)"))
       ("skeletons", po::value(&a.skeletons),
        tr(lang, "записать заготовку сценария на каждый путь в папку", "write a scenario skeleton per path to a folder"))
-      ("context", po::value(&a.context)->composing(),
+      ("set", po::value(&a.context)->composing(),
        tr(lang, "зафиксировать переменную: имя=значение", "fix a context variable: name=value"))
+      // The older name, kept so existing scripts work; not listed (no description).
+      ("context", po::value(&a.context_old)->composing(), "")
       ("format", po::value(&a.format), "text | json")
       ("lang", po::value(&a.lang), "ru | en")
       ("case", po::value(&a.case_id), "CASE");
@@ -62,9 +65,10 @@ int parse_args(int argc, char** argv, PathsArgs& a) {
   po::variables_map vm;
   if (!parse_command_line("paths", argc, argv, opts, &pos, vm)) return kExitUsage;
   a.lang = interface_language(a.lang);
+  a.context.insert(a.context.end(), a.context_old.begin(), a.context_old.end());
   if (vm.count("help")) {
     print_help(a.lang,
-               "triage paths CASE [--rules DIR] [--max-depth N] [--skeletons DIR] [--context name=value...] "
+               "triage paths CASE [--rules DIR] [--max-depth N] [--skeletons DIR] [--set name=value...] "
                "[--format text|json]",
                "Перечисляет все пути сценария и доказывает, что каждый кончается исходом. Код выхода: "
                "0 — все пути кончаются исходом, 1 — есть путь без исхода, 2 — неверные параметры.",
@@ -89,7 +93,7 @@ int parse_args(int argc, char** argv, PathsArgs& a) {
   return -1;
 }
 
-// `--context name=value` items, checked against the entry file's declarations.
+// `--set name=value` items, checked against the entry file's declarations.
 bool fixed_context(const PathsArgs& a, const RuleSet& rules, PathOptions& opt) {
   for (const auto& item : a.context) {
     std::size_t eq = item.find('=');
@@ -99,7 +103,7 @@ bool fixed_context(const PathsArgs& a, const RuleSet& rules, PathOptions& opt) {
                     std::find(d->values.begin(), d->values.end(), value) != d->values.end());
     if (!ok) {
       fmt::print(stderr, "triage paths: {} '{}'\n",
-                 tr(a.lang, "--context: нет такой переменной или значения", "--context: no such variable or value"),
+                 tr(a.lang, "--set: нет такой переменной или значения", "--set: no such variable or value"),
                  escape_controls(item));
       return false;
     }

@@ -89,7 +89,8 @@ bool parse_command_line(const std::string& cmd, int argc, char** argv,
 namespace {
 
 // A positional argument is declared with its placeholder in capitals as the description
-// ("DIR", "CASE", "OLD_DIR") or none: the usage line shows it, the option list does not.
+// ("DIR", "CASE", "OLD_DIR"): the usage line shows it, the option list does not. An option with
+// no description (a former name kept as an alias) is not listed either.
 bool is_positional(const boost::program_options::option_description& o) {
   const std::string& d = o.description();
   return d.empty() || d.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ_") == std::string::npos;

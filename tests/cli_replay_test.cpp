@@ -222,9 +222,9 @@ TEST_CASE("cli paths: a path over the bound is an error, exit 1") {
         "  ERROR: no outcome within 2 steps: greet → ask-method [3 «Ничего»] → route → visit → visit-centre/ask-can\n"
         "     context: quarantine=false\n"
         "     branch: route: default\n");
-  Ran bad = triage_cmd("paths lost-access --rules tests/data/scenarios/rules --lang en --context bank=sber");
+  Ran bad = triage_cmd("paths lost-access --rules tests/data/scenarios/rules --lang en --set bank=sber");
   CHECK(bad.rc == 2);
-  CHECK(bad.err == "triage paths: --context: no such variable or value 'bank=sber'\n");
+  CHECK(bad.err == "triage paths: --set: no such variable or value 'bank=sber'\n");
   Ran unknown = triage_cmd("paths lost-acess --rules tests/data/scenarios/rules --lang en");
   CHECK(unknown.rc == 2);
 }
