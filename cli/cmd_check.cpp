@@ -83,6 +83,8 @@ int parse_args(int argc, char** argv, CheckArgs& a) {
                                         "reference date YYYY-MM-DD (default: today)"))
       ("quiet,q", po::bool_switch(&a.quiet),
        tr(lang, "только ошибки, без итоговой строки", "errors only, no summary line"))
+      ("rules", po::value<std::string>(), tr(lang, "папка правил, как у других команд (или DIR)",
+                                             "rules folder, as in the other commands (or DIR)"))
       ("lang", po::value(&a.lang), tr(lang, "ru | en", "ru | en"))
       ("dir", po::value(&a.dir), "DIR");
   po::positional_options_description pos;
@@ -90,9 +92,16 @@ int parse_args(int argc, char** argv, CheckArgs& a) {
   po::variables_map vm;
   if (!parse_command_line("check", argc, argv, opts, &pos, vm)) return kExitUsage;
   a.lang = interface_language(a.lang);
+  if (vm.count("rules")) {
+    if (vm.count("dir")) {
+      fmt::print(stderr, "triage check: {}\n", tr(a.lang, "укажите папку один раз: DIR или --rules", "give the folder once: DIR or --rules"));
+      return kExitUsage;
+    }
+    a.dir = vm["rules"].as<std::string>();
+  }
   if (vm.count("help")) {
     print_help(a.lang,
-               "triage check [DIR] [--format text|json] [--strict] [--max-review-age DAYS] "
+               "triage check [DIR | --rules DIR] [--format text|json] [--strict] [--max-review-age DAYS] "
                "[--today YYYY-MM-DD] [--quiet]",
                "Проверяет папку правил (по умолчанию rules). Код выхода: 0 — без ошибок, "
                "1 — найдены ошибки, 2 — неверные параметры или папка не читается.",

@@ -144,7 +144,7 @@ TEST_CASE("cli check: usage and I/O problems exit 2") {
 TEST_CASE("cli check: --help exits 0 and lists the options") {
   RunResult r = check("--help --lang en");
   CHECK(r.rc == 0);
-  CHECK(r.out.find("Usage: triage check [DIR] [--format text|json] [--strict]") == 0);
+  CHECK(r.out.find("Usage: triage check [DIR | --rules DIR] [--format text|json] [--strict]") == 0);
   CHECK(r.out.find("--max-review-age") != std::string::npos);
 }
 
@@ -156,4 +156,15 @@ TEST_CASE("cli check: DIR defaults to rules") {
   fs::remove_all(tmp);
   CHECK(r.rc == 0);
   CHECK(r.err == "rules/: OK (1 case, 8 nodes, 1 outcome)\n");
+}
+
+TEST_CASE("cli check: --rules DIR works like the other commands; DIR and --rules together are refused") {
+  RunResult by_flag = check("--rules " + kData + "unknown-flow --today 2026-11-23 --lang en");
+  RunResult by_dir = check(kData + "unknown-flow --today 2026-11-23 --lang en");
+  CHECK(by_flag.rc == 1);
+  CHECK(by_flag.out == by_dir.out);
+  CHECK(by_flag.err == by_dir.err);
+  RunResult both = check(kData + "clean --rules " + kData + "clean --lang en");
+  CHECK(both.rc == 2);
+  CHECK(both.err == "triage check: give the folder once: DIR or --rules\n");
 }
