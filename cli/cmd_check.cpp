@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "config.h"
 #include "triage/checker.h"
 #include "triage/date.h"
 #include "triage/loader.h"
@@ -20,7 +21,7 @@ namespace triage::cli {
 namespace {
 
 struct CheckArgs {
-  std::string dir = "rules";
+  std::string dir = default_rules_folder();  // the config's `rules`, else rules
   std::string format = "text";
   bool strict = false;
   bool quiet = false;

@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "config.h"
 #include "triage/call_log_export.h"
 #include "triage/classifier.h"
 #include "triage/loader.h"
@@ -24,7 +25,7 @@ namespace triage::cli {
 namespace {
 
 struct ClassifyArgs {
-  std::string dir = "rules";
+  std::string dir = default_rules_folder();  // the config's `rules`, else rules
   std::string format = "text";
   bool explain = false;
   double threshold = kDefaultClassifyThreshold;

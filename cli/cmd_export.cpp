@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "config.h"
 #include "session_cli.h"
 #include "triage/checker.h"
 #include "triage/loader.h"
@@ -25,7 +26,7 @@ namespace {
 struct ExportArgs {
   std::string format = "html";
   std::string region = "default";
-  std::string rules = "rules";
+  std::string rules = default_rules_folder();  // the config's `rules`, else rules
   std::string output;
   std::string cases;  // comma-separated; empty = default_site_cases()
   std::string lang;

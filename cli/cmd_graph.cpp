@@ -16,6 +16,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "config.h"
 #include "session_cli.h"
 #include "triage/call_log.h"
 #include "triage/call_log_open.h"
@@ -34,7 +35,7 @@ namespace {
 
 struct GraphArgs {
   std::string case_id;
-  std::string rules = "rules";
+  std::string rules = default_rules_folder();  // the config's `rules`, else rules
   std::string format = "dot";
   std::string output;
   std::string highlight_log;

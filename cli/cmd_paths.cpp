@@ -17,6 +17,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "config.h"
 #include "session_cli.h"
 #include "triage/json.h"
 #include "triage/output_file.h"
@@ -33,7 +34,7 @@ namespace {
 
 struct PathsArgs {
   std::string case_id;
-  std::string rules = "rules";
+  std::string rules = default_rules_folder();  // the config's `rules`, else rules
   std::size_t max_depth = 100;
   std::size_t max_paths = 10000;
   std::string skeletons;

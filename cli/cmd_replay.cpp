@@ -16,6 +16,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "config.h"
 #include "replay_from_log.h"
 #include "session_cli.h"
 #include "triage/output_file.h"
@@ -31,7 +32,7 @@ namespace {
 
 struct ReplayArgs {
   std::vector<std::string> inputs;
-  std::string rules = "rules";
+  std::string rules = default_rules_folder();  // the config's `rules`, else rules
   std::string junit;
   bool coverage = false;
   std::string format = "text";

@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "config.h"
 #include "step_text.h"
 #include "session_cli.h"
 #include "triage/reach.h"
@@ -26,7 +27,7 @@ namespace {
 
 struct ShowArgs {
   std::string case_id;
-  std::string dir = "rules";
+  std::string dir = default_rules_folder();  // the config's `rules`, else rules
   std::string region;
   std::string quarantine;
   std::vector<std::string> sets;

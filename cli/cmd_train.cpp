@@ -15,6 +15,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "config.h"
 #include "screen_input.h"
 #include "step_text.h"
 #include "session_cli.h"
@@ -31,7 +32,7 @@ namespace {
 
 struct TrainArgs {
   std::string scenario;
-  std::string rules = "rules";
+  std::string rules = default_rules_folder();  // the config's `rules`, else rules
   std::string trainee;
   std::string db;
   bool no_save = false;

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "config.h"
 #include "triage/utf8.h"
 
 namespace triage::cli {
@@ -29,6 +30,7 @@ void set_command_line_language(const std::string& lang) { command_line_language(
 std::string interface_language(const std::string& flag_value) {
   if (flag_value == "ru" || flag_value == "en") return flag_value;
   if (!command_line_language().empty()) return command_line_language();
+  if (std::string configured = config_language(); !configured.empty()) return configured;
   for (const char* var : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
     const char* v = std::getenv(var);
     if (v && *v) {

@@ -27,14 +27,15 @@ std::string default_path() {
 
 }  // namespace
 
-Expected<Config> load_config(const std::string& explicit_path) {
+namespace {
+
+// Reads one file into `cfg` (later files override earlier keys). A missing file is fine unless
+// `required`.
+Status read_file(const std::string& path, bool required, Config& cfg) {
   static const std::vector<std::string> keys = {"rules", "db", "operator", "region", "lang"};
-  Config cfg;
-  std::string path = explicit_path.empty() ? default_path() : explicit_path;
-  if (path.empty()) return cfg;
   std::ifstream in(path);
   if (!in) {
-    if (explicit_path.empty()) return cfg;  // the default file is optional
+    if (!required) return Status::ok();
     return Status::error("io", fmt::format("{}: cannot read the config file", path));
   }
   cfg.path = path;
@@ -59,7 +60,52 @@ Expected<Config> load_config(const std::string& explicit_path) {
     }
     cfg.values[key] = value;
   }
+  return Status::ok();
+}
+
+// The system-wide files, least important first: /etc/triage/triage.conf, then each folder of
+// $XDG_CONFIG_DIRS (default /etc/xdg) from the last to the first, as the XDG spec orders them.
+std::vector<std::string> system_paths() {
+  std::vector<std::string> out{"/etc/triage/triage.conf"};
+  const char* dirs = std::getenv("XDG_CONFIG_DIRS");
+  std::string list = dirs && *dirs ? dirs : "/etc/xdg";
+  std::vector<std::string> parts;
+  for (std::size_t b = 0; b <= list.size();) {
+    std::size_t e = list.find(':', b);
+    if (e == std::string::npos) e = list.size();
+    if (e > b && list[b] == '/') parts.push_back(list.substr(b, e - b) + "/triage/triage.conf");
+    b = e + 1;
+  }
+  for (auto it = parts.rbegin(); it != parts.rend(); ++it) out.push_back(*it);
+  return out;
+}
+
+}  // namespace
+
+Expected<Config> load_config(const std::string& explicit_path) {
+  Config cfg;
+  if (!explicit_path.empty()) {  // --config FILE: that file alone
+    if (Status s = read_file(explicit_path, true, cfg); !s) return s;
+    return cfg;
+  }
+  for (const std::string& p : system_paths()) {
+    if (Status s = read_file(p, false, cfg); !s) return s;
+  }
+  if (std::string user = default_path(); !user.empty()) {
+    if (Status s = read_file(user, false, cfg); !s) return s;
+  }
   return cfg;
+}
+
+std::string default_rules_folder() {
+  auto cfg = load_config("");
+  return cfg ? cfg->get("rules", "rules") : "rules";
+}
+
+std::string config_language() {
+  auto cfg = load_config("");
+  std::string lang = cfg ? cfg->get("lang") : "";
+  return lang == "ru" || lang == "en" ? lang : "";
 }
 
 }  // namespace triage::cli

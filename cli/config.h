@@ -1,5 +1,7 @@
-// The operator's config file: `key = value` lines, `#` comments.
-// $XDG_CONFIG_HOME/triage/triage.conf, else ~/.config/triage/triage.conf; `--config FILE` overrides.
+// The config files: `key = value` lines, `#` comments. The system's (/etc/triage/triage.conf,
+// then $XDG_CONFIG_DIRS/triage/triage.conf, default /etc/xdg) under the user's
+// ($XDG_CONFIG_HOME/triage/triage.conf, else ~/.config/triage/triage.conf): a key the user sets
+// wins. `--config FILE` reads that file alone.
 // Keys: rules (folder), db (call log: a SQLite file or a postgresql:// URI; also the default of
 // log, report and replay --from-log), operator, region, lang (ru|en).
 #pragma once
@@ -20,8 +22,13 @@ struct Config {
   }
 };
 
-// Reads `explicit_path` (must exist) or the default file (may be absent). Errors name
+// Reads `explicit_path` (must exist) or the default files (each may be absent). Errors name
 // file:line: "unknown key 'regoin'; did you mean 'region'?", "expected 'key = value'".
 Expected<Config> load_config(const std::string& explicit_path);
+
+// The rules folder a command uses without --rules: the config's `rules`, else "rules".
+std::string default_rules_folder();
+// The config's `lang` when it is ru or en, else "" (interface_language consults it).
+std::string config_language();
 
 }  // namespace triage::cli

@@ -16,6 +16,7 @@
 #include "call_log_cli.h"
 #include "commands.h"
 #include "common.h"
+#include "config.h"
 #include "session_cli.h"
 #include "triage/log_replay.h"
 #include "triage/scenario.h"
@@ -29,7 +30,7 @@ namespace triage::cli {
 namespace {
 
 struct Args {
-  std::string db, since, until, case_id, rules = "rules", format = "text", lang;
+  std::string db, since, until, case_id, rules = default_rules_folder(), format = "text", lang;
 };
 
 // One changed call, as listed.

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -326,4 +327,31 @@ TEST_CASE("cli: --help lays out Russian by display width and does not list posit
     CHECK(widest >= 45);  // wrapped near the width, not at half of it (bytes)
     for (const char* positional : positionals) CHECK(r.out.find(positional) == std::string::npos);
   }
+}
+
+TEST_CASE("cli: every command reads the config: the system's under the user's (rules, lang)") {
+  char tmpl[] = "/tmp/triage-config-XXXXXX";
+  REQUIRE(mkdtemp(tmpl) != nullptr);
+  std::string home = tmpl;
+  std::string rules = std::string(TRIAGE_SOURCE_DIR) + "/" + kRules;
+  std::system(("mkdir -p '" + home + "/xdg/triage' '" + home + "/user/triage' '" + home + "/elsewhere'").c_str());
+  std::ofstream(home + "/xdg/triage/triage.conf") << "# the system's\nrules = " << rules << "\nlang = ru\n";
+  std::ofstream(home + "/user/triage/triage.conf") << "lang = en\n";  // the user's wins on lang
+  // From a folder without ./rules, with no --rules: the configured folder, in English.
+  const std::string env = "cd '" + home + "/elsewhere' && XDG_CONFIG_DIRS='" + home + "/xdg' XDG_CONFIG_HOME='" + home +
+                          "/user' LANG=ru_RU.UTF-8 '" TRIAGE_BINARY "' ";
+  triage::testing::CliRun show = triage::testing::run_shell(env + "show forgot-password");
+  CHECK(show.rc == 0);
+  CHECK(show.out.find("Rules:") != std::string::npos);
+  triage::testing::CliRun check = triage::testing::run_shell(env + "check --quiet");
+  CHECK(check.rc == 0);
+  triage::testing::CliRun run = triage::testing::run_shell(env + "run forgot-password --answers 3 --quarantine yes");
+  CHECK(run.rc == 0);
+  CHECK(run.out.find("Outcome:") != std::string::npos);
+  triage::testing::CliRun classify = triage::testing::run_shell(env + "classify 'забыл пароль' --format json");
+  CHECK(classify.out.find("\"picked\"") != std::string::npos);
+  // A flag still wins over the config.
+  triage::testing::CliRun ru = triage::testing::run_shell(env + "show forgot-password --lang ru");
+  CHECK(ru.out.find("Правила:") != std::string::npos);
+  std::system(("rm -rf '" + home + "'").c_str());
 }
