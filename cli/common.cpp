@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -100,6 +101,37 @@ bool is_positional(const boost::program_options::option_description& o) {
 
 }  // namespace
 
+namespace {
+
+// Examples for each command's --help, in one table (the command is the usage line's second word).
+const std::vector<std::string>& examples_of(const std::string& command) {
+  static const std::map<std::string, std::vector<std::string>> kExamples = {
+      {"call", {"triage call", "triage call --quarantine да --region belgorod",
+                "triage call --case forgot-password --db postgresql://triage@db.local/calls"}},
+      {"resume", {"triage resume", "triage resume 42"}},
+      {"check", {"triage check", "triage check --rules rules --strict --format json"}},
+      {"show", {"triage show forgot-password --region belgorod",
+                "triage show duplicate-snils --quarantine да --region moscow"}},
+      {"export", {"triage export --format html --region belgorod -o gosuslugi.html",
+                  "triage export --format html --fragment --region belgorod"}},
+      {"classify", {"triage classify \"забыла пароль, я на карантине\" --explain",
+                    "echo \"снилс уже занят\" | triage classify --format json"}},
+      {"train", {"triage train tests/scenarios/forgot-password-01-fp-restore-phone.yaml --trainee ivanova"}},
+      {"train-report", {"triage train-report", "triage train-report --format json"}},
+      {"replay", {"triage replay tests/scenarios --coverage", "triage replay tests/scenarios --junit report.xml",
+                  "triage replay --from-log calls.db --since 2026-12-01"}},
+      {"paths", {"triage paths forgot-password", "triage paths confirm-account --set bank=sber --skeletons tests/scenarios"}},
+      {"graph", {"triage graph forgot-password --format svg -o forgot-password.svg"}},
+      {"run", {"triage run forgot-password --answers 1 --quarantine нет"}},
+      {"diff", {"triage diff rules-2026-11 rules"}},
+  };
+  static const std::vector<std::string> kNone;
+  auto it = kExamples.find(command);
+  return it == kExamples.end() ? kNone : it->second;
+}
+
+}  // namespace
+
 void print_help(const std::string& lang, const std::string& usage, const char* about_ru, const char* about_en,
                 const boost::program_options::options_description& opts) {
   std::size_t width = static_cast<std::size_t>(terminal_width(STDOUT_FILENO));
@@ -127,6 +159,12 @@ void print_help(const std::string& lang, const std::string& usage, const char* a
     }
     lead += std::string(column - display_width(lead), ' ');
     print_wrapped(text, lead, std::string(column, ' '), width);
+  }
+  std::string command = usage.rfind("triage ", 0) == 0 ? usage.substr(7, usage.find(' ', 7) - 7) : "";
+  const std::vector<std::string>& examples = examples_of(command);
+  if (!examples.empty()) {
+    fmt::print("\n{}:\n", tr(lang, "Примеры", "Examples"));
+    for (const std::string& e : examples) fmt::print("  {}\n", e);
   }
 }
 

@@ -355,3 +355,26 @@ TEST_CASE("cli: every command reads the config: the system's under the user's (r
   CHECK(ru.out.find("Правила:") != std::string::npos);
   std::system(("rm -rf '" + home + "'").c_str());
 }
+
+TEST_CASE("cli: every example in --help is a command line the command accepts") {
+  const std::string bin = "cd '" TRIAGE_SOURCE_DIR "' && LANG=en_US.UTF-8 ";
+  std::size_t examples = 0;
+  for (const char* cmd : {"call", "resume", "check", "show", "export", "classify", "train", "train-report", "replay",
+                          "paths", "graph", "run", "diff"}) {
+    INFO(cmd);
+    triage::testing::CliRun help = triage::testing::run_shell(bin + "'" TRIAGE_BINARY "' " + cmd + " --help");
+    REQUIRE(help.rc == 0);
+    std::size_t at = help.out.find("\nExamples:\n");
+    REQUIRE(at != std::string::npos);
+    std::istringstream lines(help.out.substr(at + 11));
+    for (std::string line; std::getline(lines, line) && line.rfind("  ", 0) == 0;) {
+      std::string example = line.substr(line.find("triage "));  // after "echo ... |"
+      INFO(example);
+      // With --help appended the options are parsed (an unknown one is an error) but nothing runs.
+      triage::testing::CliRun r = triage::testing::run_shell(bin + "'" TRIAGE_BINARY "'" + example.substr(6) + " --help");
+      CHECK(r.rc == 0);
+      ++examples;
+    }
+  }
+  CHECK(examples >= 20);
+}
