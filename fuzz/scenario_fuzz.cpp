@@ -3,6 +3,7 @@
 #include <string>
 
 #include "fuzz_common.h"
+#include "triage/json.h"
 #include "triage/scenario.h"
 #include "triage/utf8.h"
 
