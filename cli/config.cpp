@@ -97,14 +97,23 @@ Expected<Config> load_config(const std::string& explicit_path) {
   return cfg;
 }
 
-std::string default_rules_folder() {
-  auto cfg = load_config("");
-  return cfg ? cfg->get("rules", "rules") : "rules";
+namespace {
+
+// The default files, read once per process for the defaults below (a command asks several times).
+const Config& default_config() {
+  static const Config cfg = [] {
+    auto loaded = load_config("");
+    return loaded ? *loaded : Config{};  // a broken file is reported by the commands that read it
+  }();
+  return cfg;
 }
 
+}  // namespace
+
+std::string default_rules_folder() { return default_config().get("rules", "rules"); }
+
 std::string config_language() {
-  auto cfg = load_config("");
-  std::string lang = cfg ? cfg->get("lang") : "";
+  std::string lang = default_config().get("lang");
   return lang == "ru" || lang == "en" ? lang : "";
 }
 
