@@ -465,9 +465,9 @@ TEST_CASE("classifier: figures on the second held-out set (now a development set
   CHECK(f.account == 142);
   CHECK(f.off_topic == 47);
   CHECK(f.both_total == 15);
-  // Third round: 124/142 = 87.3%, top-1 133/142 = 93.7%, off-topic left 44/47 = 93.6%, 15/15.
-  CHECK(percent(f.exact, f.account) >= 87.0);
-  CHECK(percent(f.top1, f.account) >= 93.0);
+  // Third round: 125/142 = 88.0%, top-1 134/142 = 94.4%, off-topic left 44/47 = 93.6%, 15/15.
+  CHECK(percent(f.exact, f.account) >= 88.0);
+  CHECK(percent(f.top1, f.account) >= 94.0);
   CHECK(percent(f.left, f.off_topic) >= 93.0);
   CHECK(f.both == f.both_total);
 }
