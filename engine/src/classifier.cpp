@@ -40,7 +40,13 @@ constexpr std::size_t kStaffKeywords = 2;
 struct Word {
   std::string text;
   std::string stem;
+  bool negated = false;  // «не» stood right before it ("код не приходит"); pairs only
 };
+
+// Negation is kept for pairs: «не приходит» and «приходит» are one word but never one pair.
+std::string pair_side(const std::string& stem, bool negated) {
+  return negated ? "не+" + stem : stem;
+}
 
 // What a case is to the picker: a problem the caller has; a circumstance, a case that settles
 // facts (`implies:`, the quarantine) and is picked beside a problem; the staff procedure
@@ -142,6 +148,7 @@ struct Classifier::Impl {
   struct Pair {  // two stems of one phrase, in either order
     std::string a, b;
     std::string word_a, word_b;
+    bool neg_a = false, neg_b = false;
     std::string rule_text;
     TermSource source = TermSource::Phrase;
     double weight = 0;
@@ -177,10 +184,13 @@ struct Classifier::Impl {
 std::vector<Word> Classifier::Impl::analyse(std::string_view text) const {
   std::vector<Word> out;
   std::lock_guard<std::mutex> lock(stem_mutex);
+  bool negate = false;
   for (auto& w : split_words(text)) {
+    bool negated = negate;
+    negate = w == "не";
     if (is_stop_word(w)) continue;
     std::string stem = stemmer->stem(w);
-    out.push_back({std::move(w), std::move(stem)});
+    out.push_back({std::move(w), std::move(stem), negated});
   }
   return out;
 }
@@ -197,7 +207,7 @@ void Classifier::Impl::join_split(std::vector<Word>& words) const {
       bool known = vocab_index.count(stem) != 0 ||
                    std::find(domain.begin(), domain.end(), stem32) != domain.end();
       if (known) {
-        out.push_back({join(words[i].text, words[i + 1].text), std::move(stem)});
+        out.push_back({join(words[i].text, words[i + 1].text), std::move(stem), words[i].negated});
         ++i;
         continue;
       }
@@ -221,7 +231,8 @@ void Classifier::Impl::add_text(Case& c, const std::string& text, TermSource sou
     const Word& a = words[i];
     const Word& b = words[i + 1];
     if (a.stem == b.stem) continue;
-    c.pairs.push_back(Pair{a.stem, b.stem, a.text, b.text, text, source, kPairWeight});
+    c.pairs.push_back(
+        Pair{a.stem, b.stem, a.text, b.text, a.negated, b.negated, text, source, kPairWeight});
   }
 }
 
@@ -237,7 +248,11 @@ void Classifier::Impl::add_text(Case& c, const std::string& text, TermSource sou
 void Classifier::Impl::weigh() {
   std::unordered_map<std::string, double> df;
   std::unordered_map<std::string, double> pair_df;
-  auto pair_key = [](const Pair& p) { return p.a < p.b ? join(p.a, p.b) : join(p.b, p.a); };
+  auto pair_key = [](const Pair& p) {
+    std::string a = pair_side(p.a, p.neg_a);
+    std::string b = pair_side(p.b, p.neg_b);
+    return a < b ? join(a, b) : join(b, a);
+  };
   for (auto& c : cases) {
     // A case repeating a pair in several phrases keeps it once.
     std::unordered_set<std::string> seen;
@@ -457,10 +472,12 @@ CaseScore Classifier::Impl::score(const Case& c, const std::vector<Word>& words,
     for (std::size_t i = 0; i < words.size(); ++i) {
       const StemHit* ha = hit_on(hits[i], va);
       if (ha == nullptr || (exact_only && ha->kind != MatchKind::Exact)) continue;
+      if (words[i].negated != p.neg_a) continue;
       std::size_t lo = i >= kPairWindow ? i - kPairWindow : 0;
       std::size_t hi = std::min(words.size() - 1, i + kPairWindow);
       for (std::size_t j = lo; j <= hi; ++j) {
-        const StemHit* hb = j == i ? nullptr : hit_on(hits[j], vb);
+        bool same_sense = words[j].negated == p.neg_b;
+        const StemHit* hb = j == i || !same_sense ? nullptr : hit_on(hits[j], vb);
         if (hb != nullptr && exact_only && hb->kind != MatchKind::Exact) hb = nullptr;
         if (hb == nullptr || p.weight * ha->factor * hb->factor <= best.weight) continue;
         best = TermMatch{join(words[i].text, words[j].text), join(words[i].stem, words[j].stem),
