@@ -41,3 +41,17 @@ install(DIRECTORY ${TRIAGE_GEN}/man/ DESTINATION ${CMAKE_INSTALL_MANDIR})
 install(FILES ${TRIAGE_GEN}/triage.bash DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
         RENAME triage)
 install(FILES ${TRIAGE_GEN}/_triage DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
+
+# ---- the .deb: `cd build && cpack` (scripts/test-deb.sh installs it into a clean Debian 12 root).
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGE_NAME triage)
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_PACKAGE_CONTACT "triage maintainers <triage@localhost>")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "decision trees for public-service hotline calls")
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SECTION utils)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)  # Depends from the binary's shared libraries (dpkg-shlibdeps)
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS graphviz)  # graph --format svg|png
+set(CPACK_STRIP_FILES OFF)  # already stripped above; the debug file is not packaged
+include(CPack)
