@@ -36,6 +36,9 @@ constexpr double kNoDomainMargin = 0.15;
 // The staff case takes the call on this many caller words that are its own keywords: one
 // ("сотрудник мфц сказал...") is a citizen quoting staff.
 constexpr std::size_t kStaffKeywords = 2;
+// A call is off-topic only when the other service's score is at least this share of the best
+// account case's score: one travel word beside a whole recovery story is not another service.
+constexpr double kOffTopicShare = 0.25;
 
 struct Word {
   std::string text;
@@ -170,10 +173,11 @@ struct Classifier::Impl {
   Roles roles;                          // by case id
   std::vector<std::u32string> domain;   // stems of the entry's `triage: domain:` words
 
-  bool in_domain(const std::vector<Word>& words) const;
+  bool in_domain(const std::vector<Word>& words, const std::vector<bool>& claimed) const;
 
   std::vector<Word> analyse(std::string_view text) const;
   void join_split(std::vector<Word>& words) const;
+  void respell(std::vector<Word>& words) const;
   void add_text(Case& c, const std::string& text, TermSource source, bool pairs);
   void weigh();
   std::vector<StemHit> hits_for(const std::string& stem) const;
@@ -215,6 +219,31 @@ void Classifier::Impl::join_split(std::vector<Word>& words) const {
     out.push_back(std::move(words[i]));
   }
   words = std::move(out);
+}
+
+// Spoken spellings of a word the vocabulary knows, caller's text only, tried when the word's
+// own stem is no vocabulary stem: «не» written apart from its word ("не верно" is «неверно»,
+// "не правильно" «неправильно»), and "-тся" for "-ться" ("зарегистрироватся").
+void Classifier::Impl::respell(std::vector<Word>& words) const {
+  std::lock_guard<std::mutex> lock(stem_mutex);
+  auto known = [&](const std::string& text, std::string* stem) {
+    *stem = stemmer->stem(text);
+    return vocab_index.count(*stem) != 0;
+  };
+  const std::string tsya = "тся";
+  for (auto& w : words) {
+    std::string stem;
+    if (w.negated && known("не" + w.text, &stem)) {
+      w = Word{"не " + w.text, std::move(stem), false};
+      continue;
+    }
+    if (vocab_index.count(w.stem) != 0 || w.text.size() <= tsya.size() ||
+        w.text.compare(w.text.size() - tsya.size(), tsya.size(), tsya) != 0) {
+      continue;
+    }
+    std::string soft = w.text.substr(0, w.text.size() - tsya.size()) + "ться";
+    if (known(soft, &stem)) w.stem = std::move(stem);
+  }
 }
 
 void Classifier::Impl::add_text(Case& c, const std::string& text, TermSource source,
@@ -295,9 +324,13 @@ void Classifier::Impl::weigh() {
 }
 
 // True when a caller's word is a domain word: the same stem, a typo of it or a shared start.
-bool Classifier::Impl::in_domain(const std::vector<Word>& words) const {
-  for (const auto& w : words) {
-    std::u32string s = to_u32(w.stem);
+// A word `claimed` by another service (a pair of the off-topic case: «кабинет
+// налогоплательщика», «код подтверждения в ватсапе») is that service's word, not the portal's.
+bool Classifier::Impl::in_domain(const std::vector<Word>& words,
+                                 const std::vector<bool>& claimed) const {
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (claimed[i]) continue;
+    std::u32string s = to_u32(words[i].stem);
     for (const auto& d : domain) {
       MatchKind kind = MatchKind::Exact;
       if (s == d || fuzzy_match(s, d, &kind)) return true;
@@ -399,16 +432,39 @@ void pick(Classification& out, double threshold, const Roles& roles) {
   }
 }
 
+// The off-topic case's score, or null when the rule set has none.
+const CaseScore* off_topic_score(const Classification& out, const Roles& roles) {
+  for (const auto& r : out.ranked) {
+    if (role_of(roles, r.case_id) == Role::OffTopic) return &r;
+  }
+  return nullptr;
+}
+
+// The caller's words that a pair of the off-topic case used ("кабинет налогоплательщика").
+std::vector<bool> claimed_by_off_topic(const Classification& out, const Roles& roles) {
+  std::vector<bool> claimed(out.words, false);
+  const CaseScore* off = off_topic_score(out, roles);
+  if (off == nullptr) return claimed;
+  for (const auto& m : off->matches) {
+    if (!m.pair) continue;
+    for (std::size_t w : m.words) claimed[w] = true;
+  }
+  return claimed;
+}
+
 // The out-of-scope model (docs/classifier.md): the off-topic vocabulary of other services
-// reached the threshold and the caller named no domain word. "пароль от вконтакте" is off-topic
+// reached the threshold, the caller named no domain word, and the other service's evidence is
+// not dwarfed by the account's ("вернулись из-за границы ... код восстановления пароля не
+// приходит" is an account call with one word of travel). "пароль от вконтакте" is off-topic
 // however well "пароль" fits forgot-password; "пароль от госуслуг" never is.
 bool out_of_scope(const Classification& out, double threshold, bool domain, const Roles& roles) {
-  const CaseScore* off = nullptr;
+  const CaseScore* off = off_topic_score(out, roles);
+  if (off == nullptr || off->confidence < threshold || domain) return false;
+  double best = 0;
   for (const auto& r : out.ranked) {
-    if (role_of(roles, r.case_id) == Role::OffTopic) off = &r;
+    if (&r != off) best = std::max(best, r.score);
   }
-  if (off == nullptr || off->confidence < threshold) return false;
-  return !domain;
+  return off->score >= kOffTopicShare * best;
 }
 
 // Nothing is picked: the off-topic case goes first, the others keep their order.
@@ -542,6 +598,7 @@ Classification Classifier::classify(std::string_view text, const ClassifyOptions
   out.truncated = capped.size() < text.size();
   std::vector<Word> words = impl_->analyse(capped);
   impl_->join_split(words);
+  impl_->respell(words);
   out.words = words.size();
   // One vocabulary look-up per distinct stem: repeated words cost nothing.
   std::unordered_map<std::string, std::vector<StemHit>> memo;
@@ -555,7 +612,7 @@ Classification Classifier::classify(std::string_view text, const ClassifyOptions
   for (const auto& c : impl_->cases) out.ranked.push_back(impl_->score(c, words, hits));
   std::stable_sort(out.ranked.begin(), out.ranked.end(),
                    [](const CaseScore& a, const CaseScore& b) { return a.score > b.score; });
-  bool domain = impl_->in_domain(words);
+  bool domain = impl_->in_domain(words, claimed_by_off_topic(out, impl_->roles));
   out.off_topic = out_of_scope(out, options.threshold, domain, impl_->roles);
   // A text that names nothing of the domain needs more confidence to pick a case.
   double threshold = options.threshold;
