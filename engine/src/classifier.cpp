@@ -38,7 +38,7 @@ constexpr double kNoDomainMargin = 0.15;
 constexpr std::size_t kStaffKeywords = 2;
 // A call is off-topic only when the other service's score is at least this share of the best
 // account case's score: one travel word beside a whole recovery story is not another service.
-constexpr double kOffTopicShare = 0.25;
+constexpr double kOffTopicShare = 0.3;
 
 struct Word {
   std::string text;
@@ -301,6 +301,15 @@ void Classifier::Impl::weigh() {
   };
   // A pair is worth as much as its more specific word, times how rare the pair itself is:
   // two common words side by side ("аккаунт на госуслугах") stay cheap.
+  // An off-topic pair that an account case also has ("код подтверждения", "код из смс") is the
+  // account's evidence, not another service's: the off-topic case keeps the pairs of its own
+  // ("подтверждения в ватсапе", "кабинет налогоплательщика").
+  for (auto& c : cases) {
+    if (c.role != Role::OffTopic) continue;
+    c.pairs.erase(std::remove_if(c.pairs.begin(), c.pairs.end(),
+                                 [&](const Pair& p) { return pair_df.count(pair_key(p)) != 0; }),
+                  c.pairs.end());
+  }
   for (auto& c : cases) {
     bool off = c.role == Role::OffTopic;
     auto own_df = [&](const std::string& stem) {
