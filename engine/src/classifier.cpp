@@ -401,7 +401,8 @@ bool pick_pass(Classification& out, double threshold, const Roles& roles, Role r
         return explained[w] > 0 && explained[w] >= mine[w];
       });
       if (away) continue;
-      own += m.weight;
+      // A single word a picked case already used counts only by what it adds.
+      own += m.pair ? m.weight : std::max(0.0, m.weight - explained[m.words[0]]);
       if (!m.pair && m.source == TermSource::Keyword) keyword_words.insert(m.words[0]);
     }
     r.own_confidence = to_confidence(own);
