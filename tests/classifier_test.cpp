@@ -578,6 +578,19 @@ TEST_CASE("classifier: a word a picked case used counts for the next only by wha
   CHECK(picked(two, "several-accounts"));
 }
 
+// «сделать» counts only with its object: "как сделать госуслуги" is a registration, while the
+// word alone ("что с ней можно сделать") matches nothing.
+TEST_CASE("classifier: a pair-only word counts in a pair, never alone") {
+  const Classifier& c = shipped().classifier;
+  CHECK(is_pair_only_word("сделать"));
+  CHECK_FALSE(is_stop_word("сделать"));
+  auto r = c.classify("как сделать госуслуги");
+  CHECK(r.picked == std::vector<std::string>{"register"});
+  CHECK(has_pair_from(r, "как сделать госуслуги"));
+  auto alone = c.classify("сделать");
+  for (const auto& cs : alone.ranked) CHECK(cs.matches.empty());
+}
+
 TEST_CASE("classifier: staff describing a citizen's problem get the staff procedure only") {
   const Classifier& c = shipped().classifier;
   for (const char* text : {"в арме нашлась учётная запись, гражданин не помнит пароль",

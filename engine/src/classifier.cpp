@@ -44,6 +44,7 @@ struct Word {
   std::string text;
   std::string stem;
   bool negated = false;  // «не» stood right before it ("код не приходит"); pairs only
+  bool pair_only = false;  // counts only in a pair ("сделать", is_pair_only_word)
 };
 
 // Negation is kept for pairs: «не приходит» and «приходит» are one word but never one pair.
@@ -194,7 +195,8 @@ std::vector<Word> Classifier::Impl::analyse(std::string_view text) const {
     negate = w == "не";
     if (is_stop_word(w)) continue;
     std::string stem = stemmer->stem(w);
-    out.push_back({std::move(w), std::move(stem), negated});
+    bool pair_only = is_pair_only_word(w);
+    out.push_back({std::move(w), std::move(stem), negated, pair_only});
   }
   return out;
 }
@@ -211,7 +213,8 @@ void Classifier::Impl::join_split(std::vector<Word>& words) const {
       bool known = vocab_index.count(stem) != 0 ||
                    std::find(domain.begin(), domain.end(), stem32) != domain.end();
       if (known) {
-        out.push_back({join(words[i].text, words[i + 1].text), std::move(stem), words[i].negated});
+        out.push_back({join(words[i].text, words[i + 1].text), std::move(stem), words[i].negated,
+                       false});
         ++i;
         continue;
       }
@@ -234,7 +237,7 @@ void Classifier::Impl::respell(std::vector<Word>& words) const {
   for (auto& w : words) {
     std::string stem;
     if (w.negated && known("не" + w.text, &stem)) {
-      w = Word{"не " + w.text, std::move(stem), false};
+      w = Word{"не " + w.text, std::move(stem), false, false};
       continue;
     }
     if (vocab_index.count(w.stem) != 0 || w.text.size() <= tsya.size() ||
@@ -512,6 +515,7 @@ CaseScore Classifier::Impl::score(const Case& c, const std::vector<Word>& words,
   // Single words: each caller word counts once (its best term), each term once (its best word).
   std::unordered_map<std::string, TermMatch> by_term;
   for (std::size_t i = 0; i < words.size(); ++i) {
+    if (words[i].pair_only) continue;
     const Term* best = nullptr;
     const StemHit* best_hit = nullptr;
     for (const auto& h : hits[i]) {

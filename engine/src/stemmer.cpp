@@ -45,9 +45,15 @@ constexpr std::string_view kStopWords[] = {
     "хочу",     "чего",      "чем",      "что",      "чтобы",    "эта",      "эти",
     "это",      "этого",     "этой",     "этом",     "этот",     "я",        "алло",
     "мою",      "моем",      "моему",    "могу",     "может",    "можете",   "делать",
-    "сделать",  "получается", "получилось", "самый",  "самое",    "тот",
+    "получается", "получилось", "самый",  "самое",    "тот",
     "куда",     "наверно",   "наверное", "типа",     "кстати",   "блин",     "слушайте",
     "понимаете", "извините", "спасибо",
+};
+
+// Sorted. "Make" verbs: no problem of their own ("что я могу с ней сделать"), but with their
+// object they are one ("сделать госуслуги" is a registration).
+constexpr std::string_view kPairOnlyWords[] = {
+    "сделай", "сделайте", "сделал", "сделала", "сделали", "сделать", "сделаю",
 };
 
 }  // namespace
@@ -84,6 +90,10 @@ bool is_stop_word(std::string_view word) {
     return a;
   }();
   return std::binary_search(sorted.begin(), sorted.end(), word);
+}
+
+bool is_pair_only_word(std::string_view word) {
+  return std::binary_search(std::begin(kPairOnlyWords), std::end(kPairOnlyWords), word);
 }
 
 Stemmer::Stemmer() : impl_(sb_stemmer_new("russian", "UTF_8")) {}
