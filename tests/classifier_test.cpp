@@ -591,6 +591,17 @@ TEST_CASE("classifier: a pair-only word counts in a pair, never alone") {
   for (const auto& cs : alone.ranked) CHECK(cs.matches.empty());
 }
 
+// A count before a unit of time is a duration: "две недели" on quarantine is no second account.
+TEST_CASE("classifier: a count before a unit of time is not a count of accounts") {
+  CHECK(is_duration_count("две", "недели"));
+  CHECK(is_duration_count("несколько", "раз"));
+  CHECK_FALSE(is_duration_count("две", "учетки"));
+  const Classifier& c = shipped().classifier;
+  auto r = c.classify("сижу дома две недели на карантине, надо с учёткой разобраться");
+  CHECK_FALSE(picked(r, "several-accounts"));
+  CHECK(picked(c.classify("у меня две учетки на госуслугах"), "several-accounts"));
+}
+
 TEST_CASE("classifier: staff describing a citizen's problem get the staff procedure only") {
   const Classifier& c = shipped().classifier;
   for (const char* text : {"в арме нашлась учётная запись, гражданин не помнит пароль",

@@ -190,10 +190,13 @@ std::vector<Word> Classifier::Impl::analyse(std::string_view text) const {
   std::vector<Word> out;
   std::lock_guard<std::mutex> lock(stem_mutex);
   bool negate = false;
-  for (auto& w : split_words(text)) {
+  std::vector<std::string> split = split_words(text);
+  for (std::size_t i = 0; i < split.size(); ++i) {
+    std::string& w = split[i];
     bool negated = negate;
     negate = w == "не";
     if (is_stop_word(w)) continue;
+    if (i + 1 < split.size() && is_duration_count(w, split[i + 1])) continue;
     std::string stem = stemmer->stem(w);
     bool pair_only = is_pair_only_word(w);
     out.push_back({std::move(w), std::move(stem), negated, pair_only});

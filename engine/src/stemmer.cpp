@@ -56,7 +56,22 @@ constexpr std::string_view kPairOnlyWords[] = {
     "сделай", "сделайте", "сделал", "сделала", "сделали", "сделать", "сделаю",
 };
 
+// Sorted. A count before a unit of time is a duration, not a count of accounts: "две недели"
+// (is_duration_count).
+constexpr std::string_view kCountWords[] = {
+    "два", "две", "десять", "несколько", "один", "одна", "пару", "пять", "три", "четыре",
+};
+constexpr std::string_view kTimeUnits[] = {
+    "времени", "года", "годы", "день", "дней", "дня", "лет", "месяц", "месяца", "месяцев",
+    "недели", "недель", "неделю", "неделя", "раз", "раза", "суток", "часа", "часов",
+};
+
 }  // namespace
+
+bool is_duration_count(std::string_view word, std::string_view next) {
+  return std::binary_search(std::begin(kCountWords), std::end(kCountWords), word) &&
+         std::binary_search(std::begin(kTimeUnits), std::end(kTimeUnits), next);
+}
 
 std::vector<std::string> split_words(std::string_view text) {
   std::vector<std::string> words;
