@@ -583,12 +583,15 @@ TEST_CASE("classifier: a word a picked case used counts for the next only by wha
 TEST_CASE("classifier: a pair-only word counts in a pair, never alone") {
   const Classifier& c = shipped().classifier;
   CHECK(is_pair_only_word("сделать"));
+  CHECK(is_pair_only_word("зачем"));
   CHECK_FALSE(is_stop_word("сделать"));
   auto r = c.classify("как сделать госуслуги");
   CHECK(r.picked == std::vector<std::string>{"register"});
   CHECK(has_pair_from(r, "как сделать госуслуги"));
-  auto alone = c.classify("сделать");
+  auto alone = c.classify("сделать зачем");
   for (const auto& cs : alone.ranked) CHECK(cs.matches.empty());
+  // A question word with its neighbour: the levels are asked about, not a confirmation.
+  CHECK(top(c.classify("что значит подтверждённая учётная запись")) == "account-levels");
 }
 
 // A count before a unit of time is a duration: "две недели" on quarantine is no second account.
