@@ -594,6 +594,17 @@ TEST_CASE("classifier: a pair-only word counts in a pair, never alone") {
   CHECK(top(c.classify("что значит подтверждённая учётная запись")) == "account-levels");
 }
 
+// A staff keyword of several words ("работаю в мфц") names the role as a pair, two staff words;
+// its words alone are phrase words: a citizen's "в мфц мне сказали" names no staff.
+TEST_CASE("classifier: a staff keyword of several words names the staff role as a pair") {
+  const Classifier& c = shipped().classifier;
+  auto r = c.classify("работаю в мфц, как восстановить доступ к учетной записи");
+  CHECK(r.picked == std::vector<std::string>{"service-centre"});
+  auto citizen = c.classify("в мфц мне сказали позвонить вам, я забыла пароль");
+  CHECK_FALSE(picked(citizen, "service-centre"));
+  CHECK(picked(citizen, "forgot-password"));
+}
+
 // A count before a unit of time is a duration: "две недели" on quarantine is no second account.
 TEST_CASE("classifier: a count before a unit of time is not a count of accounts") {
   CHECK(is_duration_count("две", "недели"));

@@ -255,10 +255,14 @@ void Classifier::Impl::respell(std::vector<Word>& words) const {
 void Classifier::Impl::add_text(Case& c, const std::string& text, TermSource source,
                                 bool pairs) {
   std::vector<Word> words = analyse(text);
+  // A keyword of several words ("работаю в мфц") is a keyword as a pair; its words alone are
+  // phrase words ("мфц" alone names no case).
+  TermSource single = source == TermSource::Keyword && words.size() > 1 ? TermSource::Phrase
+                                                                          : source;
   for (const auto& w : words) {
     Term& t = c.terms[w.stem];
-    if (t.word.empty() || source_weight(source) > t.weight) {
-      t = Term{w.text, text, source, source_weight(source)};
+    if (t.word.empty() || source_weight(single) > t.weight) {
+      t = Term{w.text, text, single, source_weight(single)};
     }
   }
   if (!pairs) return;
@@ -409,7 +413,7 @@ bool pick_pass(Classification& out, double threshold, const Roles& roles, Role r
       if (away) continue;
       // A single word a picked case already used counts only by what it adds.
       own += m.pair ? m.weight : std::max(0.0, m.weight - explained[m.words[0]]);
-      if (!m.pair && m.source == TermSource::Keyword) keyword_words.insert(m.words[0]);
+      if (m.source == TermSource::Keyword) keyword_words.insert(m.words.begin(), m.words.end());
     }
     r.own_confidence = to_confidence(own);
     // A second problem needs nearly as much evidence of its own as the first: one shared word
