@@ -107,6 +107,13 @@ bool fuzzy_match(std::u32string_view a, std::u32string_view b, MatchKind* kind) 
   return false;
 }
 
+// True when the shorter stem (at least kMinFuzzyStem letters) begins the longer: the stemmer
+// cuts "портал" to "порта" (a verb's "-л") but "портале" to "портал".
+bool stem_extends(std::u32string_view a, std::u32string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  return a.size() >= kMinFuzzyStem && b.compare(0, a.size(), a) == 0;
+}
+
 // The longest prefix of `text` within `limit` bytes that does not split a UTF-8 sequence.
 std::string_view cap_input(std::string_view text, std::size_t limit) {
   if (text.size() <= limit) return text;
@@ -352,7 +359,7 @@ bool Classifier::Impl::in_domain(const std::vector<Word>& words,
     std::u32string s = to_u32(words[i].stem);
     for (const auto& d : domain) {
       MatchKind kind = MatchKind::Exact;
-      if (s == d || fuzzy_match(s, d, &kind)) return true;
+      if (s == d || fuzzy_match(s, d, &kind) || stem_extends(s, d)) return true;
     }
   }
   return false;
