@@ -409,6 +409,10 @@ const Shipped& shipped() {
 //    94.7%, top-1 178/187, 34/34, 13/13.
 //  - heldout2.tsv, the second round's held-out set (measured once: 87.3 %, 93.0 %, 89.4 %, 15/15);
 //    after the third round 125/142 = 88.0%, 134/142 = 94.4%, 44/47 = 93.6%, 15/15.
+//  - heldout3.tsv, the third round's held-out set (measured once: 86.6 %, 91.0 %, 85.1 %, 13/15).
+//  After the fourth round: tuning 124/126 = 98.4%, top-1 125/126; heldout 127/128 = 99.2%, top-1
+//  126/128, 43/44; probe 180/187 = 96.3%; heldout2 134/142 = 94.4%, 137/142 = 96.5%, 47/47;
+//  heldout3 125/134 = 93.3%, 126/134 = 94.0%, 46/47 = 97.9%, 15/15.
 TEST_CASE("classifier: figures on the development sets") {
   struct Set {
     const char* file;
@@ -417,10 +421,11 @@ TEST_CASE("classifier: figures on the development sets") {
     double exact, top1, left;  // floors in percent; top1 < 0: not asserted
   };
   const Set sets[] = {
-      {"tuning.tsv", 126, 46, 11, 97.0, 98.0, 100.0},
-      {"heldout.tsv", 128, 44, 12, 97.0, 98.0, 97.0},
-      {"probe.tsv", 187, 34, -1, 94.0, -1.0, 100.0},
-      {"heldout2.tsv", 142, 47, 15, 88.0, 94.0, 93.0},
+      {"tuning.tsv", 126, 46, 11, 98.0, 99.0, 100.0},
+      {"heldout.tsv", 128, 44, 12, 99.0, 98.0, 97.0},
+      {"probe.tsv", 187, 34, -1, 96.0, -1.0, 100.0},
+      {"heldout2.tsv", 142, 47, 15, 94.0, 96.0, 100.0},
+      {"heldout3.tsv", 134, 47, 15, 93.0, 94.0, 97.0},
   };
   const Shipped& s = shipped();
   for (const Set& set : sets) {
@@ -473,7 +478,7 @@ TEST_CASE("classifier: a negated word never makes a pair with its positive") {
 // tried from the working directory, then from the source tree), measured against the issue's
 // targets: picked exactly >= 95 %, off-topic left to the operator >= 90 %, quarantine with a
 // problem picked as both on every such line. Without the variable the test measures nothing.
-//   TRIAGE_CLASSIFY_SET=tests/data/classify/heldout2.tsv build/triage_tests -tc='*given set*'
+//   TRIAGE_CLASSIFY_SET=tests/data/classify/heldout4.tsv build/triage_tests -tc='*given set*'
 TEST_CASE("classifier: figures on a given set (TRIAGE_CLASSIFY_SET)") {
   const char* given = std::getenv("TRIAGE_CLASSIFY_SET");
   if (given == nullptr || *given == '\0') {
