@@ -21,7 +21,7 @@
 #ifdef TRIAGE_HAVE_PG
 #include <libpq-fe.h>
 
-#include "call_log_pg.h"
+#include "store/pg/pg_call_log.h"
 #endif
 #include "call_log_test_support.h"
 #include "pg_test_support.h"

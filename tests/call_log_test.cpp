@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "call_log_sqlite.h"
+#include "store/sqlite/call_log_sqlite.h"
 #include "call_log_test_support.h"
 #include "triage/call_log.h"
 #include "triage/call_log_export.h"

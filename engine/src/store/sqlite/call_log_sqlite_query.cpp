@@ -4,7 +4,7 @@
 #include <utility>
 #include <vector>
 
-#include "call_log_sqlite.h"
+#include "store/sqlite/call_log_sqlite.h"
 
 namespace triage::sqlite {
 namespace {

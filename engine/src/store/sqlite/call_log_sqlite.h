@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "call_log_sqlite_db.h"
+#include "store/sqlite/call_log_sqlite_db.h"
 #include "triage/call_log.h"
 #include "triage/status.h"
 

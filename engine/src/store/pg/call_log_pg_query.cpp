@@ -1,12 +1,11 @@
 // The PostgreSQL call log: reads, the report (from the trigger-maintained aggregate tables)
 // and the streaming export (a server-side cursor, so memory stays flat).
-#ifdef TRIAGE_HAVE_PG
 
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "call_log_pg.h"
+#include "store/pg/pg_call_log.h"
 
 namespace triage::pg {
 namespace {
@@ -314,4 +313,3 @@ Expected<std::vector<CallBundle>> PgCallLog::imported(const std::string& source,
 
 }  // namespace triage::pg
 
-#endif  // TRIAGE_HAVE_PG

@@ -1,11 +1,10 @@
 // PgCallLog::export_replay_rows: the calls of a filter with their session state and stop path
 // (steps aggregated server-side in seq order), streamed through a cursor so memory stays flat.
-#ifdef TRIAGE_HAVE_PG
 
 #include <string>
 #include <vector>
 
-#include "call_log_pg.h"
+#include "store/pg/pg_call_log.h"
 
 namespace triage::pg {
 
@@ -89,4 +88,3 @@ Status PgCallLog::export_replay_rows(const CallFilter& filter, const std::functi
 
 }  // namespace triage::pg
 
-#endif  // TRIAGE_HAVE_PG

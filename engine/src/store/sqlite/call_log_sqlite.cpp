@@ -1,7 +1,7 @@
 // The SQLite call log: opening, configuration and every write. One BEGIN IMMEDIATE transaction
 // per write, so each step is durable when append_step returns and concurrent processes queue
 // on the write lock (busy_timeout) instead of failing. Decisions: docs/call-log.md.
-#include "call_log_sqlite.h"
+#include "store/sqlite/call_log_sqlite.h"
 
 #include <sys/stat.h>
 

@@ -1,11 +1,10 @@
 // The PostgreSQL call log schema and its migrations. Each migration is a fixed script: never
 // edit one that has shipped, add the next. docs/postgres.md describes the tables; the concepts
 // (calls, steps, notes, report aggregates) are those of the SQLite schema (docs/call-log.md).
-#ifdef TRIAGE_HAVE_PG
 
 #include <string>
 
-#include "call_log_pg.h"
+#include "store/pg/pg_call_log.h"
 
 namespace triage::pg {
 namespace {
@@ -175,4 +174,3 @@ Status migrate(Conn& conn, int target) {
 
 }  // namespace triage::pg
 
-#endif  // TRIAGE_HAVE_PG

@@ -2,14 +2,12 @@
 // version, the migrations (call_log_pg_schema.cpp) and the backend class.
 #pragma once
 
-#ifdef TRIAGE_HAVE_PG
-
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "call_log_pg_conn.h"
+#include "store/pg/call_log_pg_conn.h"
 #include "triage/call_log.h"
 #include "triage/call_log_pg.h"
 #include "triage/status.h"
@@ -93,4 +91,3 @@ class PgCallLog final : public CallLog {
 
 }  // namespace triage::pg
 
-#endif  // TRIAGE_HAVE_PG

@@ -1,7 +1,6 @@
 // Moving an office's call history into the central PostgreSQL log: copy in batches (one
 // transaction each), remember which source calls were copied, then read the copies back and
 // compare counts and a checksum over the content. Decisions: docs/postgres.md.
-#ifdef TRIAGE_HAVE_PG
 
 #include <openssl/evp.h>
 
@@ -9,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "call_log_pg.h"
+#include "store/pg/pg_call_log.h"
 #include "hex.h"
 #include "triage/pii.h"
 
@@ -210,4 +209,3 @@ Expected<MigrationResult> migrate_to_pg(CallLog& source, const std::string& sour
 
 }  // namespace triage
 
-#endif  // TRIAGE_HAVE_PG

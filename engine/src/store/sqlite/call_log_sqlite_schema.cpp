@@ -2,8 +2,8 @@
 // has shipped, add the next. docs/call-log.md describes every table and column.
 #include <string>
 
-#include "call_log_sqlite.h"
-#include "call_log_sqlite_db.h"
+#include "store/sqlite/call_log_sqlite.h"
+#include "store/sqlite/call_log_sqlite_db.h"
 
 namespace triage::sqlite {
 namespace {

@@ -1,9 +1,8 @@
 // The PostgreSQL call log: opening, configuration and every write. Each write is one prepared
 // statement in its own transaction with synchronous_commit on, so a step is durable when
 // append_step returns. Decisions: docs/postgres.md.
-#ifdef TRIAGE_HAVE_PG
 
-#include "call_log_pg.h"
+#include "store/pg/pg_call_log.h"
 #include "hex.h"
 
 #include <openssl/rand.h>
@@ -244,4 +243,3 @@ Expected<std::string> PgCallLog::caller_key(std::string_view kind, std::string_v
 
 }  // namespace triage::pg
 
-#endif  // TRIAGE_HAVE_PG
