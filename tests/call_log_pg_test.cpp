@@ -501,7 +501,7 @@ TEST_CASE("pg call log: SNILS digits appear in no table after a call that captur
   CallStart s = start("ivanova", "snils-exists", kT0);
   CallId id = *log->begin_call(s);
   auto key = *log->caller_key("snils", "112-233-445 95");
-  REQUIRE(static_cast<pg::PgCallLog&>(*log).set_caller(id, key, "112-233-445 95"));
+  REQUIRE(log->set_caller(id, key, "112-233-445 95"));
   StepRecord st = step(1, "112-233-445 95");
   REQUIRE(log->append_step(id, st).has_value());
   REQUIRE(log->add_note(id, {"гражданин продиктовал СНИЛС 11223344595", kT0}));
@@ -517,7 +517,7 @@ TEST_CASE("pg call log: SNILS digits appear in no table after a call that captur
     CAPTURE(needle);
     CHECK(everything.find(needle) == std::string::npos);
   }
-  CHECK(static_cast<pg::PgCallLog&>(*log).set_caller(id, key, "x").code() == "not-open");
+  CHECK(log->set_caller(id, key, "x").code() == "not-open");
 }
 
 TEST_CASE("pg call log: migration from SQLite copies everything once, verified by counts and checksum") {
@@ -633,10 +633,12 @@ TEST_CASE("pg call log: a damaged copy is caught by the checksum") {
 TEST_CASE("pg call log: after a lost connection the seat reconnects and a retried step is stored once") {
   if (!pg_available()) return;
   PgDb db;
-  auto log = must_open(db.uri);
+  auto opened = pg::PgCallLog::open(db.uri, CallLogOptions{});  // the backend itself: its connection
+  REQUIRE(opened.has_value());
+  auto& log = *opened;
   CallId id = *log->begin_call(start("ivanova", "forgot-password", kT0));
   REQUIRE(log->append_step(id, step(1)).has_value());
-  int pid = PQbackendPID(static_cast<pg::PgCallLog&>(*log).conn().raw());
+  int pid = PQbackendPID(log->conn().raw());
   sql(db.uri, "SELECT pg_terminate_backend(" + std::to_string(pid) + ")");
   auto lost = log->append_step(id, step(2));  // the server went away under this seat
   if (!lost) {
@@ -648,7 +650,7 @@ TEST_CASE("pg call log: after a lost connection the seat reconnects and a retrie
   REQUIRE(retry.has_value());
   CHECK(*retry == (lost ? AppendResult::AlreadyStored : AppendResult::Stored));
   CHECK(log->steps(id)->size() == 2);
-  CHECK(PQbackendPID(static_cast<pg::PgCallLog&>(*log).conn().raw()) != pid);
+  CHECK(PQbackendPID(log->conn().raw()) != pid);
 }
 
 TEST_CASE("pg call log: 32 concurrent call processes lose nothing and never fail") {

@@ -10,7 +10,7 @@ bool have_pg_support() { return true; }
 Expected<std::unique_ptr<CallLog>> open_pg_call_log(const std::string& conninfo, const CallLogOptions& options) {
   auto log = pg::PgCallLog::open(conninfo, options);
   if (!log) return log.status();
-  return std::unique_ptr<CallLog>(std::move(*log));
+  return with_privacy_policy(std::move(*log));
 }
 
 }  // namespace triage

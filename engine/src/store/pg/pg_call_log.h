@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "store/call_storage.h"
 #include "store/pg/call_log_pg_conn.h"
 #include "triage/call_log.h"
 #include "triage/call_log_pg.h"
@@ -34,7 +35,7 @@ struct CallBundle {
 // The PostgreSQL backend. Every write is one statement in its own transaction (autocommit)
 // with synchronous_commit on, so a step is durable when append_step returns; concurrent seats
 // never wait for each other except on the report aggregate rows when calls finish.
-class PgCallLog final : public CallLog {
+class PgCallLog final : public CallStorage {
  public:
   // Connects, configures, checks and migrates; see open_pg_call_log().
   static Expected<std::unique_ptr<PgCallLog>> open(const std::string& conninfo,
@@ -66,7 +67,7 @@ class PgCallLog final : public CallLog {
                             const std::function<bool(const ReplayRow&)>& row) override;
   Expected<DeleteResult> delete_call(CallId call) override;
   Expected<DeleteResult> purge_before(TimeMs cutoff) override;
-  Expected<std::string> caller_key(std::string_view kind, std::string_view value) override;
+  Expected<std::string> installation_secret() override;
 
   // Copies `calls` (from the log labelled `source`) in one transaction; a call whose
   // (source, id) was copied before is skipped. Returns how many were new.
@@ -86,7 +87,7 @@ class PgCallLog final : public CallLog {
   Status import_one(const std::string& source, const CallBundle& b, bool* copied);
 
   Conn conn_;
-  std::string secret_;  // loaded on first caller_key()
+  std::string secret_;  // loaded on first installation_secret()
 };
 
 }  // namespace triage::pg
