@@ -9,7 +9,9 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,6 +46,11 @@ std::int64_t sql_int(const std::string& conninfo, const std::string& text) {
 }
 
 #endif
+
+std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
 
 std::unique_ptr<CallLog> must_open(const std::string& spec, CallLogOptions options = {}) {
   auto log = open_call_log(spec, options);
@@ -234,6 +241,29 @@ TEST_CASE("pg call log: notes, abort reasons and answers are masked before they 
     CHECK((*log->steps(id))[0].reason == "введён СНИЛС ***-***-*** 95");
     CHECK((*log->notes(id))[0].text == "СНИЛС ***-***-*** 95, паспорт **** ****56");
     CHECK(log->get_call(id)->abort_reason == "звонок сорвался, перезвонить на +* *** ***-**-67");
+  });
+}
+
+TEST_CASE("pg call log: a session state handed over with a typed number in clear is stored masked") {
+  // The policy layer masks the snapshot whatever the session did: the raw text input of the
+  // defect (issue #14) must reach neither backend, nor the SQLite file or its WAL.
+  const std::string state = "{\"v\":1,\"rules\":\"sha256:0123456789012345\",\"case\":\"c\",\"ctx\":{},"
+                            "\"actions\":[\"i:снилс 11223344595 телефон +79123456789\"]}";
+  for_each_backend([&](const Backend& b) {
+    CAPTURE(b.name);
+    auto log = must_open(b.spec);
+    CallId id = *log->begin_call(start("ivanova", "forgot-password", kT0));
+    REQUIRE(log->set_session_state(id, state));
+    REQUIRE(log->finish_call(id, done("FP-RESTORE", kT0 + 1000)));
+    std::string stored = log->get_call(id)->session_state;
+    CHECK(stored == "{\"v\":1,\"rules\":\"sha256:0123456789012345\",\"case\":\"c\",\"ctx\":{},"
+                    "\"actions\":[\"i:снилс *********95 телефон +*********89\"]}");
+    if (b.name != "sqlite") return;
+    std::string file = sqlite_call_log_file(b.spec);
+    std::string raw = read_bytes(file) + read_bytes(file + "-wal");
+    CHECK(raw.find("11223344595") == std::string::npos);
+    CHECK(raw.find("9123456789") == std::string::npos);
+    CHECK(raw.find("*********95") != std::string::npos);
   });
 }
 
