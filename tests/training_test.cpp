@@ -225,8 +225,8 @@ TEST_CASE("training: train-report on a database without results") {
   fs::remove(db);
 }
 
-TEST_CASE("training: a postgresql:// --db is refused before the session starts, not after it") {
-  // Results are kept in a local SQLite file; a trainee must not play a whole call and then lose it.
+TEST_CASE("training: an unreachable postgresql:// --db is refused before the session starts, not after it") {
+  // The log is opened before the call is played: a trainee must not play a whole call and then lose it.
   Ran r = run("train tests/data/scenarios/training/visit.yaml --rules tests/data/scenarios/rules --lang en "
               "--db postgresql://seat@127.0.0.1:1/log",
               "1\n1\n1\n");

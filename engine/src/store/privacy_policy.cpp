@@ -111,6 +111,12 @@ class PrivateCallLog final : public CallLog {
   }
   Expected<DeleteResult> delete_call(CallId call) override { return s_->delete_call(call); }
   Expected<DeleteResult> purge_before(TimeMs cutoff) override { return s_->purge_before(cutoff); }
+  Status add_training_result(const TrainingResult& result) override {
+    TrainingResult r = result;
+    r.details = mask_free_text(r.details);
+    return s_->add_training_result(r);
+  }
+  Expected<std::vector<TrainingResult>> training_results() override { return s_->training_results(); }
   Expected<std::string> caller_key(std::string_view kind, std::string_view value) override {
     return s_->caller_key(kind, value);
   }

@@ -17,7 +17,7 @@ namespace triage::pg {
 
 // The schema version this build writes (table triage_schema). Older databases are migrated
 // up on open; newer ones are refused untouched.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // The version recorded in triage_schema; 0 for an empty database.
 Expected<int> read_schema_version(Conn& conn);
@@ -67,6 +67,8 @@ class PgCallLog final : public CallStorage {
                             const std::function<bool(const ReplayRow&)>& row) override;
   Expected<DeleteResult> delete_call(CallId call) override;
   Expected<DeleteResult> purge_before(TimeMs cutoff) override;
+  Status add_training_result(const TrainingResult& result) override;
+  Expected<std::vector<TrainingResult>> training_results() override;
   Expected<std::string> installation_secret() override;
 
   // Copies `calls` (from the log labelled `source`) in one transaction; a call whose

@@ -18,7 +18,7 @@ namespace triage::sqlite {
 
 // The schema version this build writes (PRAGMA user_version). Older files are migrated up on
 // open; newer ones are refused untouched.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // Applies migrations from the file's current user_version up to `target` (<= kSchemaVersion)
 // in one BEGIN IMMEDIATE transaction. Tests use target 1 to build a v1 file. Errors as
@@ -72,6 +72,8 @@ class SqliteCallLog final : public CallStorage {
                             const std::function<bool(const ReplayRow&)>& row) override;
   Expected<DeleteResult> delete_call(CallId call) override;
   Expected<DeleteResult> purge_before(TimeMs cutoff) override;
+  Status add_training_result(const TrainingResult& result) override;
+  Expected<std::vector<TrainingResult>> training_results() override;
   Expected<std::string> installation_secret() override;
 
  private:
