@@ -502,7 +502,7 @@ TEST_CASE("pg call log: the schema version is recorded; older schemas migrate, n
   REQUIRE_FALSE(newer.has_value());
   CHECK(newer.status().code() == "schema-too-new");
   std::string msg = newer.status().message();
-  CHECK(msg.find("has schema version 99, newer than this build of triage knows (3); it was left untouched: "
+  CHECK(msg.find("has schema version 99, newer than this build of triage knows (4); it was left untouched: "
                  "use a newer triage") != std::string::npos);
   CHECK(msg.rfind("the call log (postgresql 127.0.0.1:", 0) == 0);
   CHECK(sql(db.uri, "SELECT count(*) || '/' || (SELECT count(*) FROM pg_tables) FROM calls") == before);
