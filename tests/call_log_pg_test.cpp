@@ -26,6 +26,7 @@
 #include "store/pg/pg_call_log.h"
 #endif
 #include "call_log_test_support.h"
+#include "fault_storage.h"
 #include "pg_test_support.h"
 
 using namespace triage;
@@ -52,7 +53,10 @@ std::string read_bytes(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
+// "fault:FILE" opens the fault-injecting storage (fault_storage.h, no fault armed) under the
+// privacy policy: the contract holds for it as for the real backends.
 std::unique_ptr<CallLog> must_open(const std::string& spec, CallLogOptions options = {}) {
+  if (spec.rfind("fault:", 0) == 0) return with_privacy_policy(FaultStorage::open(spec.substr(6)));
   auto log = open_call_log(spec, options);
   if (!log) FAIL(log.status().message());
   return std::move(*log);
@@ -73,11 +77,16 @@ struct Backend {
   std::string spec;
 };
 
-// Runs `body` on a fresh SQLite log and, when a server is available, a fresh PostgreSQL log.
+// Runs `body` on a fresh SQLite log, a fresh fault-injecting storage (no fault armed) and, when
+// a server is available, a fresh PostgreSQL log.
 void for_each_backend(const std::function<void(const Backend&)>& body) {
   {
     TempDir dir;
     body(Backend{"sqlite", "sqlite:" + dir.db()});
+  }
+  {
+    TempDir dir;
+    body(Backend{"fault", "fault:" + dir.db()});
   }
 #ifdef TRIAGE_HAVE_PG
   if (!pg_available()) return;
