@@ -308,7 +308,7 @@ int cmd_train(int argc, char** argv) {
   const int verdict = score.outcome_right ? kExitOk : kExitFailure;  // a wrong outcome fails
   if (a.no_save) return verdict;
   TrainingRecord rec{a.trainee, name, sc->case_id, score.score, score.outcome_right,
-                     training_details_json(*sc, score)};
+                     training_details_json(*sc, score), ""};
   if (Status st = save_training_result(*log, rec); !st) {
     fmt::print(stderr, "triage train: {}\n", escape_controls(st.message()));
     return kExitUsage;

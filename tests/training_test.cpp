@@ -277,7 +277,7 @@ TEST_CASE("training: an older file's unversioned training_results table is adopt
   }
   auto log = open_call_log(db.string());
   REQUIRE(log.has_value());
-  REQUIRE(save_training_result(**log, TrainingRecord{"anna", "visit", "no-access", 70, false, "{}"}));
+  REQUIRE(save_training_result(**log, TrainingRecord{"anna", "visit", "no-access", 70, false, "{}", ""}));
   auto rows = training_summary(**log);
   REQUIRE(rows.has_value());
   REQUIRE(rows->size() == 2);

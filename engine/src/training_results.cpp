@@ -24,8 +24,9 @@ std::string utc_now_iso() {
 }  // namespace
 
 Status save_training_result(CallLog& log, const TrainingRecord& r) {
-  return log.add_training_result(
-      TrainingResult{r.trainee, r.scenario, r.case_id, r.score, r.outcome_right, r.details, utc_now_iso()});
+  TrainingResult stamped = r;
+  stamped.at = utc_now_iso();
+  return log.add_training_result(stamped);
 }
 
 Expected<std::vector<TrainingSummary>> training_summary(CallLog& log) {

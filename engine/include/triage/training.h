@@ -74,14 +74,8 @@ std::string training_details_json(const Scenario& sc, const TrainingScore& score
 
 // ---- storage (training_results.cpp)
 
-struct TrainingRecord {
-  std::string trainee;
-  std::string scenario;  // the scenario's name, else its file name without .yaml
-  std::string case_id;
-  int score = 0;
-  bool outcome_right = false;
-  std::string details;   // training_details_json
-};
+// One attempt as `train` records it (call_log.h); save_training_result sets `at`.
+using TrainingRecord = TrainingResult;
 
 // Appends `r`, stamped with the current UTC time, to the training results of `log` (either
 // backend: the table is part of the log's versioned schema). Errors as the log's.

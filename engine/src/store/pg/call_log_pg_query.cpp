@@ -50,20 +50,6 @@ void read_call(const PGresult* r, int i, CallRecord* c) {
   c->step_count = int64(r, i, 17);
 }
 
-// The filter's WHERE clause with $n parameters; `n` counts them for a LIMIT that follows.
-struct Where {
-  std::string sql;
-  Params params;
-  int n = 0;
-};
-
-Where where_for(const CallFilter& f) {
-  FilterSql fs = filter_sql(f, [](int i) { return "$" + std::to_string(i); });
-  Where w{fs.sql, Params(), static_cast<int>(fs.args.size())};
-  for (const std::string& a : fs.args) w.params.add(a);
-  return w;
-}
-
 std::vector<StepRecord> read_steps(const PGresult* r, int first, int last) {
   std::vector<StepRecord> out;
   for (int i = first; i < last; ++i) {
@@ -83,6 +69,13 @@ std::vector<StepRecord> read_steps(const PGresult* r, int first, int last) {
 }
 
 }  // namespace
+
+Where where_for(const CallFilter& f) {
+  FilterSql fs = filter_sql(f, [](int i) { return "$" + std::to_string(i); });
+  Where w{fs.sql, Params(), static_cast<int>(fs.args.size())};
+  for (const std::string& a : fs.args) w.params.add(a);
+  return w;
+}
 
 Expected<CallRecord> PgCallLog::get_call(CallId call) {
   auto r = conn_.run_sql(std::string("SELECT ") + kCallColumns + ", session_state, " + kCallLeaseColumns +

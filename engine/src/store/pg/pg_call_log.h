@@ -25,6 +25,15 @@ Expected<int> read_schema_version(Conn& conn);
 // transaction under an advisory lock, so concurrent first opens agree. Tests use target 1.
 Status migrate(Conn& conn, int target);
 
+// A CallFilter's WHERE clause (call_query.h) with $n parameters; `n` counts them, for a LIMIT
+// that follows.
+struct Where {
+  std::string sql;
+  Params params;
+  int n = 0;
+};
+Where where_for(const CallFilter& f);
+
 // A call with everything stored about it, as the migration copies it.
 struct CallBundle {
   CallRecord call;  // session_state filled; id = the id in the source log

@@ -39,6 +39,9 @@ void read_call(const Stmt& st, CallRecord* out);
 extern const char* const kCallLeaseColumns;
 void read_call_lease(const Stmt& st, int at, CallRecord* out);
 
+// Binds `args` to parameters 1, 2, ... (a FilterSql's values, call_query.h).
+void bind_all(Stmt& st, const std::vector<std::string>& args);
+
 // The SQLite backend. Writes are one BEGIN IMMEDIATE transaction each, so concurrent processes
 // wait (busy_timeout) instead of failing. Writers live in call_log_sqlite.cpp, readers in
 // call_log_sqlite_query.cpp.

@@ -8,13 +8,9 @@
 #include "store/sqlite/call_log_sqlite.h"
 
 namespace triage::sqlite {
-namespace {
-
 void bind_all(Stmt& st, const std::vector<std::string>& args) {
   for (std::size_t i = 0; i < args.size(); ++i) st.bind(static_cast<int>(i + 1), args[i]);
 }
-
-}  // namespace
 
 void read_call(const Stmt& st, CallRecord* c) {
   // assign() from a view reuses the strings' buffers when one record is refilled per row (export).
