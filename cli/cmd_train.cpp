@@ -69,12 +69,6 @@ int parse_args(int argc, char** argv, TrainArgs& a) {
     fmt::print(stderr, "triage train: {}\n", tr(a.lang, "укажите файл сценария", "give a scenario file"));
     return kExitUsage;
   }
-  if (call_log_backend(a.db) == CallLogBackend::Postgres) {  // training results stay in a local SQLite file
-    fmt::print(stderr, "triage {}: {}\n", "train",
-               tr(a.lang, "результаты тренировок хранятся в файле SQLite (--db ФАЙЛ), не в PostgreSQL",
-                  "training results are kept in a SQLite file (--db FILE), not in PostgreSQL"));
-    return kExitUsage;
-  }
   if (a.trainee.empty()) {
     const char* user = std::getenv("USER");
     a.trainee = user && *user ? user : "unknown";
@@ -253,6 +247,24 @@ void print_score(const TrainingScore& sc, const std::string& lang) {
 
 }  // namespace
 
+// The call log the result goes to (--db, else the default file); null after printing why not.
+std::unique_ptr<CallLog> open_results_log(TrainArgs& a) {
+  if (a.db.empty()) {
+    auto path = default_call_log_path();
+    if (!path) {
+      fmt::print(stderr, "triage train: {}\n", escape_controls(path.status().message()));
+      return nullptr;
+    }
+    a.db = *path;
+  }
+  auto log = open_call_log(a.db);
+  if (!log) {
+    fmt::print(stderr, "triage train: {}\n", escape_controls(log.status().message()));
+    return nullptr;
+  }
+  return std::move(*log);
+}
+
 int cmd_train(int argc, char** argv) {
   TrainArgs a;
   if (int rc = parse_args(argc, argv, a); rc >= 0) return rc;
@@ -273,6 +285,11 @@ int cmd_train(int argc, char** argv) {
                escape_controls(expected.status().message()));
     return kExitFailure;
   }
+  std::unique_ptr<CallLog> log;  // opened before the call is played, so a bad --db costs no call
+  if (!a.no_save) {
+    log = open_results_log(a);
+    if (!log) return kExitUsage;
+  }
   Context ctx;
   for (const auto& [k, v] : sc->context) ctx.set(k, v);
   auto session = Session::start(rules, sc->case_id, ctx, stated_facts());
@@ -290,21 +307,13 @@ int cmd_train(int argc, char** argv) {
   print_score(score, a.lang);
   const int verdict = score.outcome_right ? kExitOk : kExitFailure;  // a wrong outcome fails
   if (a.no_save) return verdict;
-  if (a.db.empty()) {
-    auto path = default_call_log_path();
-    if (!path) {
-      fmt::print(stderr, "triage train: {}\n", escape_controls(path.status().message()));
-      return kExitUsage;
-    }
-    a.db = *path;
-  }
   TrainingRecord rec{a.trainee, name, sc->case_id, score.score, score.outcome_right,
-                     training_details_json(*sc, score)};
-  if (Status st = save_training_result(a.db, rec); !st) {
+                     training_details_json(*sc, score), ""};
+  if (Status st = save_training_result(*log, rec); !st) {
     fmt::print(stderr, "triage train: {}\n", escape_controls(st.message()));
     return kExitUsage;
   }
-  fmt::print("{} {}\n", tr(a.lang, "Результат сохранён в", "Result stored in"), escape_controls(a.db));
+  fmt::print("{} {}\n", tr(a.lang, "Результат сохранён в", "Result stored in"), escape_controls(describe_call_log(a.db)));
   return verdict;
 }
 

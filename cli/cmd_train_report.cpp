@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <boost/program_options.hpp>
+#include <filesystem>
 #include <iostream>
 #include <string>
 
@@ -87,12 +88,6 @@ void print_json(const std::vector<TrainingSummary>& rows) {
 int cmd_train_report(int argc, char** argv) {
   ReportArgs a;
   if (int rc = parse_args(argc, argv, a); rc >= 0) return rc;
-  if (call_log_backend(a.db) == CallLogBackend::Postgres) {  // training results stay in a local SQLite file
-    fmt::print(stderr, "triage {}: {}\n", "train-report",
-               tr(a.lang, "результаты тренировок хранятся в файле SQLite (--db ФАЙЛ), не в PostgreSQL",
-                  "training results are kept in a SQLite file (--db FILE), not in PostgreSQL"));
-    return kExitUsage;
-  }
   if (a.db.empty()) {
     auto path = default_call_log_path();
     if (!path) {
@@ -101,7 +96,14 @@ int cmd_train_report(int argc, char** argv) {
     }
     a.db = *path;
   }
-  auto rows = training_summary(a.db);
+  // Reading never creates a log: a missing file is an error, as before the results moved in.
+  if (call_log_backend(a.db) == CallLogBackend::Sqlite && !std::filesystem::exists(sqlite_call_log_file(a.db))) {
+    fmt::print(stderr, "triage train-report: {}: unable to open database file\n",
+               escape_controls(sqlite_call_log_file(a.db)));
+    return kExitUsage;
+  }
+  auto log = open_call_log(a.db);
+  auto rows = log ? training_summary(**log) : Expected<std::vector<TrainingSummary>>(log.status());
   if (!rows) {
     fmt::print(stderr, "triage train-report: {}\n", escape_controls(rows.status().message()));
     return kExitUsage;

@@ -9,7 +9,9 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,9 +23,10 @@
 #ifdef TRIAGE_HAVE_PG
 #include <libpq-fe.h>
 
-#include "call_log_pg.h"
+#include "store/pg/pg_call_log.h"
 #endif
 #include "call_log_test_support.h"
+#include "fault_storage.h"
 #include "pg_test_support.h"
 
 using namespace triage;
@@ -45,7 +48,15 @@ std::int64_t sql_int(const std::string& conninfo, const std::string& text) {
 
 #endif
 
+std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// "fault:FILE" opens the fault-injecting storage (fault_storage.h, no fault armed) under the
+// privacy policy: the contract holds for it as for the real backends.
 std::unique_ptr<CallLog> must_open(const std::string& spec, CallLogOptions options = {}) {
+  if (spec.rfind("fault:", 0) == 0) return with_privacy_policy(FaultStorage::open(spec.substr(6)));
   auto log = open_call_log(spec, options);
   if (!log) FAIL(log.status().message());
   return std::move(*log);
@@ -66,11 +77,16 @@ struct Backend {
   std::string spec;
 };
 
-// Runs `body` on a fresh SQLite log and, when a server is available, a fresh PostgreSQL log.
+// Runs `body` on a fresh SQLite log, a fresh fault-injecting storage (no fault armed) and, when
+// a server is available, a fresh PostgreSQL log.
 void for_each_backend(const std::function<void(const Backend&)>& body) {
   {
     TempDir dir;
     body(Backend{"sqlite", "sqlite:" + dir.db()});
+  }
+  {
+    TempDir dir;
+    body(Backend{"fault", "fault:" + dir.db()});
   }
 #ifdef TRIAGE_HAVE_PG
   if (!pg_available()) return;
@@ -234,6 +250,29 @@ TEST_CASE("pg call log: notes, abort reasons and answers are masked before they 
     CHECK((*log->steps(id))[0].reason == "введён СНИЛС ***-***-*** 95");
     CHECK((*log->notes(id))[0].text == "СНИЛС ***-***-*** 95, паспорт **** ****56");
     CHECK(log->get_call(id)->abort_reason == "звонок сорвался, перезвонить на +* *** ***-**-67");
+  });
+}
+
+TEST_CASE("pg call log: a session state handed over with a typed number in clear is stored masked") {
+  // The policy layer masks the snapshot whatever the session did: the raw text input of the
+  // defect (issue #14) must reach neither backend, nor the SQLite file or its WAL.
+  const std::string state = "{\"v\":1,\"rules\":\"sha256:0123456789012345\",\"case\":\"c\",\"ctx\":{},"
+                            "\"actions\":[\"i:снилс 11223344595 телефон +79123456789\"]}";
+  for_each_backend([&](const Backend& b) {
+    CAPTURE(b.name);
+    auto log = must_open(b.spec);
+    CallId id = *log->begin_call(start("ivanova", "forgot-password", kT0));
+    REQUIRE(log->set_session_state(id, state));
+    REQUIRE(log->finish_call(id, done("FP-RESTORE", kT0 + 1000)));
+    std::string stored = log->get_call(id)->session_state;
+    CHECK(stored == "{\"v\":1,\"rules\":\"sha256:0123456789012345\",\"case\":\"c\",\"ctx\":{},"
+                    "\"actions\":[\"i:снилс *********95 телефон +*********89\"]}");
+    if (b.name != "sqlite") return;
+    std::string file = sqlite_call_log_file(b.spec);
+    std::string raw = read_bytes(file) + read_bytes(file + "-wal");
+    CHECK(raw.find("11223344595") == std::string::npos);
+    CHECK(raw.find("9123456789") == std::string::npos);
+    CHECK(raw.find("*********95") != std::string::npos);
   });
 }
 
@@ -472,7 +511,7 @@ TEST_CASE("pg call log: the schema version is recorded; older schemas migrate, n
   REQUIRE_FALSE(newer.has_value());
   CHECK(newer.status().code() == "schema-too-new");
   std::string msg = newer.status().message();
-  CHECK(msg.find("has schema version 99, newer than this build of triage knows (3); it was left untouched: "
+  CHECK(msg.find("has schema version 99, newer than this build of triage knows (4); it was left untouched: "
                  "use a newer triage") != std::string::npos);
   CHECK(msg.rfind("the call log (postgresql 127.0.0.1:", 0) == 0);
   CHECK(sql(db.uri, "SELECT count(*) || '/' || (SELECT count(*) FROM pg_tables) FROM calls") == before);
@@ -501,7 +540,7 @@ TEST_CASE("pg call log: SNILS digits appear in no table after a call that captur
   CallStart s = start("ivanova", "snils-exists", kT0);
   CallId id = *log->begin_call(s);
   auto key = *log->caller_key("snils", "112-233-445 95");
-  REQUIRE(static_cast<pg::PgCallLog&>(*log).set_caller(id, key, "112-233-445 95"));
+  REQUIRE(log->set_caller(id, key, "112-233-445 95"));
   StepRecord st = step(1, "112-233-445 95");
   REQUIRE(log->append_step(id, st).has_value());
   REQUIRE(log->add_note(id, {"гражданин продиктовал СНИЛС 11223344595", kT0}));
@@ -517,7 +556,7 @@ TEST_CASE("pg call log: SNILS digits appear in no table after a call that captur
     CAPTURE(needle);
     CHECK(everything.find(needle) == std::string::npos);
   }
-  CHECK(static_cast<pg::PgCallLog&>(*log).set_caller(id, key, "x").code() == "not-open");
+  CHECK(log->set_caller(id, key, "x").code() == "not-open");
 }
 
 TEST_CASE("pg call log: migration from SQLite copies everything once, verified by counts and checksum") {
@@ -633,10 +672,12 @@ TEST_CASE("pg call log: a damaged copy is caught by the checksum") {
 TEST_CASE("pg call log: after a lost connection the seat reconnects and a retried step is stored once") {
   if (!pg_available()) return;
   PgDb db;
-  auto log = must_open(db.uri);
+  auto opened = pg::PgCallLog::open(db.uri, CallLogOptions{});  // the backend itself: its connection
+  REQUIRE(opened.has_value());
+  auto& log = *opened;
   CallId id = *log->begin_call(start("ivanova", "forgot-password", kT0));
   REQUIRE(log->append_step(id, step(1)).has_value());
-  int pid = PQbackendPID(static_cast<pg::PgCallLog&>(*log).conn().raw());
+  int pid = PQbackendPID(log->conn().raw());
   sql(db.uri, "SELECT pg_terminate_backend(" + std::to_string(pid) + ")");
   auto lost = log->append_step(id, step(2));  // the server went away under this seat
   if (!lost) {
@@ -648,7 +689,7 @@ TEST_CASE("pg call log: after a lost connection the seat reconnects and a retrie
   REQUIRE(retry.has_value());
   CHECK(*retry == (lost ? AppendResult::AlreadyStored : AppendResult::Stored));
   CHECK(log->steps(id)->size() == 2);
-  CHECK(PQbackendPID(static_cast<pg::PgCallLog&>(*log).conn().raw()) != pid);
+  CHECK(PQbackendPID(log->conn().raw()) != pid);
 }
 
 TEST_CASE("pg call log: 32 concurrent call processes lose nothing and never fail") {

@@ -395,6 +395,8 @@ class Forwarding final : public CallLog {
   }
   Expected<DeleteResult> delete_call(CallId c) override { return in_.delete_call(c); }
   Expected<DeleteResult> purge_before(TimeMs t) override { return in_.purge_before(t); }
+  Status add_training_result(const TrainingResult& r) override { return in_.add_training_result(r); }
+  Expected<std::vector<TrainingResult>> training_results() override { return in_.training_results(); }
   Expected<std::string> caller_key(std::string_view k, std::string_view v) override { return in_.caller_key(k, v); }
 
  private:

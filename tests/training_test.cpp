@@ -1,6 +1,7 @@
 // Training: the expected walk and its weights, the score arithmetic, and a scripted trainee on
 // the real binary (stdin) who deviates at known steps, with results stored and summarised.
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -9,6 +10,8 @@
 #include <vector>
 
 #include "cli_support.h"
+#include "pg_test_support.h"
+#include "triage/call_log_open.h"
 #include "triage/loader.h"
 #include "triage/training.h"
 #include "triage/validators.h"
@@ -225,8 +228,8 @@ TEST_CASE("training: train-report on a database without results") {
   fs::remove(db);
 }
 
-TEST_CASE("training: a postgresql:// --db is refused before the session starts, not after it") {
-  // Results are kept in a local SQLite file; a trainee must not play a whole call and then lose it.
+TEST_CASE("training: an unreachable postgresql:// --db is refused before the session starts, not after it") {
+  // The log is opened before the call is played: a trainee must not play a whole call and then lose it.
   Ran r = run("train tests/data/scenarios/training/visit.yaml --rules tests/data/scenarios/rules --lang en "
               "--db postgresql://seat@127.0.0.1:1/log",
               "1\n1\n1\n");
@@ -254,3 +257,58 @@ TEST_CASE("training: a perfect walk of a shipped scenario with a choice input sc
   CHECK(q.rc == 1);
   CHECK(q.out.find("Outcome: none — wrong, expected SC-RESTORE") != std::string::npos);
 }
+
+TEST_CASE("training: an older file's unversioned training_results table is adopted by the v4 migration") {
+  fs::path db = fs::temp_directory_path() / ("triage_training_v3_" + std::to_string(getpid()) + ".db");
+  fs::remove(db);
+  { REQUIRE(open_call_log(db.string()).has_value()); }
+  {  // what a v3 log with results looked like: the table written by the old training code
+    sqlite3* h = nullptr;
+    REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
+    const char* old =
+        "DROP TABLE training_results; PRAGMA user_version = 3;"
+        "CREATE TABLE training_results (id INTEGER PRIMARY KEY, trainee TEXT NOT NULL, scenario TEXT NOT NULL,"
+        " case_id TEXT NOT NULL, score INTEGER NOT NULL, outcome_right INTEGER NOT NULL, at TEXT NOT NULL,"
+        " details TEXT NOT NULL);"
+        "INSERT INTO training_results (trainee, scenario, case_id, score, outcome_right, at, details)"
+        " VALUES ('anna', 'visit', 'no-access', 90, 1, '2024-05-01T12:00:00Z', '{}');";
+    REQUIRE(sqlite3_exec(h, old, nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(h);
+  }
+  auto log = open_call_log(db.string());
+  REQUIRE(log.has_value());
+  REQUIRE(save_training_result(**log, TrainingRecord{"anna", "visit", "no-access", 70, false, "{}", ""}));
+  auto rows = training_summary(**log);
+  REQUIRE(rows.has_value());
+  REQUIRE(rows->size() == 2);
+  CHECK((*rows)[0].scenario == "visit");
+  CHECK((*rows)[0].attempts == 2);
+  CHECK((*rows)[0].best == 90);
+  CHECK((*rows)[0].last == 70);
+  log->reset();
+  sqlite3* h = nullptr;
+  REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &st, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+  CHECK(sqlite3_column_int(st, 0) == 4);
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+  fs::remove(db);
+}
+
+#ifdef TRIAGE_HAVE_PG
+TEST_CASE("training: results go to a PostgreSQL log and train-report reads them back") {
+  if (!triage::testing::pg_available()) return;
+  triage::testing::PgDb pg;
+  Ran r = run("train tests/data/scenarios/training/visit.yaml --rules tests/data/scenarios/rules "
+              "--trainee anna --lang en --db '" + pg.uri + "'",
+              "\n3\n1\n");
+  CHECK(r.rc == 0);
+  CHECK(r.out.find("Result stored in " + describe_call_log(pg.uri) + "\n") != std::string::npos);
+  Ran report = run("train-report --format json --db '" + pg.uri + "'", "");
+  CHECK(report.rc == 0);
+  CHECK(report.out.find("{\"trainee\":\"anna\",\"scenario\":\"Ничего не привязано\",\"attempts\":1,\"average\":100.0,"
+                        "\"best\":100,\"last\":100,\"last_at\":\"") != std::string::npos);
+}
+#endif  // TRIAGE_HAVE_PG

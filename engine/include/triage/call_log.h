@@ -175,6 +175,17 @@ struct ReplayRow {
 // outcome, fact, correct, switch (not start, branch, call, return).
 bool is_replay_stop_action(std::string_view action);
 
+// One training attempt (`triage train`), kept in the log's versioned schema.
+struct TrainingResult {
+  std::string trainee;
+  std::string scenario;  // the scenario's name, else its file name without .yaml
+  std::string case_id;
+  int score = 0;
+  bool outcome_right = false;
+  std::string details;   // training_details_json (masked before it is written)
+  std::string at;        // UTC, YYYY-MM-DDTHH:MM:SSZ
+};
+
 enum class AppendResult { Stored, AlreadyStored };
 
 // How a delete or purge went. `wal_cleared` is false when another process kept the
@@ -251,6 +262,11 @@ class CallLog {
   virtual Expected<DeleteResult> delete_call(CallId call) = 0;
   // Deletes every finished call started before `cutoff`; open calls stay.
   virtual Expected<DeleteResult> purge_before(TimeMs cutoff) = 0;
+
+  // Appends a training result.
+  virtual Status add_training_result(const TrainingResult& result) = 0;
+  // Every training result, in the order they were stored.
+  virtual Expected<std::vector<TrainingResult>> training_results() = 0;
 
   // The keyed hash (HMAC-SHA256 under the per-installation secret, hex) of a captured personal
   // value of kind `kind` (validator name: snils, phone, passport). Error "io"/"bad-secret".

@@ -1,6 +1,6 @@
 // Training mode: a trainee works a scenario's call while the program plays the caller; the walk
 // is scored against the scenario's expected walk (docs/scenarios.md "Training scores").
-// Scoring is pure; results are kept in the SQLite table `training_results` (training_db.cpp).
+// Scoring is pure; results are kept in the call log (table training_results, both backends).
 #pragma once
 
 #include <cstddef>
@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "triage/call_log.h"
 #include "triage/rule_set.h"
 #include "triage/scenario.h"
 #include "triage/status.h"
@@ -71,20 +72,14 @@ TrainingScore score_training(const std::vector<ExpectedStop>& expected, const st
 // `details` JSON stored with a result (`format: triage-training/1`).
 std::string training_details_json(const Scenario& sc, const TrainingScore& score);
 
-// ---- storage (training_db.cpp)
+// ---- storage (training_results.cpp)
 
-struct TrainingRecord {
-  std::string trainee;
-  std::string scenario;  // the scenario's name, else its file name without .yaml
-  std::string case_id;
-  int score = 0;
-  bool outcome_right = false;
-  std::string details;   // training_details_json
-};
+// One attempt as `train` records it (call_log.h); save_training_result sets `at`.
+using TrainingRecord = TrainingResult;
 
-// Appends `r` to table `training_results` of the SQLite file `db` (creating the table).
-// Error "io" with SQLite's message.
-Status save_training_result(const std::string& db, const TrainingRecord& r);
+// Appends `r`, stamped with the current UTC time, to the training results of `log` (either
+// backend: the table is part of the log's versioned schema). Errors as the log's.
+Status save_training_result(CallLog& log, const TrainingRecord& r);
 
 struct TrainingSummary {
   std::string trainee;
@@ -97,7 +92,7 @@ struct TrainingSummary {
 };
 
 // Per trainee and scenario, then one total row per trainee (scenario ""), ordered by trainee
-// then scenario. An absent table reads as no results. Error "io".
-Expected<std::vector<TrainingSummary>> training_summary(const std::string& db);
+// then scenario. Errors as the log's.
+Expected<std::vector<TrainingSummary>> training_summary(CallLog& log);
 
 }  // namespace triage

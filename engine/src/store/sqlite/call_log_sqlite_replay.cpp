@@ -4,7 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "call_log_sqlite.h"
+#include "store/call_query.h"
+#include "store/sqlite/call_log_sqlite.h"
 
 namespace triage::sqlite {
 
@@ -12,34 +13,14 @@ namespace {
 
 const char* const kStopActions = "('answer', 'proceed', 'input', 'back', 'restart', 'outcome')";
 
-// WHERE clause over calls for the filter fields replay uses, with its bindings.
-std::string calls_where(const CallFilter& f, std::vector<std::string>* args) {
-  std::string sql;
-  auto add = [&](const char* cond, const std::string& value) {
-    if (value.empty()) return;
-    sql += sql.empty() ? " WHERE " : " AND ";
-    sql += cond;
-    args->push_back(value);
-  };
-  add("day >= ?", f.since);
-  add("day <= ?", f.until);
-  add("operator = ?", f.operator_name);
-  add("case_id = ?", f.case_id);
-  add("outcome = ?", f.outcome);
-  if (f.status) add("status = ?", to_string(*f.status));
-  return sql;
-}
-
-void bind_args(Stmt& st, const std::vector<std::string>& args) {
-  for (std::size_t i = 0; i < args.size(); ++i) st.bind(static_cast<int>(i + 1), args[i]);
-}
-
 }  // namespace
 
 Status SqliteCallLog::export_replay_rows(const CallFilter& filter,
                                          const std::function<bool(const ReplayRow&)>& row) {
-  std::vector<std::string> args;
-  std::string where = calls_where(filter, &args);
+  CallFilter calls_only = filter;
+  calls_only.callbacks = false;  // replay filters by the call fields alone
+  FilterSql w = filter_sql(calls_only, [](int) { return std::string("?"); });
+  const std::string& where = w.sql;
   std::string calls_sql = "SELECT id, day, case_id, status, outcome, session_state FROM calls" + where + " ORDER BY id";
   if (filter.limit > 0) calls_sql += " LIMIT " + std::to_string(filter.limit);
   std::string steps_sql = std::string("SELECT call_id, flow, node FROM steps WHERE action IN ") + kStopActions;
@@ -55,8 +36,8 @@ Status SqliteCallLog::export_replay_rows(const CallFilter& filter,
     exec(db_, "ROLLBACK");
     return s;
   }
-  bind_args(calls, args);
-  bind_args(steps, args);
+  bind_all(calls, w.args);
+  bind_all(steps, w.args);
   ReplayRow r;  // reused: memory stays flat however many rows
   int step_rc = steps.step();
   while ((rc = calls.step()) == SQLITE_ROW) {

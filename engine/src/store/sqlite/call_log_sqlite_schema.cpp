@@ -2,8 +2,8 @@
 // has shipped, add the next. docs/call-log.md describes every table and column.
 #include <string>
 
-#include "call_log_sqlite.h"
-#include "call_log_sqlite_db.h"
+#include "store/sqlite/call_log_sqlite.h"
+#include "store/sqlite/call_log_sqlite_db.h"
 
 namespace triage::sqlite {
 namespace {
@@ -143,7 +143,21 @@ ALTER TABLE calls ADD COLUMN callback_window TEXT;
 CREATE INDEX calls_callback_due ON calls(callback_due) WHERE callback_due IS NOT NULL;
 )sql";
 
-const char* const kMigrations[] = {kV1, kV2, kV3};
+// v4: training results (`triage train`). Builds before v4 created this very table outside the
+// schema, in the same file: IF NOT EXISTS adopts it with its rows.
+const char* const kV4 = R"sql(
+CREATE TABLE IF NOT EXISTS training_results (
+  id INTEGER PRIMARY KEY,
+  trainee TEXT NOT NULL,
+  scenario TEXT NOT NULL,
+  case_id TEXT NOT NULL,
+  score INTEGER NOT NULL,
+  outcome_right INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  details TEXT NOT NULL);
+)sql";
+
+const char* const kMigrations[] = {kV1, kV2, kV3, kV4};
 
 }  // namespace
 

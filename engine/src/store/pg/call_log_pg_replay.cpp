@@ -1,33 +1,14 @@
 // PgCallLog::export_replay_rows: the calls of a filter with their session state and stop path
 // (steps aggregated server-side in seq order), streamed through a cursor so memory stays flat.
-#ifdef TRIAGE_HAVE_PG
 
 #include <string>
 #include <vector>
 
-#include "call_log_pg.h"
+#include "store/pg/pg_call_log.h"
 
 namespace triage::pg {
 
 namespace {
-
-// WHERE clause over calls with $n parameters (the filter fields of CallFilter).
-std::string calls_where(const CallFilter& f, Params* params, int* n) {
-  std::string sql;
-  auto add = [&](const char* column_op, const std::string& value) {
-    if (value.empty()) return;
-    sql += sql.empty() ? " WHERE " : " AND ";
-    sql += std::string(column_op) + " $" + std::to_string(++*n);
-    params->add(value);
-  };
-  add("day >=", f.since);
-  add("day <=", f.until);
-  add("operator =", f.operator_name);
-  add("case_id =", f.case_id);
-  add("outcome =", f.outcome);
-  if (f.status) add("status =", to_string(*f.status));
-  return sql;
-}
 
 // Splits the aggregated path (entries joined by U+001F) into `out`.
 void split_path(const std::string& joined, std::vector<std::string>* out) {
@@ -45,13 +26,16 @@ void split_path(const std::string& joined, std::vector<std::string>* out) {
 }  // namespace
 
 Status PgCallLog::export_replay_rows(const CallFilter& filter, const std::function<bool(const ReplayRow&)>& row) {
-  Params params;
-  int n = 0;
+  CallFilter calls_only = filter;
+  calls_only.callbacks = false;  // replay filters by the call fields alone
+  Where w = where_for(calls_only);
+  Params& params = w.params;
+  int& n = w.n;
   std::string sql =
       "DECLARE replay_cursor NO SCROLL CURSOR FOR SELECT id, day, case_id, status, outcome, session_state, "
       "(SELECT string_agg(flow || '/' || node, chr(31) ORDER BY seq) FROM steps WHERE call_id = calls.id AND "
       "action IN ('answer', 'proceed', 'input', 'back', 'restart', 'outcome')) FROM calls" +
-      calls_where(filter, &params, &n) + " ORDER BY id";
+      w.sql + " ORDER BY id";
   if (filter.limit > 0) {
     sql += " LIMIT $" + std::to_string(++n);
     params.add(filter.limit);
@@ -89,4 +73,3 @@ Status PgCallLog::export_replay_rows(const CallFilter& filter, const std::functi
 
 }  // namespace triage::pg
 
-#endif  // TRIAGE_HAVE_PG

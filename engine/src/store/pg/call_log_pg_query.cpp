@@ -1,12 +1,12 @@
 // The PostgreSQL call log: reads, the report (from the trigger-maintained aggregate tables)
 // and the streaming export (a server-side cursor, so memory stays flat).
-#ifdef TRIAGE_HAVE_PG
 
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "call_log_pg.h"
+#include "store/call_query.h"
+#include "store/pg/pg_call_log.h"
 
 namespace triage::pg {
 namespace {
@@ -50,46 +50,6 @@ void read_call(const PGresult* r, int i, CallRecord* c) {
   c->step_count = int64(r, i, 17);
 }
 
-// WHERE clause built from fixed fragments; every value is a $n parameter.
-struct Where {
-  std::string sql;
-  Params params;
-  int n = 0;
-  void add(const char* column_op, const std::string& value) {
-    if (value.empty()) return;
-    sql += sql.empty() ? " WHERE " : " AND ";
-    sql += std::string(column_op) + " $" + std::to_string(++n);
-    params.add(value);
-  }
-};
-
-Where where_for(const CallFilter& f) {
-  Where w;
-  w.add("day >=", f.since);
-  w.add("day <=", f.until);
-  w.add("operator =", f.operator_name);
-  w.add("case_id =", f.case_id);
-  w.add("outcome =", f.outcome);
-  if (f.status) w.add("status =", to_string(*f.status));
-  if (f.callbacks) w.sql += w.sql.empty() ? " WHERE callback_due IS NOT NULL" : " AND callback_due IS NOT NULL";
-  return w;
-}
-
-// The median of values given as (value, count) pairs in ascending order.
-std::optional<double> median(const std::vector<std::pair<std::int64_t, std::int64_t>>& hist) {
-  std::int64_t total = 0;
-  for (const auto& h : hist) total += h.second;
-  if (total <= 0) return std::nullopt;
-  std::int64_t lo_rank = (total - 1) / 2, hi_rank = total / 2, seen = 0;
-  double lo = 0, hi = 0;
-  for (const auto& h : hist) {
-    if (lo_rank >= seen && lo_rank < seen + h.second) lo = static_cast<double>(h.first);
-    if (hi_rank >= seen && hi_rank < seen + h.second) hi = static_cast<double>(h.first);
-    seen += h.second;
-  }
-  return (lo + hi) / 2;
-}
-
 std::vector<StepRecord> read_steps(const PGresult* r, int first, int last) {
   std::vector<StepRecord> out;
   for (int i = first; i < last; ++i) {
@@ -109,6 +69,13 @@ std::vector<StepRecord> read_steps(const PGresult* r, int first, int last) {
 }
 
 }  // namespace
+
+Where where_for(const CallFilter& f) {
+  FilterSql fs = filter_sql(f, [](int i) { return "$" + std::to_string(i); });
+  Where w{fs.sql, Params(), static_cast<int>(fs.args.size())};
+  for (const std::string& a : fs.args) w.params.add(a);
+  return w;
+}
 
 Expected<CallRecord> PgCallLog::get_call(CallId call) {
   auto r = conn_.run_sql(std::string("SELECT ") + kCallColumns + ", session_state, " + kCallLeaseColumns +
@@ -199,7 +166,7 @@ Expected<Report> PgCallLog::report(std::string_view since, std::string_view unti
   const std::string in_range = " WHERE day >= $1 AND day <= $2";
   // One snapshot: every figure comes from the same moment.
   Status s = conn_.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "making the report");
-  std::vector<std::pair<std::int64_t, std::int64_t>> hist;
+  HandleHistogram hist;
   auto q = [&](const std::string& sql, const Params& p, auto&& row) {
     if (!s) return;
     auto r = conn_.run_sql(sql, p, "making the report");
@@ -231,11 +198,7 @@ Expected<Report> PgCallLog::report(std::string_view since, std::string_view unti
   Status end = conn_.exec("COMMIT", "making the report");
   if (!s) return s;
   if (!end) return end;
-  rep.median_handle_seconds = median(hist);
-  if (rep.finished > 0) {
-    rep.escalation_rate = static_cast<double>(rep.escalated) / static_cast<double>(rep.finished);
-    rep.abort_rate = static_cast<double>(rep.aborted) / static_cast<double>(rep.finished);
-  }
+  finish_report(rep, hist);
   return rep;
 }
 
@@ -314,4 +277,3 @@ Expected<std::vector<CallBundle>> PgCallLog::imported(const std::string& source,
 
 }  // namespace triage::pg
 
-#endif  // TRIAGE_HAVE_PG

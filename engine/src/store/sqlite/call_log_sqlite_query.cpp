@@ -4,55 +4,13 @@
 #include <utility>
 #include <vector>
 
-#include "call_log_sqlite.h"
+#include "store/call_query.h"
+#include "store/sqlite/call_log_sqlite.h"
 
 namespace triage::sqlite {
-namespace {
-
-// WHERE clause and bindings for a CallFilter; days compare as text (YYYY-MM-DD).
-struct Where {
-  std::string sql;
-  std::vector<std::string> args;
-  void add(const char* cond, const std::string& value) {
-    if (value.empty()) return;
-    sql += sql.empty() ? " WHERE " : " AND ";
-    sql += cond;
-    args.push_back(value);
-  }
-};
-
-Where where_for(const CallFilter& f) {
-  Where w;
-  w.add("day >= ?", f.since);
-  w.add("day <= ?", f.until);
-  w.add("operator = ?", f.operator_name);
-  w.add("case_id = ?", f.case_id);
-  w.add("outcome = ?", f.outcome);
-  if (f.status) w.add("status = ?", to_string(*f.status));
-  if (f.callbacks) w.sql += w.sql.empty() ? " WHERE callback_due IS NOT NULL" : " AND callback_due IS NOT NULL";
-  return w;
-}
-
 void bind_all(Stmt& st, const std::vector<std::string>& args) {
   for (std::size_t i = 0; i < args.size(); ++i) st.bind(static_cast<int>(i + 1), args[i]);
 }
-
-// The median of values given as (value, count) pairs in ascending order.
-std::optional<double> median(const std::vector<std::pair<std::int64_t, std::int64_t>>& hist) {
-  std::int64_t total = 0;
-  for (const auto& h : hist) total += h.second;
-  if (total <= 0) return std::nullopt;
-  std::int64_t lo_rank = (total - 1) / 2, hi_rank = total / 2, seen = 0;
-  double lo = 0, hi = 0;
-  for (const auto& h : hist) {
-    if (lo_rank >= seen && lo_rank < seen + h.second) lo = static_cast<double>(h.first);
-    if (hi_rank >= seen && hi_rank < seen + h.second) hi = static_cast<double>(h.first);
-    seen += h.second;
-  }
-  return (lo + hi) / 2;
-}
-
-}  // namespace
 
 void read_call(const Stmt& st, CallRecord* c) {
   // assign() from a view reuses the strings' buffers when one record is refilled per row (export).
@@ -103,7 +61,7 @@ Expected<CallRecord> SqliteCallLog::get_call(CallId call) {
 }
 
 Expected<std::vector<CallRecord>> SqliteCallLog::list_calls(const CallFilter& filter) {
-  Where w = where_for(filter);
+  FilterSql w = filter_sql(filter, [](int) { return std::string("?"); });
   std::string sql = std::string("SELECT ") + kCallColumns +
                     ", (SELECT count(*) FROM steps WHERE call_id = calls.id), " + kCallLeaseColumns +
                     " FROM calls" + w.sql + " ORDER BY id DESC";
@@ -206,7 +164,7 @@ Expected<Report> SqliteCallLog::report(std::string_view since, std::string_view 
     while ((r2 = st.step()) == SQLITE_ROW) row(st);
     return r2 == SQLITE_DONE ? SQLITE_OK : r2;
   };
-  std::vector<std::pair<std::int64_t, std::int64_t>> hist;
+  HandleHistogram hist;
   rc = run("SELECT coalesce(sum(finished), 0), coalesce(sum(completed), 0), coalesce(sum(aborted), 0), "
            "coalesce(sum(escalated), 0) FROM agg_day" + range, [&](const Stmt& st) {
              r.finished = st.int64(0), r.completed = st.int64(1), r.aborted = st.int64(2),
@@ -231,17 +189,13 @@ Expected<Report> SqliteCallLog::report(std::string_view since, std::string_view 
              [&](const Stmt& st) { r.open_now = st.int64(0); });
   exec(db_, "COMMIT");
   if (rc != SQLITE_OK) return fail(rc, "making the report");
-  r.median_handle_seconds = median(hist);
-  if (r.finished > 0) {
-    r.escalation_rate = static_cast<double>(r.escalated) / static_cast<double>(r.finished);
-    r.abort_rate = static_cast<double>(r.aborted) / static_cast<double>(r.finished);
-  }
+  finish_report(r, hist);
   return r;
 }
 
 Status SqliteCallLog::export_calls(const CallFilter& filter,
                                    const std::function<bool(const CallRecord&)>& row) {
-  Where w = where_for(filter);
+  FilterSql w = filter_sql(filter, [](int) { return std::string("?"); });
   std::string sql = std::string("SELECT ") + kCallColumns +
                     ", (SELECT count(*) FROM steps WHERE call_id = calls.id) FROM calls" + w.sql;
   // A limit keeps the newest calls, as `log list` does, still written oldest first.

@@ -1,9 +1,7 @@
 // Thin RAII helpers over libpq for the PostgreSQL call log: a connection with named prepared
 // statements, text parameters, results, and PostgreSQL error -> Status mapping.
-// Only compiled when the build found libpq (TRIAGE_HAVE_PG).
+// Only compiled when the build found libpq (CMake adds store/pg/ then).
 #pragma once
-
-#ifdef TRIAGE_HAVE_PG
 
 #include <libpq-fe.h>
 
@@ -94,4 +92,3 @@ class Conn {
 
 }  // namespace triage::pg
 
-#endif  // TRIAGE_HAVE_PG

@@ -9,7 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "call_log_sqlite_db.h"
+#include "store/call_storage.h"
+#include "store/sqlite/call_log_sqlite_db.h"
 #include "triage/call_log.h"
 #include "triage/status.h"
 
@@ -17,7 +18,7 @@ namespace triage::sqlite {
 
 // The schema version this build writes (PRAGMA user_version). Older files are migrated up on
 // open; newer ones are refused untouched.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // Applies migrations from the file's current user_version up to `target` (<= kSchemaVersion)
 // in one BEGIN IMMEDIATE transaction. Tests use target 1 to build a v1 file. Errors as
@@ -38,13 +39,16 @@ void read_call(const Stmt& st, CallRecord* out);
 extern const char* const kCallLeaseColumns;
 void read_call_lease(const Stmt& st, int at, CallRecord* out);
 
+// Binds `args` to parameters 1, 2, ... (a FilterSql's values, call_query.h).
+void bind_all(Stmt& st, const std::vector<std::string>& args);
+
 // The SQLite backend. Writes are one BEGIN IMMEDIATE transaction each, so concurrent processes
 // wait (busy_timeout) instead of failing. Writers live in call_log_sqlite.cpp, readers in
 // call_log_sqlite_query.cpp.
-class SqliteCallLog final : public CallLog {
+class SqliteCallLog final : public CallStorage {
  public:
   // Opens, configures and migrates; see open_sqlite_call_log().
-  static Expected<std::unique_ptr<CallLog>> open(const std::string& path, const CallLogOptions& options);
+  static Expected<std::unique_ptr<SqliteCallLog>> open(const std::string& path, const CallLogOptions& options);
   ~SqliteCallLog() override;
 
   Expected<CallId> begin_call(const CallStart& start) override;
@@ -71,7 +75,9 @@ class SqliteCallLog final : public CallLog {
                             const std::function<bool(const ReplayRow&)>& row) override;
   Expected<DeleteResult> delete_call(CallId call) override;
   Expected<DeleteResult> purge_before(TimeMs cutoff) override;
-  Expected<std::string> caller_key(std::string_view kind, std::string_view value) override;
+  Status add_training_result(const TrainingResult& result) override;
+  Expected<std::vector<TrainingResult>> training_results() override;
+  Expected<std::string> installation_secret() override;
 
  private:
   SqliteCallLog(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
@@ -94,7 +100,7 @@ class SqliteCallLog final : public CallLog {
 
   sqlite3* db_;
   std::string path_;
-  std::string secret_;    // loaded on first caller_key()
+  std::string secret_;    // loaded on first installation_secret()
   std::string tx_error_;  // message of the statement that failed a write transaction
   Stmt begin_, commit_, rollback_, insert_step_, step_state_;
 };

@@ -2,14 +2,13 @@
 // version, the migrations (call_log_pg_schema.cpp) and the backend class.
 #pragma once
 
-#ifdef TRIAGE_HAVE_PG
-
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "call_log_pg_conn.h"
+#include "store/call_storage.h"
+#include "store/pg/call_log_pg_conn.h"
 #include "triage/call_log.h"
 #include "triage/call_log_pg.h"
 #include "triage/status.h"
@@ -18,13 +17,22 @@ namespace triage::pg {
 
 // The schema version this build writes (table triage_schema). Older databases are migrated
 // up on open; newer ones are refused untouched.
-inline constexpr int kSchemaVersion = 3;
+inline constexpr int kSchemaVersion = 4;
 
 // The version recorded in triage_schema; 0 for an empty database.
 Expected<int> read_schema_version(Conn& conn);
 // Applies migrations from the current version up to `target` (<= kSchemaVersion) in one
 // transaction under an advisory lock, so concurrent first opens agree. Tests use target 1.
 Status migrate(Conn& conn, int target);
+
+// A CallFilter's WHERE clause (call_query.h) with $n parameters; `n` counts them, for a LIMIT
+// that follows.
+struct Where {
+  std::string sql;
+  Params params;
+  int n = 0;
+};
+Where where_for(const CallFilter& f);
 
 // A call with everything stored about it, as the migration copies it.
 struct CallBundle {
@@ -36,7 +44,7 @@ struct CallBundle {
 // The PostgreSQL backend. Every write is one statement in its own transaction (autocommit)
 // with synchronous_commit on, so a step is durable when append_step returns; concurrent seats
 // never wait for each other except on the report aggregate rows when calls finish.
-class PgCallLog final : public CallLog {
+class PgCallLog final : public CallStorage {
  public:
   // Connects, configures, checks and migrates; see open_pg_call_log().
   static Expected<std::unique_ptr<PgCallLog>> open(const std::string& conninfo,
@@ -68,7 +76,9 @@ class PgCallLog final : public CallLog {
                             const std::function<bool(const ReplayRow&)>& row) override;
   Expected<DeleteResult> delete_call(CallId call) override;
   Expected<DeleteResult> purge_before(TimeMs cutoff) override;
-  Expected<std::string> caller_key(std::string_view kind, std::string_view value) override;
+  Status add_training_result(const TrainingResult& result) override;
+  Expected<std::vector<TrainingResult>> training_results() override;
+  Expected<std::string> installation_secret() override;
 
   // Copies `calls` (from the log labelled `source`) in one transaction; a call whose
   // (source, id) was copied before is skipped. Returns how many were new.
@@ -88,9 +98,8 @@ class PgCallLog final : public CallLog {
   Status import_one(const std::string& source, const CallBundle& b, bool* copied);
 
   Conn conn_;
-  std::string secret_;  // loaded on first caller_key()
+  std::string secret_;  // loaded on first installation_secret()
 };
 
 }  // namespace triage::pg
 
-#endif  // TRIAGE_HAVE_PG

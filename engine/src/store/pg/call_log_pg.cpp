@@ -1,43 +1,14 @@
 // The PostgreSQL call log: opening, configuration and every write. Each write is one prepared
 // statement in its own transaction with synchronous_commit on, so a step is durable when
 // append_step returns. Decisions: docs/postgres.md.
-#ifdef TRIAGE_HAVE_PG
 
-#include "call_log_pg.h"
-#include "hex.h"
-
-#include <openssl/rand.h>
+#include "store/pg/pg_call_log.h"
 
 #include <string>
 #include <utility>
 
-#include "triage/pii.h"
-
 namespace triage::pg {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-// The stored secret is "triage-secret/1 " and 64 hex digits, as in the SQLite secret file.
-constexpr const char* kSecretMagic = "triage-secret/1 ";
-
-Expected<std::string> parse_secret(const std::string& stored) {
-  std::string magic(kSecretMagic);
-  Status bad = Status::error("bad-secret", "the installation secret stored in the database is "
-                                           "damaged; caller hashes cannot be computed");
-  if (stored.size() != magic.size() + 64 || stored.compare(0, magic.size(), magic) != 0) return bad;
-  std::string secret;
-  for (std::size_t i = magic.size(); i + 1 < stored.size(); i += 2) {
-    int hi = hex_value(stored[i]), lo = hex_value(stored[i + 1]);
-    if (hi < 0 || lo < 0) return bad;
-    secret += static_cast<char>(hi * 16 + lo);
-  }
-  return secret;
-}
 
 // Statements prepared on every connection: name, SQL.
 const std::pair<const char*, const char*> kStatements[] = {
@@ -127,7 +98,7 @@ Status PgCallLog::update_open(const char* statement, const Params& params, CallI
 Expected<CallId> PgCallLog::begin_call(const CallStart& c) {
   Params p;
   p.add(c.operator_name).add(c.region).add(c.quarantine ? "true" : "false").add(c.rules_version);
-  p.add(c.rules_hash).add(c.case_id).add_or_null(c.caller_key).add_or_null(mask_free_text(c.caller_hint));
+  p.add(c.rules_hash).add(c.case_id).add_or_null(c.caller_key).add_or_null(c.caller_hint);
   p.add(c.started_at).add(local_day(c.started_at));
   auto r = conn_.run("begin_call", p, "starting a call");
   if (!r) return r.status();
@@ -137,7 +108,7 @@ Expected<CallId> PgCallLog::begin_call(const CallStart& c) {
 Expected<AppendResult> PgCallLog::append_step(CallId call, const StepRecord& s) {
   Params p;
   p.add(call).add(s.seq).add(s.idempotency_key).add(s.flow).add(s.node).add(s.action).add(s.shown);
-  p.add(mask_free_text(s.answer)).add(mask_free_text(s.reason)).add(s.at);
+  p.add(s.answer).add(s.reason).add(s.at);
   std::string action = "saving step " + std::to_string(s.seq) + " of call " + std::to_string(call);
   auto r = conn_.run("append_step", p, action);
   if (!r) return r.status();
@@ -154,7 +125,7 @@ Expected<AppendResult> PgCallLog::append_step(CallId call, const StepRecord& s) 
 }
 
 Status PgCallLog::add_note(CallId call, const NoteRecord& note) {
-  auto r = conn_.run("add_note", Params().add(call).add(note.at).add(mask_free_text(note.text)),
+  auto r = conn_.run("add_note", Params().add(call).add(note.at).add(note.text),
                      "saving a note");
   if (!r) return r.status();
   if (affected(r->get()) == 0) {
@@ -164,13 +135,9 @@ Status PgCallLog::add_note(CallId call, const NoteRecord& note) {
 }
 
 Status PgCallLog::finish_call(CallId call, const CallFinish& f) {
-  if (f.status == CallStatus::Open) {
-    return Status::error("invalid-input", "finishing call " + std::to_string(call) +
-                                              ": the final status must be completed or aborted");
-  }
   Params p;
   p.add(call).add(to_string(f.status)).add_or_null(f.outcome).add_or_null(f.disposition);
-  p.add_or_null(f.escalation).add_or_null(mask_free_text(f.abort_reason)).add(f.ended_at);
+  p.add_or_null(f.escalation).add_or_null(f.abort_reason).add(f.ended_at);
   p.add_or_null(f.quarantine ? (*f.quarantine ? "true" : "false") : "").add_or_null(f.case_id);
   return update_open("finish_call", p, call, "finishing a call");
 }
@@ -181,7 +148,7 @@ Status PgCallLog::set_session_state(CallId call, std::string_view state) {
 
 Status PgCallLog::set_caller(CallId call, std::string_view caller_key, std::string_view caller_hint) {
   Params p;
-  p.add(call).add_or_null(caller_key).add_or_null(mask_free_text(caller_hint));
+  p.add(call).add_or_null(caller_key).add_or_null(caller_hint);
   return update_open("set_caller", p, call, "saving the caller");
 }
 
@@ -199,8 +166,8 @@ Status PgCallLog::release_lease(CallId call, std::string_view holder) {
 
 Status PgCallLog::set_callback(CallId call, const CallbackPromise& cb) {
   Params p;
-  p.add(call).add_or_null(cb.number_key).add_or_null(mask_free_text(cb.number_hint)).add(cb.due);
-  p.add_or_null(mask_free_text(cb.window));
+  p.add(call).add_or_null(cb.number_key).add_or_null(cb.number_hint).add(cb.due);
+  p.add_or_null(cb.window);
   return update_open("set_callback", p, call, "saving the callback");
 }
 
@@ -223,25 +190,26 @@ Expected<DeleteResult> PgCallLog::purge_before(TimeMs cutoff) {
   return result;
 }
 
-Expected<std::string> PgCallLog::caller_key(std::string_view kind, std::string_view value) {
+Expected<std::string> PgCallLog::installation_secret() {
   if (secret_.empty()) {
     // Every seat must key callers alike, so the secret lives in the database: the first seat
     // that needs it stores a random one; everyone reads the row that won.
-    unsigned char bytes[32];
-    if (RAND_bytes(bytes, sizeof bytes) != 1) return Status::error("io", "no random bytes for the secret");
-    std::string fresh = std::string(kSecretMagic) + hex_encode(bytes, sizeof bytes);
-    auto made = conn_.run("make_secret", Params().add(fresh), "creating the installation secret");
+    auto fresh = fresh_secret_text();
+    if (!fresh) return fresh.status();
+    auto made = conn_.run("make_secret", Params().add(*fresh), "creating the installation secret");
     if (!made) return made.status();
     auto r = conn_.run("read_secret", Params(), "reading the installation secret");
     if (!r) return r.status();
     if (PQntuples(r->get()) == 0) return Status::error("bad-secret", "the installation secret is missing");
-    auto secret = parse_secret(text(r->get(), 0, 0));
-    if (!secret) return secret.status();
+    auto secret = decode_secret(text(r->get(), 0, 0));
+    if (!secret) {
+      return Status::error("bad-secret", "the installation secret stored in the database is "
+                                         "damaged; caller hashes cannot be computed");
+    }
     secret_ = *secret;
   }
-  return hmac_sha256_hex(secret_, key_material(kind, value));
+  return secret_;
 }
 
 }  // namespace triage::pg
 
-#endif  // TRIAGE_HAVE_PG

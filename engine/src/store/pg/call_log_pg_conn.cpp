@@ -1,7 +1,6 @@
 // libpq helpers for the PostgreSQL call log; see call_log_pg_conn.h.
-#ifdef TRIAGE_HAVE_PG
 
-#include "call_log_pg_conn.h"
+#include "store/pg/call_log_pg_conn.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -175,4 +174,3 @@ Status Conn::error(const PGresult* r, std::string_view action) const {
 
 }  // namespace triage::pg
 
-#endif  // TRIAGE_HAVE_PG

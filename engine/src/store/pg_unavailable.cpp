@@ -1,24 +1,8 @@
-// The PostgreSQL entry points: the real ones when the build found libpq, clear errors when not.
+// The PostgreSQL entry points of a build without libpq: clear errors. CMake compiles this file
+// instead of store/pg/ when libpq is not found.
 #include "triage/call_log_pg.h"
 
-#ifdef TRIAGE_HAVE_PG
-#include "call_log_pg.h"
-#endif
-
 namespace triage {
-
-#ifdef TRIAGE_HAVE_PG
-
-bool have_pg_support() { return true; }
-
-Expected<std::unique_ptr<CallLog>> open_pg_call_log(const std::string& conninfo, const CallLogOptions& options) {
-  auto log = pg::PgCallLog::open(conninfo, options);
-  if (!log) return log.status();
-  return std::unique_ptr<CallLog>(std::move(*log));
-}
-
-#else
-
 namespace {
 Status unsupported() {
   return Status::error("unsupported",
@@ -36,7 +20,5 @@ Expected<MigrationResult> migrate_to_pg(CallLog&, const std::string&, const std:
                                         const std::function<void(std::int64_t)>&) {
   return unsupported();
 }
-
-#endif
 
 }  // namespace triage

@@ -1,7 +1,6 @@
 // Moving an office's call history into the central PostgreSQL log: copy in batches (one
 // transaction each), remember which source calls were copied, then read the copies back and
 // compare counts and a checksum over the content. Decisions: docs/postgres.md.
-#ifdef TRIAGE_HAVE_PG
 
 #include <openssl/evp.h>
 
@@ -9,9 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "call_log_pg.h"
+#include "store/pg/pg_call_log.h"
 #include "hex.h"
-#include "triage/pii.h"
 
 namespace triage {
 namespace pg {
@@ -72,20 +70,6 @@ void add_content(const CallBundle& b, Digest* d, LogContent* counts) {
   counts->notes += static_cast<std::int64_t>(b.notes.size());
 }
 
-// What the copy of `b` must hold: the free text masked as every write to the log masks it (an
-// old log may hold numbers in clear), so the checksums compare like with like.
-void mask(CallBundle* b) {
-  b->call.caller_hint = mask_free_text(b->call.caller_hint);
-  b->call.abort_reason = mask_free_text(b->call.abort_reason);
-  b->call.callback_hint = mask_free_text(b->call.callback_hint);
-  b->call.callback_window = mask_free_text(b->call.callback_window);
-  for (StepRecord& s : b->steps) {
-    s.answer = mask_free_text(s.answer);
-    s.reason = mask_free_text(s.reason);
-  }
-  for (NoteRecord& n : b->notes) n.text = mask_free_text(n.text);
-}
-
 // Reads the calls `ids` of `source` completely, masked.
 Expected<std::vector<CallBundle>> read_source(CallLog& source, const std::vector<CallId>& ids) {
   std::vector<CallBundle> out;
@@ -100,7 +84,9 @@ Expected<std::vector<CallBundle>> read_source(CallLog& source, const std::vector
     b.call = std::move(*c);
     b.steps = std::move(*st);
     b.notes = std::move(*nt);
-    mask(&b);
+    // The copy holds what every write holds (an old log may hold numbers in clear), so the
+    // checksums compare like with like.
+    mask_copied_call(b.call, b.steps, b.notes);
     out.push_back(std::move(b));
   }
   return out;
@@ -118,17 +104,17 @@ Status PgCallLog::import_one(const std::string& source, const CallBundle& b, boo
   if (!*copied) return Status::ok();
   Params p;
   p.add(c.operator_name).add(c.region).add(c.quarantine ? "true" : "false").add(c.rules_version);
-  p.add(c.rules_hash).add(c.case_id).add_or_null(c.caller_key).add_or_null(mask_free_text(c.caller_hint));
+  p.add(c.rules_hash).add(c.case_id).add_or_null(c.caller_key).add_or_null(c.caller_hint);
   p.add(c.started_at).add(c.day);
   if (c.ended_at) p.add(*c.ended_at);
   else p.add_null();
   p.add(to_string(c.status)).add_or_null(c.outcome).add_or_null(c.disposition).add_or_null(c.escalation);
-  p.add_or_null(mask_free_text(c.abort_reason)).add_or_null(c.session_state);
+  p.add_or_null(c.abort_reason).add_or_null(c.session_state);
   // The callback promised travels with the call (a lease does not: it belongs to a screen).
-  p.add_or_null(c.callback_key).add_or_null(mask_free_text(c.callback_hint));
+  p.add_or_null(c.callback_key).add_or_null(c.callback_hint);
   if (c.callback_due) p.add(*c.callback_due);
   else p.add_null();
-  p.add_or_null(mask_free_text(c.callback_window));
+  p.add_or_null(c.callback_window);
   auto id = conn_.run_sql(
       "INSERT INTO calls(operator, region, quarantine, rules_version, rules_hash, case_id, caller_key, "
       "caller_hint, started_at, day, ended_at, status, outcome, disposition, escalation, abort_reason, "
@@ -139,12 +125,12 @@ Status PgCallLog::import_one(const std::string& source, const CallBundle& b, boo
   for (const StepRecord& s : b.steps) {
     Params sp;
     sp.add(call).add(s.seq).add(s.idempotency_key).add(s.flow).add(s.node).add(s.action).add(s.shown);
-    sp.add(mask_free_text(s.answer)).add(mask_free_text(s.reason)).add(s.at);
+    sp.add(s.answer).add(s.reason).add(s.at);
     auto r = conn_.run("import_step", sp, act);
     if (!r) return r.status();
   }
   for (const NoteRecord& n : b.notes) {
-    auto r = conn_.run("add_note", Params().add(call).add(n.at).add(mask_free_text(n.text)), act);
+    auto r = conn_.run("add_note", Params().add(call).add(n.at).add(n.text), act);
     if (!r) return r.status();
   }
   auto m = conn_.run_sql("INSERT INTO migrated_calls(source, source_id, call_id) VALUES ($1, $2, $3)",
@@ -210,4 +196,3 @@ Expected<MigrationResult> migrate_to_pg(CallLog& source, const std::string& sour
 
 }  // namespace triage
 
-#endif  // TRIAGE_HAVE_PG

@@ -1,4 +1,4 @@
-#include "call_log_sqlite_db.h"
+#include "store/sqlite/call_log_sqlite_db.h"
 
 #include <string>
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "hex.h"
+#include "store/call_storage.h"
 #include "triage/pii.h"
 
 namespace triage {
@@ -23,29 +24,15 @@ Status io_error(const std::string& what, const std::string& path) {
   return Status::error("io", what + " " + path + ": " + std::strerror(errno));
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
 Expected<std::string> parse_secret(const std::string& text, const std::string& path) {
-  std::string magic(kMagic);
-  Status bad = Status::error("bad-secret", "the secret file " + path +
-                                               " is damaged or was not written by triage; "
-                                               "caller hashes cannot be computed");
-  if (text.size() != magic.size() + kSecretBytes * 2 + 1 || text.compare(0, magic.size(), magic) != 0 ||
-      text.back() != '\n') {
-    return bad;
+  std::optional<std::string> secret;
+  if (!text.empty() && text.back() == '\n') secret = decode_secret(std::string_view(text).substr(0, text.size() - 1));
+  if (!secret) {
+    return Status::error("bad-secret", "the secret file " + path +
+                                           " is damaged or was not written by triage; "
+                                           "caller hashes cannot be computed");
   }
-  std::string secret;
-  for (std::size_t i = magic.size(); i + 1 < text.size(); i += 2) {
-    int hi = hex_value(text[i]);
-    int lo = hex_value(text[i + 1]);
-    if (hi < 0 || lo < 0) return bad;
-    secret += static_cast<char>(hi * 16 + lo);
-  }
-  return secret;
+  return *secret;
 }
 
 Expected<std::string> read_secret(const std::string& path) {
@@ -73,11 +60,9 @@ std::string directory_of(const std::string& path) {
 // Writes a fresh secret to a temporary file and links it into place. Returns ok also when
 // another process won the race (EEXIST): the caller then reads the winner's file.
 Status create_secret(const std::string& path) {
-  unsigned char bytes[kSecretBytes];
-  if (RAND_bytes(bytes, static_cast<int>(kSecretBytes)) != 1) {
-    return Status::error("io", "no random bytes for the secret " + path);
-  }
-  std::string text = std::string(kMagic) + hex_encode(bytes, kSecretBytes) + "\n";
+  auto fresh = fresh_secret_text();
+  if (!fresh) return fresh.status();
+  std::string text = *fresh + "\n";
   std::string tmpl = path + ".tmp.XXXXXX";
   std::vector<char> name(tmpl.begin(), tmpl.end());
   name.push_back('\0');
@@ -107,6 +92,22 @@ Status create_secret(const std::string& path) {
 }
 
 }  // namespace
+
+Expected<std::string> fresh_secret_text() {
+  unsigned char bytes[kSecretBytes];
+  if (RAND_bytes(bytes, static_cast<int>(kSecretBytes)) != 1) {
+    return Status::error("io", "no random bytes for the installation secret");
+  }
+  return std::string(kMagic) + hex_encode(bytes, kSecretBytes);
+}
+
+std::optional<std::string> decode_secret(std::string_view stored) {
+  std::string_view magic(kMagic);
+  if (stored.size() != magic.size() + kSecretBytes * 2 || stored.substr(0, magic.size()) != magic) {
+    return std::nullopt;
+  }
+  return hex_decode(stored.substr(magic.size()));
+}
 
 Expected<std::string> load_or_create_secret(const std::string& path) {
   struct stat st {};

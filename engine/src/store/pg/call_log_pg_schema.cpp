@@ -1,11 +1,10 @@
 // The PostgreSQL call log schema and its migrations. Each migration is a fixed script: never
 // edit one that has shipped, add the next. docs/postgres.md describes the tables; the concepts
 // (calls, steps, notes, report aggregates) are those of the SQLite schema (docs/call-log.md).
-#ifdef TRIAGE_HAVE_PG
 
 #include <string>
 
-#include "call_log_pg.h"
+#include "store/pg/pg_call_log.h"
 
 namespace triage::pg {
 namespace {
@@ -136,7 +135,20 @@ ALTER TABLE calls ADD COLUMN callback_window text;
 CREATE INDEX calls_callback_due ON calls(callback_due) WHERE callback_due IS NOT NULL;
 )sql";
 
-const char* const kMigrations[] = {kV1, kV2, kV3};
+// v4: training results (`triage train`), as in the SQLite log.
+const char* const kV4 = R"sql(
+CREATE TABLE training_results (
+  id            bigserial PRIMARY KEY,
+  trainee       text NOT NULL,
+  scenario      text NOT NULL,
+  case_id       text NOT NULL,
+  score         integer NOT NULL,
+  outcome_right integer NOT NULL,
+  at            text NOT NULL,
+  details       text NOT NULL);
+)sql";
+
+const char* const kMigrations[] = {kV1, kV2, kV3, kV4};
 
 // Serialises schema changes of concurrent first opens (an arbitrary constant key).
 const char* const kLock = "SELECT pg_advisory_xact_lock(7262010011)";
@@ -175,4 +187,3 @@ Status migrate(Conn& conn, int target) {
 
 }  // namespace triage::pg
 
-#endif  // TRIAGE_HAVE_PG

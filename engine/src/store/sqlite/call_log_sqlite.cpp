@@ -1,7 +1,7 @@
 // The SQLite call log: opening, configuration and every write. One BEGIN IMMEDIATE transaction
 // per write, so each step is durable when append_step returns and concurrent processes queue
 // on the write lock (busy_timeout) instead of failing. Decisions: docs/call-log.md.
-#include "call_log_sqlite.h"
+#include "store/sqlite/call_log_sqlite.h"
 
 #include <sys/stat.h>
 
@@ -55,7 +55,7 @@ std::string directory_of(const std::string& path) {
 
 }  // namespace
 
-Expected<std::unique_ptr<CallLog>> SqliteCallLog::open(const std::string& path,
+Expected<std::unique_ptr<SqliteCallLog>> SqliteCallLog::open(const std::string& path,
                                                        const CallLogOptions& options) {
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
@@ -78,7 +78,7 @@ Expected<std::unique_ptr<CallLog>> SqliteCallLog::open(const std::string& path,
   }
   if (s) s = log->prepare_statements();
   if (!s) return s;
-  return std::unique_ptr<CallLog>(std::move(log));
+  return log;
 }
 
 SqliteCallLog::~SqliteCallLog() {
@@ -166,7 +166,7 @@ Expected<CallId> SqliteCallLog::begin_call(const CallStart& c) {
   st.bind(5, c.rules_hash);
   st.bind(6, c.case_id);
   st.bind_or_null(7, c.caller_key);
-  st.bind_or_null(8, mask_free_text(c.caller_hint));
+  st.bind_or_null(8, c.caller_hint);
   st.bind(9, c.started_at);
   st.bind(10, local_day(c.started_at));
   CallId id = 0;
@@ -188,8 +188,8 @@ Expected<AppendResult> SqliteCallLog::append_step(CallId call, const StepRecord&
   st.bind(5, s.node);
   st.bind(6, s.action);
   st.bind(7, s.shown);
-  st.bind(8, mask_free_text(s.answer));
-  st.bind(9, mask_free_text(s.reason));
+  st.bind(8, s.answer);
+  st.bind(9, s.reason);
   st.bind(10, s.at);
   int changes = 0;
   std::string state, stored_key;
@@ -229,7 +229,7 @@ Status SqliteCallLog::add_note(CallId call, const NoteRecord& note) {
   if (rc != SQLITE_OK) return fail(rc, "saving a note");
   st.bind(1, call);
   st.bind(2, note.at);
-  st.bind(3, mask_free_text(note.text));
+  st.bind(3, note.text);
   int changes = 0;
   rc = update_in_tx(st, &changes);
   if (rc != SQLITE_OK) return fail(rc, "saving a note");
@@ -238,10 +238,6 @@ Status SqliteCallLog::add_note(CallId call, const NoteRecord& note) {
 }
 
 Status SqliteCallLog::finish_call(CallId call, const CallFinish& f) {
-  if (f.status == CallStatus::Open) {
-    return Status::error("invalid-input", "finishing call " + std::to_string(call) +
-                                              ": the final status must be completed or aborted");
-  }
   Stmt st;
   int rc = st.prepare(db_,
       "UPDATE calls SET status = ?2, outcome = ?3, disposition = ?4, escalation = ?5, "
@@ -253,7 +249,7 @@ Status SqliteCallLog::finish_call(CallId call, const CallFinish& f) {
   st.bind_or_null(3, f.outcome);
   st.bind_or_null(4, f.disposition);
   st.bind_or_null(5, f.escalation);
-  st.bind_or_null(6, mask_free_text(f.abort_reason));
+  st.bind_or_null(6, f.abort_reason);
   st.bind(7, f.ended_at);
   if (f.quarantine) st.bind(8, std::int64_t{*f.quarantine ? 1 : 0});
   else st.bind_null(8);
@@ -282,7 +278,7 @@ Status SqliteCallLog::set_caller(CallId call, std::string_view caller_key, std::
   if (rc != SQLITE_OK) return fail(rc, "saving the caller");
   st.bind(1, call);
   st.bind_or_null(2, caller_key);
-  st.bind_or_null(3, mask_free_text(caller_hint));
+  st.bind_or_null(3, caller_hint);
   int changes = 0;
   rc = update_in_tx(st, &changes);
   if (rc != SQLITE_OK) return fail(rc, "saving the caller of call " + std::to_string(call));
@@ -323,9 +319,9 @@ Status SqliteCallLog::set_callback(CallId call, const CallbackPromise& p) {
   if (rc != SQLITE_OK) return fail(rc, "saving the callback");
   st.bind(1, call);
   st.bind_or_null(2, p.number_key);
-  st.bind_or_null(3, mask_free_text(p.number_hint));
+  st.bind_or_null(3, p.number_hint);
   st.bind(4, p.due);
-  st.bind_or_null(5, mask_free_text(p.window));
+  st.bind_or_null(5, p.window);
   int changes = 0;
   rc = update_in_tx(st, &changes);
   if (rc != SQLITE_OK) return fail(rc, "saving the callback of call " + std::to_string(call));
@@ -364,20 +360,22 @@ Expected<DeleteResult> SqliteCallLog::purge_before(TimeMs cutoff) {
   return delete_where("DELETE FROM calls WHERE started_at < ?1 AND status <> 'open'", cutoff, "purging old calls");
 }
 
-Expected<std::string> SqliteCallLog::caller_key(std::string_view kind, std::string_view value) {
+Expected<std::string> SqliteCallLog::installation_secret() {
   if (secret_.empty()) {
     auto secret = load_or_create_secret(directory_of(path_) + "/secret");
     if (!secret) return secret.status();
     secret_ = *secret;
   }
-  return hmac_sha256_hex(secret_, key_material(kind, value));
+  return secret_;
 }
 
 }  // namespace sqlite
 
 Expected<std::unique_ptr<CallLog>> open_sqlite_call_log(const std::string& path,
                                                         const CallLogOptions& options) {
-  return sqlite::SqliteCallLog::open(path, options);
+  auto storage = sqlite::SqliteCallLog::open(path, options);
+  if (!storage) return storage.status();
+  return with_privacy_policy(std::move(*storage));
 }
 
 }  // namespace triage
