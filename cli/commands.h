@@ -22,4 +22,8 @@ struct Command {
 
 const std::vector<Command>& commands();
 
+// Hidden, not in the table: `triage help-gen man DIR | bash | zsh` writes the man pages or
+// prints a completion script, generated from the table and each command's --help.
+int cmd_help_gen(int argc, char** argv, const std::string& lang);
+
 }  // namespace triage::cli

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <system_error>
 #include <fstream>
 #include <vector>
 
@@ -108,9 +110,19 @@ const Config& default_config() {
   return cfg;
 }
 
+// ./rules when it exists; else the rules installed with the binary (<prefix>/bin/triage ->
+// <prefix>/share/triage/rules); else "rules", which the commands report as missing.
+std::string rules_next_to_binary() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory("rules", ec)) return "rules";
+  fs::path installed = fs::read_symlink("/proc/self/exe", ec).parent_path().parent_path() / "share/triage/rules";
+  return !ec && fs::is_directory(installed, ec) ? installed.string() : "rules";
+}
+
 }  // namespace
 
-std::string default_rules_folder() { return default_config().get("rules", "rules"); }
+std::string default_rules_folder() { return default_config().get("rules", rules_next_to_binary()); }
 
 std::string config_language() {
   std::string lang = default_config().get("lang");

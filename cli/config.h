@@ -26,7 +26,8 @@ struct Config {
 // file:line: "unknown key 'regoin'; did you mean 'region'?", "expected 'key = value'".
 Expected<Config> load_config(const std::string& explicit_path);
 
-// The rules folder a command uses without --rules: the config's `rules`, else "rules".
+// The rules folder a command uses without --rules: the config's `rules`, else ./rules, else
+// share/triage/rules next to the installed binary.
 std::string default_rules_folder();
 // The config's `lang` when it is ru or en, else "" (interface_language consults it).
 std::string config_language();

@@ -95,6 +95,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   std::string name = argv[1];
+  if (name == "help-gen") return triage::cli::cmd_help_gen(argc - 1, argv + 1, lang);  // hidden: the build's
   std::vector<std::string> names;
   for (const auto& c : triage::cli::commands()) {
     if (name == c.name) return run_command(c, argc - 1, argv + 1, lang);

@@ -2,15 +2,41 @@
 # Installs the Debian packages triage needs to build and test. Idempotent: does nothing when
 # everything is already installed; otherwise one `apt-get update` and one `apt-get install`.
 set -euo pipefail
-pkgs=(build-essential cmake ninja-build pkg-config clang
-      libyaml-dev libboost-program-options-dev libfmt-dev libsqlite3-dev sqlite3 doctest-dev
-      libstemmer-dev libedit-dev libssl-dev python3 libpq-dev postgresql valgrind
-      locales tmux graphviz)
+# One package a line, grouped by who needs it, so that additions merge cleanly.
+pkgs=(
+  # build
+  build-essential cmake ninja-build pkg-config clang
+  # libraries
+  libyaml-dev libboost-program-options-dev libfmt-dev libsqlite3-dev libstemmer-dev libedit-dev
+  libssl-dev libpq-dev
+  # tests
+  doctest-dev sqlite3 python3 valgrind tmux
+  postgresql-15       # server binaries only: scripts/with_postgres.sh runs a throwaway cluster
+  locales             # ru_RU.UTF-8 for the call-screen tests (generated below)
+  graphviz            # graph --format svg|png and its test
+  # packaging (scripts/test-deb.sh), man pages
+  groff-base dpkg-dev fakeroot
+)
 pkgs+=("$@")
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Debian's postgresql packages create and start a system cluster on port 5432 that nothing
+# here uses: tell postgresql-common not to create one (before the install)...
+no_main_cluster() {
+  local sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo mkdir -p /etc/postgresql-common/createcluster.d
+  echo 'create_main_cluster = false' | $sudo tee /etc/postgresql-common/createcluster.d/triage.conf >/dev/null
+  # ...and stop and disable one an earlier install made.
+  if command -v pg_lsclusters >/dev/null; then
+    pg_lsclusters -h 2>/dev/null | while read -r ver name _; do
+      $sudo pg_ctlcluster "$ver" "$name" stop 2>/dev/null || true
+      echo manual | $sudo tee "/etc/postgresql/$ver/$name/start.conf" >/dev/null
+    done
+  fi
+}
+no_main_cluster
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
   echo "installing: ${missing[*]}" >&2

@@ -3,9 +3,11 @@
 # what CI runs (.ci/run):
 #   1. the whole suite (build/), beside a throwaway PostgreSQL server (scripts/with_postgres.sh),
 #      so the PostgreSQL backend and end-to-end tests run for real;
-#   2. the hardening pass (scripts/ci_extra.sh): the suite again under ASan + UBSan, a fuzz smoke
+#   2. the schemas against triage (scripts/test-schema.sh: npm ci of a pinned validator, ~15 s) and
+#      the .deb installed and removed in a clean Debian 12 root (scripts/test-deb.sh, needs root);
+#   3. the hardening pass (scripts/ci_extra.sh): the suite again under ASan + UBSan, a fuzz smoke
 #      run of every libFuzzer target, valgrind on end-to-end calls.
-# TRIAGE_TEST_QUICK=1 stops after step 1 (for development; CI always runs both).
+# TRIAGE_TEST_QUICK=1 stops after step 1 (for development; CI always runs all three).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 t0=$SECONDS
@@ -16,6 +18,10 @@ t1=$SECONDS
 scripts/with_postgres.sh ctest --test-dir "${BUILD_DIR:-build}" --output-on-failure
 echo "tests: $((SECONDS - t1)) s"
 if [[ -z "${TRIAGE_TEST_QUICK:-}" ]]; then
+  t2=$SECONDS
+  scripts/test-schema.sh
+  scripts/test-deb.sh
+  echo "schema + package: $((SECONDS - t2)) s"
   scripts/ci_extra.sh
 fi
 echo "test.sh: $((SECONDS - t0)) s in all"

@@ -409,6 +409,10 @@ const Shipped& shipped() {
 //    94.7%, top-1 178/187, 34/34, 13/13.
 //  - heldout2.tsv, the second round's held-out set (measured once: 87.3 %, 93.0 %, 89.4 %, 15/15);
 //    after the third round 125/142 = 88.0%, 134/142 = 94.4%, 44/47 = 93.6%, 15/15.
+//  - heldout3.tsv, the third round's held-out set (measured once: 86.6 %, 91.0 %, 85.1 %, 13/15).
+//  After the fourth round: tuning 124/126 = 98.4%, top-1 125/126; heldout 127/128 = 99.2%, top-1
+//  126/128, 43/44; probe 180/187 = 96.3%; heldout2 134/142 = 94.4%, 137/142 = 96.5%, 47/47;
+//  heldout3 125/134 = 93.3%, 126/134 = 94.0%, 46/47 = 97.9%, 15/15.
 TEST_CASE("classifier: figures on the development sets") {
   struct Set {
     const char* file;
@@ -417,10 +421,11 @@ TEST_CASE("classifier: figures on the development sets") {
     double exact, top1, left;  // floors in percent; top1 < 0: not asserted
   };
   const Set sets[] = {
-      {"tuning.tsv", 126, 46, 11, 97.0, 98.0, 100.0},
-      {"heldout.tsv", 128, 44, 12, 97.0, 98.0, 97.0},
-      {"probe.tsv", 187, 34, -1, 94.0, -1.0, 100.0},
-      {"heldout2.tsv", 142, 47, 15, 88.0, 94.0, 93.0},
+      {"tuning.tsv", 126, 46, 11, 98.0, 99.0, 100.0},
+      {"heldout.tsv", 128, 44, 12, 99.0, 98.0, 97.0},
+      {"probe.tsv", 187, 34, -1, 96.0, -1.0, 100.0},
+      {"heldout2.tsv", 142, 47, 15, 94.0, 96.0, 100.0},
+      {"heldout3.tsv", 134, 47, 15, 93.0, 94.0, 97.0},
   };
   const Shipped& s = shipped();
   for (const Set& set : sets) {
@@ -473,7 +478,7 @@ TEST_CASE("classifier: a negated word never makes a pair with its positive") {
 // tried from the working directory, then from the source tree), measured against the issue's
 // targets: picked exactly >= 95 %, off-topic left to the operator >= 90 %, quarantine with a
 // problem picked as both on every such line. Without the variable the test measures nothing.
-//   TRIAGE_CLASSIFY_SET=tests/data/classify/heldout2.tsv build/triage_tests -tc='*given set*'
+//   TRIAGE_CLASSIFY_SET=tests/data/classify/heldout4.tsv build/triage_tests -tc='*given set*'
 TEST_CASE("classifier: figures on a given set (TRIAGE_CLASSIFY_SET)") {
   const char* given = std::getenv("TRIAGE_CLASSIFY_SET");
   if (given == nullptr || *given == '\0') {
@@ -558,11 +563,70 @@ TEST_CASE("classifier: one shared word beside a clear problem is not a second pr
   auto r = c.classify("сменил номер телефона, как теперь войти в личный кабинет");
   CHECK(r.picked == std::vector<std::string>{"changed-phone"});
   // "войти": enough alone, not beside a problem with three times its evidence.
-  CHECK(find_case(r, "forgot-password").own_confidence >= 0.5);
+  CHECK(c.classify("как теперь войти в личный кабинет").picked ==
+        std::vector<std::string>{"forgot-password"});
   CHECK_FALSE(find_case(r, "forgot-password").picked);
   auto two = c.classify("пароль забыла и номер поменяла");
   CHECK(picked(two, "forgot-password"));
   CHECK(picked(two, "changed-phone"));
+}
+
+// A single word a picked problem already used counts for a second problem only by what it adds:
+// «номер телефона» of a password recovery is no second evidence of changed-phone.
+TEST_CASE("classifier: a word a picked case used counts for the next only by what it adds") {
+  const Classifier& c = shipped().classifier;
+  auto r = c.classify("восстоновить пароль госуслуги по номеру телефона как");
+  CHECK(r.picked == std::vector<std::string>{"forgot-password"});
+  CHECK(find_case(r, "changed-phone").own_confidence < find_case(r, "changed-phone").confidence);
+  auto two = c.classify("пароль забыл и у меня ещё две учетки");
+  CHECK(picked(two, "forgot-password"));
+  CHECK(picked(two, "several-accounts"));
+}
+
+// «сделать» counts only with its object: "как сделать госуслуги" is a registration, while the
+// word alone ("что с ней можно сделать") matches nothing.
+TEST_CASE("classifier: a pair-only word counts in a pair, never alone") {
+  const Classifier& c = shipped().classifier;
+  CHECK(is_pair_only_word("сделать"));
+  CHECK(is_pair_only_word("зачем"));
+  CHECK_FALSE(is_stop_word("сделать"));
+  auto r = c.classify("как сделать госуслуги");
+  CHECK(r.picked == std::vector<std::string>{"register"});
+  CHECK(has_pair_from(r, "как сделать госуслуги"));
+  auto alone = c.classify("сделать зачем");
+  for (const auto& cs : alone.ranked) CHECK(cs.matches.empty());
+  // A question word with its neighbour: the levels are asked about, not a confirmation.
+  CHECK(top(c.classify("что значит подтверждённая учётная запись")) == "account-levels");
+}
+
+// A staff keyword of several words ("работаю в мфц") names the role as a pair, two staff words;
+// its words alone are phrase words: a citizen's "в мфц мне сказали" names no staff.
+TEST_CASE("classifier: a staff keyword of several words names the staff role as a pair") {
+  const Classifier& c = shipped().classifier;
+  auto r = c.classify("работаю в мфц, как восстановить доступ к учетной записи");
+  CHECK(r.picked == std::vector<std::string>{"service-centre"});
+  auto citizen = c.classify("в мфц мне сказали позвонить вам, я забыла пароль");
+  CHECK_FALSE(picked(citizen, "service-centre"));
+  CHECK(picked(citizen, "forgot-password"));
+}
+
+// The stemmer cuts "портал" to "порта" but "портале" to "портал": a domain stem that begins the
+// caller's stem still names the domain.
+TEST_CASE("classifier: a domain word whose stem the stemmer cut shorter still names the domain") {
+  const Classifier& c = shipped().classifier;
+  CHECK(picked(c.classify("хочу зарегистрироваться на портале"), "register"));
+  CHECK(c.classify("хочу зарегистрироваться").picked.empty());
+}
+
+// A count before a unit of time is a duration: "две недели" on quarantine is no second account.
+TEST_CASE("classifier: a count before a unit of time is not a count of accounts") {
+  CHECK(is_duration_count("две", "недели"));
+  CHECK(is_duration_count("несколько", "раз"));
+  CHECK_FALSE(is_duration_count("две", "учетки"));
+  const Classifier& c = shipped().classifier;
+  auto r = c.classify("сижу дома две недели на карантине, надо с учёткой разобраться");
+  CHECK_FALSE(picked(r, "several-accounts"));
+  CHECK(picked(c.classify("у меня две учетки на госуслугах"), "several-accounts"));
 }
 
 TEST_CASE("classifier: staff describing a citizen's problem get the staff procedure only") {

@@ -36,11 +36,15 @@ constexpr double kNoDomainMargin = 0.15;
 // The staff case takes the call on this many caller words that are its own keywords: one
 // ("сотрудник мфц сказал...") is a citizen quoting staff.
 constexpr std::size_t kStaffKeywords = 2;
+// A call is off-topic only when the other service's score is at least this share of the best
+// account case's score: one travel word beside a whole recovery story is not another service.
+constexpr double kOffTopicShare = 0.3;
 
 struct Word {
   std::string text;
   std::string stem;
   bool negated = false;  // «не» stood right before it ("код не приходит"); pairs only
+  bool pair_only = false;  // counts only in a pair ("сделать", is_pair_only_word)
 };
 
 // Negation is kept for pairs: «не приходит» and «приходит» are one word but never one pair.
@@ -101,6 +105,13 @@ bool fuzzy_match(std::u32string_view a, std::u32string_view b, MatchKind* kind) 
     return true;
   }
   return false;
+}
+
+// True when the shorter stem (at least kMinFuzzyStem letters) begins the longer: the stemmer
+// cuts "портал" to "порта" (a verb's "-л") but "портале" to "портал".
+bool stem_extends(std::u32string_view a, std::u32string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  return a.size() >= kMinFuzzyStem && b.compare(0, a.size(), a) == 0;
 }
 
 // The longest prefix of `text` within `limit` bytes that does not split a UTF-8 sequence.
@@ -170,10 +181,11 @@ struct Classifier::Impl {
   Roles roles;                          // by case id
   std::vector<std::u32string> domain;   // stems of the entry's `triage: domain:` words
 
-  bool in_domain(const std::vector<Word>& words) const;
+  bool in_domain(const std::vector<Word>& words, const std::vector<bool>& claimed) const;
 
   std::vector<Word> analyse(std::string_view text) const;
   void join_split(std::vector<Word>& words) const;
+  void respell(std::vector<Word>& words) const;
   void add_text(Case& c, const std::string& text, TermSource source, bool pairs);
   void weigh();
   std::vector<StemHit> hits_for(const std::string& stem) const;
@@ -185,12 +197,16 @@ std::vector<Word> Classifier::Impl::analyse(std::string_view text) const {
   std::vector<Word> out;
   std::lock_guard<std::mutex> lock(stem_mutex);
   bool negate = false;
-  for (auto& w : split_words(text)) {
+  std::vector<std::string> split = split_words(text);
+  for (std::size_t i = 0; i < split.size(); ++i) {
+    std::string& w = split[i];
     bool negated = negate;
     negate = w == "не";
     if (is_stop_word(w)) continue;
+    if (i + 1 < split.size() && is_duration_count(w, split[i + 1])) continue;
     std::string stem = stemmer->stem(w);
-    out.push_back({std::move(w), std::move(stem), negated});
+    bool pair_only = is_pair_only_word(w);
+    out.push_back({std::move(w), std::move(stem), negated, pair_only});
   }
   return out;
 }
@@ -207,7 +223,8 @@ void Classifier::Impl::join_split(std::vector<Word>& words) const {
       bool known = vocab_index.count(stem) != 0 ||
                    std::find(domain.begin(), domain.end(), stem32) != domain.end();
       if (known) {
-        out.push_back({join(words[i].text, words[i + 1].text), std::move(stem), words[i].negated});
+        out.push_back({join(words[i].text, words[i + 1].text), std::move(stem), words[i].negated,
+                       false});
         ++i;
         continue;
       }
@@ -217,13 +234,42 @@ void Classifier::Impl::join_split(std::vector<Word>& words) const {
   words = std::move(out);
 }
 
+// Spoken spellings of a word the vocabulary knows, caller's text only, tried when the word's
+// own stem is no vocabulary stem: «не» written apart from its word ("не верно" is «неверно»,
+// "не правильно" «неправильно»), and "-тся" for "-ться" ("зарегистрироватся").
+void Classifier::Impl::respell(std::vector<Word>& words) const {
+  std::lock_guard<std::mutex> lock(stem_mutex);
+  auto known = [&](const std::string& text, std::string* stem) {
+    *stem = stemmer->stem(text);
+    return vocab_index.count(*stem) != 0;
+  };
+  const std::string tsya = "тся";
+  for (auto& w : words) {
+    std::string stem;
+    if (w.negated && known("не" + w.text, &stem)) {
+      w = Word{"не " + w.text, std::move(stem), false, false};
+      continue;
+    }
+    if (vocab_index.count(w.stem) != 0 || w.text.size() <= tsya.size() ||
+        w.text.compare(w.text.size() - tsya.size(), tsya.size(), tsya) != 0) {
+      continue;
+    }
+    std::string soft = w.text.substr(0, w.text.size() - tsya.size()) + "ться";
+    if (known(soft, &stem)) w.stem = std::move(stem);
+  }
+}
+
 void Classifier::Impl::add_text(Case& c, const std::string& text, TermSource source,
                                 bool pairs) {
   std::vector<Word> words = analyse(text);
+  // A keyword of several words ("работаю в мфц") is a keyword as a pair; its words alone are
+  // phrase words ("мфц" alone names no case).
+  TermSource single = source == TermSource::Keyword && words.size() > 1 ? TermSource::Phrase
+                                                                          : source;
   for (const auto& w : words) {
     Term& t = c.terms[w.stem];
-    if (t.word.empty() || source_weight(source) > t.weight) {
-      t = Term{w.text, text, source, source_weight(source)};
+    if (t.word.empty() || source_weight(single) > t.weight) {
+      t = Term{w.text, text, single, source_weight(single)};
     }
   }
   if (!pairs) return;
@@ -272,6 +318,15 @@ void Classifier::Impl::weigh() {
   };
   // A pair is worth as much as its more specific word, times how rare the pair itself is:
   // two common words side by side ("аккаунт на госуслугах") stay cheap.
+  // An off-topic pair that an account case also has ("код подтверждения", "код из смс") is the
+  // account's evidence, not another service's: the off-topic case keeps the pairs of its own
+  // ("подтверждения в ватсапе", "кабинет налогоплательщика").
+  for (auto& c : cases) {
+    if (c.role != Role::OffTopic) continue;
+    c.pairs.erase(std::remove_if(c.pairs.begin(), c.pairs.end(),
+                                 [&](const Pair& p) { return pair_df.count(pair_key(p)) != 0; }),
+                  c.pairs.end());
+  }
   for (auto& c : cases) {
     bool off = c.role == Role::OffTopic;
     auto own_df = [&](const std::string& stem) {
@@ -295,12 +350,16 @@ void Classifier::Impl::weigh() {
 }
 
 // True when a caller's word is a domain word: the same stem, a typo of it or a shared start.
-bool Classifier::Impl::in_domain(const std::vector<Word>& words) const {
-  for (const auto& w : words) {
-    std::u32string s = to_u32(w.stem);
+// A word `claimed` by another service (a pair of the off-topic case: «кабинет
+// налогоплательщика», «код подтверждения в ватсапе») is that service's word, not the portal's.
+bool Classifier::Impl::in_domain(const std::vector<Word>& words,
+                                 const std::vector<bool>& claimed) const {
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (claimed[i]) continue;
+    std::u32string s = to_u32(words[i].stem);
     for (const auto& d : domain) {
       MatchKind kind = MatchKind::Exact;
-      if (s == d || fuzzy_match(s, d, &kind)) return true;
+      if (s == d || fuzzy_match(s, d, &kind) || stem_extends(s, d)) return true;
     }
   }
   return false;
@@ -359,8 +418,9 @@ bool pick_pass(Classification& out, double threshold, const Roles& roles, Role r
         return explained[w] > 0 && explained[w] >= mine[w];
       });
       if (away) continue;
-      own += m.weight;
-      if (!m.pair && m.source == TermSource::Keyword) keyword_words.insert(m.words[0]);
+      // A single word a picked case already used counts only by what it adds.
+      own += m.pair ? m.weight : std::max(0.0, m.weight - explained[m.words[0]]);
+      if (m.source == TermSource::Keyword) keyword_words.insert(m.words.begin(), m.words.end());
     }
     r.own_confidence = to_confidence(own);
     // A second problem needs nearly as much evidence of its own as the first: one shared word
@@ -399,16 +459,39 @@ void pick(Classification& out, double threshold, const Roles& roles) {
   }
 }
 
+// The off-topic case's score, or null when the rule set has none.
+const CaseScore* off_topic_score(const Classification& out, const Roles& roles) {
+  for (const auto& r : out.ranked) {
+    if (role_of(roles, r.case_id) == Role::OffTopic) return &r;
+  }
+  return nullptr;
+}
+
+// The caller's words that a pair of the off-topic case used ("кабинет налогоплательщика").
+std::vector<bool> claimed_by_off_topic(const Classification& out, const Roles& roles) {
+  std::vector<bool> claimed(out.words, false);
+  const CaseScore* off = off_topic_score(out, roles);
+  if (off == nullptr) return claimed;
+  for (const auto& m : off->matches) {
+    if (!m.pair) continue;
+    for (std::size_t w : m.words) claimed[w] = true;
+  }
+  return claimed;
+}
+
 // The out-of-scope model (docs/classifier.md): the off-topic vocabulary of other services
-// reached the threshold and the caller named no domain word. "пароль от вконтакте" is off-topic
+// reached the threshold, the caller named no domain word, and the other service's evidence is
+// not dwarfed by the account's ("вернулись из-за границы ... код восстановления пароля не
+// приходит" is an account call with one word of travel). "пароль от вконтакте" is off-topic
 // however well "пароль" fits forgot-password; "пароль от госуслуг" never is.
 bool out_of_scope(const Classification& out, double threshold, bool domain, const Roles& roles) {
-  const CaseScore* off = nullptr;
+  const CaseScore* off = off_topic_score(out, roles);
+  if (off == nullptr || off->confidence < threshold || domain) return false;
+  double best = 0;
   for (const auto& r : out.ranked) {
-    if (role_of(roles, r.case_id) == Role::OffTopic) off = &r;
+    if (&r != off) best = std::max(best, r.score);
   }
-  if (off == nullptr || off->confidence < threshold) return false;
-  return !domain;
+  return off->score >= kOffTopicShare * best;
 }
 
 // Nothing is picked: the off-topic case goes first, the others keep their order.
@@ -446,6 +529,7 @@ CaseScore Classifier::Impl::score(const Case& c, const std::vector<Word>& words,
   // Single words: each caller word counts once (its best term), each term once (its best word).
   std::unordered_map<std::string, TermMatch> by_term;
   for (std::size_t i = 0; i < words.size(); ++i) {
+    if (words[i].pair_only) continue;
     const Term* best = nullptr;
     const StemHit* best_hit = nullptr;
     for (const auto& h : hits[i]) {
@@ -542,6 +626,7 @@ Classification Classifier::classify(std::string_view text, const ClassifyOptions
   out.truncated = capped.size() < text.size();
   std::vector<Word> words = impl_->analyse(capped);
   impl_->join_split(words);
+  impl_->respell(words);
   out.words = words.size();
   // One vocabulary look-up per distinct stem: repeated words cost nothing.
   std::unordered_map<std::string, std::vector<StemHit>> memo;
@@ -555,7 +640,7 @@ Classification Classifier::classify(std::string_view text, const ClassifyOptions
   for (const auto& c : impl_->cases) out.ranked.push_back(impl_->score(c, words, hits));
   std::stable_sort(out.ranked.begin(), out.ranked.end(),
                    [](const CaseScore& a, const CaseScore& b) { return a.score > b.score; });
-  bool domain = impl_->in_domain(words);
+  bool domain = impl_->in_domain(words, claimed_by_off_topic(out, impl_->roles));
   out.off_topic = out_of_scope(out, options.threshold, domain, impl_->roles);
   // A text that names nothing of the domain needs more confidence to pick a case.
   double threshold = options.threshold;

@@ -29,8 +29,8 @@ constexpr std::string_view kStopWords[] = {
     "быть",     "в",         "вам",      "вас",      "вечер",    "во",       "вообще",
     "вот",      "все",       "вроде",    "вы",       "где",      "да",       "девушка",
     "день",     "для",       "до",       "добрый",   "его",      "ее",       "ей",
-    "ему",      "если",      "есть",     "еще",      "же",       "за",       "зачем",
-    "здравствуйте", "здрасьте", "значит", "и",       "из",       "или",      "им",
+    "ему",      "если",      "есть",     "еще",      "же",       "за",       
+    "здравствуйте", "здрасьте",  "и",       "из",       "или",      "им",
     "их",       "к",         "как",      "какая",    "какие",    "какой",    "когда",
     "ко",       "короче",    "тех",      "ли",       "меня",     "мне",      "мной",
     "можно",    "мое",       "моего",    "моей",     "моим",     "моих",     "мои",
@@ -45,12 +45,34 @@ constexpr std::string_view kStopWords[] = {
     "хочу",     "чего",      "чем",      "что",      "чтобы",    "эта",      "эти",
     "это",      "этого",     "этой",     "этом",     "этот",     "я",        "алло",
     "мою",      "моем",      "моему",    "могу",     "может",    "можете",   "делать",
-    "сделать",  "получается", "получилось", "самый",  "самое",    "тот",
+    "получается", "получилось", "самый",  "самое",    "тот",
     "куда",     "наверно",   "наверное", "типа",     "кстати",   "блин",     "слушайте",
     "понимаете", "извините", "спасибо",
 };
 
+// Sorted. "Make" verbs and question words: no problem of their own ("что я могу с ней
+// сделать", "я значит раньше заходила"), but with their neighbour they tell one ("сделать
+// госуслуги" is a registration, "зачем нужна подтверждённая" a question about the levels).
+constexpr std::string_view kPairOnlyWords[] = {
+    "зачем", "значит", "сделай", "сделайте", "сделал", "сделала", "сделали", "сделать", "сделаю",
+};
+
+// Sorted. A count before a unit of time is a duration, not a count of accounts: "две недели"
+// (is_duration_count).
+constexpr std::string_view kCountWords[] = {
+    "два", "две", "десять", "несколько", "один", "одна", "пару", "пять", "три", "четыре",
+};
+constexpr std::string_view kTimeUnits[] = {
+    "времени", "года", "годы", "день", "дней", "дня", "лет", "месяц", "месяца", "месяцев",
+    "недели", "недель", "неделю", "неделя", "раз", "раза", "суток", "часа", "часов",
+};
+
 }  // namespace
+
+bool is_duration_count(std::string_view word, std::string_view next) {
+  return std::binary_search(std::begin(kCountWords), std::end(kCountWords), word) &&
+         std::binary_search(std::begin(kTimeUnits), std::end(kTimeUnits), next);
+}
 
 std::vector<std::string> split_words(std::string_view text) {
   std::vector<std::string> words;
@@ -84,6 +106,10 @@ bool is_stop_word(std::string_view word) {
     return a;
   }();
   return std::binary_search(sorted.begin(), sorted.end(), word);
+}
+
+bool is_pair_only_word(std::string_view word) {
+  return std::binary_search(std::begin(kPairOnlyWords), std::end(kPairOnlyWords), word);
 }
 
 Stemmer::Stemmer() : impl_(sb_stemmer_new("russian", "UTF_8")) {}

@@ -26,6 +26,14 @@ std::vector<std::string> split_words(std::string_view text);
 // ("и", "не", "у", "меня", "здравствуйте", ...). `word` must come from split_words.
 bool is_stop_word(std::string_view word);
 
+// True for the few words that count only in a pair of a phrase, never alone ("сделать":
+// "сделать госуслуги" is a registration, "что с ней сделать" nothing).
+bool is_pair_only_word(std::string_view word);
+
+// True when `word` is a count and `next` a unit of time ("две недели", "три раза"): the count
+// is then a duration, not a number of accounts, and is dropped.
+bool is_duration_count(std::string_view word, std::string_view next);
+
 // Owns one Snowball Russian stemmer. Not thread-safe (libstemmer keeps per-object state):
 // use one per thread or guard calls.
 class Stemmer {
