@@ -28,6 +28,16 @@ add_custom_command(
   DEPENDS triage
   COMMENT "stripped triage and triage.debug")
 add_custom_target(triage_stripped ALL DEPENDS ${TRIAGE_GEN}/bin/triage)
+if(TARGET triage_pg)  # the PostgreSQL plugin, stripped the same way, beside the binary's lib folder
+  add_custom_command(
+    OUTPUT ${TRIAGE_GEN}/lib/triage-pg.so
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${TRIAGE_GEN}/lib
+    COMMAND ${CMAKE_OBJCOPY} --strip-debug --strip-unneeded $<TARGET_FILE:triage_pg> ${TRIAGE_GEN}/lib/triage-pg.so
+    DEPENDS triage_pg
+    COMMENT "stripped triage-pg.so")
+  add_custom_target(triage_pg_stripped ALL DEPENDS ${TRIAGE_GEN}/lib/triage-pg.so)
+  install(FILES ${TRIAGE_GEN}/lib/triage-pg.so DESTINATION ${CMAKE_INSTALL_LIBDIR}/triage)
+endif()
 
 install(PROGRAMS ${TRIAGE_GEN}/bin/triage DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES ${TRIAGE_GEN}/triage.debug DESTINATION ${CMAKE_INSTALL_LIBDIR}/debug/${CMAKE_INSTALL_BINDIR}

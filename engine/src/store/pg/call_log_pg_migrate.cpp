@@ -159,12 +159,10 @@ Expected<std::int64_t> PgCallLog::import_calls(const std::string& source, const 
   return copied;
 }
 
-}  // namespace pg
-
-Expected<MigrationResult> migrate_to_pg(CallLog& source, const std::string& source_label,
-                                        const std::string& conninfo,
-                                        const std::function<void(std::int64_t)>& progress) {
-  auto target = pg::PgCallLog::open(conninfo, CallLogOptions{});
+Expected<MigrationResult> migrate_log(CallLog& source, const std::string& source_label,
+                                      const std::string& conninfo,
+                                      const std::function<void(std::int64_t)>& progress) {
+  auto target = PgCallLog::open(conninfo, CallLogOptions{});
   if (!target) return target.status();
   std::vector<CallId> ids;
   Status s = source.export_calls(CallFilter{}, [&](const CallRecord& c) {
@@ -193,6 +191,8 @@ Expected<MigrationResult> migrate_to_pg(CallLog& source, const std::string& sour
   result.target.checksum = to.hex();
   return result;
 }
+
+}  // namespace pg
 
 }  // namespace triage
 

@@ -1,16 +1,19 @@
-// The PostgreSQL entry points of a build with libpq (store/pg_unavailable.cpp stands in without).
-#include "triage/call_log_pg.h"
-
+// The plugin's entry: the PostgreSQL backend under the privacy policy, for the engine's
+// forwarders in store/pg_plugin.cpp.
+#include "store/pg_plugin.h"
 #include "store/pg/pg_call_log.h"
 
-namespace triage {
+namespace triage::pg {
 
-bool have_pg_support() { return true; }
-
-Expected<std::unique_ptr<CallLog>> open_pg_call_log(const std::string& conninfo, const CallLogOptions& options) {
-  auto log = pg::PgCallLog::open(conninfo, options);
+Expected<std::unique_ptr<CallLog>> open_log(const std::string& conninfo, const CallLogOptions& options) {
+  auto log = PgCallLog::open(conninfo, options);
   if (!log) return log.status();
   return with_privacy_policy(std::move(*log));
 }
 
-}  // namespace triage
+}  // namespace triage::pg
+
+extern "C" __attribute__((visibility("default"))) const triage::PgPlugin* triage_pg_plugin() {
+  static const triage::PgPlugin plugin{triage::kPgPluginAbi, &triage::pg::open_log, &triage::pg::migrate_log};
+  return &plugin;
+}

@@ -25,6 +25,15 @@ Expected<int> read_schema_version(Conn& conn);
 // transaction under an advisory lock, so concurrent first opens agree. Tests use target 1.
 Status migrate(Conn& conn, int target);
 
+// The plugin's two entry points (store/pg_plugin.h): open_pg_call_log() and migrate_to_pg()
+// of the public header, which the engine forwards here once the plugin is loaded. The names
+// differ from the public ones on purpose: the binary exports those, and a plugin function of
+// the same name would bind to the binary's forwarder.
+Expected<std::unique_ptr<CallLog>> open_log(const std::string& conninfo, const CallLogOptions& options);
+Expected<MigrationResult> migrate_log(CallLog& source, const std::string& source_label,
+                                      const std::string& conninfo,
+                                      const std::function<void(std::int64_t)>& progress);
+
 // A CallFilter's WHERE clause (call_query.h) with $n parameters; `n` counts them, for a LIMIT
 // that follows.
 struct Where {
