@@ -5,15 +5,19 @@
 //                                            (SessionOptions{record_trace=false}: no logging)
 //   rules_bench replay-trace RULES_DIR [SECONDS]  the same with the full trace (the default Session)
 //
+// Replay starts every session from one shared context and prints the heap allocations per walk
+// (start, answers, outcome check and destruction: every operator new of the replay loop).
 // Peak RSS is the process's; run one folder per process (bench/run.sh does).
 #include <sys/resource.h>
 #include <time.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <new>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -21,6 +25,17 @@
 #include "triage/checker.h"
 #include "triage/loader.h"
 #include "triage/session.h"
+
+// Every heap allocation of the process, counted (replay reports them per walk).
+std::atomic<std::size_t> g_allocations{0};
+
+void* operator new(std::size_t size) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -116,12 +131,18 @@ int bench_replay(const std::string& dir, double seconds, bool trace) {
   }
   triage::SessionOptions options;
   options.record_trace = trace;
+  // One context for every walk, with its defaults filled in, shared by each session's start.
+  std::shared_ptr<const triage::Context> ctx;
+  if (auto first = triage::Session::start(rules, "bench", triage::Context(), options)) {
+    ctx = std::make_shared<const triage::Context>(first->context());
+  }
   std::size_t done = 0, failed = 0, steps = 0;
+  std::size_t allocations0 = g_allocations.load();
   auto t0 = Clock::now();
   double c0 = cpu_ms();
   while (ms_since(t0) < seconds * 1000.0) {
     for (const Walk& w : walks) {
-      auto s = triage::Session::start(rules, "bench", triage::Context(), options);
+      auto s = triage::Session::start(rules, "bench", ctx, options);
       if (!s) { ++failed; continue; }
       for (std::size_t c : w.choices) {
         if (!s->answer(c)) break;
@@ -134,9 +155,10 @@ int bench_replay(const std::string& dir, double seconds, bool trace) {
   }
   double ms = ms_since(t0);
   double cpu = cpu_ms() - c0;
-  std::printf("%s %s: walks=%zu failed=%zu steps=%zu time=%.1f ms rate=%.0f walks/s cpu_rate=%.0f walks/cpu-s peak_rss=%.1f MB\n",
+  double allocations = static_cast<double>(g_allocations.load() - allocations0) / static_cast<double>(done);
+  std::printf("%s %s: walks=%zu failed=%zu steps=%zu time=%.1f ms rate=%.0f walks/s cpu_rate=%.0f walks/cpu-s allocs/walk=%.1f peak_rss=%.1f MB\n",
               trace ? "replay-trace" : "replay", dir.c_str(), done, failed, steps, ms, static_cast<double>(done) / (ms / 1000.0),
-              static_cast<double>(done) / (cpu / 1000.0),
+              static_cast<double>(done) / (cpu / 1000.0), allocations,
               static_cast<double>(peak_rss_kb()) / 1024.0);
   return failed == 0 ? 0 : 1;
 }
