@@ -85,6 +85,12 @@ TraceStep Session::State::answer_step(const Node& from, std::size_t index) const
   return s;
 }
 
+const Context* Session::State::keep(std::shared_ptr<const Context> ctx) {
+  if (ctx == start_ctx) return start_ctx.get();
+  contexts.push_back(std::move(ctx));
+  return contexts.back().get();
+}
+
 void Session::State::push_crumb(Crumb c) {
   links.push_back(Link{c, cur.crumb});
   cur.crumb = static_cast<std::uint32_t>(links.size() - 1);
@@ -226,7 +232,7 @@ Status Session::State::begin(StepAction action, std::string_view reason, FlowInd
   cur = SessionCursor{};
   cur.flow = to;
   cur.node = f.start.index;
-  cur.ctx = with_implied(to, std::move(ctx));
+  cur.ctx = keep(with_implied(to, std::move(ctx)));
   if (ask_facts) cur.used.assign(rules->vars.size(), false);
   push_crumb(Crumb{true, static_cast<std::uint32_t>(to)});
   view_stale = true;
@@ -427,7 +433,7 @@ Status Session::State::do_input(const std::string& stored) {
     if (!n.input.var.empty()) {
       auto changed = std::make_shared<Context>(*cur.ctx);  // history keeps the old one
       changed->set(n.input.var, stored);
-      cur.ctx = std::move(changed);
+      cur.ctx = keep(std::move(changed));
     }
     record(s, n.next.index);
     cur.node = n.next.index;
@@ -484,7 +490,7 @@ Status Session::State::do_fact(std::size_t index) {
   return act(SessionAction{SessionAction::Kind::Fact, index, d.name + "=" + o.value}, [&] {
     auto changed = std::make_shared<Context>(*cur.ctx);
     changed->set(d.name, o.value);
-    cur.ctx = std::move(changed);
+    cur.ctx = keep(std::move(changed));
     cur.ask = kNoFact;
     ++cur.depth;
     record(s, cur.node);
@@ -517,7 +523,7 @@ Status Session::State::do_correct(std::size_t var, const std::string& value) {
     std::string why;
     bool resolve = false;  // the cursor is at the fact's own question: walk on from there
     if (first == kNone) {
-      cur.ctx = facts_now(*cur.ctx);
+      cur.ctx = keep(facts_now(*cur.ctx));
       resolve = cur.ask == var;
       why = "not used yet";
     } else {
@@ -537,7 +543,7 @@ Status Session::State::do_correct(std::size_t var, const std::string& value) {
         back_to = history[first - 1];
         history.resize(first - 1);
       }
-      back_to.ctx = facts_now(*back_to.ctx);
+      back_to.ctx = keep(facts_now(*back_to.ctx));
       cur = std::move(back_to);
       why = "back to the first step that used it";
     }

@@ -40,7 +40,7 @@ struct SessionCursor {
   std::vector<bool> used;          // per RuleSet::vars: read by a condition or text so far
   std::uint32_t calls = kNoLink;   // State::links: call node of the innermost active sub-flow
   std::uint32_t call_depth = 0;    // active sub-flows
-  std::shared_ptr<const Context> ctx;  // shared with history until an input changes it
+  const Context* ctx = nullptr;    // owned by State::start_ctx or State::contexts
   std::uint32_t crumb = kNoLink;   // State::links: last breadcrumb (case title, then each stop)
 };
 
@@ -59,6 +59,9 @@ struct Session::State {
   FlowIndex flow = kNoFlow;   // its flow; the case walked now is cur.flow
   std::shared_ptr<const Context> start_ctx;  // shared with the cursor, never copied to start
   SessionCursor cur;
+  // Every other context a cursor has used (an input or a fact changes the context): the cursors
+  // and the undo history point into these, so copying a cursor touches no reference count.
+  std::vector<std::shared_ptr<const Context>> contexts;
   std::vector<Link> links;    // breadcrumbs and sub-flow calls of every cursor (append-only)
   std::vector<SessionCursor> history;  // cursor before each undoable action
   std::vector<TraceStep> trace;
@@ -73,6 +76,8 @@ struct Session::State {
   std::shared_ptr<const Context> with_defaults(std::shared_ptr<const Context> ctx) const;
   // Checks enum/bool values. Error: "bad-context".
   Status check_context(const Context& ctx) const;
+  // Keeps `ctx` alive for the session's lifetime and returns it for a cursor.
+  const Context* keep(std::shared_ptr<const Context> ctx);
   // Appends a breadcrumb to the cursor's path / enters and leaves a sub-flow at call node `call`.
   void push_crumb(Crumb c);
   void push_call(NodeIndex call);
