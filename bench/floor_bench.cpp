@@ -19,6 +19,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "walks_file.h"
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -67,19 +69,14 @@ bool read_tree(const std::string& path, std::uint32_t& root, std::vector<FlatNod
   return root < nodes.size();
 }
 
-std::vector<Walk> read_walks(const std::string& path, std::unordered_map<std::string, std::uint32_t>& codes) {
+// The walks with each expected code as an index: a code no outcome has gets a fresh index, so
+// that walk counts as failed.
+std::vector<Walk> flat_walks(const std::string& path, std::unordered_map<std::string, std::uint32_t>& codes) {
   std::vector<Walk> walks;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    auto tab = line.find('\t');
-    if (tab == std::string::npos) continue;
+  for (const bench::Walk& b : bench::read_walks(path)) {
     Walk w;
-    std::istringstream ss(line.substr(0, tab));
-    std::uint32_t c = 0;
-    while (ss >> c) w.choices.push_back(c);
-    // A code no reachable outcome has gets a fresh index, so the walk is counted as failed.
-    w.outcome = codes.emplace(line.substr(tab + 1), static_cast<std::uint32_t>(codes.size())).first->second;
+    for (std::size_t c : b.choices) w.choices.push_back(static_cast<std::uint32_t>(c));
+    w.outcome = codes.emplace(b.outcome, static_cast<std::uint32_t>(codes.size())).first->second;
     walks.push_back(std::move(w));
   }
   return walks;
@@ -110,7 +107,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s: not a flat tree\n", argv[1]);
     return 1;
   }
-  std::vector<Walk> walks = read_walks(argv[2], codes);
+  std::vector<Walk> walks = flat_walks(argv[2], codes);
   if (walks.empty()) {
     std::fprintf(stderr, "no walks in %s\n", argv[2]);
     return 1;

@@ -16,13 +16,12 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <new>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "triage/checker.h"
+#include "walks_file.h"
 #include "triage/loader.h"
 #include "triage/session.h"
 
@@ -95,28 +94,6 @@ int bench_load(const std::string& dir, int repeat) {
   return 0;
 }
 
-struct Walk {
-  std::vector<std::size_t> choices;
-  std::string outcome;
-};
-
-std::vector<Walk> read_walks(const std::string& path) {
-  std::vector<Walk> walks;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    auto tab = line.find('\t');
-    if (tab == std::string::npos) continue;
-    Walk w;
-    std::istringstream ss(line.substr(0, tab));
-    std::size_t c = 0;
-    while (ss >> c) w.choices.push_back(c);
-    w.outcome = line.substr(tab + 1);
-    walks.push_back(std::move(w));
-  }
-  return walks;
-}
-
 int bench_replay(const std::string& dir, double seconds, bool trace) {
   triage::LoadResult r = triage::load_rules(dir);
   if (!r.rules || r.diagnostics.has_errors()) {
@@ -124,7 +101,7 @@ int bench_replay(const std::string& dir, double seconds, bool trace) {
     return 1;
   }
   std::shared_ptr<const triage::RuleSet> rules = r.rules;
-  std::vector<Walk> walks = read_walks(dir + "/walks.txt");
+  std::vector<bench::Walk> walks = bench::read_walks(dir + "/walks.txt");
   if (walks.empty()) {
     std::fprintf(stderr, "no walks in %s/walks.txt\n", dir.c_str());
     return 1;
@@ -141,7 +118,7 @@ int bench_replay(const std::string& dir, double seconds, bool trace) {
   auto t0 = Clock::now();
   double c0 = cpu_ms();
   while (ms_since(t0) < seconds * 1000.0) {
-    for (const Walk& w : walks) {
+    for (const bench::Walk& w : walks) {
       auto s = triage::Session::start(rules, "bench", ctx, options);
       if (!s) { ++failed; continue; }
       for (std::size_t c : w.choices) {
