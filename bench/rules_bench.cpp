@@ -5,22 +5,36 @@
 //                                            (SessionOptions{record_trace=false}: no logging)
 //   rules_bench replay-trace RULES_DIR [SECONDS]  the same with the full trace (the default Session)
 //
+// Replay starts every session from one shared context and prints the heap allocations per walk
+// (start, answers, outcome check and destruction: every operator new of the replay loop).
 // Peak RSS is the process's; run one folder per process (bench/run.sh does).
 #include <sys/resource.h>
 #include <time.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
+#include <new>
 #include <string>
 #include <vector>
 
 #include "triage/checker.h"
+#include "walks_file.h"
 #include "triage/loader.h"
 #include "triage/session.h"
+
+// Every heap allocation of the process, counted (replay reports them per walk).
+std::atomic<std::size_t> g_allocations{0};
+
+void* operator new(std::size_t size) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -80,28 +94,6 @@ int bench_load(const std::string& dir, int repeat) {
   return 0;
 }
 
-struct Walk {
-  std::vector<std::size_t> choices;
-  std::string outcome;
-};
-
-std::vector<Walk> read_walks(const std::string& path) {
-  std::vector<Walk> walks;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    auto tab = line.find('\t');
-    if (tab == std::string::npos) continue;
-    Walk w;
-    std::istringstream ss(line.substr(0, tab));
-    std::size_t c = 0;
-    while (ss >> c) w.choices.push_back(c);
-    w.outcome = line.substr(tab + 1);
-    walks.push_back(std::move(w));
-  }
-  return walks;
-}
-
 int bench_replay(const std::string& dir, double seconds, bool trace) {
   triage::LoadResult r = triage::load_rules(dir);
   if (!r.rules || r.diagnostics.has_errors()) {
@@ -109,19 +101,25 @@ int bench_replay(const std::string& dir, double seconds, bool trace) {
     return 1;
   }
   std::shared_ptr<const triage::RuleSet> rules = r.rules;
-  std::vector<Walk> walks = read_walks(dir + "/walks.txt");
+  std::vector<bench::Walk> walks = bench::read_walks(dir + "/walks.txt");
   if (walks.empty()) {
     std::fprintf(stderr, "no walks in %s/walks.txt\n", dir.c_str());
     return 1;
   }
   triage::SessionOptions options;
   options.record_trace = trace;
+  // One context for every walk, with its defaults filled in, shared by each session's start.
+  std::shared_ptr<const triage::Context> ctx;
+  if (auto first = triage::Session::start(rules, "bench", triage::Context(), options)) {
+    ctx = std::make_shared<const triage::Context>(first->context());
+  }
   std::size_t done = 0, failed = 0, steps = 0;
+  std::size_t allocations0 = g_allocations.load();
   auto t0 = Clock::now();
   double c0 = cpu_ms();
   while (ms_since(t0) < seconds * 1000.0) {
-    for (const Walk& w : walks) {
-      auto s = triage::Session::start(rules, "bench", triage::Context(), options);
+    for (const bench::Walk& w : walks) {
+      auto s = triage::Session::start(rules, "bench", ctx, options);
       if (!s) { ++failed; continue; }
       for (std::size_t c : w.choices) {
         if (!s->answer(c)) break;
@@ -134,9 +132,10 @@ int bench_replay(const std::string& dir, double seconds, bool trace) {
   }
   double ms = ms_since(t0);
   double cpu = cpu_ms() - c0;
-  std::printf("%s %s: walks=%zu failed=%zu steps=%zu time=%.1f ms rate=%.0f walks/s cpu_rate=%.0f walks/cpu-s peak_rss=%.1f MB\n",
+  double allocations = static_cast<double>(g_allocations.load() - allocations0) / static_cast<double>(done);
+  std::printf("%s %s: walks=%zu failed=%zu steps=%zu time=%.1f ms rate=%.0f walks/s cpu_rate=%.0f walks/cpu-s allocs/walk=%.1f peak_rss=%.1f MB\n",
               trace ? "replay-trace" : "replay", dir.c_str(), done, failed, steps, ms, static_cast<double>(done) / (ms / 1000.0),
-              static_cast<double>(done) / (cpu / 1000.0),
+              static_cast<double>(done) / (cpu / 1000.0), allocations,
               static_cast<double>(peak_rss_kb()) / 1024.0);
   return failed == 0 ? 0 : 1;
 }

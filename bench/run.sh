@@ -5,6 +5,7 @@
 #
 #   bench/run.sh            all sizes
 #   SECONDS_PER_RUN=5 bench/run.sh
+#   BENCH_BUILD=build-rel bench/run.sh   another build folder (default build-bench)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -15,7 +16,7 @@ mkdir -p "$data"
 
 make_rules() {  # name, gen_tree arguments...
   local name=$1; shift
-  if [[ ! -f "$data/rules-$name/walks.txt" ]]; then
+  if [[ ! -f "$data/rules-$name/flat.txt" ]]; then
     python3 "$gen" "$@" -o "$data/$name.json" >/dev/null
     rm -rf "$data/rules-$name"
     python3 bench/tree_to_rules.py "$data/$name.json" "$data/rules-$name" >/dev/null
@@ -27,9 +28,11 @@ make_rules large --preset large
 make_rules q1000 --questions 1000 --outcomes 10 --walks 1000
 make_rules q10000 --questions 10000 --outcomes 100 --walks 10000
 
-cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DTRIAGE_BENCH=ON >/dev/null
-cmake --build build-bench -j2 --target rules_bench triage >/dev/null
-bin=build-bench/bench/rules_bench
+build=${BENCH_BUILD:-build-bench}
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTRIAGE_BENCH=ON >/dev/null
+cmake --build "$build" -j2 --target rules_bench floor_bench triage >/dev/null
+bin=$build/bench/rules_bench
+floor=$build/bench/floor_bench
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
@@ -42,11 +45,17 @@ echo
 echo "== check with did-you-mean: 400 nodes, each pointing at an unknown 250-byte id (exit 1 expected)"
 [[ -f "$data/unknown-ids/entry.yaml" ]] || python3 bench/gen_unknown_ids.py "$data/unknown-ids"
 start=$(date +%s.%N)
-build-bench/triage check "$data/unknown-ids" --quiet >/dev/null 2>&1 || true
+"$build/triage" check "$data/unknown-ids" --quiet >/dev/null 2>&1 || true
 echo "check: $(echo "$(date +%s.%N) - $start" | bc) s"
 echo
-echo "== replay: every walk of walks.txt, outcome checked (record_trace=false, then full trace)"
-for t in small medium large; do "$bin" replay "$data/rules-$t" "$secs"; done
-for t in small medium large; do "$bin" replay-trace "$data/rules-$t" "$secs"; done
+echo "== replay: every walk of walks.txt, outcome checked (the floor, record_trace=false, full trace)"
+rate() { sed -n 's/.* rate=\([0-9]*\) walks.*/\1/p'; }
+for t in small medium large; do
+  f=$("$floor" "$data/rules-$t/flat.txt" "$data/rules-$t/walks.txt" "$secs"); echo "$f"
+  r=$("$bin" replay "$data/rules-$t" "$secs"); echo "$r"
+  x=$("$bin" replay-trace "$data/rules-$t" "$secs"); echo "$x"
+  echo "ratio $t: no trace / floor = $(echo "scale=4; $(rate <<<"$r") / $(rate <<<"$f")" | bc)," \
+       "full trace / floor = $(echo "scale=4; $(rate <<<"$x") / $(rate <<<"$f")" | bc)"
+done
 echo
 echo "machine load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -3,7 +3,9 @@
 
 question -> question node, outcome -> outcome node, root -> the case's start; one case `bench`.
 The walks go to walks.txt, one per line: `i j k ...<TAB>OUTCOME-CODE` (0-based option indexes),
-so the C++ benchmarks replay exactly the walks the reference figures were measured on.
+so the C++ benchmarks replay exactly the walks the reference figures were measured on. flat.txt
+holds the same tree for floor_bench: the root's index, then `q T0 T1 ...` per question (target
+indexes, questions first) and `o CODE` per outcome.
 
     python3 bench/tree_to_rules.py small.json OUT_DIR
 """
@@ -19,6 +21,18 @@ def q(s):
 
 def code(oid):
     return "O" + oid[1:]
+
+
+def write_flat(tree, path):
+    """The tree as floor_bench reads it: node indexes, questions first, then outcomes."""
+    index = {qu["id"]: i for i, qu in enumerate(tree["questions"])}
+    index.update({o["id"]: len(tree["questions"]) + k for k, o in enumerate(tree["outcomes"])})
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("%d\n" % index[tree["root"]])
+        for qu in tree["questions"]:
+            f.write("q " + " ".join(str(index[opt["next"]]) for opt in qu["options"]) + "\n")
+        for o in tree["outcomes"]:
+            f.write("o " + code(o["id"]) + "\n")
 
 
 def main():
@@ -54,6 +68,7 @@ def main():
         lines.append("    reviewed: 2026-11-23")
     with open(os.path.join(out, "cases", "bench.yaml"), "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
+    write_flat(tree, os.path.join(out, "flat.txt"))
     with open(os.path.join(out, "walks.txt"), "w", encoding="utf-8") as f:
         for w in tree["walks"]:
             f.write(" ".join(str(c) for c in w["choices"]) + "\t" + code(w["outcome"]) + "\n")

@@ -666,3 +666,25 @@ TEST_CASE("session: a corrected fact goes back to where it was first used; a swi
   CHECK(s->case_id() == "c");
   CHECK(s->done());
 }
+
+TEST_CASE("session: a shared context is used as given, filled in on a copy, and checked") {
+  auto r = rules();
+  auto given = std::make_shared<const Context>();
+  Expected<Session> a = Session::start(r, "forgot", given, triage::SessionOptions{});
+  REQUIRE(a.has_value());
+  CHECK(given->all().empty());  // the defaults went into the session's own copy
+  CHECK(a->context().get("bank") == "none");
+  auto full = std::make_shared<const Context>(a->context());
+  Expected<Session> b = Session::start(r, "forgot", full, triage::SessionOptions{});
+  REQUIRE(b.has_value());
+  CHECK(&b->context() == full.get());  // nothing to fill in: shared, not copied
+  REQUIRE(b->answer(0));
+  CHECK(b->view().node_id == "by-phone");
+  CHECK(b->view().breadcrumb == std::vector<std::string>{"Забыл пароль", "Что помнит"});
+  auto bad = std::make_shared<Context>();
+  bad->set("region", "moscow");
+  Expected<Session> c = Session::start(r, "forgot", bad, triage::SessionOptions{});
+  REQUIRE_FALSE(c.has_value());
+  CHECK(c.status().code() == "bad-context");
+  CHECK(Session::start(r, "forgot", std::shared_ptr<const Context>(), triage::SessionOptions{}).has_value());
+}

@@ -77,6 +77,43 @@ TraceStep Session::State::step(StepAction action, const Node& from, std::string 
   return s;
 }
 
+TraceStep Session::State::answer_step(const Node& from, std::size_t index) const {
+  std::string label = render(from.options[index].label.raw);
+  TraceStep s = step(StepAction::Answer, from, fmt::format("option {} «{}»", index + 1, label));
+  s.answer = std::move(label);
+  s.option = static_cast<int>(index);
+  return s;
+}
+
+const Context* Session::State::keep(std::shared_ptr<const Context> ctx) {
+  if (ctx == start_ctx) return start_ctx.get();
+  contexts.push_back(std::move(ctx));
+  return contexts.back().get();
+}
+
+void Session::State::push_crumb(Crumb c) {
+  links.push_back(Link{c, cur.crumb});
+  cur.crumb = static_cast<std::uint32_t>(links.size() - 1);
+}
+
+void Session::State::push_call(NodeIndex call) {
+  links.push_back(Link{Crumb{false, call}, cur.calls});
+  cur.calls = static_cast<std::uint32_t>(links.size() - 1);
+  ++cur.call_depth;
+}
+
+void Session::State::pop_call() {
+  cur.calls = links[cur.calls].parent;
+  --cur.call_depth;
+}
+
+std::vector<NodeIndex> Session::State::active_calls() const {
+  std::vector<NodeIndex> calls(cur.call_depth);
+  std::uint32_t l = cur.calls;
+  for (std::size_t i = calls.size(); i-- > 0; l = links[l].parent) calls[i] = links[l].item.index;
+  return calls;
+}
+
 void Session::State::record(const TraceStep& s, NodeIndex to) {
   if (!record_trace) return;
   trace.push_back(s);
@@ -97,11 +134,12 @@ void Session::State::build_view() const {
   v.flow_id = n.flow < rules->flows.size() ? rules->flows[n.flow].id : "";
   v.node_id = n.id;
   v.depth = cur.depth + 1;
-  v.breadcrumb.reserve(cur.path.size());
-  for (const Crumb& c : cur.path) {
+  for (std::uint32_t l = cur.crumb; l != kNoLink; l = links[l].parent) {  // last crumb first
+    const Crumb& c = links[l].item;
     if (c.flow) v.breadcrumb.push_back(title_of(rules->flows[c.index]));
     else if (!rules->nodes[c.index].title.empty()) v.breadcrumb.push_back(rules->nodes[c.index].title);
   }
+  std::reverse(v.breadcrumb.begin(), v.breadcrumb.end());
   if (cur.ask != kNoFact) {  // a fact question in front of the node that needs the fact
     const VarDecl& d = rules->vars[cur.ask];
     v.kind = StopKind::Question;
@@ -137,8 +175,8 @@ void Session::State::build_view() const {
   };
   read(n.outcome.script, v.text_to);
   if (n.kind == NodeKind::Outcome) {  // the calling cases' lines, innermost call first
-    for (auto c = cur.calls.rbegin(); c != cur.calls.rend(); ++c) {
-      const Node& call = rules->nodes[*c];
+    for (std::uint32_t l = cur.calls; l != kNoLink; l = links[l].parent) {
+      const Node& call = rules->nodes[links[l].item.index];
       read(call.carry, rules->audience(call));
     }
   }
@@ -153,27 +191,38 @@ const View& Session::State::current_view() const {
 
 // ---- walking
 
-Status Session::State::prepare_context(Context& ctx) const {
+std::shared_ptr<const Context> Session::State::with_defaults(std::shared_ptr<const Context> ctx) const {
+  std::shared_ptr<Context> changed;  // copied only when a default is missing
+  auto set = [&](const std::string& name, std::string value) {
+    if (!changed) changed = std::make_shared<Context>(*ctx);
+    changed->set(name, std::move(value));
+  };
   for (const VarDecl& d : rules->vars) {
-    if (!ctx.has(d.name) && d.ask && ask_facts) continue;  // unknown until asked
-    if (!ctx.has(d.name)) {
-      std::string def = d.default_value;
-      if (def.empty() && d.type == "bool") def = "false";
-      if (def.empty() && d.name == "region") def = "default";
-      ctx.set(d.name, def);
-    }
-    std::string v = *ctx.get(d.name);
+    if (ctx->has(d.name) || (d.ask && ask_facts)) continue;  // given, or unknown until asked
+    std::string def = d.default_value;
+    if (def.empty() && d.type == "bool") def = "false";
+    if (def.empty() && d.name == "region") def = "default";
+    set(d.name, std::move(def));
+  }
+  if (!ctx->has("region")) set("region", "default");
+  if (changed) return changed;
+  return ctx;
+}
+
+Status Session::State::check_context(const Context& ctx) const {
+  for (const VarDecl& d : rules->vars) {
+    std::optional<std::string> v = ctx.get(d.name);
+    if (!v) continue;  // a fact still to ask
     bool ok = true;
-    if (d.type == "enum") ok = std::find(d.values.begin(), d.values.end(), v) != d.values.end();
-    if (d.type == "bool") ok = v == "true" || v == "false";
+    if (d.type == "enum") ok = std::find(d.values.begin(), d.values.end(), *v) != d.values.end();
+    if (d.type == "bool") ok = *v == "true" || *v == "false";
     if (!ok) {
       std::string allowed = d.type == "bool" ? "true, false" : "";
       for (const std::string& x : d.values) allowed += (allowed.empty() ? "" : ", ") + x;
       return Status::error("bad-context", fmt::format("значение «{}» недопустимо для переменной {} (допустимо: {})",
-                                                      v, d.name, allowed));
+                                                      *v, d.name, allowed));
     }
   }
-  if (!ctx.has("region")) ctx.set("region", "default");
   return Status::ok();
 }
 
@@ -183,10 +232,9 @@ Status Session::State::begin(StepAction action, std::string_view reason, FlowInd
   cur = SessionCursor{};
   cur.flow = to;
   cur.node = f.start.index;
-  cur.ctx = with_implied(to, std::move(ctx));
+  cur.ctx = keep(with_implied(to, std::move(ctx)));
   if (ask_facts) cur.used.assign(rules->vars.size(), false);
-  cur.path.reserve(16);
-  cur.path.push_back(Crumb{true, static_cast<std::uint32_t>(to)});
+  push_crumb(Crumb{true, static_cast<std::uint32_t>(to)});
   view_stale = true;
   if (record_trace) {
     TraceStep s;
@@ -259,7 +307,7 @@ bool Session::State::need_for_stop(const Node& n) {
   };
   if (need_lines(n.outcome.script)) return true;
   if (n.kind == NodeKind::Outcome) {
-    for (NodeIndex c : cur.calls) {
+    for (NodeIndex c : active_calls()) {
       if (need_lines(rules->nodes[c].carry)) return true;
     }
   }
@@ -274,7 +322,7 @@ Status Session::State::settle() {
     const Node& here = node();
     if (is_stop(here.kind)) {
       if (need_for_stop(here)) return Status::ok();
-      cur.path.push_back(Crumb{false, static_cast<std::uint32_t>(cur.node)});
+      push_crumb(Crumb{false, static_cast<std::uint32_t>(cur.node)});
       if (here.kind == NodeKind::Outcome && record_trace) {
         trace.push_back(step(StepAction::Outcome, here, "outcome " + here.outcome.code));
       }
@@ -295,17 +343,17 @@ Status Session::State::settle() {
                                : fmt::format("condition `{}` held{}", arm->when.source(), where(arm->when_loc)));
       next = arm->next.index;
     } else if (here.kind == NodeKind::Call) {
-      if (cur.calls.size() >= kMaxCallDepth) return bad_rules(here, "sub-flows nested too deeply");
+      if (cur.call_depth >= kMaxCallDepth) return bad_rules(here, "sub-flows nested too deeply");
       if (here.call_flow >= rules->flows.size()) return bad_rules(here, "unknown sub-flow " + here.call);
       const Flow& sub = rules->flows[here.call_flow];
       if (record_trace) s = step(StepAction::Call, here, "sub-flow " + sub.id);
       next = sub.start.index;
-      cur.calls.push_back(cur.node);
-      cur.path.push_back(Crumb{true, static_cast<std::uint32_t>(here.call_flow)});
+      push_call(cur.node);
+      push_crumb(Crumb{true, static_cast<std::uint32_t>(here.call_flow)});
     } else {  // Return
-      if (cur.calls.empty()) return bad_rules(here, "return outside a sub-flow");
-      const Node& caller = rules->nodes[cur.calls.back()];
-      cur.calls.pop_back();
+      if (cur.call_depth == 0) return bad_rules(here, "return outside a sub-flow");
+      const Node& caller = rules->nodes[innermost_call()];
+      pop_call();
       next = caller.next.index;
       if (record_trace) s = step(StepAction::Return, here, "return to " + caller.next.id);
     }
@@ -343,16 +391,9 @@ Status Session::State::do_answer(std::size_t index) {
     return Status::error("bad-option", fmt::format("нет варианта {}: вариантов {}", index + 1, n.options.size()));
   }
   const Option& o = n.options[index];
-  TraceStep s;
-  if (record_trace) {
-    std::string label = render(o.label.raw);
-    s = step(StepAction::Answer, n, fmt::format("option {} «{}»", index + 1, label));
-    s.answer = label;
-    s.option = static_cast<int>(index);
-  }
   return act(SessionAction{SessionAction::Kind::Answer, index, {}}, [&] {
     if (o.next.index >= rules->nodes.size()) return bad_rules(n, "unresolved target");
-    record(s, o.next.index);
+    if (record_trace) record(answer_step(n, index), o.next.index);
     cur.node = o.next.index;
     ++cur.depth;
     return settle();
@@ -363,11 +404,9 @@ Status Session::State::do_proceed() {
   if (cur.ask != kNoFact) return Status::error("not-info", "сейчас вопрос: выберите вариант");
   const Node& n = node();
   if (n.kind != NodeKind::Info) return Status::error("not-info", "сейчас не информационный шаг");
-  TraceStep s;
-  if (record_trace) s = step(StepAction::Proceed, n, "continue");
   return act(SessionAction{SessionAction::Kind::Proceed, 0, {}}, [&] {
     if (n.next.index >= rules->nodes.size()) return bad_rules(n, "unresolved target");
-    record(s, n.next.index);
+    if (record_trace) record(step(StepAction::Proceed, n, "continue"), n.next.index);
     cur.node = n.next.index;
     ++cur.depth;
     return settle();
@@ -394,7 +433,7 @@ Status Session::State::do_input(const std::string& stored) {
     if (!n.input.var.empty()) {
       auto changed = std::make_shared<Context>(*cur.ctx);  // history keeps the old one
       changed->set(n.input.var, stored);
-      cur.ctx = std::move(changed);
+      cur.ctx = keep(std::move(changed));
     }
     record(s, n.next.index);
     cur.node = n.next.index;
@@ -421,7 +460,7 @@ Status Session::State::do_back() {
 
 Status Session::State::do_restart() {
   FlowIndex to = cur.flow;
-  auto ctx = std::make_shared<Context>(start_ctx);
+  auto ctx = std::make_shared<Context>(*start_ctx);
   for (const auto& [k, v] : cur.ctx->all()) {  // the facts the caller gave stay known
     const VarDecl* d = rules->find_var(k);
     if (d && d->ask) ctx->set(k, v);
@@ -451,7 +490,7 @@ Status Session::State::do_fact(std::size_t index) {
   return act(SessionAction{SessionAction::Kind::Fact, index, d.name + "=" + o.value}, [&] {
     auto changed = std::make_shared<Context>(*cur.ctx);
     changed->set(d.name, o.value);
-    cur.ctx = std::move(changed);
+    cur.ctx = keep(std::move(changed));
     cur.ask = kNoFact;
     ++cur.depth;
     record(s, cur.node);
@@ -484,7 +523,7 @@ Status Session::State::do_correct(std::size_t var, const std::string& value) {
     std::string why;
     bool resolve = false;  // the cursor is at the fact's own question: walk on from there
     if (first == kNone) {
-      cur.ctx = facts_now(*cur.ctx);
+      cur.ctx = keep(facts_now(*cur.ctx));
       resolve = cur.ask == var;
       why = "not used yet";
     } else {
@@ -495,7 +534,7 @@ Status Session::State::do_correct(std::size_t var, const std::string& value) {
         history.resize(first);
         resolve = true;
       } else if (first == 0) {  // given, and read by the case's first steps: start over
-        auto ctx = facts_now(start_ctx);
+        auto ctx = facts_now(*start_ctx);
         history.clear();
         std::string reason = record_trace ? fmt::format("fact {} corrected to {}; the case starts over", d.name, value)
                                           : std::string();
@@ -504,7 +543,7 @@ Status Session::State::do_correct(std::size_t var, const std::string& value) {
         back_to = history[first - 1];
         history.resize(first - 1);
       }
-      back_to.ctx = facts_now(*back_to.ctx);
+      back_to.ctx = keep(facts_now(*back_to.ctx));
       cur = std::move(back_to);
       why = "back to the first step that used it";
     }
@@ -533,7 +572,7 @@ Status Session::State::do_switch(FlowIndex to) {
   return act(SessionAction{SessionAction::Kind::Switch, 0, rules->flows[to].id}, [&] {
     std::string reason = record_trace ? fmt::format("case switched from {} to {}", rules->flows[cur.flow].id,
                                                     rules->flows[to].id) : std::string();
-    auto ctx = std::make_shared<Context>(start_ctx);
+    auto ctx = std::make_shared<Context>(*start_ctx);
     for (const auto& [k, v] : cur.ctx->all()) {  // the facts learnt so far stay
       if (rules->find_var(k)) ctx->set(k, v);
     }
@@ -554,6 +593,11 @@ Expected<Session> Session::start(std::shared_ptr<const RuleSet> rules, std::stri
 
 Expected<Session> Session::start(std::shared_ptr<const RuleSet> rules, std::string_view case_id, Context ctx,
                                  const SessionOptions& options) {
+  return start(std::move(rules), case_id, std::make_shared<const Context>(std::move(ctx)), options);
+}
+
+Expected<Session> Session::start(std::shared_ptr<const RuleSet> rules, std::string_view case_id,
+                                 std::shared_ptr<const Context> ctx, const SessionOptions& options) {
   if (!rules) return Status::error("no-rules", "правила не загружены");
   FlowIndex f = rules->flow_index(case_id);
   if (f == kNoFlow || rules->flows[f].subflow) {
@@ -578,10 +622,13 @@ Expected<Session> Session::start(std::shared_ptr<const RuleSet> rules, std::stri
   }
   s.st_->history.reserve(16);
   s.st_->actions.reserve(16);
-  if (Status st = s.st_->prepare_context(ctx); !st) return st;
-  s.st_->start_ctx = std::move(ctx);
+  s.st_->links.reserve(32);
+  if (!ctx) ctx = std::make_shared<const Context>();
+  ctx = s.st_->with_defaults(std::move(ctx));
+  if (Status st = s.st_->check_context(*ctx); !st) return st;
+  s.st_->start_ctx = ctx;
   std::string reason = options.record_trace ? "start of case " + std::string(case_id) : std::string();
-  auto ctx0 = std::make_shared<const Context>(s.st_->start_ctx);
+  auto ctx0 = std::move(ctx);
   if (Status st = s.st_->begin(StepAction::Start, reason, f, std::move(ctx0)); !st) return st;
   return s;
 }

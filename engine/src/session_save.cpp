@@ -204,7 +204,7 @@ std::string Session::save() const {
   put_string(out, st_->case_id);
   out += ",\"ctx\":{";
   bool first = true;
-  for (const auto& [name, value] : st_->start_ctx.all()) {
+  for (const auto& [name, value] : st_->start_ctx->all()) {
     if (!first) out += ',';
     first = false;
     put_string(out, name);

@@ -14,22 +14,34 @@ namespace triage {
 
 inline constexpr std::size_t kNoFact = static_cast<std::size_t>(-1);
 
+inline constexpr std::uint32_t kNoLink = static_cast<std::uint32_t>(-1);
+
 // One breadcrumb entry: a flow's or a node's title, looked up only when the view is built.
 struct Crumb {
   bool flow = false;
   std::uint32_t index = 0;  // FlowIndex when `flow`, else NodeIndex
 };
 
-// The small state an operator action changes; back() restores a copy of it.
+// An entry of State::links: a breadcrumb or an active sub-flow call (a Crumb naming the call
+// node), and the entry before it on the same path. A cursor names only the last entry of each
+// list, so copying a cursor (an answer, an undo point) costs the same at any depth.
+struct Link {
+  Crumb item;
+  std::uint32_t parent = kNoLink;
+};
+
+// The small state an operator action changes; back() restores a copy of it. Fixed size but for
+// `used`, which is empty in sessions that ask no facts.
 struct SessionCursor {
   FlowIndex flow = kNoFlow;        // the case being walked
   NodeIndex node = kNoNode;
   std::size_t ask = kNoFact;       // index into RuleSet::vars of the fact asked now, or kNoFact
   std::size_t depth = 0;           // answered stops on the current path since the case began
   std::vector<bool> used;          // per RuleSet::vars: read by a condition or text so far
-  std::vector<NodeIndex> calls;    // call nodes of the active sub-flows, innermost last
-  std::shared_ptr<const Context> ctx;  // shared with history until an input changes it
-  std::vector<Crumb> path;         // breadcrumb: case title, then every stop on the way
+  std::uint32_t calls = kNoLink;   // State::links: call node of the innermost active sub-flow
+  std::uint32_t call_depth = 0;    // active sub-flows
+  const Context* ctx = nullptr;    // owned by State::start_ctx or State::contexts
+  std::uint32_t crumb = kNoLink;   // State::links: last breadcrumb (case title, then each stop)
 };
 
 // One operator action, as save() records it.
@@ -45,8 +57,12 @@ struct Session::State {
   std::shared_ptr<const RuleSet> rules;
   std::string case_id;        // the case started with (save() records it)
   FlowIndex flow = kNoFlow;   // its flow; the case walked now is cur.flow
-  Context start_ctx;
+  std::shared_ptr<const Context> start_ctx;  // shared with the cursor, never copied to start
   SessionCursor cur;
+  // Every other context a cursor has used (an input or a fact changes the context): the cursors
+  // and the undo history point into these, so copying a cursor touches no reference count.
+  std::vector<std::shared_ptr<const Context>> contexts;
+  std::vector<Link> links;    // breadcrumbs and sub-flow calls of every cursor (append-only)
   std::vector<SessionCursor> history;  // cursor before each undoable action
   std::vector<TraceStep> trace;
   std::vector<SessionAction> actions;
@@ -56,8 +72,19 @@ struct Session::State {
   mutable View view;          // built on demand from `cur` (view_stale) by current_view()
   mutable bool view_stale = true;
 
-  // Fills defaults into `ctx` and checks enum/bool values. Error: "bad-context".
-  Status prepare_context(Context& ctx) const;
+  // `ctx` with the defaults of the declared variables it lacks: itself when it lacks none.
+  std::shared_ptr<const Context> with_defaults(std::shared_ptr<const Context> ctx) const;
+  // Checks enum/bool values. Error: "bad-context".
+  Status check_context(const Context& ctx) const;
+  // Keeps `ctx` alive for the session's lifetime and returns it for a cursor.
+  const Context* keep(std::shared_ptr<const Context> ctx);
+  // Appends a breadcrumb to the cursor's path / enters and leaves a sub-flow at call node `call`.
+  void push_crumb(Crumb c);
+  void push_call(NodeIndex call);
+  void pop_call();
+  NodeIndex innermost_call() const { return links[cur.calls].item.index; }
+  // The call nodes of the active sub-flows, outermost first.
+  std::vector<NodeIndex> active_calls() const;
   // Puts the cursor at the start of case `flow` with context `ctx` and walks to the first stop.
   Status begin(StepAction action, std::string_view reason, FlowIndex flow, std::shared_ptr<const Context> ctx);
   // Sets the implied facts of case `flow` that `ctx` does not give.
@@ -92,6 +119,7 @@ struct Session::State {
   // The view of the current stop, rebuilt first when the cursor moved since.
   const View& current_view() const;
   TraceStep step(StepAction action, const Node& from, std::string reason) const;
+  TraceStep answer_step(const Node& from, std::size_t index) const;
   void set_target(TraceStep& s, NodeIndex to) const;
   // Appends `s` going to `to` to the trace (nothing when the trace is off).
   void record(const TraceStep& s, NodeIndex to);

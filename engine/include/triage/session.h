@@ -95,6 +95,11 @@ class Session {
   // As above, run with `options`.
   static Expected<Session> start(std::shared_ptr<const RuleSet> rules, std::string_view case_id,
                                  Context ctx, const SessionOptions& options);
+  // As above, sharing `ctx` (never modified) instead of copying it when it already gives every
+  // declared variable the session needs (e.g. the context() of an earlier session on these
+  // rules): for callers that start many sessions from one context. Null = an empty context.
+  static Expected<Session> start(std::shared_ptr<const RuleSet> rules, std::string_view case_id,
+                                 std::shared_ptr<const Context> ctx, const SessionOptions& options);
   static constexpr std::size_t kMaxAutoSteps = 10000;
   static constexpr std::size_t kMaxCallDepth = 64;
 
