@@ -212,22 +212,6 @@ class Printer {
   Reach reach_;
 };
 
-// The sub-flows `root` calls, directly or through other sub-flows, in first-call order.
-std::vector<FlowIndex> called_subflows(const RuleSet& rules, FlowIndex root) {
-  std::vector<FlowIndex> order{root};
-  std::set<FlowIndex> seen{root};
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    for (NodeIndex n : rules.flows[order[i]].nodes) {
-      FlowIndex f = rules.nodes[n].call_flow;
-      if (rules.nodes[n].kind == NodeKind::Call && f < rules.flows.size() && seen.insert(f).second) {
-        order.push_back(f);
-      }
-    }
-  }
-  order.erase(order.begin());
-  return order;
-}
-
 }  // namespace
 
 int cmd_show(int argc, char** argv) {
@@ -251,8 +235,8 @@ int cmd_show(int argc, char** argv) {
   Reach reach = reach_with_facts(rules, root, full, given);
   Printer printer(rules, full, a.lang, reach);
   fmt::print("{}", printer.flow(rules.flows[root]));
-  for (FlowIndex f : called_subflows(rules, root)) {
-    if (!reach.flows.count(f)) continue;  // not called for the facts given
+  for (FlowIndex f : rules.flows_reached(root)) {
+    if (f == root || !reach.flows.count(f)) continue;  // not called for the facts given
     fmt::print("{} ", tr(a.lang, "Подсценарий:", "Sub-flow:"));
     fmt::print("{}", printer.flow(rules.flows[f]));
   }
