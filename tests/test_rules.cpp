@@ -2,7 +2,16 @@
 
 #include <doctest/doctest.h>
 
+#include "triage/loader.h"
+
 namespace triage::test {
+
+std::shared_ptr<const RuleSet> scenario_rules() {
+  static LoadResult loaded = load_rules("tests/data/scenarios/rules");
+  REQUIRE(loaded.rules.get() != nullptr);
+  REQUIRE_FALSE(loaded.diagnostics.has_errors());
+  return loaded.rules;
+}
 
 TestRules::TestRules() : rs_(std::make_shared<RuleSet>()) {
   rs_->title = "Тестовые правила";

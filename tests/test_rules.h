@@ -22,6 +22,9 @@
 
 namespace triage::test {
 
+// The rules folder tests/data/scenarios/rules, loaded once; the test fails when it has errors.
+std::shared_ptr<const RuleSet> scenario_rules();
+
 class TestRules {
  public:
   using Pairs = std::vector<std::pair<std::string, std::string>>;

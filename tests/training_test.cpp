@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli_support.h"
+#include "test_rules.h"
 #include "triage/loader.h"
 #include "triage/training.h"
 #include "triage/validators.h"
@@ -18,12 +19,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::shared_ptr<const RuleSet> rules() {
-  static LoadResult loaded = load_rules("tests/data/scenarios/rules");
-  REQUIRE(loaded.rules.get() != nullptr);
-  REQUIRE_FALSE(loaded.diagnostics.has_errors());
-  return loaded.rules;
-}
+std::shared_ptr<const RuleSet> rules() { return test::scenario_rules(); }
 
 Scenario scenario(const std::string& path) {
   SourceFiles files;
