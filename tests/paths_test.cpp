@@ -14,7 +14,7 @@ using namespace triage;
 
 namespace {
 
-std::shared_ptr<const RuleSet> rules() { return test::scenario_rules(); }
+std::shared_ptr<const RuleSet> rules() { return testing::scenario_rules(); }
 
 std::vector<std::string> outcomes(const PathsResult& r) {
   std::vector<std::string> out;

@@ -12,7 +12,7 @@ using namespace triage;
 namespace {
 
 std::shared_ptr<const RuleSet> every_kind() {
-  test::TestRules t;
+  testing::TestRules t;
   t.var("quarantine", "bool", "false");
   t.flow("case", "Случай", "ask");
   t.question("ask", "Что случилось?", {{"Телефон", "tell"}, {"СНИЛС", "route"}});

@@ -4,7 +4,7 @@
 
 #include "triage/loader.h"
 
-namespace triage::test {
+namespace triage::testing {
 
 std::shared_ptr<const RuleSet> scenario_rules() {
   static LoadResult loaded = load_rules("tests/data/scenarios/rules");
@@ -198,4 +198,4 @@ std::shared_ptr<const RuleSet> TestRules::build() {
   return rs_;
 }
 
-}  // namespace triage::test
+}  // namespace triage::testing

@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::shared_ptr<const RuleSet> rules() { return test::scenario_rules(); }
+std::shared_ptr<const RuleSet> rules() { return testing::scenario_rules(); }
 
 Scenario scenario(const std::string& path) {
   SourceFiles files;

@@ -11,7 +11,7 @@ using namespace triage;
 namespace {
 
 std::shared_ptr<const RuleSet> quarantine_rules() {
-  test::TestRules t;
+  testing::TestRules t;
   t.var("quarantine", "bool", "false");
   t.flow("case", "Случай", "route");
   t.branch("route", {{"quarantine", "remote"}, {"", "visit"}});

@@ -12,7 +12,7 @@
 #include "triage/utf8.h"
 #include "triage/validators.h"
 
-namespace triage::diff_internal {
+namespace triage::diff_detail {
 
 namespace {
 
@@ -283,4 +283,4 @@ void diff_paths(const std::shared_ptr<const RuleSet>& before, const std::shared_
   }
 }
 
-}  // namespace triage::diff_internal
+}  // namespace triage::diff_detail
