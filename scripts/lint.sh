@@ -31,7 +31,8 @@ if [ "$tidy" = 1 ]; then
   [ -f "$build/compile_commands.json" ] || { echo "lint.sh: no $build/compile_commands.json: run scripts/build.sh first" >&2; exit 2; }
   sources=()
   for f in "${files[@]}"; do
-    case "$f" in *.cpp) grep -q "\"file\": \".*/$f\"" "$build/compile_commands.json" && sources+=("$f") ;; esac
+    # tests/ is not linted by clang-tidy: clang 14 rejects structured bindings captured by lambdas (C++20), GCC accepts them.
+    case "$f" in tests/*) continue ;; *.cpp) grep -q "\"file\": \".*/$f\"" "$build/compile_commands.json" && sources+=("$f") ;; esac
   done
   if [ "${#sources[@]}" -gt 0 ]; then
     run-clang-tidy -p "$build" -j "$(nproc)" -quiet "${sources[@]}" > "$build/clang-tidy.log" 2>&1 || status=1
