@@ -42,7 +42,7 @@ bool has_line(const std::string& text, const std::string& line) {
 }
 
 std::shared_ptr<const RuleSet> hostile_rules() {
-  test::TestRules t;
+  testing::TestRules t;
   t.flow("h", "Заголовок \"в кавычках\"", "ask");
   t.question("ask", "Он сказал \"да\" \\ <b>{x}|y</b>\nи ушёл \x1b[31m",
              {{"Вариант \"А\" | <1>", "done"}, {"Вариант {Б} # `x`", "sub"}});

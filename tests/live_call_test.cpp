@@ -24,7 +24,7 @@ std::string bytes(const std::string& path) {
 }  // namespace
 
 TEST_CASE("live call: a SNILS or phone dictated into a text field reaches no table, WAL or snapshot in clear") {
-  triage::test::TestRules t;
+  triage::testing::TestRules t;
   t.var("region", "enum", "default", {"default"});
   t.flow("c", "Обращение", "what");
   t.input("what", "text", "problem", "Опишите проблему словами гражданина.", "done");

@@ -283,7 +283,7 @@ TEST_CASE("log replay: a retargeted option reports exactly the calls that took i
 }
 
 TEST_CASE("log replay: replay_saved ignores the rules hash and says where the answers stop fitting") {
-  test::TestRules a;
+  testing::TestRules a;
   a.flow("f", "Случай", "ask");
   a.question("ask", "Вопрос?", {{"Один", "one"}, {"Два", "two"}, {"Три", "three"}});
   a.outcome("one", "ONE", "resolved").outcome("two", "TWO", "resolved").outcome("three", "THREE", "resolved");
@@ -292,7 +292,7 @@ TEST_CASE("log replay: replay_saved ignores the rules hash and says where the an
   REQUIRE(s->answer(2));
   std::string saved = s->save();
 
-  test::TestRules b;
+  testing::TestRules b;
   b.flow("f", "Случай", "ask");
   b.question("ask", "Вопрос?", {{"Один", "one"}, {"Два", "two"}});
   b.outcome("one", "ONE", "resolved").outcome("two", "TWO", "resolved");

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "test_rules.h"
 #include "triage/loader.h"
 #include "triage/paths.h"
 #include "triage/scenario.h"
@@ -13,12 +14,7 @@ using namespace triage;
 
 namespace {
 
-std::shared_ptr<const RuleSet> rules() {
-  static LoadResult loaded = load_rules("tests/data/scenarios/rules");
-  REQUIRE(loaded.rules.get() != nullptr);
-  REQUIRE_FALSE(loaded.diagnostics.has_errors());
-  return loaded.rules;
-}
+std::shared_ptr<const RuleSet> rules() { return testing::scenario_rules(); }
 
 std::vector<std::string> outcomes(const PathsResult& r) {
   std::vector<std::string> out;

@@ -117,7 +117,7 @@ TEST_CASE("rule diff: one removed option: the option is gone and only its path n
 
 TEST_CASE("rule diff: a changed condition reports only the contexts where the outcome moves") {
   auto make = [](const std::string& cond) {
-    test::TestRules t;
+    testing::TestRules t;
     t.var("bank", "enum", "none", {"none", "sber", "vtb"});
     t.var("quarantine", "bool", "false");
     t.flow("c", "Подтвердить", "ask");
@@ -142,7 +142,7 @@ TEST_CASE("rule diff: a changed condition reports only the contexts where the ou
 
 TEST_CASE("rule diff: inputs are replayed with valid samples, choices each, personal data masked") {
   auto make = [](const std::string& end) {
-    test::TestRules t;
+    testing::TestRules t;
     t.flow("c", "Сценарий", "snils");
     t.input("snils", "snils", "snils", "СНИЛС?", "kind");
     t.input("kind", "choice", "kind", "Вид?", "route", {"паспорт", "права"});

@@ -97,9 +97,9 @@ TEST_CASE("scenario: an answer by label, a quoted number is a label") {
 TEST_CASE("scenario: unknown keys get a suggestion, missing keys are named") {
   CHECK(problems("bad/unknown-key.yaml") ==
         std::vector<std::string>{
-            "1:1: missing-key: missing key 'case'",
-            "2:1: unknown-key: unknown key 'cas'; did you mean 'case'?",
-            "7:3: unknown-key: unknown key 'scrpt_contains'; did you mean 'script_contains'?",
+            "1:1: missing-key: missing key 'case' in a scenario",
+            "2:1: unknown-key: unknown key 'cas' in a scenario; did you mean 'case'?",
+            "7:3: unknown-key: unknown key 'scrpt_contains' in 'expect'; did you mean 'script_contains'?",
         });
 }
 
@@ -126,7 +126,7 @@ TEST_CASE("scenario: format version, duplicate keys, wrong types") {
   CHECK(problems("bad/missing.yaml") ==
         std::vector<std::string>{
             "1:1: format-version: missing 'format: triage-scenario/1'",
-            "3:3: missing-key: missing key 'outcome'",
+            "3:3: missing-key: missing key 'outcome' in 'expect'",
         });
   CHECK(problems("bad/list.yaml") ==
         std::vector<std::string>{

@@ -17,7 +17,7 @@ using triage::Session;
 using triage::StepAction;
 using triage::StopKind;
 using triage::TraceStep;
-using triage::test::TestRules;
+using triage::testing::TestRules;
 
 namespace {
 
@@ -556,7 +556,7 @@ namespace {
 
 // Two facts: quarantine asked at the start, bank when a branch first reads it.
 std::shared_ptr<const RuleSet> fact_rules() {
-  triage::test::TestRules t;
+  triage::testing::TestRules t;
   t.var("quarantine", "bool", "false").ask("Вы на карантине?", {{"Да", "true"}, {"Нет", "false"}}, true);
   t.var("bank", "enum", "none", {"none", "sber"}).ask("Ваш банк?", {{"Сбербанк", "sber"}, {"Другой или нет", "none"}});
   t.var("region", "enum", "default", {"default"});

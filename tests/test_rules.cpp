@@ -2,7 +2,16 @@
 
 #include <doctest/doctest.h>
 
-namespace triage::test {
+#include "triage/loader.h"
+
+namespace triage::testing {
+
+std::shared_ptr<const RuleSet> scenario_rules() {
+  static LoadResult loaded = load_rules("tests/data/scenarios/rules");
+  REQUIRE(loaded.rules.get() != nullptr);
+  REQUIRE_FALSE(loaded.diagnostics.has_errors());
+  return loaded.rules;
+}
 
 TestRules::TestRules() : rs_(std::make_shared<RuleSet>()) {
   rs_->title = "Тестовые правила";
@@ -189,4 +198,4 @@ std::shared_ptr<const RuleSet> TestRules::build() {
   return rs_;
 }
 
-}  // namespace triage::test
+}  // namespace triage::testing

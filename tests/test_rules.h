@@ -20,7 +20,10 @@
 
 #include "triage/rule_set.h"
 
-namespace triage::test {
+namespace triage::testing {
+
+// The rules folder tests/data/scenarios/rules, loaded once; the test fails when it has errors.
+std::shared_ptr<const RuleSet> scenario_rules();
 
 class TestRules {
  public:
@@ -60,4 +63,4 @@ class TestRules {
   std::vector<std::uint32_t> lines_;  // next line number per file
 };
 
-}  // namespace triage::test
+}  // namespace triage::testing

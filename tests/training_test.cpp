@@ -11,6 +11,7 @@
 
 #include "cli_support.h"
 #include "pg_test_support.h"
+#include "test_rules.h"
 #include "triage/call_log_open.h"
 #include "triage/loader.h"
 #include "triage/training.h"
@@ -21,12 +22,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::shared_ptr<const RuleSet> rules() {
-  static LoadResult loaded = load_rules("tests/data/scenarios/rules");
-  REQUIRE(loaded.rules.get() != nullptr);
-  REQUIRE_FALSE(loaded.diagnostics.has_errors());
-  return loaded.rules;
-}
+std::shared_ptr<const RuleSet> rules() { return testing::scenario_rules(); }
 
 Scenario scenario(const std::string& path) {
   SourceFiles files;

@@ -56,29 +56,18 @@ class PathChecker {
       const Node& node = rules_.nodes[v];
       std::vector<std::uint32_t> out;
       bool open = false;
-      switch (node.kind) {
-        case NodeKind::Question:
-          for (const Option& o : node.options) add_target(o.next, out, open);
-          open = open || node.options.empty();  // too-few-options says so
-          break;
-        case NodeKind::Branch:
-          for (const BranchArm& a : node.arms) add_target(a.next, out, open);
-          break;
-        case NodeKind::Info:
-        case NodeKind::Input:
-          add_target(node.next, out, open);
-          break;
-        case NodeKind::Call: {
-          NodeIndex s = callee_start(node);
+      rules_.for_each_successor(node, [&](const Edge& e) {
+        if (e.kind == EdgeKind::Call) {
+          NodeIndex s = callee_start(node);  // a call to a case or an unknown flow counts as an exit
           if (s == kNoNode) open = true;
           else rev[s].push_back(v);
-          if (resolved(rules_, node.next)) out.push_back(node.next.index);
-          break;
+        } else if (e.kind == EdgeKind::AfterCall) {
+          if (resolved(rules_, e.to)) out.push_back(e.to.index);  // eval() reads an unknown next as an exit
+        } else {
+          add_target(e.to, out, open);
         }
-        case NodeKind::Return:
-        case NodeKind::Outcome:
-          break;
-      }
+      });
+      open = open || (node.kind == NodeKind::Question && node.options.empty());  // too-few-options says so
       open_[v] = open;
       for (std::uint32_t w : out) rev[w].push_back(v);
       succ_.targets.insert(succ_.targets.end(), out.begin(), out.end());
@@ -98,30 +87,21 @@ class PathChecker {
   std::pair<char, char> eval(std::uint32_t v) const {
     const Node& node = rules_.nodes[v];
     if (open_[v]) return {1, 1};
-    switch (node.kind) {
-      case NodeKind::Outcome: return {1, 0};
-      case NodeKind::Return: return {in_subflow(node) ? 0 : 1, 1};  // misplaced: reported elsewhere
-      case NodeKind::Call: {
-        NodeIndex s = callee_start(node);
-        bool next_ok = resolved(rules_, node.next);
-        char next_ends = next_ok ? ends_[node.next.index] : 1;
-        char next_rets = next_ok ? rets_[node.next.index] : 1;
-        return {static_cast<char>(ends_[s] || (rets_[s] && next_ends)),
-                static_cast<char>(rets_[s] && next_rets)};
-      }
-      case NodeKind::Question:
-      case NodeKind::Info:
-      case NodeKind::Input:
-      case NodeKind::Branch: {
-        char e = 0, r = 0;
-        for (std::uint32_t i = succ_.offsets[v]; i < succ_.offsets[v + 1]; ++i) {
-          e = static_cast<char>(e | ends_[succ_.targets[i]]);
-          r = static_cast<char>(r | rets_[succ_.targets[i]]);
-        }
-        return {e, r};
-      }
+    if (node.kind == NodeKind::Outcome) return {1, 0};
+    if (node.kind == NodeKind::Return) return {in_subflow(node) ? 0 : 1, 1};  // misplaced: reported elsewhere
+    if (node.kind == NodeKind::Call) {
+      NodeIndex s = callee_start(node);
+      bool next_ok = resolved(rules_, node.next);
+      char next_ends = next_ok ? ends_[node.next.index] : 1;
+      char next_rets = next_ok ? rets_[node.next.index] : 1;
+      return {static_cast<char>(ends_[s] || (rets_[s] && next_ends)), static_cast<char>(rets_[s] && next_rets)};
     }
-    return {0, 0};  // not reached: every kind is handled above
+    char e = 0, r = 0;  // any other node: what one of its successors reaches
+    for (std::uint32_t i = succ_.offsets[v]; i < succ_.offsets[v + 1]; ++i) {
+      e = static_cast<char>(e | ends_[succ_.targets[i]]);
+      r = static_cast<char>(r | rets_[succ_.targets[i]]);
+    }
+    return {e, r};
   }
 
   void solve() {

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <set>
 #include <vector>
 
 #include "triage/diagnostics.h"
@@ -105,7 +104,7 @@ std::uint64_t edge_count(const GraphOptions& o, const std::string& flow, const s
 }
 
 void add_edge(Picture& pic, const RuleSet& rules, const GraphOptions& o, const Node& from,
-              const Target& to, std::string label) {
+              const Target& to, std::string label, bool dashed = false) {
   if (to.index == kNoNode || to.index >= rules.nodes.size()) return;
   const Node& dst = rules.nodes[to.index];
   const std::string& flow = rules.flows[from.flow].id;
@@ -113,65 +112,34 @@ void add_edge(Picture& pic, const RuleSet& rules, const GraphOptions& o, const N
   e.from = node_key(rules, static_cast<NodeIndex>(&from - rules.nodes.data()));
   e.to = node_key(rules, to.index);
   e.label = std::move(label);
+  e.dashed = dashed;
   e.count = edge_count(o, flow, from.id, rules.flows[dst.flow].id, dst.id);
   pic.max_count = std::max(pic.max_count, e.count);
   pic.edges.push_back(std::move(e));
 }
 
-void add_node_edges(Picture& pic, const RuleSet& rules, const GraphOptions& o, const Node& n) {
-  switch (n.kind) {
-    case NodeKind::Question:
-      for (const Option& opt : n.options) {
-        add_edge(pic, rules, o, n, opt.next, shorten_label(opt.label.raw, o.max_label_chars));
-      }
-      break;
-    case NodeKind::Info:
-    case NodeKind::Input:
-      add_edge(pic, rules, o, n, n.next, "");
-      break;
-    case NodeKind::Branch:
-      for (const BranchArm& arm : n.arms) {
-        add_edge(pic, rules, o, n, arm.next,
-                 arm.is_default ? "иначе" : shorten_label(arm.when.source(), o.max_label_chars));
-      }
-      break;
-    case NodeKind::Call: {
-      if (n.call_flow != kNoFlow && n.call_flow < rules.flows.size()) {
-        const Flow& sub = rules.flows[n.call_flow];
-        Target start = sub.start;
-        if (start.index != kNoNode) {
-          add_edge(pic, rules, o, n, start, "вызов");
-          pic.edges.back().dashed = true;
-        }
-      }
-      add_edge(pic, rules, o, n, n.next, "после возврата");
-      break;
-    }
-    case NodeKind::Return:
-    case NodeKind::Outcome:
-      break;
+std::string edge_label(const Node& n, const Edge& e, const GraphOptions& o) {
+  switch (e.kind) {
+    case EdgeKind::Option: return shorten_label(n.options[e.index].label.raw, o.max_label_chars);
+    case EdgeKind::Next: return "";
+    case EdgeKind::Arm:
+      return n.arms[e.index].is_default ? "иначе" : shorten_label(n.arms[e.index].when.source(), o.max_label_chars);
+    case EdgeKind::Call: return "вызов";
+    case EdgeKind::AfterCall: return "после возврата";
   }
+  return "";
 }
 
-// The case and every sub-flow it reaches through calls, case first, then in discovery order.
-std::vector<FlowIndex> flows_of_case(const RuleSet& rules, FlowIndex root) {
-  std::vector<FlowIndex> order{root};
-  std::set<FlowIndex> seen{root};
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    for (NodeIndex ni : rules.flows[order[i]].nodes) {
-      const Node& n = rules.nodes[ni];
-      if (n.kind != NodeKind::Call) continue;
-      FlowIndex f = n.call_flow != kNoFlow ? n.call_flow : rules.flow_index(n.call);
-      if (f != kNoFlow && f < rules.flows.size() && seen.insert(f).second) order.push_back(f);
-    }
-  }
-  return order;
+void add_node_edges(Picture& pic, const RuleSet& rules, const GraphOptions& o, const Node& n) {
+  rules.for_each_successor(n, [&](const Edge& e) {
+    add_edge(pic, rules, o, n, e.to, edge_label(n, e, o), e.kind == EdgeKind::Call);
+  });
 }
 
 Picture build_picture(const RuleSet& rules, FlowIndex root, const GraphOptions& o) {
   Picture pic;
   pic.title = rules.flows[root].title.empty() ? rules.flows[root].id : rules.flows[root].title;
-  for (FlowIndex fi : flows_of_case(rules, root)) {
+  for (FlowIndex fi : rules.flows_reached(root)) {
     const Flow& f = rules.flows[fi];
     PicFlow pf{f.id, f.title.empty() ? f.id : f.title, f.subflow, {}};
     for (NodeIndex ni : f.nodes) {

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <limits>
 
+#include "triage/log_replay.h"  // to_step_record
 #include "triage/pii.h"
 #include "triage/validators.h"
 
@@ -146,15 +147,8 @@ Status LiveCall::commit() {
   const auto& trace = session_.trace();
   for (; logged_ < trace.size(); ++logged_) {
     const TraceStep& t = trace[logged_];
-    StepRecord r;
-    r.seq = static_cast<std::int64_t>(logged_ + 1);
+    StepRecord r = to_step_record(t, static_cast<std::int64_t>(logged_ + 1));
     r.idempotency_key = step_idempotency_key(id_, logged_ + 1, t);
-    r.flow = t.flow;
-    r.node = t.node;
-    r.action = to_string(t.action);
-    r.shown = t.shown;
-    r.answer = t.answer;
-    r.reason = t.reason;
     r.at = now_ms();
     auto res = log_->append_step(id_, r);
     if (!res) {

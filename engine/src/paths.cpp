@@ -27,22 +27,10 @@ std::vector<std::string> sample_values(const View& v) {
   return {"тестовое значение"};
 }
 
-// The flows a case can reach: itself and every sub-flow called, transitively.
-std::vector<FlowIndex> reachable_flows(const RuleSet& rules, FlowIndex start) {
-  std::vector<FlowIndex> out{start};
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    for (NodeIndex ni : rules.flows[out[i]].nodes) {
-      FlowIndex f = rules.nodes[ni].call_flow;
-      if (f < rules.flows.size() && std::find(out.begin(), out.end(), f) == out.end()) out.push_back(f);
-    }
-  }
-  return out;
-}
-
 // Declared bool/enum variables the branches of the reachable flows read, not fixed by the user.
 std::vector<const VarDecl*> varied_vars(const RuleSet& rules, FlowIndex start, const PathOptions& opt) {
   std::set<std::string> read;
-  for (FlowIndex f : reachable_flows(rules, start)) {
+  for (FlowIndex f : rules.flows_reached(start)) {
     for (NodeIndex ni : rules.flows[f].nodes) {
       for (const BranchArm& a : rules.nodes[ni].arms) {
         for (const VarRef& r : a.when.variables()) read.insert(r.name);

@@ -82,29 +82,25 @@ class Walk {
 
   void visit(NodeIndex ni) {
     const Node& n = rules_.nodes[ni];
-    switch (n.kind) {
-      case NodeKind::Question:
-        for (const Option& o : n.options) push(o.next);
-        break;
-      case NodeKind::Info:
-      case NodeKind::Input: push(n.next); break;
-      case NodeKind::Branch:
-        for (std::size_t i = 0; i < n.arms.size(); ++i) {
-          if (out_.arm_open(rules_, ni, i)) push(n.arms[i].next);
-        }
-        break;
-      case NodeKind::Call:
-        callers_[n.call_flow].push_back(ni);
-        enter(n.call_flow);
-        if (returns_.count(n.call_flow)) push(n.next);
-        break;
-      case NodeKind::Return:
-        if (returns_.insert(n.flow).second) {
-          for (NodeIndex c : callers_[n.flow]) push(rules_.nodes[c].next);
-        }
-        break;
-      case NodeKind::Outcome: break;
+    if (n.kind == NodeKind::Return && returns_.insert(n.flow).second) {
+      for (NodeIndex c : callers_[n.flow]) push(rules_.nodes[c].next);
     }
+    rules_.for_each_successor(n, [&](const Edge& e) {
+      switch (e.kind) {
+        case EdgeKind::Option:
+        case EdgeKind::Next: push(e.to); break;
+        case EdgeKind::Arm:
+          if (out_.arm_open(rules_, ni, e.index)) push(e.to);
+          break;
+        case EdgeKind::Call:
+          callers_[n.call_flow].push_back(ni);
+          enter(n.call_flow);
+          break;
+        case EdgeKind::AfterCall:
+          if (returns_.count(n.call_flow)) push(e.to);
+          break;
+      }
+    });
   }
 
   const RuleSet& rules_;

@@ -253,7 +253,7 @@ RuleDiff diff_rules(std::shared_ptr<const RuleSet> before, std::shared_ptr<const
   diff_entry(*before, *after, d);
   diff_flows(*before, *after, d);
   diff_contacts(*before, *after, d);
-  diff_internal::diff_paths(before, after, options, d);
+  diff_detail::diff_paths(before, after, options, d);
   return d;
 }
 

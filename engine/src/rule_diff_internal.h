@@ -6,10 +6,10 @@
 
 #include "triage/rule_diff.h"
 
-namespace triage::diff_internal {
+namespace triage::diff_detail {
 
 // Fills diff.paths, diff.counts, diff.paths_checked and notes.
 void diff_paths(const std::shared_ptr<const RuleSet>& before, const std::shared_ptr<const RuleSet>& after,
                 const DiffOptions& options, RuleDiff& diff);
 
-}  // namespace triage::diff_internal
+}  // namespace triage::diff_detail

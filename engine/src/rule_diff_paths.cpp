@@ -12,7 +12,7 @@
 #include "triage/utf8.h"
 #include "triage/validators.h"
 
-namespace triage::diff_internal {
+namespace triage::diff_detail {
 
 namespace {
 
@@ -183,20 +183,10 @@ Replayed replay_on(const std::shared_ptr<const RuleSet>& rules, const std::strin
 
 // Variables read by branch conditions in the case and the sub-flows it calls, in either set.
 void condition_vars(const RuleSet& rules, const std::string& case_id, std::set<std::string>& out) {
-  FlowIndex root = rules.flow_index(case_id);
-  if (root == kNoFlow) return;
-  std::vector<FlowIndex> todo{root};
-  std::set<FlowIndex> seen{root};
-  while (!todo.empty()) {
-    const Flow& f = rules.flows[todo.back()];
-    todo.pop_back();
-    for (NodeIndex ni : f.nodes) {
-      const Node& n = rules.nodes[ni];
-      for (const BranchArm& a : n.arms) {
+  for (FlowIndex f : rules.flows_reached(rules.flow_index(case_id))) {
+    for (NodeIndex ni : rules.flows[f].nodes) {
+      for (const BranchArm& a : rules.nodes[ni].arms) {
         for (const VarRef& v : a.when.variables()) out.insert(v.name);
-      }
-      if (n.kind == NodeKind::Call && n.call_flow != kNoFlow && seen.insert(n.call_flow).second) {
-        todo.push_back(n.call_flow);
       }
     }
   }
@@ -293,4 +283,4 @@ void diff_paths(const std::shared_ptr<const RuleSet>& before, const std::shared_
   }
 }
 
-}  // namespace triage::diff_internal
+}  // namespace triage::diff_detail

@@ -19,6 +19,43 @@ const char* to_string(NodeKind kind) {
   return "?";
 }
 
+void RuleSet::for_each_successor(const Node& n, const std::function<void(const Edge&)>& fn) const {
+  static const Target kUnresolved;
+  switch (n.kind) {
+    case NodeKind::Question:
+      for (std::size_t i = 0; i < n.options.size(); ++i) fn(Edge{EdgeKind::Option, i, n.options[i].next});
+      break;
+    case NodeKind::Info:
+    case NodeKind::Input: fn(Edge{EdgeKind::Next, 0, n.next}); break;
+    case NodeKind::Branch:
+      for (std::size_t i = 0; i < n.arms.size(); ++i) fn(Edge{EdgeKind::Arm, i, n.arms[i].next});
+      break;
+    case NodeKind::Call:
+      fn(Edge{EdgeKind::Call, 0, n.call_flow < flows.size() ? flows[n.call_flow].start : kUnresolved});
+      fn(Edge{EdgeKind::AfterCall, 0, n.next});
+      break;
+    case NodeKind::Return:
+    case NodeKind::Outcome: break;
+  }
+}
+
+std::vector<FlowIndex> RuleSet::flows_reached(FlowIndex from) const {
+  if (from >= flows.size()) return {};
+  std::vector<FlowIndex> order{from};
+  std::vector<char> seen(flows.size(), 0);
+  seen[from] = 1;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    for (NodeIndex ni : flows[order[i]].nodes) {
+      FlowIndex f = nodes[ni].kind == NodeKind::Call ? nodes[ni].call_flow : kNoFlow;
+      if (f < flows.size() && !seen[f]) {
+        seen[f] = 1;
+        order.push_back(f);
+      }
+    }
+  }
+  return order;
+}
+
 FlowIndex RuleSet::flow_index(std::string_view id) const {
   auto it = flow_by_id.find(std::string(id));
   return it == flow_by_id.end() ? kNoFlow : it->second;
@@ -113,13 +150,8 @@ bool RuleSet::flow_reads(FlowIndex start, std::string_view var) const {
     }
     return false;
   };
-  std::vector<char> seen(flows.size(), 0);
-  std::vector<FlowIndex> todo{start};
-  seen[start] = 1;
-  while (!todo.empty()) {
-    const Flow& f = flows[todo.back()];
-    todo.pop_back();
-    for (NodeIndex ni : f.nodes) {
+  for (FlowIndex fi : flows_reached(start)) {
+    for (NodeIndex ni : flows[fi].nodes) {
       const Node& n = nodes[ni];
       if (in_text(n.text.raw) || in_text(n.input.prompt.raw) || in_lines(n.outcome.script) || in_lines(n.carry)) {
         return true;
@@ -129,10 +161,6 @@ bool RuleSet::flow_reads(FlowIndex start, std::string_view var) const {
       }
       for (const BranchArm& a : n.arms) {
         if (in_condition(a.when)) return true;
-      }
-      if (n.call_flow < flows.size() && !seen[n.call_flow]) {
-        seen[n.call_flow] = 1;
-        todo.push_back(n.call_flow);
       }
     }
   }

@@ -11,6 +11,8 @@
 #include <sstream>
 #include <system_error>
 
+#include "loader_internal.h"
+#include "triage/utf8.h"
 #include "yaml_reader.h"
 
 namespace triage {
@@ -19,78 +21,29 @@ namespace {
 
 constexpr std::size_t kMaxScenarioBytes = 4u << 20;  // a scenario is a page, not a data set
 
-const char* kind_name(const YamlNode& n) {
-  switch (n.kind) {
-    case YamlKind::Map: return "a mapping";
-    case YamlKind::Seq: return "a list";
-    case YamlKind::Scalar: break;
-  }
-  return "a text";
-}
-
+// Reads one scenario file's tree with the loader's FileReader/Fields: every helper reports its
+// own problems at file:line:col.
 class Parser {
  public:
-  Parser(const YamlDoc& doc, std::uint32_t file, Diagnostics& diags)
-      : doc_(doc), file_(file), diags_(diags) {}
-
-  bool ok() const { return ok_; }
-  SourceLoc loc(std::uint32_t n) const { return SourceLoc{file_, doc_.at(n).line, doc_.at(n).col}; }
-  void error(std::uint32_t n, const char* code, std::string message) {
-    diags_.error(loc(n), code, std::move(message));
-    ok_ = false;
-  }
-
-  // Calls `fn(key_name, key_node, value_node)` for each pair of map `n`; reports unknown keys
-  // (with a suggestion from `known`) and duplicates.
-  template <typename Fn>
-  void each_pair(std::uint32_t n, const std::vector<std::string>& known, Fn fn) {
-    for (std::uint32_t k = doc_.at(n).first; k != kNoYaml;) {
-      std::uint32_t v = doc_.at(k).next;
-      if (v == kNoYaml) break;
-      std::string key(doc_.text(k));
-      if (doc_.at(k).kind != YamlKind::Scalar) {
-        error(k, "wrong-type", fmt::format("expected a key, got {}", kind_name(doc_.at(k))));
-      } else if (doc_.at(k).duplicate) {
-        error(k, "duplicate-key", fmt::format("duplicate key '{}'", key));
-      } else if (std::find(known.begin(), known.end(), key) == known.end()) {
-        std::string hint = did_you_mean(key, known);
-        error(k, "unknown-key", fmt::format("unknown key '{}'{}", key,
-                                            hint.empty() ? "" : fmt::format("; did you mean '{}'?", hint)));
-      } else {
-        fn(key, k, v);
-      }
-      k = doc_.at(v).next;
-    }
-  }
-
-  bool expect_kind(std::uint32_t n, YamlKind kind, const char* what) {
-    if (doc_.at(n).kind == kind) return true;
-    error(n, "wrong-type", fmt::format("expected {}, got {}", what, kind_name(doc_.at(n))));
-    return false;
-  }
-
-  bool text(std::uint32_t n, std::string& out) {
-    if (!expect_kind(n, YamlKind::Scalar, "a text")) return false;
-    out = std::string(doc_.text(n));
-    return true;
-  }
-
-  // A text or a list of texts.
-  void texts(std::uint32_t n, std::vector<std::string>& out) {
-    if (doc_.at(n).kind == YamlKind::Scalar) {
-      out.emplace_back(doc_.text(n));
-      return;
-    }
-    if (!expect_kind(n, YamlKind::Seq, "a text or a list of texts")) return;
-    for (std::uint32_t i = doc_.at(n).first; i != kNoYaml; i = doc_.at(i).next) {
-      std::string s;
-      if (text(i, s)) out.push_back(std::move(s));
-    }
-  }
+  explicit Parser(FileReader& r) : r_(r), doc_(r.doc()) {}
 
   void top(std::uint32_t root, Scenario& sc);
+  // Each duplicate key, at its second occurrence.
+  void report_duplicates();
 
  private:
+  // The keys of map `n`, unknown ones (not in `known`) reported with a suggestion.
+  Fields fields(std::uint32_t n, const std::vector<std::string>& known, std::string_view where) {
+    Fields f(r_, n);
+    f.check(r_, known, where);
+    return f;
+  }
+  bool is(std::uint32_t n, bool ok, std::string_view expected) {
+    if (!ok) r_.wrong_type(n, expected);
+    return ok;
+  }
+  void texts(std::uint32_t n, std::vector<std::string>& out) { r_.texts(n, out, "a text or a list of texts", true); }
+
   void context(std::uint32_t n, Scenario& sc);
   void steps(std::uint32_t n, Scenario& sc);
   void step(std::uint32_t n, ScenarioStep& st);
@@ -98,74 +51,65 @@ class Parser {
   void weight(std::uint32_t n, ScenarioStep& st);
   void expect(std::uint32_t n, Scenario& sc);
 
+  FileReader& r_;
   const YamlDoc& doc_;
-  std::uint32_t file_;
-  Diagnostics& diags_;
-  bool ok_ = true;
 };
 
 void Parser::top(std::uint32_t root, Scenario& sc) {
   static const std::vector<std::string> keys = {"format", "name", "case", "context",
                                                 "caller", "steps", "expect"};
-  bool has_format = false, has_case = false, has_expect = false;
-  each_pair(root, keys, [&](const std::string& key, std::uint32_t k, std::uint32_t v) {
-    if (key == "format") {
-      has_format = true;
-      std::string f;
-      if (text(v, f) && f != kScenarioFormat) {
-        error(v, "format-version", fmt::format("unsupported format '{}'; this build reads '{}'", f,
-                                               kScenarioFormat));
+  Fields f = fields(root, keys, "a scenario");
+  for (const Fields::Pair& p : f.pairs()) {
+    std::uint32_t v = p.value;
+    if (p.key == "format") {
+      std::string format;
+      if (r_.text(v, format) && format != kScenarioFormat) {
+        r_.error(v, "format-version", fmt::format("unsupported format '{}'; this build reads '{}'", format,
+                                                  kScenarioFormat));
       }
-    } else if (key == "name") {
-      text(v, sc.name);
-    } else if (key == "case") {
-      has_case = true;
-      sc.case_loc = loc(v);
-      text(v, sc.case_id);
-    } else if (key == "context") {
-      sc.context_loc = loc(k);
+    } else if (p.key == "name") {
+      r_.text(v, sc.name);
+    } else if (p.key == "case") {
+      sc.case_loc = r_.loc(v);
+      r_.text(v, sc.case_id);
+    } else if (p.key == "context") {
+      sc.context_loc = r_.loc(p.key_node);
       context(v, sc);
-    } else if (key == "caller") {
+    } else if (p.key == "caller") {
       texts(v, sc.caller);
-    } else if (key == "steps") {
+    } else if (p.key == "steps") {
       steps(v, sc);
-    } else if (key == "expect") {
-      has_expect = true;
+    } else if (p.key == "expect") {
       expect(v, sc);
     }
-  });
-  SourceLoc at = loc(root);
-  if (!has_format) {
-    diags_.error(at, "format-version", fmt::format("missing 'format: {}'", kScenarioFormat));
-    ok_ = false;
   }
-  if (!has_case) { diags_.error(at, "missing-key", "missing key 'case'"); ok_ = false; }
-  if (!has_expect) { diags_.error(at, "missing-key", "missing key 'expect'"); ok_ = false; }
+  SourceLoc at = r_.loc(root);
+  if (f.key("format") == kNoYaml) {
+    r_.error_at(at, "format-version", fmt::format("missing 'format: {}'", kScenarioFormat));
+  }
+  f.require(r_, {"case", "expect"}, "a scenario", at);
+}
+
+void Parser::report_duplicates() {
+  for (const YamlDuplicate& d : doc_.duplicates) {
+    r_.error(d.key, "duplicate-key", fmt::format("duplicate key '{}'", escape_controls(doc_.text(d.key))));
+  }
 }
 
 void Parser::context(std::uint32_t n, Scenario& sc) {
-  if (doc_.is_null(n)) return;
-  if (!expect_kind(n, YamlKind::Map, "a mapping of variable: value")) return;
-  for (std::uint32_t k = doc_.at(n).first; k != kNoYaml;) {
-    std::uint32_t v = doc_.at(k).next;
-    if (v == kNoYaml) break;
+  if (doc_.is_null(n) || !is(n, r_.is_map(n), "a mapping of variable: value")) return;
+  for (const Fields::Pair& p : Fields(r_, n).pairs()) {
     std::string name, value;
-    if (doc_.at(k).duplicate) {
-      error(k, "duplicate-key", fmt::format("duplicate key '{}'", doc_.text(k)));
-    } else if (text(k, name) && text(v, value)) {
-      sc.context.emplace_back(std::move(name), std::move(value));
-    }
-    k = doc_.at(v).next;
+    if (r_.text(p.key_node, name) && r_.text(p.value, value)) sc.context.emplace_back(std::move(name), std::move(value));
   }
 }
 
 void Parser::steps(std::uint32_t n, Scenario& sc) {
-  if (doc_.is_null(n)) return;
-  if (!expect_kind(n, YamlKind::Seq, "a list of steps")) return;
+  if (doc_.is_null(n) || !is(n, r_.is_seq(n), "a list of steps")) return;
   for (std::uint32_t i = doc_.at(n).first; i != kNoYaml; i = doc_.at(i).next) {
     ScenarioStep st;
-    st.loc = loc(i);
-    if (!expect_kind(i, YamlKind::Map, "a step (answer: or input:)")) continue;
+    st.loc = r_.loc(i);
+    if (!is(i, r_.is_map(i), "a step (answer: or input:)")) continue;
     step(i, st);
     sc.steps.push_back(std::move(st));
   }
@@ -173,81 +117,74 @@ void Parser::steps(std::uint32_t n, Scenario& sc) {
 
 void Parser::step(std::uint32_t n, ScenarioStep& st) {
   static const std::vector<std::string> keys = {"answer", "label", "input", "node", "caller", "weight"};
-  std::uint32_t answer_node = kNoYaml, input_node = kNoYaml, label_node = kNoYaml;
-  each_pair(n, keys, [&](const std::string& key, std::uint32_t k, std::uint32_t v) {
-    if (key == "answer") answer_node = k, answer(v, st);
-    else if (key == "input") input_node = k, text(v, st.value);
-    else if (key == "label") label_node = k;
-    else if (key == "node") text(v, st.node);
-    else if (key == "caller") text(v, st.caller);
-    else if (key == "weight") weight(v, st);
-  });
-  if (answer_node != kNoYaml && input_node != kNoYaml) {
-    error(input_node, "bad-step", "a step has either 'answer' or 'input', not both");
+  Fields f = fields(n, keys, "a step");
+  for (const Fields::Pair& p : f.pairs()) {
+    if (p.key == "answer") answer(p.value, st);
+    else if (p.key == "input") r_.text(p.value, st.value);
+    else if (p.key == "node") r_.text(p.value, st.node);
+    else if (p.key == "caller") r_.text(p.value, st.caller);
+    else if (p.key == "weight") weight(p.value, st);
+  }
+  std::uint32_t answer_key = f.key("answer"), input_key = f.key("input"), label = f.get("label");
+  if (answer_key != kNoYaml && input_key != kNoYaml) {
+    r_.error(input_key, "bad-step", "a step has either 'answer' or 'input', not both");
     return;
   }
-  if (answer_node == kNoYaml && input_node == kNoYaml) {
-    error(n, "bad-step", "a step needs 'answer' (option number or label) or 'input' (a typed value)");
+  if (answer_key == kNoYaml && input_key == kNoYaml) {
+    r_.error(n, "bad-step", "a step needs 'answer' (option number or label) or 'input' (a typed value)");
     return;
   }
-  if (input_node != kNoYaml) st.kind = ScenarioStep::Kind::Input;
-  if (label_node == kNoYaml) return;
-  if (input_node != kNoYaml || st.option == 0) {
-    error(label_node, "bad-step", "'label' goes with a numbered 'answer' only");
+  if (input_key != kNoYaml) st.kind = ScenarioStep::Kind::Input;
+  if (label == kNoYaml) return;
+  if (input_key != kNoYaml || st.option == 0) {
+    r_.error(f.key("label"), "bad-step", "'label' goes with a numbered 'answer' only");
     return;
   }
-  text(doc_.at(label_node).next, st.label);
+  r_.text(label, st.label);
 }
 
 void Parser::answer(std::uint32_t n, ScenarioStep& st) {
   std::string s;
-  if (!text(n, s)) return;
-  const YamlNode& node = doc_.at(n);
-  bool numeric = node.style == YamlStyle::Plain && !s.empty() && s.size() <= 4 &&
+  if (!r_.text(n, s, "an option number or label")) return;
+  bool numeric = doc_.at(n).style == YamlStyle::Plain && s.size() <= 4 &&
                  std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (!numeric) {
-    if (s.empty()) error(n, "bad-step", "expected an option number or label, got an empty text");
     st.label = std::move(s);
     return;
   }
   st.option = std::stoi(s);
-  if (st.option < 1) error(n, "bad-step", "option numbers start at 1");
+  if (st.option < 1) r_.error(n, "bad-step", "option numbers start at 1");
 }
 
 void Parser::weight(std::uint32_t n, ScenarioStep& st) {
   std::string s;
-  if (!text(n, s)) return;
+  if (!r_.text(n, s)) return;
   if (s == "minor") st.weight = Weight::Minor;
   else if (s == "major") st.weight = Weight::Major;
   else if (s == "critical") st.weight = Weight::Critical;
-  else error(n, "bad-value", fmt::format("expected minor, major or critical, got '{}'", s));
+  else r_.error(n, "bad-value", fmt::format("expected minor, major or critical, got '{}'", escape_controls(s)));
 }
 
 void Parser::expect(std::uint32_t n, Scenario& sc) {
   static const std::vector<std::string> keys = {"outcome", "path", "script_contains", "script_excludes"};
-  if (!expect_kind(n, YamlKind::Map, "a mapping (outcome:, path:, ...)")) return;
-  bool has_outcome = false;
+  if (!is(n, r_.is_map(n), "a mapping (outcome:, path:, ...)")) return;
   ScenarioExpect& e = sc.expect;
-  each_pair(n, keys, [&](const std::string& key, std::uint32_t, std::uint32_t v) {
-    if (key == "outcome") {
-      has_outcome = true;
-      e.outcome_loc = loc(v);
-      text(v, e.outcome);
-    } else if (key == "path") {
+  Fields f = fields(n, keys, "'expect'");
+  for (const Fields::Pair& p : f.pairs()) {
+    if (p.key == "outcome") {
+      e.outcome_loc = r_.loc(p.value);
+      r_.text(p.value, e.outcome);
+    } else if (p.key == "path") {
       e.has_path = true;
-      e.path_loc = loc(v);
-      if (!expect_kind(v, YamlKind::Seq, "a list of node ids")) return;
-      for (std::uint32_t i = doc_.at(v).first; i != kNoYaml; i = doc_.at(i).next) {
-        std::string id;
-        if (text(i, id)) e.path.push_back(std::move(id));
-      }
-    } else if (key == "script_contains") {
-      texts(v, e.script_contains);
-    } else if (key == "script_excludes") {
-      texts(v, e.script_excludes);
+      e.path_loc = r_.loc(p.value);
+      r_.texts(p.value, e.path, "a list of node ids", false);
+    } else if (p.key == "script_contains") {
+      texts(p.value, e.script_contains);
+    } else if (p.key == "script_excludes") {
+      texts(p.value, e.script_excludes);
     }
-  });
-  if (!has_outcome) error(n, "missing-key", "missing key 'outcome'");
+  }
+  f.require(r_, {"outcome"}, "'expect'", r_.loc(n));
 }
 
 }  // namespace
@@ -268,9 +205,11 @@ std::optional<Scenario> parse_scenario(const SourceFiles& files, std::uint32_t f
     diags.error(at, "wrong-type", "expected a scenario (a mapping with format:, case:, steps:, expect:)");
     return std::nullopt;
   }
-  Parser p(doc, file, diags);
+  FileReader reader(doc, file, files, diags);
+  Parser p(reader);
+  p.report_duplicates();
   p.top(doc.root, sc);
-  if (!p.ok() || diags.error_count() != errors_before) return std::nullopt;
+  if (diags.error_count() != errors_before) return std::nullopt;
   return sc;
 }
 

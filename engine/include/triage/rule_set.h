@@ -3,7 +3,9 @@
 // (checker.h), walked by sessions (session.h). The format is documented in docs/rules.md.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -122,6 +124,22 @@ struct Node {
   std::optional<Audience> to;    // who its text (and, for an outcome, its script) is for; none = the flow's
 };
 
+// What leads from a node to one of its successors (RuleSet::for_each_successor).
+enum class EdgeKind : std::uint8_t {
+  Option,     // a question's option number `index`
+  Next,       // an info's or input's `next`
+  Arm,        // a branch's arm number `index`
+  Call,       // a call into its sub-flow: the sub-flow's start
+  AfterCall,  // a call's `next`, taken once the sub-flow returns
+};
+
+// One successor of a node. `to` may be unresolved (index kNoNode): the checker reports those.
+struct Edge {
+  EdgeKind kind;
+  std::size_t index;  // the option or arm number; 0 for the other kinds
+  const Target& to;
+};
+
 // A fact a case settles by being the case (`implies:`), e.g. the quarantine case: quarantine true.
 struct ImpliedFact {
   std::string var;
@@ -235,6 +253,12 @@ class RuleSet {
   // True when flow `f` or a sub-flow it calls (transitively) reads variable `var`: in a
   // condition (branch arm, script or carried line) or a template (text, label, prompt, line).
   bool flow_reads(FlowIndex f, std::string_view var) const;
+  // Calls `fn` for each successor of node `n`, in order: a question's options, an info's or
+  // input's next, a branch's arms, a call's sub-flow start then its next; none for a return or
+  // an outcome. The one place that knows which fields of a node are edges.
+  void for_each_successor(const Node& n, const std::function<void(const Edge&)>& fn) const;
+  // Flow `from` and every sub-flow it calls, transitively, in first-call order (`from` first).
+  std::vector<FlowIndex> flows_reached(FlowIndex from) const;
   // Variables set by input nodes, with the validator of each (first input node wins).
   std::map<std::string, std::string> input_vars() const;
 
