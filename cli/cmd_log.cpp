@@ -66,6 +66,7 @@ int parse(int argc, char** argv, const po::options_description& desc, const po::
     std::ostringstream os;
     os << desc;
     fmt::print("{}", os.str());
+    print_examples_and_exit_codes(p->lang, "log");
     return kExitOk;
   }
   return -1;
@@ -378,6 +379,7 @@ void print_log_usage(const std::string& lang) {
   fmt::print("  migrate  {}\n", tr(lang, "перенести журнал SQLite в PostgreSQL со сверкой",
                                    "copy a SQLite log into PostgreSQL, verified"));
   fmt::print("\n{}\n", tr(lang, "triage log <действие> --help — подробнее.", "triage log <action> --help for details."));
+  print_examples_and_exit_codes(lang, "log");
 }
 
 }  // namespace

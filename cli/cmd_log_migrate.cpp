@@ -69,6 +69,7 @@ int parse(int argc, char** argv, Args* a) {
                   "Copies calls with their steps and notes into a PostgreSQL log, then compares counts "
                   "and checksums.\n"),
                os.str());
+    print_examples_and_exit_codes(a->lang, "log");
     return kExitOk;
   }
   if (a->from.empty() || a->to.empty()) {

@@ -112,6 +112,7 @@ int cmd_report(int argc, char** argv) {
     std::ostringstream os;
     os << desc;
     fmt::print("{}: {}\n\n{}", tr(lang, "Использование", "Usage"), usage, os.str());
+    print_examples_and_exit_codes(lang, "report");
     return kExitOk;
   }
   auto get = [&](const char* name) { return vm.count(name) ? vm[name].as<std::string>() : std::string(); };

@@ -124,10 +124,30 @@ const std::vector<std::string>& examples_of(const std::string& command) {
       {"graph", {"triage graph forgot-password --format svg -o forgot-password.svg"}},
       {"run", {"triage run forgot-password --answers 1 --quarantine нет"}},
       {"diff", {"triage diff rules-2026-11 rules"}},
+      {"log", {"triage log list --db calls.db", "triage log show 42 --db calls.db",
+               "triage log export --format csv --db calls.db -o calls.csv"}},
+      {"report", {"triage report --db calls.db", "triage report --db calls.db --format json"}},
   };
   static const std::vector<std::string> kNone;
   auto it = kExamples.find(command);
   return it == kExamples.end() ? kNone : it->second;
+}
+
+// What exit code 1 means for each command (ru, en); a command missing here never exits 1.
+const std::pair<const char*, const char*>* failure_meaning(const std::string& command) {
+  static const std::map<std::string, std::pair<const char*, const char*>> kFailure = {
+      {"call", {"звонок не завершён", "the call did not end"}},
+      {"resume", {"нет открытых звонков или звонок не завершён", "no open call, or the call did not end"}},
+      {"check", {"найдены ошибки", "problems found"}},
+      {"classify", {"уверенность ниже порога, выбирает оператор", "confidence below the threshold, the operator picks"}},
+      {"diff", {"есть различия", "the rule sets differ"}},
+      {"paths", {"есть путь без исхода", "a path ends without an outcome"}},
+      {"replay", {"есть непройденные сценарии или изменившиеся звонки", "failed scenarios or changed calls"}},
+      {"run", {"исход не достигнут или ответ не подходит", "no outcome reached, or an answer does not fit"}},
+      {"train", {"сценарий не проходит или исход неверный", "the scenario does not replay, or a wrong outcome"}},
+  };
+  auto it = kFailure.find(command);
+  return it == kFailure.end() ? nullptr : &it->second;
 }
 
 }  // namespace
@@ -161,11 +181,19 @@ void print_help(const std::string& lang, const std::string& usage, const char* a
     print_wrapped(text, lead, std::string(column, ' '), width);
   }
   std::string command = usage.rfind("triage ", 0) == 0 ? usage.substr(7, usage.find(' ', 7) - 7) : "";
+  print_examples_and_exit_codes(lang, command);
+}
+
+void print_examples_and_exit_codes(const std::string& lang, const std::string& command) {
   const std::vector<std::string>& examples = examples_of(command);
   if (!examples.empty()) {
     fmt::print("\n{}:\n", tr(lang, "Примеры", "Examples"));
     for (const std::string& e : examples) fmt::print("  {}\n", e);
   }
+  fmt::print("\n{}:\n  0  {}\n", tr(lang, "Коды выхода", "Exit codes"), tr(lang, "выполнено", "done"));
+  if (const auto* failure = failure_meaning(command)) fmt::print("  1  {}\n", tr(lang, failure->first, failure->second));
+  fmt::print("  2  {}\n", tr(lang, "неверные параметры, файлы или журнал недоступны",
+                                  "bad options, or unreadable files or log"));
 }
 
 }  // namespace triage::cli

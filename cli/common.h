@@ -49,4 +49,7 @@ bool parse_command_line(const std::string& cmd, int argc, char** argv,
 void print_help(const std::string& lang, const std::string& usage, const char* about_ru, const char* about_en,
                 const boost::program_options::options_description& opts);
 
+// Prints the "Examples" (from the table in common.cpp) and "Exit codes" sections of
+// `triage <command> --help`; print_help ends with it, the commands with their own help call it.
+void print_examples_and_exit_codes(const std::string& lang, const std::string& command);
 }  // namespace triage::cli

@@ -379,3 +379,41 @@ TEST_CASE("cli: every example in --help is a command line the command accepts") 
   }
   CHECK(examples >= 20);
 }
+
+TEST_CASE("cli: every command of the table shows examples and exit codes in ru and en; an unknown option exits 2") {
+  // The command names come from `triage --help`, which prints the command table.
+  RunResult top = run_triage({"--help"});
+  REQUIRE(top.code == 0);
+  std::vector<std::string> names;
+  std::istringstream lines(top.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.size() > 3 && line.rfind("  ", 0) == 0 && line[2] >= 'a' && line[2] <= 'z')
+      names.push_back(line.substr(2, line.find(' ', 2) - 2));
+  }
+  REQUIRE(names.size() >= 15);
+  for (const std::string& name : names) {
+    INFO(name);
+    RunResult ru = run_triage({name, "--help"});
+    CHECK(ru.code == 0);
+    CHECK(ru.out.find("\nПримеры:\n  triage " + name) != std::string::npos);
+    CHECK(ru.out.find("\nКоды выхода:\n  0  ") != std::string::npos);
+    CHECK(ru.out.find("\n  2  неверные параметры") != std::string::npos);
+    RunResult en = run_triage({name, "--help", "--lang", "en"});
+    CHECK(en.code == 0);
+    CHECK(en.out.find("\nExamples:\n  triage " + name) != std::string::npos);
+    CHECK(en.out.find("\nExit codes:\n  0  done\n") != std::string::npos);
+    RunResult bad = run_triage({name, "--no-such-option"});
+    CHECK(bad.code == 2);
+    CHECK(bad.err.rfind("triage " + name, 0) == 0);
+  }
+}
+
+TEST_CASE("cli: --quarantine accepts да/нет beside yes/no, and refuses anything else") {
+  for (const char* value : {"да", "нет", "yes", "no"}) {
+    INFO(value);
+    CHECK(run_triage({"show", "forgot-password", "--rules", kRules, "--quarantine", value}).code == 0);
+  }
+  RunResult bad = run_triage({"show", "forgot-password", "--rules", kRules, "--quarantine", "может"});
+  CHECK(bad.code == 2);
+  CHECK(bad.err.find("--quarantine: да или нет (yes или no)") != std::string::npos);
+}
