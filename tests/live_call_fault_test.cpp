@@ -15,7 +15,7 @@ using namespace triage::testing;
 namespace {
 
 std::shared_ptr<const RuleSet> two_questions() {
-  triage::test::TestRules t;
+  triage::testing::TestRules t;
   t.var("region", "enum", "default", {"default"});
   t.flow("c", "Обращение", "q1");
   t.question("q1", "Есть телефон?", {{"Да", "q2"}, {"Нет", "q2"}});
