@@ -99,7 +99,9 @@ class Fields {
     std::uint32_t key_node;
     std::uint32_t value;
   };
-  const std::vector<Pair>& pairs() const { return pairs_; }
+  const std::vector<Pair>& pairs() const& { return pairs_; }
+  // Not on a temporary: `for (auto& p : Fields(r, n).pairs())` would read freed memory.
+  const std::vector<Pair>& pairs() const&& = delete;
 
  private:
   std::vector<Pair> pairs_;

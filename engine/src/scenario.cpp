@@ -98,7 +98,8 @@ void Parser::report_duplicates() {
 
 void Parser::context(std::uint32_t n, Scenario& sc) {
   if (doc_.is_null(n) || !is(n, r_.is_map(n), "a mapping of variable: value")) return;
-  for (const Fields::Pair& p : Fields(r_, n).pairs()) {
+  Fields f(r_, n);  // named: a temporary's pairs() would dangle in the loop
+  for (const Fields::Pair& p : f.pairs()) {
     std::string name, value;
     if (r_.text(p.key_node, name) && r_.text(p.value, value)) sc.context.emplace_back(std::move(name), std::move(value));
   }
