@@ -33,15 +33,6 @@ struct Parsed {
   std::string lang;
 };
 
-std::string lang_of(int argc, char** argv) {
-  std::string flag;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--lang") == 0 && i + 1 < argc) flag = argv[i + 1];
-    else if (std::strncmp(argv[i], "--lang=", 7) == 0) flag = argv[i] + 7;
-  }
-  return interface_language(flag);
-}
-
 void add_common(po::options_description& d, const std::string& lang) {
   d.add_options()
       ("help,h", tr(lang, "эта справка", "this help"))
@@ -53,19 +44,10 @@ void add_common(po::options_description& d, const std::string& lang) {
 // Parses argv (argv[0] = action); prints help or the error. Returns -1 to go on, else an exit code.
 int parse(int argc, char** argv, const po::options_description& desc, const po::positional_options_description& pos,
           const char* usage, Parsed* p) {
-  try {
-    po::store(po::command_line_parser(argc, argv).options(desc).positional(pos).run(), p->vm);
-    po::notify(p->vm);
-  } catch (const po::error& e) {
-    fmt::print(stderr, "triage log {}: {}\n", argv[0], escape_controls(e.what()));
-    fmt::print(stderr, "{}: {}\n", tr(p->lang, "использование", "usage"), usage);
-    return kExitUsage;
-  }
+  if (!parse_command_line(std::string("log ") + argv[0], argc, argv, desc, &pos, p->vm)) return kExitUsage;
   if (p->vm.count("help")) {
-    fmt::print("{}: {}\n\n", tr(p->lang, "Использование", "Usage"), usage);
-    std::ostringstream os;
-    os << desc;
-    fmt::print("{}", os.str());
+    print_help(p->lang, usage, "Журнал звонков: список, просмотр, выгрузка, удаление.",
+               "The call log: list, show, export, delete.", desc);
     return kExitOk;
   }
   return -1;
@@ -384,7 +366,7 @@ void print_log_usage(const std::string& lang) {
 
 int cmd_log(int argc, char** argv) {
   Parsed p;
-  p.lang = lang_of(argc, argv);
+  p.lang = interface_language("");
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
     print_log_usage(p.lang);
     return argc < 2 ? kExitUsage : kExitOk;

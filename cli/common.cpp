@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "commands.h"
 #include "config.h"
 #include "triage/utf8.h"
 
@@ -71,6 +72,12 @@ void print_wrapped(const std::string& text, const std::string& first, const std:
   }
 }
 
+void print_usage_error(const std::string& cmd, const std::string& message) {
+  std::string lang = interface_language("");
+  fmt::print(stderr, "triage {}: {}\n{}\n", cmd, escape_controls(message),
+             fmt::format(tr(lang, "Справка: triage {} --help", "See: triage {} --help"), cmd));
+}
+
 bool parse_command_line(const std::string& cmd, int argc, char** argv,
                         const boost::program_options::options_description& opts,
                         const boost::program_options::positional_options_description* pos,
@@ -83,7 +90,7 @@ bool parse_command_line(const std::string& cmd, int argc, char** argv,
     po::store(parser.run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
-    fmt::print(stderr, "triage {}: {}\n", cmd, e.what());
+    print_usage_error(cmd, e.what());
     return false;
   }
   return true;
@@ -124,6 +131,9 @@ const std::vector<std::string>& examples_of(const std::string& command) {
       {"graph", {"triage graph forgot-password --format svg -o forgot-password.svg"}},
       {"run", {"triage run forgot-password --answers 1 --quarantine нет"}},
       {"diff", {"triage diff rules-2026-11 rules"}},
+      {"report", {"triage report --since 2026-12-01", "triage report --format json --db calls.db"}},
+      {"log", {"triage log list --since 2026-12-01", "triage log show 42",
+               "triage log migrate --from sqlite:calls.db --to postgresql://triage@db.local/calls"}},
   };
   static const std::vector<std::string> kNone;
   auto it = kExamples.find(command);
@@ -166,6 +176,12 @@ void print_help(const std::string& lang, const std::string& usage, const char* a
     fmt::print("\n{}:\n", tr(lang, "Примеры", "Examples"));
     for (const std::string& e : examples) fmt::print("  {}\n", e);
   }
+  fmt::print("\n{}:\n", tr(lang, "Коды выхода", "Exit codes"));
+  fmt::print("  {}  {}\n", kExitOk, tr(lang, "успех", "success"));
+  fmt::print("  {}  {}\n", kExitFailure, tr(lang, "найдены проблемы (ошибки проверки, непройденные сценарии)",
+                                             "problems found (check errors, failed scenarios)"));
+  fmt::print("  {}  {}\n", kExitUsage, tr(lang, "неверные параметры, нечитаемый файл, ошибка ввода-вывода",
+                                           "bad arguments, unreadable file, I/O error"));
 }
 
 }  // namespace triage::cli

@@ -37,6 +37,10 @@ inline const char* tr(const std::string& lang, const char* ru, const char* en) {
   return lang == "en" ? en : ru;
 }
 
+// Prints a bad command line's error in the one format: "triage <cmd>: <message>", then a line
+// pointing to `triage <cmd> --help`.
+void print_usage_error(const std::string& cmd, const std::string& message);
+
 // Parses the command line of `triage <cmd>` into `vm` (with `pos` for the positional arguments,
 // when given). On a bad command line prints "triage <cmd>: <why>" to stderr and returns false.
 bool parse_command_line(const std::string& cmd, int argc, char** argv,
