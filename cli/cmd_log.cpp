@@ -143,9 +143,7 @@ bool confirmed(const Parsed& p, const std::string& question, const char* action)
   std::fflush(stdout);
   std::string answer;
   if (!std::getline(std::cin, answer)) return false;
-  for (const char* yes : {"да", "Да", "ДА", "д", "Д", "yes", "Yes", "YES", "y", "Y"}) {
-    if (answer == yes) return true;
-  }
+  if (parse_yes_no(answer).value_or(false)) return true;
   fmt::print("{}\n", tr(lang, "Отменено, ничего не удалено.", "Cancelled; nothing was deleted."));
   return false;
 }
@@ -360,6 +358,7 @@ void print_log_usage(const std::string& lang) {
   fmt::print("  migrate  {}\n", tr(lang, "перенести журнал SQLite в PostgreSQL со сверкой",
                                    "copy a SQLite log into PostgreSQL, verified"));
   fmt::print("\n{}\n", tr(lang, "triage log <действие> --help — подробнее.", "triage log <action> --help for details."));
+  print_examples_and_exit_codes(lang, "log");
 }
 
 }  // namespace
@@ -367,6 +366,8 @@ void print_log_usage(const std::string& lang) {
 int cmd_log(int argc, char** argv) {
   Parsed p;
   p.lang = interface_language("");
+  // main already took the language from `--lang` wherever it stands; one before the action is skipped.
+  drop_leading_lang(argc, argv);
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
     print_log_usage(p.lang);
     return argc < 2 ? kExitUsage : kExitOk;
@@ -379,9 +380,8 @@ int cmd_log(int argc, char** argv) {
   if (action == "purge") return run_purge(argc - 1, argv + 1, p);
   if (action == "migrate") return cmd_log_migrate(argc - 1, argv + 1);
   std::string hint = did_you_mean(action, {"list", "show", "export", "delete", "purge", "migrate"});
-  fmt::print(stderr, "triage log: {} «{}»{}\n", tr(p.lang, "неизвестное действие", "unknown action"),
-             escape_controls(action),
-             hint.empty() ? "" : fmt::format("; {} «{}»?", tr(p.lang, "возможно, имелось в виду", "did you mean"), hint));
+  print_usage_error("log", fmt::format("{} «{}»{}", tr(p.lang, "неизвестное действие", "unknown action"), action,
+                                       hint.empty() ? "" : fmt::format("; {} «{}»?", tr(p.lang, "возможно, имелось в виду", "did you mean"), hint)));
   return kExitUsage;
 }
 

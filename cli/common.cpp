@@ -8,6 +8,7 @@
 #include <boost/program_options.hpp>
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <map>
 #include <string>
@@ -28,6 +29,16 @@ std::string& command_line_language() {
 }  // namespace
 
 void set_command_line_language(const std::string& lang) { command_line_language() = lang; }
+
+void drop_leading_lang(int& argc, char**& argv) {
+  while (argc >= 2 && (std::strcmp(argv[1], "--lang") == 0 || std::strncmp(argv[1], "--lang=", 7) == 0)) {
+    int drop = std::strcmp(argv[1], "--lang") == 0 ? 2 : 1;
+    if (argc < 1 + drop) break;
+    argv[drop] = argv[0];
+    argv += drop;
+    argc -= drop;
+  }
+}
 
 std::string interface_language(const std::string& flag_value) {
   if (flag_value == "ru" || flag_value == "en") return flag_value;
@@ -70,6 +81,16 @@ void print_wrapped(const std::string& text, const std::string& first, const std:
   for (std::size_t i = 0; i < lines.size(); ++i) {
     fmt::print("{}{}\n", i == 0 ? first : rest, paint ? paint(lines[i]) : lines[i]);
   }
+}
+
+std::optional<bool> parse_yes_no(const std::string& value) {
+  for (const char* yes : {"да", "Да", "ДА", "д", "Д", "yes", "Yes", "YES", "y", "Y", "true"}) {
+    if (value == yes) return true;
+  }
+  for (const char* no : {"нет", "Нет", "НЕТ", "н", "Н", "no", "No", "NO", "n", "N", "false"}) {
+    if (value == no) return false;
+  }
+  return std::nullopt;
 }
 
 void print_usage_error(const std::string& cmd, const std::string& message) {
@@ -142,6 +163,20 @@ const std::vector<std::string>& examples_of(const std::string& command) {
 
 }  // namespace
 
+void print_examples_and_exit_codes(const std::string& lang, const std::string& command) {
+  const std::vector<std::string>& examples = examples_of(command);
+  if (!examples.empty()) {
+    fmt::print("\n{}:\n", tr(lang, "Примеры", "Examples"));
+    for (const std::string& e : examples) fmt::print("  {}\n", e);
+  }
+  fmt::print("\n{}:\n", tr(lang, "Коды выхода", "Exit codes"));
+  fmt::print("  {}  {}\n", kExitOk, tr(lang, "успех", "success"));
+  fmt::print("  {}  {}\n", kExitFailure, tr(lang, "найдены проблемы (ошибки проверки, непройденные сценарии)",
+                                             "problems found (check errors, failed scenarios)"));
+  fmt::print("  {}  {}\n", kExitUsage, tr(lang, "неверные параметры, нечитаемый файл, ошибка ввода-вывода",
+                                           "bad arguments, unreadable file, I/O error"));
+}
+
 void print_help(const std::string& lang, const std::string& usage, const char* about_ru, const char* about_en,
                 const boost::program_options::options_description& opts) {
   std::size_t width = static_cast<std::size_t>(terminal_width(STDOUT_FILENO));
@@ -171,17 +206,7 @@ void print_help(const std::string& lang, const std::string& usage, const char* a
     print_wrapped(text, lead, std::string(column, ' '), width);
   }
   std::string command = usage.rfind("triage ", 0) == 0 ? usage.substr(7, usage.find(' ', 7) - 7) : "";
-  const std::vector<std::string>& examples = examples_of(command);
-  if (!examples.empty()) {
-    fmt::print("\n{}:\n", tr(lang, "Примеры", "Examples"));
-    for (const std::string& e : examples) fmt::print("  {}\n", e);
-  }
-  fmt::print("\n{}:\n", tr(lang, "Коды выхода", "Exit codes"));
-  fmt::print("  {}  {}\n", kExitOk, tr(lang, "успех", "success"));
-  fmt::print("  {}  {}\n", kExitFailure, tr(lang, "найдены проблемы (ошибки проверки, непройденные сценарии)",
-                                             "problems found (check errors, failed scenarios)"));
-  fmt::print("  {}  {}\n", kExitUsage, tr(lang, "неверные параметры, нечитаемый файл, ошибка ввода-вывода",
-                                           "bad arguments, unreadable file, I/O error"));
+  print_examples_and_exit_codes(lang, command);
 }
 
 }  // namespace triage::cli
