@@ -61,22 +61,15 @@ po::options_description call_options(CallArgs& a, const std::string& lang, bool 
 int run(int argc, char** argv, bool resume) {
   CallArgs a;
   std::string lang = interface_language("");
-  for (int i = 1; i + 1 < argc; ++i) if (std::string(argv[i]) == "--lang") lang = interface_language(argv[i + 1]);
   po::options_description desc = call_options(a, lang, resume);
   po::positional_options_description pos;
   std::string id_text;
   if (resume) {
-    desc.add_options()("id", po::value(&id_text), "call id");
+    desc.add_options()("id", po::value(&id_text), "ID");
     pos.add("id", 1);
   }
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(desc).positional(pos).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    fmt::print(stderr, "triage {}: {}\n", argv[0], escape_controls(e.what()));
-    return kExitUsage;
-  }
+  if (!parse_command_line(argv[0], argc, argv, desc, &pos, vm)) return kExitUsage;
   if (vm.count("help")) {
     if (resume) {
       print_help(lang, "triage resume [ID] [--db FILE|URI] [--operator NAME] [--rules DIR]",

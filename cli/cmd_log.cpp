@@ -33,15 +33,6 @@ struct Parsed {
   std::string lang;
 };
 
-std::string lang_of(int argc, char** argv) {
-  std::string flag;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--lang") == 0 && i + 1 < argc) flag = argv[i + 1];
-    else if (std::strncmp(argv[i], "--lang=", 7) == 0) flag = argv[i] + 7;
-  }
-  return interface_language(flag);
-}
-
 void add_common(po::options_description& d, const std::string& lang) {
   d.add_options()
       ("help,h", tr(lang, "эта справка", "this help"))
@@ -53,20 +44,10 @@ void add_common(po::options_description& d, const std::string& lang) {
 // Parses argv (argv[0] = action); prints help or the error. Returns -1 to go on, else an exit code.
 int parse(int argc, char** argv, const po::options_description& desc, const po::positional_options_description& pos,
           const char* usage, Parsed* p) {
-  try {
-    po::store(po::command_line_parser(argc, argv).options(desc).positional(pos).run(), p->vm);
-    po::notify(p->vm);
-  } catch (const po::error& e) {
-    fmt::print(stderr, "triage log {}: {}\n", argv[0], escape_controls(e.what()));
-    fmt::print(stderr, "{}: {}\n", tr(p->lang, "использование", "usage"), usage);
-    return kExitUsage;
-  }
+  if (!parse_command_line(std::string("log ") + argv[0], argc, argv, desc, &pos, p->vm)) return kExitUsage;
   if (p->vm.count("help")) {
-    fmt::print("{}: {}\n\n", tr(p->lang, "Использование", "Usage"), usage);
-    std::ostringstream os;
-    os << desc;
-    fmt::print("{}", os.str());
-    print_examples_and_exit_codes(p->lang, "log");
+    print_help(p->lang, usage, "Журнал звонков: список, просмотр, выгрузка, удаление.",
+               "The call log: list, show, export, delete.", desc);
     return kExitOk;
   }
   return -1;
@@ -162,9 +143,7 @@ bool confirmed(const Parsed& p, const std::string& question, const char* action)
   std::fflush(stdout);
   std::string answer;
   if (!std::getline(std::cin, answer)) return false;
-  for (const char* yes : {"да", "Да", "ДА", "д", "Д", "yes", "Yes", "YES", "y", "Y"}) {
-    if (answer == yes) return true;
-  }
+  if (parse_yes_no(answer).value_or(false)) return true;
   fmt::print("{}\n", tr(lang, "Отменено, ничего не удалено.", "Cancelled; nothing was deleted."));
   return false;
 }
@@ -386,7 +365,9 @@ void print_log_usage(const std::string& lang) {
 
 int cmd_log(int argc, char** argv) {
   Parsed p;
-  p.lang = lang_of(argc, argv);
+  p.lang = interface_language("");
+  // main already took the language from `--lang` wherever it stands; one before the action is skipped.
+  drop_leading_lang(argc, argv);
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
     print_log_usage(p.lang);
     return argc < 2 ? kExitUsage : kExitOk;
@@ -399,9 +380,8 @@ int cmd_log(int argc, char** argv) {
   if (action == "purge") return run_purge(argc - 1, argv + 1, p);
   if (action == "migrate") return cmd_log_migrate(argc - 1, argv + 1);
   std::string hint = did_you_mean(action, {"list", "show", "export", "delete", "purge", "migrate"});
-  fmt::print(stderr, "triage log: {} «{}»{}\n", tr(p.lang, "неизвестное действие", "unknown action"),
-             escape_controls(action),
-             hint.empty() ? "" : fmt::format("; {} «{}»?", tr(p.lang, "возможно, имелось в виду", "did you mean"), hint));
+  print_usage_error("log", fmt::format("{} «{}»{}", tr(p.lang, "неизвестное действие", "unknown action"), action,
+                                       hint.empty() ? "" : fmt::format("; {} «{}»?", tr(p.lang, "возможно, имелось в виду", "did you mean"), hint)));
   return kExitUsage;
 }
 

@@ -7,7 +7,6 @@
 #include <boost/program_options.hpp>
 #include <climits>
 #include <cstdlib>
-#include <sstream>
 #include <string>
 
 #include "call_log_cli.h"
@@ -52,30 +51,16 @@ int parse(int argc, char** argv, Args* a) {
                                            "the same name copies only new calls"))
       ("lang", po::value<std::string>(), tr(a->lang, "язык интерфейса: ru | en", "interface language: ru | en"));
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    fmt::print(stderr, "triage log migrate: {}\n{}: {}\n", escape_controls(e.what()),
-               tr(a->lang, "использование", "usage"), kUsage);
-    return kExitUsage;
-  }
+  if (!parse_command_line("log migrate", argc, argv, desc, nullptr, vm)) return kExitUsage;
   if (vm.count("help")) {
-    std::ostringstream os;
-    os << desc;
-    fmt::print("{}: {}\n\n{}\n{}", tr(a->lang, "Использование", "Usage"), kUsage,
-               tr(a->lang, "Переносит звонки с шагами и заметками в журнал PostgreSQL и сверяет количество и "
-                           "контрольные суммы.\n",
-                  "Copies calls with their steps and notes into a PostgreSQL log, then compares counts "
-                  "and checksums.\n"),
-               os.str());
-    print_examples_and_exit_codes(a->lang, "log");
+    print_help(a->lang, kUsage,
+               "Переносит звонки с шагами и заметками в журнал PostgreSQL и сверяет количество и контрольные суммы.",
+               "Copies calls with their steps and notes into a PostgreSQL log, then compares counts and checksums.",
+               desc);
     return kExitOk;
   }
   if (a->from.empty() || a->to.empty()) {
-    fmt::print(stderr, "triage log migrate: {}\n{}: {}\n",
-               tr(a->lang, "нужны --from и --to", "--from and --to are required"),
-               tr(a->lang, "использование", "usage"), kUsage);
+    print_usage_error("log migrate", tr(a->lang, "нужны --from и --to", "--from and --to are required"));
     return kExitUsage;
   }
   if (call_log_backend(a->to) != CallLogBackend::Postgres) {
@@ -107,11 +92,7 @@ void print_result(const MigrationResult& r, const Args& a) {
 
 int cmd_log_migrate(int argc, char** argv) {
   Args a;
-  std::string flag;
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::string(argv[i]) == "--lang") flag = argv[i + 1];
-  }
-  a.lang = interface_language(flag);
+  a.lang = interface_language("");
   int rc = parse(argc, argv, &a);
   if (rc >= 0) return rc;
   std::string from_path = describe_call_log(a.from);

@@ -100,7 +100,7 @@ bool fixed_context(const PathsArgs& a, const RuleSet& rules, PathOptions& opt) {
     std::size_t eq = item.find('=');
     std::string name = item.substr(0, eq), value = eq == std::string::npos ? "" : item.substr(eq + 1);
     const VarDecl* d = eq == std::string::npos ? nullptr : rules.find_var(name);
-    bool ok = d && (d->type == "string" || (d->type == "bool" && (value == "true" || value == "false")) ||
+    bool ok = d && (d->type == "string" || (d->type == "bool" && parse_yes_no(value)) ||
                     std::find(d->values.begin(), d->values.end(), value) != d->values.end());
     if (!ok) {
       fmt::print(stderr, "triage paths: {} '{}'\n",
@@ -108,6 +108,7 @@ bool fixed_context(const PathsArgs& a, const RuleSet& rules, PathOptions& opt) {
                  escape_controls(item));
       return false;
     }
+    if (d->type == "bool") value = *parse_yes_no(value) ? "true" : "false";
     opt.fixed.emplace_back(name, value);
   }
   return true;

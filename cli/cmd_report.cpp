@@ -4,7 +4,6 @@
 
 #include <boost/program_options.hpp>
 #include <cstring>
-#include <sstream>
 #include <string>
 
 #include "call_log_cli.h"
@@ -84,12 +83,7 @@ int cmd_train_report(int argc, char** argv);  // cmd_train_report.cpp
 
 int cmd_report(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) if (std::strcmp(argv[i], "--training") == 0) return cmd_train_report(argc, argv);
-  std::string flag;
-  for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--lang") == 0 && i + 1 < argc) flag = argv[i + 1];
-    else if (std::strncmp(argv[i], "--lang=", 7) == 0) flag = argv[i] + 7;
-  }
-  std::string lang = interface_language(flag);
+  std::string lang = interface_language("");
   const char* usage = "triage report [--db FILE] [--since DATE] [--until DATE] [--format text|json]";
   po::options_description desc(tr(lang, "Параметры", "Options"));
   desc.add_options()
@@ -99,20 +93,13 @@ int cmd_report(int argc, char** argv) {
       ("since", po::value<std::string>(), tr(lang, "с этого дня (ГГГГ-ММ-ДД)", "from this day (YYYY-MM-DD)"))
       ("until", po::value<std::string>(), tr(lang, "по этот день включительно", "up to this day, inclusive"))
       ("format", po::value<std::string>()->default_value("text"), "text | json")
+      ("training", tr(lang, "результаты тренировок (как triage train-report)", "training results (as triage train-report)"))
       ("lang", po::value<std::string>(), tr(lang, "язык интерфейса: ru | en", "interface language: ru | en"));
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    fmt::print(stderr, "triage report: {}\n{}: {}\n", escape_controls(e.what()), tr(lang, "использование", "usage"), usage);
-    return kExitUsage;
-  }
+  if (!parse_command_line("report", argc, argv, desc, nullptr, vm)) return kExitUsage;
   if (vm.count("help")) {
-    std::ostringstream os;
-    os << desc;
-    fmt::print("{}: {}\n\n{}", tr(lang, "Использование", "Usage"), usage, os.str());
-    print_examples_and_exit_codes(lang, "report");
+    print_help(lang, usage, "Сводка по журналу звонков: сценарии и итоги, операторы, дни, время обработки.",
+               "Call statistics from the log: cases and outcomes, operators, days, handle time.", desc);
     return kExitOk;
   }
   auto get = [&](const char* name) { return vm.count(name) ? vm[name].as<std::string>() : std::string(); };

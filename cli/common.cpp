@@ -8,12 +8,14 @@
 #include <boost/program_options.hpp>
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <map>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "commands.h"
 #include "config.h"
 #include "triage/utf8.h"
 
@@ -27,6 +29,16 @@ std::string& command_line_language() {
 }  // namespace
 
 void set_command_line_language(const std::string& lang) { command_line_language() = lang; }
+
+void drop_leading_lang(int& argc, char**& argv) {
+  while (argc >= 2 && (std::strcmp(argv[1], "--lang") == 0 || std::strncmp(argv[1], "--lang=", 7) == 0)) {
+    int drop = std::strcmp(argv[1], "--lang") == 0 ? 2 : 1;
+    if (argc < 1 + drop) break;
+    argv[drop] = argv[0];
+    argv += drop;
+    argc -= drop;
+  }
+}
 
 std::string interface_language(const std::string& flag_value) {
   if (flag_value == "ru" || flag_value == "en") return flag_value;
@@ -71,6 +83,22 @@ void print_wrapped(const std::string& text, const std::string& first, const std:
   }
 }
 
+std::optional<bool> parse_yes_no(const std::string& value) {
+  for (const char* yes : {"да", "Да", "ДА", "д", "Д", "yes", "Yes", "YES", "y", "Y", "true"}) {
+    if (value == yes) return true;
+  }
+  for (const char* no : {"нет", "Нет", "НЕТ", "н", "Н", "no", "No", "NO", "n", "N", "false"}) {
+    if (value == no) return false;
+  }
+  return std::nullopt;
+}
+
+void print_usage_error(const std::string& cmd, const std::string& message) {
+  std::string lang = interface_language("");
+  fmt::print(stderr, "triage {}: {}\n{}\n", cmd, escape_controls(message),
+             fmt::format(tr(lang, "Справка: triage {} --help", "See: triage {} --help"), cmd));
+}
+
 bool parse_command_line(const std::string& cmd, int argc, char** argv,
                         const boost::program_options::options_description& opts,
                         const boost::program_options::positional_options_description* pos,
@@ -83,7 +111,7 @@ bool parse_command_line(const std::string& cmd, int argc, char** argv,
     po::store(parser.run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
-    fmt::print(stderr, "triage {}: {}\n", cmd, e.what());
+    print_usage_error(cmd, e.what());
     return false;
   }
   return true;
@@ -124,33 +152,30 @@ const std::vector<std::string>& examples_of(const std::string& command) {
       {"graph", {"triage graph forgot-password --format svg -o forgot-password.svg"}},
       {"run", {"triage run forgot-password --answers 1 --quarantine нет"}},
       {"diff", {"triage diff rules-2026-11 rules"}},
-      {"log", {"triage log list --db calls.db", "triage log show 42 --db calls.db",
-               "triage log export --format csv --db calls.db -o calls.csv"}},
-      {"report", {"triage report --db calls.db", "triage report --db calls.db --format json"}},
+      {"report", {"triage report --since 2026-12-01", "triage report --format json --db calls.db"}},
+      {"log", {"triage log list --since 2026-12-01", "triage log show 42",
+               "triage log migrate --from sqlite:calls.db --to postgresql://triage@db.local/calls"}},
   };
   static const std::vector<std::string> kNone;
   auto it = kExamples.find(command);
   return it == kExamples.end() ? kNone : it->second;
 }
 
-// What exit code 1 means for each command (ru, en); a command missing here never exits 1.
-const std::pair<const char*, const char*>* failure_meaning(const std::string& command) {
-  static const std::map<std::string, std::pair<const char*, const char*>> kFailure = {
-      {"call", {"звонок не завершён", "the call did not end"}},
-      {"resume", {"нет открытых звонков или звонок не завершён", "no open call, or the call did not end"}},
-      {"check", {"найдены ошибки", "problems found"}},
-      {"classify", {"уверенность ниже порога, выбирает оператор", "confidence below the threshold, the operator picks"}},
-      {"diff", {"есть различия", "the rule sets differ"}},
-      {"paths", {"есть путь без исхода", "a path ends without an outcome"}},
-      {"replay", {"есть непройденные сценарии или изменившиеся звонки", "failed scenarios or changed calls"}},
-      {"run", {"исход не достигнут или ответ не подходит", "no outcome reached, or an answer does not fit"}},
-      {"train", {"сценарий не проходит или исход неверный", "the scenario does not replay, or a wrong outcome"}},
-  };
-  auto it = kFailure.find(command);
-  return it == kFailure.end() ? nullptr : &it->second;
-}
-
 }  // namespace
+
+void print_examples_and_exit_codes(const std::string& lang, const std::string& command) {
+  const std::vector<std::string>& examples = examples_of(command);
+  if (!examples.empty()) {
+    fmt::print("\n{}:\n", tr(lang, "Примеры", "Examples"));
+    for (const std::string& e : examples) fmt::print("  {}\n", e);
+  }
+  fmt::print("\n{}:\n", tr(lang, "Коды выхода", "Exit codes"));
+  fmt::print("  {}  {}\n", kExitOk, tr(lang, "успех", "success"));
+  fmt::print("  {}  {}\n", kExitFailure, tr(lang, "найдены проблемы (ошибки проверки, непройденные сценарии)",
+                                             "problems found (check errors, failed scenarios)"));
+  fmt::print("  {}  {}\n", kExitUsage, tr(lang, "неверные параметры, нечитаемый файл, ошибка ввода-вывода",
+                                           "bad arguments, unreadable file, I/O error"));
+}
 
 void print_help(const std::string& lang, const std::string& usage, const char* about_ru, const char* about_en,
                 const boost::program_options::options_description& opts) {
@@ -182,18 +207,6 @@ void print_help(const std::string& lang, const std::string& usage, const char* a
   }
   std::string command = usage.rfind("triage ", 0) == 0 ? usage.substr(7, usage.find(' ', 7) - 7) : "";
   print_examples_and_exit_codes(lang, command);
-}
-
-void print_examples_and_exit_codes(const std::string& lang, const std::string& command) {
-  const std::vector<std::string>& examples = examples_of(command);
-  if (!examples.empty()) {
-    fmt::print("\n{}:\n", tr(lang, "Примеры", "Examples"));
-    for (const std::string& e : examples) fmt::print("  {}\n", e);
-  }
-  fmt::print("\n{}:\n  0  {}\n", tr(lang, "Коды выхода", "Exit codes"), tr(lang, "выполнено", "done"));
-  if (const auto* failure = failure_meaning(command)) fmt::print("  1  {}\n", tr(lang, failure->first, failure->second));
-  fmt::print("  2  {}\n", tr(lang, "неверные параметры, файлы или журнал недоступны",
-                                  "bad options, or unreadable files or log"));
 }
 
 }  // namespace triage::cli

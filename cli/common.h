@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace boost::program_options {
@@ -21,6 +22,10 @@ std::string interface_language(const std::string& flag_value);
 // command's help and messages (built before its own options are parsed) use that language.
 void set_command_line_language(const std::string& lang);
 
+// Drops `--lang X` / `--lang=X` standing right after argv[0] (main has already read it), so
+// that `triage --lang en log list` and `triage log --lang en list` find their word.
+void drop_leading_lang(int& argc, char**& argv);
+
 // True when `fd` is a terminal, colour is wanted, and NO_COLOR is unset.
 bool use_color(int fd);
 
@@ -37,6 +42,14 @@ inline const char* tr(const std::string& lang, const char* ru, const char* en) {
   return lang == "en" ? en : ru;
 }
 
+// A yes/no flag value: да/нет, д/н, yes/no, y/n, true/false, in any of their usual cases
+// ("Да", "YES"); nullopt for anything else.
+std::optional<bool> parse_yes_no(const std::string& value);
+
+// Prints a bad command line's error in the one format: "triage <cmd>: <message>", then a line
+// pointing to `triage <cmd> --help`.
+void print_usage_error(const std::string& cmd, const std::string& message);
+
 // Parses the command line of `triage <cmd>` into `vm` (with `pos` for the positional arguments,
 // when given). On a bad command line prints "triage <cmd>: <why>" to stderr and returns false.
 bool parse_command_line(const std::string& cmd, int argc, char** argv,
@@ -49,7 +62,8 @@ bool parse_command_line(const std::string& cmd, int argc, char** argv,
 void print_help(const std::string& lang, const std::string& usage, const char* about_ru, const char* about_en,
                 const boost::program_options::options_description& opts);
 
-// Prints the "Examples" (from the table in common.cpp) and "Exit codes" sections of
-// `triage <command> --help`; print_help ends with it, the commands with their own help call it.
+// The end of every --help: the command's examples (from the one table in common.cpp) and the
+// exit codes.
 void print_examples_and_exit_codes(const std::string& lang, const std::string& command);
+
 }  // namespace triage::cli

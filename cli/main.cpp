@@ -78,13 +78,7 @@ int main(int argc, char** argv) {
   }
   if (lang_given) triage::cli::set_command_line_language(lang_flag);
   // `triage --lang en <command> ...`: the language may come before the command.
-  while (argc >= 2 && (std::strcmp(argv[1], "--lang") == 0 || std::strncmp(argv[1], "--lang=", 7) == 0)) {
-    int drop = std::strcmp(argv[1], "--lang") == 0 ? 2 : 1;
-    if (argc < 1 + drop) break;
-    argv[drop] = argv[0];
-    argv += drop;
-    argc -= drop;
-  }
+  triage::cli::drop_leading_lang(argc, argv);
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
       std::strcmp(argv[1], "help") == 0) {
     print_usage(lang);

@@ -67,13 +67,7 @@ int parse(int argc, char** argv, Args& a) {
       ("format", po::value(&a.format), "text | json")
       ("lang", po::value(&a.lang), "ru | en");
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(opts).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    fmt::print(stderr, "triage replay: {}\n", escape_controls(e.what()));
-    return kExitUsage;
-  }
+  if (!parse_command_line("replay", argc, argv, opts, nullptr, vm)) return kExitUsage;
   a.lang = interface_language(a.lang);
   if (vm.count("help")) {
     print_help(a.lang,

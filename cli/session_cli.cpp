@@ -93,17 +93,21 @@ bool build_context(const std::string& cmd, const RuleSet& rules, const std::vect
                  hint.empty() ? "" : fmt::format("; {} '{}'?", tr(lang, "возможно, имелось в виду", "did you mean"), hint));
       return false;
     }
-    ctx.set(name, item.substr(eq + 1));
+    std::string value = item.substr(eq + 1);
+    if (rules.find_var(name)->type == "bool") {  // да/нет like --quarantine; anything else is checked later
+      if (std::optional<bool> yes = parse_yes_no(value)) value = *yes ? "true" : "false";
+    }
+    ctx.set(name, value);
   }
   if (!quarantine.empty()) {
-    bool yes = quarantine == "yes" || quarantine == "да";
-    if (!yes && quarantine != "no" && quarantine != "нет") {
+    std::optional<bool> yes = parse_yes_no(quarantine);
+    if (!yes) {
       fmt::print(stderr, "triage {}: {} '{}'\n", cmd,
                  tr(lang, "--quarantine: да или нет (yes или no)", "--quarantine: yes or no (да or нет)"),
                  escape_controls(quarantine));
       return false;
     }
-    ctx.set("quarantine", yes ? "true" : "false");
+    ctx.set("quarantine", *yes ? "true" : "false");
   }
   if (!region.empty()) ctx.set("region", region);
   return true;

@@ -168,7 +168,7 @@ TEST_CASE("cli log: bad input gets a clear message and exit code 2") {
   CHECK(resume.err == "triage resume: a call id is a whole number, got '18446744073709551616'\n");
   Run action = triage_run("log lst --db " + f.db);
   CHECK(action.rc == 2);
-  CHECK(action.err == "triage log: неизвестное действие «lst»; возможно, имелось в виду «list»?\n");
+  CHECK(action.err == "triage log: неизвестное действие «lst»; возможно, имелось в виду «list»?\nСправка: triage log --help\n");
   Run format = triage_run("log export --db " + f.db + " --format xml --lang en");
   CHECK(format.rc == 2);
   CHECK(format.err == "triage log export: unknown format 'xml': expected csv or json\n");
