@@ -31,6 +31,7 @@ make_rules q10000 --questions 10000 --outcomes 100 --walks 10000
 build=${BENCH_BUILD:-build-bench}
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTRIAGE_BENCH=ON >/dev/null
 cmake --build "$build" -j2 --target rules_bench floor_bench triage >/dev/null
+cmake --build "$build" -j2 --target triage_pg >/dev/null 2>&1 || true  # absent without libpq
 bin=$build/bench/rules_bench
 floor=$build/bench/floor_bench
 
@@ -57,5 +58,17 @@ for t in small medium large; do
   echo "ratio $t: no trace / floor = $(echo "scale=4; $(rate <<<"$r") / $(rate <<<"$f")" | bc)," \
        "full trace / floor = $(echo "scale=4; $(rate <<<"$x") / $(rate <<<"$f")" | bc)"
 done
+echo
+echo "== start-up, end to end: wall time per run, mean of 200 (shared libraries mapped: $(ldd "$build/triage" | wc -l))"
+startup() {
+  local t0 t1
+  t0=$(date +%s%N)
+  for _ in $(seq 200); do "$@" >/dev/null 2>&1 || true; done
+  t1=$(date +%s%N)
+  echo "$(echo "scale=2; ($t1 - $t0) / 200 / 1000000" | bc) ms: ${*#"$build/"}"
+}
+startup "$build/triage" --version
+startup "$build/triage" classify "забыл пароль" --rules rules
+startup "$build/triage" check --rules rules --quiet
 echo
 echo "machine load after: $(cut -d' ' -f1-3 /proc/loadavg)"
