@@ -375,6 +375,13 @@ std::string WebConsole::call_page(const User& u, LiveCall& call, const std::stri
       body += "</div>";
     } else if (v.kind == StopKind::Info) {
       body += button_form(u.csrf, "/call/proceed", tr(lang, "Дальше", "Next"), "primary big", {}, "1");
+    } else if (v.kind == StopKind::Input && !v.choices.empty()) {
+      body += "<div class=\"options\">";
+      for (std::size_t i = 0; i < v.choices.size(); ++i) {
+        body += button_form(u.csrf, "/call/input", v.choices[i], "option", {{"value", v.choices[i]}},
+                            i < 9 ? std::to_string(i + 1) : "");
+      }
+      body += "</div>";
     } else if (v.kind == StopKind::Input) {
       body += "<form method=\"post\" action=\"/call/input\" class=\"input\">" + hidden_csrf(u.csrf) +
               "<input name=\"value\" autocomplete=\"off\" autofocus required aria-label=\"" + e(v.validator) +
