@@ -35,7 +35,7 @@ button.danger { color: var(--danger); border-color: var(--danger); }
 button.small { font-size: .9rem; padding: .25rem .7rem; }
 .key { display: inline-block; min-width: 1.6em; text-align: center; border-radius: 4px; background: #e7ecf5; color: var(--accent); font-weight: 600; margin-right: .4rem; }
 form.inline { display: inline; }
-form.stack { display: grid; gap: .4rem; }
+form.stack { display: grid; gap: .4rem; } form.stack > * { min-width: 0; width: 100%; }
 input, select, textarea { font: inherit; padding: .4rem .5rem; border: 1px solid var(--line); border-radius: 6px; }
 form.input { display: flex; gap: .5rem; margin: 1rem 0; } form.input input { flex: 1; font-size: 1.2rem; }
 aside { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: .25rem 1rem 1rem; align-self: start; }

@@ -392,14 +392,21 @@ std::string WebConsole::call_page(const User& u, LiveCall& call, const std::stri
   body += "</section><aside>";
   // Facts and their correction (LiveCall::correct).
   body += "<h2>" + e(tr(lang, "Факты", "Facts")) + "</h2><dl>";
-  for (const char* var : {"quarantine", "region", "bank"}) {
+  const std::pair<const char*, const char*> facts[] = {{"quarantine", tr(lang, "Карантин", "Quarantine")},
+                                                       {"region", tr(lang, "Регион", "Region")},
+                                                       {"bank", tr(lang, "Банк", "Bank")}};
+  std::string fact_options;
+  for (const auto& [var, label] : facts) {
     auto value = ses.fact(var);
-    body += "<dt>" + e(var) + "</dt><dd>" + (value ? e(*value) : "—") + "</dd>";
+    std::string shown = !value ? "—" : *value == "true" ? tr(lang, "да", "yes") : *value == "false" ? tr(lang, "нет", "no") : *value;
+    body += "<dt>" + e(label) + "</dt><dd>" + e(shown) + "</dd>";
+    fact_options += "<option value=\"" + e(var) + "\">" + e(label) + "</option>";
   }
   body += "</dl><form method=\"post\" action=\"/call/correct\" class=\"stack\">" + hidden_csrf(u.csrf) +
-          "<select name=\"var\"><option value=\"quarantine\">quarantine</option><option value=\"region\">region"
-          "</option><option value=\"bank\">bank</option></select><input name=\"value\" required><button>" +
-          e(tr(lang, "Исправить", "Correct")) + "</button></form>";
+          "<select name=\"var\" aria-label=\"" + e(tr(lang, "Факт", "Fact")) + "\">" + fact_options +
+          "</select><input name=\"value\" required placeholder=\"" +
+          e(tr(lang, "верное значение: true / false, код региона", "the right value: true / false, region code")) +
+          "\"><button>" + e(tr(lang, "Исправить", "Correct")) + "</button></form>";
   body += "<h2>" + e(tr(lang, "Заметка", "Note")) + "</h2><form method=\"post\" action=\"/call/note\" class=\"stack\">" +
           hidden_csrf(u.csrf) + "<textarea name=\"text\" rows=\"3\" required></textarea><button>" +
           e(tr(lang, "Сохранить заметку", "Save the note")) + "</button></form>";

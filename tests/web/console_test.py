@@ -181,12 +181,13 @@ def main():
         finish(d, "confirm-account")
 
         # forgot-password, quarantine corrected mid-call, a note with markup rendered inert.
-        start_call(d, "forgot-password")
+        start_call(d, "forgot-password", "no")
         step_once(d)
+        check(d.find_element(By.TAG_NAME, "dl").text.split("\n")[1] == "нет", "quarantine no at the start")
         d.find_element(By.CSS_SELECTOR, "form[action='/call/correct'] input[name=value]").send_keys("true")
         submit(d.find_element(By.CSS_SELECTOR, "form[action='/call/correct'] button"))
         facts = d.find_element(By.TAG_NAME, "dl").text
-        check("true" in facts, "the corrected quarantine is shown: " + facts)
+        check(facts.split("\n")[1] == "да", "the corrected quarantine is shown: " + facts)
         note = "Гражданин просит перезвонить <script>alert(1)</script>\"><img src=x onerror=alert(2)>"
         d.find_element(By.NAME, "text").send_keys(note)
         submit(d.find_element(By.CSS_SELECTOR, "form[action='/call/note'] button"))
