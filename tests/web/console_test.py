@@ -10,11 +10,13 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 from selenium import webdriver
@@ -33,6 +35,8 @@ PASSWORD = "пароль-оператора"
 SNILS = "112-233-445 95"
 PHONE = "+7 999 123-45-67"
 failures = []
+typed = []  # validators of the fields typed into
+pages = []  # every page the browser was shown, checked for personal data at the end
 
 
 def check(cond, what):
@@ -97,6 +101,7 @@ def submit(el):
     el.click()
     WebDriverWait(d, 10).until(lambda drv: drv.execute_script(
         "return window.__old_page === undefined && document.readyState === 'complete';"))
+    pages.append(d.page_source)
 
 
 def shot(d, name):
@@ -123,6 +128,7 @@ def step_once(d, pick=0):
     field = d.find_elements(By.CSS_SELECTOR, "form.input input[name=value]")
     if field:
         label = field[0].get_attribute("aria-label")
+        typed.append(label)
         field[0].send_keys(SNILS if label == "snils" else PHONE if label == "phone" else "Иванов Иван")
         submit(d.find_element(By.CSS_SELECTOR, "form.input button"))
         return True
@@ -155,6 +161,72 @@ def post(url, data, cookie=""):
             return r.status, r.read().decode()
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode()
+
+
+def raw_request(port, data, wait=0.0, timeout=30):
+    """Sends `data` on a fresh connection; returns what came back before the server closed it."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    sock.sendall(data)
+    if wait:
+        time.sleep(wait)
+    got = b""
+    try:
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            got += chunk
+    except OSError:
+        pass
+    sock.close()
+    return got
+
+
+def security_limits(url, cookie):
+    port = int(url.rsplit(":", 1)[1])
+    # An oversized body is refused with 413 before it is read.
+    big = b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n" + b"a" * 100000
+    check(raw_request(port, big).startswith(b"HTTP/1.1 413"), "an oversized body is refused")
+    huge_header = b"GET / HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * 20000 + b"\r\n\r\n"
+    check(raw_request(port, huge_header).startswith(b"HTTP/1.1 431"), "an oversized header is refused")
+    # Slowloris: a request that never ends is cut after the idle timeout, while others are served.
+    slow = socket.create_connection(("127.0.0.1", port))
+    slow.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+    t0 = time.time()
+    status, _ = post(url + "/login", "name=nobody&password=x")
+    check(status == 401 and time.time() - t0 < 5, "another client is served beside a slow one")
+    slow.settimeout(30)
+    closed = b""
+    try:
+        closed = slow.recv(100)
+    except OSError:
+        pass
+    waited = time.time() - t0
+    check(closed == b"" and 10 < waited < 25, "the slow connection is cut after the idle timeout (%.1f s)" % waited)
+    slow.close()
+
+
+def author_denied(url, db):
+    subprocess.run([TRIAGE, "user", "add", "avtor", "--role", "author", "--db", db],
+                   input=(PASSWORD + "\n").encode(), check=True)
+    req = urllib.request.Request(url + "/login", data=("name=avtor&password=" + urllib.parse.quote(PASSWORD)).encode())
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        opener.open(req)
+    except urllib.error.HTTPError as e:
+        cookie = e.headers["Set-Cookie"].split(";")[0]
+    page = urllib.request.urlopen(urllib.request.Request(url + "/", headers={"Cookie": cookie})).read().decode()
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
+    status, _ = post(url + "/call/start", "case=confirm-account&csrf=" + csrf, cookie)
+    check(status == 403, "an author cannot take a call (%d)" % status)
+    out = subprocess.run(["sqlite3", db, "SELECT count(*) FROM web_audit WHERE event = 'role-denied'"],
+                         capture_output=True).stdout.decode().strip()
+    check(out == "1", "role-denied audited: " + out)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
 
 
 def main():
@@ -221,6 +293,11 @@ def main():
         shot(d, "web-outcome.png")
         submit(d.find_element(By.CSS_SELECTOR, "form[action='/call/finish'] button"))
 
+        # The service-centre procedure types a SNILS: never shown back, never stored in clear.
+        start_call(d, "service-centre", "no")
+        finish(d, "service-centre")
+        check("snils" in typed, "a SNILS was typed: %s" % typed)
+
         # Security basics: no page without a session, no POST without the CSRF token, no traversal.
         with urllib.request.urlopen(server.url + "/static/app.css") as r:
             check(r.headers["Content-Security-Policy"].startswith("default-src 'self'"), "CSP header")
@@ -238,6 +315,8 @@ def main():
                 check(e.code == 404, "traversal refused: " + path)
         status, _ = post(server.url + "/login", "name=ivanova&password=wrong")
         check(status == 401, "a wrong password is refused")
+        security_limits(server.url, cookie)
+        author_denied(server.url, db)
     finally:
         d.quit()
         server.stop()
@@ -245,12 +324,15 @@ def main():
     calls = subprocess.run([TRIAGE, "log", "export", "--format", "json", "--db", db], capture_output=True, check=True).stdout.decode()
     rows = [json.loads(l) for l in calls.splitlines() if l.strip()]
     cases = sorted(r.get("case_id", r.get("case", "")) for r in rows)
-    check(len(rows) == 4, "four calls in the log: %d" % len(rows))
+    check(len(rows) == 5, "five calls in the log: %d" % len(rows))
     check(all(r.get("status") == "completed" for r in rows), "every call completed: %s" % [r.get("status") for r in rows])
-    check(cases == sorted(["confirm-account", "forgot-password", "duplicate-snils", "quarantine"]), "cases: %s" % cases)
+    check(cases == sorted(["confirm-account", "forgot-password", "duplicate-snils", "quarantine", "service-centre"]), "cases: %s" % cases)
     raw = open(db, "rb").read() + open(os.path.join(tmp, "server.log"), "rb").read()
+    shown = "".join(pages)
+    check(len(pages) > 15, "pages recorded: %d" % len(pages))
     for secret in [SNILS, PHONE, "11223344595", "9991234567", PASSWORD]:
         check(secret.encode() not in raw, "not in the log or the server log: " + secret)
+        check(secret not in shown, "not in any page: " + secret)
     shutil.rmtree(tmp, ignore_errors=True)
     print("web console test: %d failures" % len(failures))
     return 1 if failures else 0
