@@ -44,6 +44,7 @@ dl { display: grid; grid-template-columns: auto 1fr; gap: .2rem .8rem; margin: 0
 .error { color: var(--danger); font-weight: 600; }
 .notice { background: #e8f0fe; border-radius: 6px; padding: .5rem .8rem; }
 fieldset { border: 1px solid var(--line); border-radius: 8px; margin: 0 0 1rem; background: #fff; }
+fieldset label { margin-right: 1.5rem; }
 label.case { display: block; padding: .3rem 0; font-size: 1.1rem; }
 form.login { display: grid; gap: .75rem; max-width: 22rem; } form.login label { display: grid; gap: .2rem; }
 )css";

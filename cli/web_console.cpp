@@ -121,7 +121,10 @@ std::map<std::string, std::string> parse_form(const std::string& body) {
 }
 
 WebConsole::WebConsole(std::shared_ptr<const RuleSet> rules, WebDb db, Options options)
-    : rules_(std::move(rules)), db_(std::move(db)), opt_(std::move(options)) {}
+    : rules_(std::move(rules)), db_(std::move(db)), opt_(std::move(options)) {
+  auto c = Classifier::build(*rules_);
+  if (c) classifier_.emplace(std::move(*c));
+}
 
 WebConsole::~WebConsole() {
   for (auto& [name, call] : calls_) call.release();
@@ -256,16 +259,41 @@ WebResponse WebConsole::console(const User& u, const std::string& message) {
   return r;
 }
 
-std::string WebConsole::start_page(const User& u, const std::string& message) {
+std::string WebConsole::start_page(const User& u, const std::string& message, const Classification* heard) {
   const std::string& lang = u.lang;
   std::string body = "<h1>" + e(tr(lang, "Новый звонок", "New call")) + "</h1>";
   if (!message.empty()) body += "<p class=\"error\" role=\"alert\">" + e(message) + "</p>";
+  // The caller's words (not shown back: they may hold personal data) rank the cases, as on the
+  // terminal: the off-topic case first when the out-of-scope model wins, else by confidence.
+  body += "<form method=\"post\" action=\"/call/suggest\" class=\"input\">" + hidden_csrf(u.csrf) +
+          "<input name=\"said\" autocomplete=\"off\" autofocus placeholder=\"" +
+          e(tr(lang, "Что говорит гражданин?", "What does the caller say?")) + "\"><button>" +
+          e(tr(lang, "Подобрать тему", "Suggest a case")) + "</button></form>";
+  std::vector<std::pair<std::string, std::string>> order;  // case id, label
+  if (heard) {
+    body += "<p class=\"notice\">" +
+            e(heard->off_topic ? tr(lang, "Похоже, вопрос не об учётной записи.", "This looks off topic.")
+              : heard->picked.empty() ? tr(lang, "Уверенно определить тему не удалось — выберите сами.",
+                                           "No case is a confident match — please choose.")
+                                      : tr(lang, "Похоже на первую тему списка.", "Looks like the first case.")) +
+            "</p>";
+    if (heard->off_topic && rules_->find_flow(kOffTopicCase)) order.emplace_back(kOffTopicCase, case_title(*rules_, kOffTopicCase));
+    for (const CaseScore& cs : heard->ranked) {
+      if (cs.case_id == kOffTopicCase || (order.size() >= 5 && !cs.picked)) continue;
+      order.emplace_back(cs.case_id, fmt::format("{} ({:.0f}%)", case_title(*rules_, cs.case_id), cs.confidence * 100));
+    }
+  }
+  for (const auto& id : rules_->cases) {
+    bool listed = false;
+    for (const auto& o : order) listed = listed || o.first == id;
+    if (!listed && (!heard || id == kOffTopicCase)) order.emplace_back(id, case_title(*rules_, id));
+  }
   body += "<form method=\"post\" action=\"/call/start\" class=\"start\">" + hidden_csrf(u.csrf) +
           "<fieldset><legend>" + e(tr(lang, "Тема звонка", "Case")) + "</legend>";
   bool first = true;
-  for (const auto& id : rules_->cases) {
+  for (const auto& [id, label] : order) {
     body += "<label class=\"case\"><input type=\"radio\" name=\"case\" value=\"" + e(id) + "\"" +
-            (first ? " checked" : "") + "> " + e(case_title(*rules_, id)) + "</label>";
+            (first ? " checked" : "") + "> " + e(label) + "</label>";
     first = false;
   }
   body += "</fieldset><fieldset><legend>" + e(tr(lang, "Факты", "Facts")) + "</legend><label>" +
@@ -296,8 +324,17 @@ WebResponse WebConsole::start_call(const User& u, std::map<std::string, std::str
   return redirect("/");
 }
 
+WebResponse WebConsole::suggest(const User& u, std::map<std::string, std::string>& form) {
+  if (!classifier_ || form["said"].empty()) return console(u, "");
+  Classification c = classifier_->classify(form["said"]);
+  WebResponse r;
+  r.body = start_page(u, "", &c);
+  return r;
+}
+
 WebResponse WebConsole::call_action(const User& u, const std::string& action, std::map<std::string, std::string>& form) {
   if (action == "start") return start_call(u, form);
+  if (action == "suggest") return suggest(u, form);
   std::string message;
   LiveCall* call = current_call(u, &message);
   if (!call) return console(u, message);

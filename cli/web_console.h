@@ -6,10 +6,12 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "triage/classifier.h"
 #include "triage/live_call.h"
 #include "triage/rule_set.h"
 #include "web_cli.h"
@@ -62,12 +64,14 @@ class WebConsole {
   WebResponse call_action(const User& u, const std::string& action, std::map<std::string, std::string>& form);
   WebResponse start_call(const User& u, std::map<std::string, std::string>& form);
   std::string call_page(const User& u, LiveCall& call, const std::string& message);
-  std::string start_page(const User& u, const std::string& message);
+  std::string start_page(const User& u, const std::string& message, const Classification* heard = nullptr);
+  WebResponse suggest(const User& u, std::map<std::string, std::string>& form);
   std::string page(const User* u, const std::string& title, const std::string& body) const;
   LiveCall* current_call(const User& u, std::string* message);
   bool limited(Failures& f, int max, std::int64_t now) const;
 
   std::shared_ptr<const RuleSet> rules_;
+  std::optional<Classifier> classifier_;  // free-text triage of the caller's words
   WebDb db_;
   Options opt_;
   std::map<std::string, Failures> name_failures_;

@@ -253,6 +253,14 @@ def main():
         finish(d, "confirm-account")
 
         # forgot-password, quarantine corrected mid-call, a note with markup rendered inert.
+        # The caller's words rank the cases (the classifier), typed in Russian; not shown back.
+        d.find_element(By.NAME, "said").send_keys("Здравствуйте, я забыл пароль от Госуслуг и не могу войти")
+        submit(d.find_element(By.CSS_SELECTOR, "form[action='/call/suggest'] button"))
+        first = d.find_element(By.CSS_SELECTOR, "input[name=case]:checked").get_attribute("value")
+        check(first == "forgot-password", "the words suggest forgot-password first: " + first)
+        check("забыл пароль" not in d.page_source, "the caller's words are not shown back")
+        check(d.find_elements(By.CSS_SELECTOR, "input[name=case][value='off-topic']"), "off-topic stays on the list")
+        shot(d, "web-suggest.png")
         start_call(d, "forgot-password", "no")
         step_once(d)
         check(d.find_element(By.TAG_NAME, "dl").text.split("\n")[1] == "нет", "quarantine no at the start")
