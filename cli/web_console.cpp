@@ -320,6 +320,7 @@ WebResponse WebConsole::start_call(const User& u, std::map<std::string, std::str
   auto call = LiveCall::begin(rules_, *db_.log, setup);
   if (!call) return console(u, call.status().message());
   calls_.erase(u.name);
+  promised_.erase(u.name);
   calls_.emplace(u.name, std::move(*call));
   return redirect("/");
 }
@@ -355,10 +356,18 @@ WebResponse WebConsole::call_action(const User& u, const std::string& action, st
     s = call->correct(form["var"], form["value"]);
   } else if (action == "switch") {
     s = call->switch_case(form["case"]);
+  } else if (action == "callback") {
+    const auto& windows = callback_windows();
+    std::size_t w = std::strtoul(form["window"].c_str(), nullptr, 10);
+    if (w >= windows.size()) w = 0;
+    std::string hint;
+    s = call->promise_callback(form["phone"], windows[w].said, windows[w].working_days, &hint);
+    if (s) promised_[u.name] = fmt::format("Мы перезвоним Вам по номеру {} {}.", hint, windows[w].said);
   } else if (action == "finish" || action == "abort") {
     s = action == "finish" ? call->finish() : call->abort(form["reason"].empty() ? "operator" : form["reason"]);
     if (s) {
       calls_.erase(u.name);
+      promised_.erase(u.name);
       return console(u, tr(u.lang, "Звонок завершён и записан в журнал.", "The call is closed and logged."));
     }
   } else {
@@ -400,7 +409,22 @@ std::string WebConsole::call_page(const User& u, LiveCall& call, const std::stri
                                                   e(escalation_label(out->outcome.escalation, lang))) +
               "</p>";
     }
-    body += button_form(u.csrf, "/call/finish", tr(lang, "Завершить звонок", "Close the call"), "primary big");
+    auto said = promised_.find(u.name);
+    if (out && out->outcome.disposition == "callback" && said == promised_.end()) {
+      // The number to call back (validated as a phone, stored keyed and masked) and the window.
+      body += "<form method=\"post\" action=\"/call/callback\" class=\"stack callback\">" + hidden_csrf(u.csrf) +
+              "<label>" + e(tr(lang, "Номер для обратного звонка (+7 и 10 цифр)", "Number to call back (+7 and 10 digits)")) +
+              " <input name=\"phone\" autocomplete=\"off\" required></label>";
+      const auto& windows = callback_windows();
+      for (std::size_t i = 0; i < windows.size(); ++i) {
+        body += "<label><input type=\"radio\" name=\"window\" value=\"" + std::to_string(i) + "\"" +
+                (i == 0 ? " checked" : "") + "> " + e(windows[i].said) + "</label>";
+      }
+      body += "<button class=\"primary\">" + e(tr(lang, "Записать обратный звонок", "Record the callback")) + "</button></form>";
+    } else {
+      if (said != promised_.end()) say(said->second, Audience::Citizen);
+      body += button_form(u.csrf, "/call/finish", tr(lang, "Завершить звонок", "Close the call"), "primary big");
+    }
   } else {
     say(v.text, v.text_to);
     if (v.kind == StopKind::Question) {

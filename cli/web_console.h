@@ -77,6 +77,7 @@ class WebConsole {
   std::map<std::string, Failures> name_failures_;
   std::map<std::string, Failures> address_failures_;
   std::map<std::string, LiveCall> calls_;  // by user name: the call on that user's screen
+  std::map<std::string, std::string> promised_;  // by user name: what to tell the caller of the callback
 };
 
 }  // namespace triage::cli
