@@ -522,8 +522,7 @@ void handle_line(Ui& ui, LiveCall& call, const std::string& line, bool& ended, S
 // A callback outcome: the number to call back and the window promised. Returns -1 when
 // recorded, else the exit code.
 int promise_callback(Ui& ui, LiveCall& call) {
-  static const std::pair<const char*, int> kWindows[] = {
-      {"сегодня, до конца дня", 0}, {"в течение одного рабочего дня", 1}, {"в течение трёх рабочих дней", 3}};
+  const auto& kWindows = callback_windows();
   for (;;) {
     auto number = ui.ask(ui.t("Номер для обратного звонка (+7 и 10 цифр):", "Number to call back (+7 and 10 digits):"));
     if (!number) return interrupted(ui, call);
@@ -533,25 +532,25 @@ int promise_callback(Ui& ui, LiveCall& call) {
       continue;
     }
     ui.para(ui.t("Когда мы перезвоним?", "When will we call back?"), "", "", "1");
-    for (std::size_t i = 0; i < std::size(kWindows); ++i) {
-      ui.para(kWindows[i].first, ui.paint("1;33", fmt::format("  {}) ", i + 1)), "     ");
+    for (std::size_t i = 0; i < kWindows.size(); ++i) {
+      ui.para(kWindows[i].said, ui.paint("1;33", fmt::format("  {}) ", i + 1)), "     ");
     }
-    auto pick = ui.ask(fmt::format("[1-{}]:", std::size(kWindows)));
+    auto pick = ui.ask(fmt::format("[1-{}]:", kWindows.size()));
     if (!pick) return interrupted(ui, call);
-    auto n = option_number(*pick, std::size(kWindows));
+    auto n = option_number(*pick, kWindows.size());
     if (!n) {
-      fmt::print("{}\n", fmt::format(ui.t("Введите номер от 1 до {}.", "Type a number from 1 to {}."), std::size(kWindows)));
+      fmt::print("{}\n", fmt::format(ui.t("Введите номер от 1 до {}.", "Type a number from 1 to {}."), kWindows.size()));
       continue;
     }
     std::string hint;
-    Status st = call.promise_callback(*number, kWindows[*n].first, kWindows[*n].second, &hint);
+    Status st = call.promise_callback(*number, kWindows[*n].said, kWindows[*n].working_days, &hint);
     if (!st && call.save_failed()) return save_failed(ui, call, st);
     if (!st) {
       fmt::print("{}\n", ui.paint("1;31", escape_controls(st.message())));
       continue;
     }
     ui.para(ui.t("Скажите гражданину:", "Tell the caller:"), " ", " ", "1;32");
-    ui.para(fmt::format("Мы перезвоним Вам по номеру {} {}.", hint, kWindows[*n].first), "  ", "  ");
+    ui.para(fmt::format("Мы перезвоним Вам по номеру {} {}.", hint, kWindows[*n].said), "  ", "  ");
     return -1;
   }
 }

@@ -19,6 +19,8 @@ int cmd_paths(int argc, char** argv);
 int cmd_train(int argc, char** argv);
 int cmd_train_report(int argc, char** argv);
 int cmd_classify(int argc, char** argv);
+int cmd_user(int argc, char** argv);
+int cmd_serve(int argc, char** argv);
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
@@ -37,6 +39,8 @@ const std::vector<Command>& commands() {
       {"train", "training: the program plays the caller", "тренировка: программа играет гражданина", cmd_train},
       {"train-report", "training results by trainee and scenario", "результаты тренировок", cmd_train_report},
       {"classify", "rank the cases for what a caller said", "подобрать сценарий по словам звонящего", cmd_classify},
+      {"serve", "the operator console in a browser", "консоль оператора в браузере", cmd_serve},
+      {"user", "web console accounts: add, passwd, disable", "учётные записи веб-консоли: добавить, пароль, отключить", cmd_user},
   };
   return table;
 }

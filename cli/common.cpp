@@ -155,6 +155,9 @@ const std::vector<std::string>& examples_of(const std::string& command) {
       {"report", {"triage report --since 2026-12-01", "triage report --format json --db calls.db"}},
       {"log", {"triage log list --since 2026-12-01", "triage log show 42",
                "triage log migrate --from sqlite:calls.db --to postgresql://triage@db.local/calls"}},
+      {"serve", {"triage serve --db calls.db", "triage serve --listen 127.0.0.1:8080 --behind-tls --db calls.db"}},
+      {"user", {"triage user add ivanova --role operator --db calls.db", "triage user passwd ivanova --db calls.db",
+                "triage user disable ivanova --db calls.db"}},
   };
   static const std::vector<std::string> kNone;
   auto it = kExamples.find(command);

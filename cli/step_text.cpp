@@ -114,4 +114,10 @@ std::string step_reason(std::string_view r, const std::string& lang) {
   return std::string(r);
 }
 
+const std::vector<CallbackWindow>& callback_windows() {
+  static const std::vector<CallbackWindow> windows = {
+      {"сегодня, до конца дня", 0}, {"в течение одного рабочего дня", 1}, {"в течение трёх рабочих дней", 3}};
+  return windows;
+}
+
 }  // namespace triage::cli

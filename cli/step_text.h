@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "triage/rule_set.h"
@@ -20,6 +21,13 @@ std::string step_reason(std::string_view reason, const std::string& lang);
 // "перенаправлен"); unknown codes are returned as given.
 std::string disposition_label(std::string_view disposition, const std::string& lang);
 std::string escalation_label(std::string_view escalation, const std::string& lang);
+// The callback windows an operator may promise at a callback outcome, in the order offered:
+// what is said to the caller (Russian) and the working days it spans (0: today).
+struct CallbackWindow {
+  const char* said;
+  int working_days;
+};
+const std::vector<CallbackWindow>& callback_windows();
 // A deviation weight in training: "критическое" / "critical".
 std::string weight_label(Weight weight, const std::string& lang);
 

@@ -9,6 +9,7 @@ pkgs=(
   # libraries
   libyaml-dev libboost-program-options-dev libfmt-dev libsqlite3-dev libstemmer-dev libedit-dev
   libssl-dev libpq-dev
+  libsodium-dev chromium-driver python3-selenium  # web console: Argon2id; its browser test
   # tests
   doctest-dev sqlite3 python3 valgrind tmux
   postgresql-15       # server binaries only: scripts/with_postgres.sh runs a throwaway cluster

@@ -320,7 +320,7 @@ TEST_CASE("call log faults: a log from a newer schema: exit 2, the file untouche
   {
     sqlite3* h = nullptr;
     REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(h, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA user_version = 5;", nullptr, nullptr, nullptr) ==
+    REQUIRE(sqlite3_exec(h, "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA user_version = 6;", nullptr, nullptr, nullptr) ==
             SQLITE_OK);
     sqlite3_close(h);
   }
@@ -328,7 +328,7 @@ TEST_CASE("call log faults: a log from a newer schema: exit 2, the file untouche
   RunResult r = run_cli({"log", "list", "--db", db.string()}, "en_US.UTF-8");
   CHECK(r.rc == 2);
   CHECK(r.err == "triage log list: the call log " + db.string() +
-                     " has schema version 5, newer than this build of triage knows (4); it was left untouched: use "
+                     " has schema version 6, newer than this build of triage knows (5); it was left untouched: use "
                      "a newer triage\n");
   RunResult del = run_cli({"log", "delete", std::to_string(call), "--db", db.string()});
   CHECK(del.rc == 2);

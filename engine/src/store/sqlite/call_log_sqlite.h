@@ -18,7 +18,7 @@ namespace triage::sqlite {
 
 // The schema version this build writes (PRAGMA user_version). Older files are migrated up on
 // open; newer ones are refused untouched.
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 // Applies migrations from the file's current user_version up to `target` (<= kSchemaVersion)
 // in one BEGIN IMMEDIATE transaction. Tests use target 1 to build a v1 file. Errors as

@@ -157,7 +157,38 @@ CREATE TABLE IF NOT EXISTS training_results (
   details TEXT NOT NULL);
 )sql";
 
-const char* const kMigrations[] = {kV1, kV2, kV3, kV4};
+// v5: the web console's accounts, browser sessions and audit trail (web_store.cpp reads them).
+// Passwords are libsodium Argon2id strings; a session is stored by the hash of its cookie token.
+const char* const kV5 = R"sql(
+CREATE TABLE web_users(
+  name TEXT PRIMARY KEY,
+  role TEXT NOT NULL CHECK (role IN ('operator', 'supervisor', 'author')),
+  password_hash TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  lang TEXT NOT NULL DEFAULT 'ru',
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE web_sessions(
+  token_hash TEXT PRIMARY KEY,
+  user_name TEXT NOT NULL REFERENCES web_users(name),
+  csrf TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX web_sessions_expires ON web_sessions(expires_at);
+CREATE TABLE web_audit(
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  event TEXT NOT NULL,
+  user_name TEXT NOT NULL,
+  address TEXT NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE INDEX web_audit_at ON web_audit(at);
+)sql";
+
+const char* const kMigrations[] = {kV1, kV2, kV3, kV4, kV5};
 
 }  // namespace
 

@@ -1,0 +1,219 @@
+// `triage serve [--listen 127.0.0.1:8080] [--db FILE] [--rules DIR]`: the operator console in a
+// browser (docs/web.md). Boost.Beast HTTP/1.1 on one io_context thread; WebConsole answers.
+// Limits: request header 8 KiB, body 64 KiB, 15 s idle per connection, 64 connections.
+#include <fmt/format.h>
+
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+#include <boost/program_options.hpp>
+#include <csignal>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "commands.h"
+#include "common.h"
+#include "config.h"
+#include "session_cli.h"
+#include "web_console.h"
+
+namespace po = boost::program_options;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace triage::cli {
+
+namespace {
+
+struct Limits {
+  std::uint32_t header_bytes = 8 * 1024;
+  std::uint64_t body_bytes = 64 * 1024;
+  std::chrono::seconds idle{15};
+  int max_connections = 64;
+};
+
+const char* const kCsp =
+    "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
+
+void secure_headers(http::response<http::string_body>& res) {
+  res.set("Content-Security-Policy", kCsp);
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("X-Frame-Options", "DENY");
+  res.set("Referrer-Policy", "no-referrer");
+  res.set(http::field::cache_control, "no-store");
+  res.set(http::field::server, "triage");
+}
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(tcp::socket socket, WebConsole& app, const Limits& limits, int& live)
+      : stream_(std::move(socket)), app_(app), limits_(limits), live_(live) {
+    ++live_;
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    address_ = ec ? "?" : ep.address().to_string();
+  }
+  ~Connection() { --live_; }
+
+  void read() {
+    parser_.emplace();
+    parser_->header_limit(limits_.header_bytes);
+    parser_->body_limit(limits_.body_bytes);
+    stream_.expires_after(limits_.idle);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+ private:
+  void on_read(beast::error_code ec) {
+    if (ec == http::error::body_limit) return refuse(http::status::payload_too_large, "body too large");
+    if (ec == http::error::header_limit) return refuse(http::status::request_header_fields_too_large, "header too large");
+    if (ec) return close();  // end of stream, idle timeout (slowloris), bad request
+    const auto& req = parser_->get();
+    WebRequest in{std::string(req.method_string()), std::string(req.target()),
+                  std::string(req[http::field::cookie]), req.body(), address_};
+    WebResponse out = app_.handle(in);
+    fmt::print(stderr, "{} {} {} {}\n", address_, in.method, in.target.substr(0, in.target.find('?')), out.status);
+    res_ = {};
+    res_.result(static_cast<unsigned>(out.status));
+    res_.version(11);
+    secure_headers(res_);
+    res_.set(http::field::content_type, out.content_type);
+    for (const auto& [name, value] : out.headers) res_.insert(name, value);
+    res_.body() = std::move(out.body);
+    res_.keep_alive(req.keep_alive());
+    res_.prepare_payload();
+    write();
+  }
+
+  void refuse(http::status status, const char* why) {
+    fmt::print(stderr, "{} refused: {}\n", address_, why);
+    res_ = {};
+    res_.result(status);
+    res_.version(11);
+    secure_headers(res_);
+    res_.set(http::field::content_type, "text/plain; charset=utf-8");
+    res_.body() = std::string(why) + "\n";
+    res_.keep_alive(false);
+    res_.prepare_payload();
+    write();
+  }
+
+  void write() {
+    stream_.expires_after(limits_.idle);
+    http::async_write(stream_, res_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (!ec && self->res_.keep_alive()) return self->read();
+      self->close();
+    });
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> res_;
+  WebConsole& app_;
+  const Limits& limits_;
+  int& live_;
+  std::string address_;
+};
+
+class Listener {
+ public:
+  Listener(net::io_context& io, tcp::endpoint ep, WebConsole& app) : acceptor_(io, ep), app_(app) {}
+  void accept() {
+    acceptor_.async_accept([this](beast::error_code ec, tcp::socket socket) {
+      if (!ec) {
+        if (live_ >= limits_.max_connections) {
+          beast::error_code ignored;
+          socket.close(ignored);
+        } else {
+          std::make_shared<Connection>(std::move(socket), app_, limits_, live_)->read();
+        }
+      }
+      accept();
+    });
+  }
+  unsigned short port() const { return acceptor_.local_endpoint().port(); }
+
+ private:
+  tcp::acceptor acceptor_;
+  WebConsole& app_;
+  Limits limits_;
+  int live_ = 0;
+};
+
+bool parse_listen(const std::string& s, tcp::endpoint* ep) {
+  auto colon = s.rfind(':');
+  if (colon == std::string::npos) return false;
+  beast::error_code ec;
+  auto addr = net::ip::make_address(s.substr(0, colon), ec);
+  char* end = nullptr;
+  unsigned long port = std::strtoul(s.c_str() + colon + 1, &end, 10);
+  if (ec || *end != '\0' || port > 65535) return false;
+  *ep = tcp::endpoint(addr, static_cast<unsigned short>(port));
+  return true;
+}
+
+}  // namespace
+
+int cmd_serve(int argc, char** argv) {
+  std::string lang = interface_language("");
+  std::string listen = "127.0.0.1:8080", db, rules_dir = default_rules_folder(), lang_flag;
+  bool behind_tls = false;
+  po::options_description opts(tr(lang, "Параметры", "Options"));
+  opts.add_options()
+      ("help,h", tr(lang, "эта справка", "this help"))
+      ("listen", po::value(&listen), tr(lang, "адрес:порт (127.0.0.1:8080; порт 0 — любой свободный)",
+                                        "address:port (127.0.0.1:8080; port 0 picks a free one)"))
+      ("db", po::value(&db), tr(lang, "журнал: файл SQLite", "log: a SQLite file"))
+      ("rules", po::value(&rules_dir), tr(lang, "папка правил", "rules folder"))
+      ("behind-tls", po::bool_switch(&behind_tls),
+       tr(lang, "за обратным прокси с TLS: cookie с флагом Secure", "behind a TLS reverse proxy: Secure cookies"))
+      ("lang", po::value(&lang_flag), "ru | en");
+  po::variables_map vm;
+  if (!parse_command_line("serve", argc, argv, opts, nullptr, vm)) return kExitUsage;
+  lang = interface_language(lang_flag);
+  if (vm.count("help")) {
+    print_help(lang, "triage serve [--listen 127.0.0.1:8080] [--db FILE] [--rules DIR] [--behind-tls]",
+               "Консоль оператора в браузере. Учётные записи создаёт triage user add.",
+               "The operator console in a browser. triage user add creates the accounts.", opts);
+    return kExitOk;
+  }
+  tcp::endpoint ep;
+  if (!parse_listen(listen, &ep)) {
+    fmt::print(stderr, "triage serve: --listen {}: {}\n", listen, tr(lang, "нужно адрес:порт", "expected address:port"));
+    return kExitUsage;
+  }
+  int rc = 0;
+  auto rules = load_checked_rules("serve", rules_dir, lang, rc);
+  if (!rules) return rc;
+  WebDb w = open_web_db(db, lang, "triage serve");
+  if (!w.store) return kExitUsage;
+  WebConsole::Options options;
+  options.lang = lang;
+  options.secure_cookie = behind_tls;
+  WebConsole app(rules, std::move(w), options);
+  net::io_context io(1);
+  try {
+    Listener listener(io, ep, app);
+    listener.accept();
+    net::signal_set stop(io, SIGINT, SIGTERM);
+    stop.async_wait([&io](beast::error_code, int) { io.stop(); });
+    fmt::print(stderr, "triage serve: http://{}:{}/\n", ep.address().to_string(), listener.port());
+    std::fflush(stderr);
+    io.run();
+  } catch (const std::exception& ex) {
+    fmt::print(stderr, "triage serve: {}: {}\n", listen, ex.what());
+    return kExitUsage;
+  }
+  return kExitOk;
+}
+
+}  // namespace triage::cli

@@ -1,0 +1,488 @@
+#include "web_console.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <string_view>
+
+#include "common.h"
+#include "session_cli.h"
+#include "step_text.h"
+#include "triage/escape.h"
+#include "triage/web_store.h"
+#include "web_assets.h"
+
+namespace triage::cli {
+
+struct WebConsole::User {
+  std::string name;
+  std::string role;
+  std::string lang;
+  std::string csrf;
+};
+
+namespace {
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string url_decode(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size() && hex_digit(s[i + 1]) >= 0 && hex_digit(s[i + 2]) >= 0) {
+      out += static_cast<char>(hex_digit(s[i + 1]) * 16 + hex_digit(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+std::string cookie_value(const std::string& header, std::string_view name) {
+  std::size_t pos = 0;
+  while (pos < header.size()) {
+    std::size_t end = header.find(';', pos);
+    if (end == std::string::npos) end = header.size();
+    std::string_view item(header.data() + pos, end - pos);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    if (item.size() > name.size() && item.substr(0, name.size()) == name && item[name.size()] == '=') {
+      return std::string(item.substr(name.size() + 1));
+    }
+    pos = end + 1;
+  }
+  return "";
+}
+
+constexpr std::string_view kCookie = "triage_session";
+
+WebResponse redirect(const std::string& to) {
+  WebResponse r;
+  r.status = 303;
+  r.headers.emplace_back("Location", to);
+  return r;
+}
+
+WebResponse plain(int status, const std::string& text) {
+  WebResponse r;
+  r.status = status;
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = text + "\n";
+  return r;
+}
+
+std::string e(std::string_view s) { return html_escape(s); }
+
+std::string hidden_csrf(const std::string& csrf) {
+  return "<input type=\"hidden\" name=\"csrf\" value=\"" + e(csrf) + "\">";
+}
+
+// A one-button form posting to `action`, with extra hidden fields.
+std::string button_form(const std::string& csrf, const std::string& action, const std::string& label,
+                        const std::string& css, const std::vector<std::pair<std::string, std::string>>& fields = {},
+                        const std::string& key = "") {
+  std::string out = "<form method=\"post\" action=\"" + e(action) + "\" class=\"inline\">" + hidden_csrf(csrf);
+  for (const auto& [name, value] : fields) {
+    out += "<input type=\"hidden\" name=\"" + e(name) + "\" value=\"" + e(value) + "\">";
+  }
+  out += "<button class=\"" + e(css) + "\"" + (key.empty() ? "" : " data-key=\"" + e(key) + "\"") + ">";
+  if (!key.empty()) out += "<span class=\"key\">" + e(key) + "</span> ";
+  out += e(label) + "</button></form>";
+  return out;
+}
+
+std::string case_title(const RuleSet& rules, const std::string& id) {
+  const Flow* f = rules.find_flow(id);
+  return f && !f->title.empty() ? f->title : id;
+}
+
+}  // namespace
+
+std::map<std::string, std::string> parse_form(const std::string& body) {
+  std::map<std::string, std::string> out;
+  std::size_t pos = 0;
+  while (pos <= body.size()) {
+    std::size_t end = body.find('&', pos);
+    if (end == std::string::npos) end = body.size();
+    std::string_view item(body.data() + pos, end - pos);
+    std::size_t eq = item.find('=');
+    if (!item.empty()) {
+      out[url_decode(item.substr(0, eq))] = eq == std::string_view::npos ? "" : url_decode(item.substr(eq + 1));
+    }
+    pos = end + 1;
+  }
+  return out;
+}
+
+WebConsole::WebConsole(std::shared_ptr<const RuleSet> rules, WebDb db, Options options)
+    : rules_(std::move(rules)), db_(std::move(db)), opt_(std::move(options)) {
+  auto c = Classifier::build(*rules_);
+  if (c) classifier_.emplace(std::move(*c));
+}
+
+WebConsole::~WebConsole() {
+  for (auto& [name, call] : calls_) call.release();
+}
+
+std::string WebConsole::page(const User* u, const std::string& title, const std::string& body) const {
+  const std::string& lang = u ? u->lang : opt_.lang;
+  std::string out = "<!doctype html><html lang=\"" + e(lang) + "\"><head><meta charset=\"utf-8\">"
+                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                    "<title>" + e(title) + "</title><link rel=\"stylesheet\" href=\"/static/app.css\">"
+                    "<script src=\"/static/app.js\" defer></script></head><body><header><strong>triage</strong>";
+  if (u) {
+    out += "<span class=\"who\">" + e(u->name) + " · " + e(u->role) + "</span>" +
+           button_form(u->csrf, "/logout", tr(lang, "Выйти", "Log out"), "small");
+  }
+  return out + "</header><main>" + body + "</main></body></html>";
+}
+
+WebResponse WebConsole::login_page(const std::string& error, int status) {
+  const std::string& lang = opt_.lang;
+  std::string body = "<h1>" + e(tr(lang, "Вход в консоль оператора", "Operator console sign-in")) + "</h1>";
+  if (!error.empty()) body += "<p class=\"error\" role=\"alert\">" + e(error) + "</p>";
+  body += "<form method=\"post\" action=\"/login\" class=\"login\"><label>" + e(tr(lang, "Имя", "Name")) +
+          " <input name=\"name\" autocomplete=\"username\" required autofocus></label><label>" +
+          e(tr(lang, "Пароль", "Password")) +
+          " <input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>"
+          "<button class=\"primary\">" + e(tr(lang, "Войти", "Sign in")) + "</button></form>";
+  WebResponse r;
+  r.status = status;
+  r.body = page(nullptr, tr(lang, "Вход", "Sign in"), body);
+  return r;
+}
+
+bool WebConsole::limited(Failures& f, int max, std::int64_t now) const {
+  if (now - f.since > opt_.failure_window_ms) f = Failures{0, now};
+  return f.count >= max;
+}
+
+WebResponse WebConsole::login(const WebRequest& req) {
+  auto form = parse_form(req.body);
+  const std::string& name = form["name"];
+  TimeMs now = now_ms();
+  Failures& by_name = name_failures_[name.substr(0, 64)];
+  Failures& by_address = address_failures_[req.address];
+  const std::string& lang = opt_.lang;
+  if (limited(by_name, opt_.name_failures, now) || limited(by_address, opt_.address_failures, now)) {
+    db_.store->audit(now, "login-limited", name, req.address, "");
+    return login_page(tr(lang, "Слишком много неудачных попыток. Подождите 15 минут.",
+                         "Too many failed attempts. Wait 15 minutes."), 429);
+  }
+  auto user = db_.store->user(name);
+  if (!user || user->disabled || !verify_password(form["password"], user->password_hash)) {
+    ++by_name.count;
+    ++by_address.count;
+    db_.store->audit(now, "login-failed", name, req.address, user ? (user->disabled ? "disabled" : "password") : "unknown");
+    return login_page(tr(lang, "Неверное имя или пароль.", "Wrong name or password."), 401);
+  }
+  by_name = Failures{};
+  std::string token = random_token();
+  WebSession s{user->name, random_token(), now + opt_.session_ms};
+  if (!db_.store->add_session(token, s, now)) return plain(500, "session store failed");
+  db_.store->audit(now, "login-ok", name, req.address, "");
+  WebResponse r = redirect("/");
+  r.headers.emplace_back("Set-Cookie", std::string(kCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict" +
+                                           (opt_.secure_cookie ? "; Secure" : "") +
+                                           "; Max-Age=" + std::to_string(opt_.session_ms / 1000));
+  return r;
+}
+
+WebResponse WebConsole::logout(const WebRequest& req) {
+  db_.store->drop_session(cookie_value(req.cookie, kCookie));
+  WebResponse r = redirect("/login");
+  r.headers.emplace_back("Set-Cookie", std::string(kCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+  return r;
+}
+
+WebResponse WebConsole::handle(const WebRequest& req) {
+  std::string path = req.target.substr(0, req.target.find('?'));
+  if (path.rfind("/static/", 0) == 0) {
+    const WebAsset* a = find_asset(path.substr(8));
+    if (!a || req.method != "GET") return plain(404, "not found");
+    WebResponse r;
+    r.content_type = a->content_type;
+    r.body = a->body;
+    return r;
+  }
+  if (path == "/login" && req.method == "GET") return login_page("", 200);
+  if (path == "/login" && req.method == "POST") return login(req);
+  auto session = db_.store->session(cookie_value(req.cookie, kCookie), now_ms());
+  if (!session) return req.method == "GET" ? redirect("/login") : plain(401, "not signed in");
+  auto record = db_.store->user(session->user_name);
+  if (!record) return redirect("/login");
+  User u{record->name, record->role, record->lang == "en" ? "en" : "ru", session->csrf};
+  if (req.method == "GET" && path == "/") return console(u, "");
+  if (req.method != "POST") return plain(404, "not found");
+  auto form = parse_form(req.body);
+  if (!same_secret(form["csrf"], session->csrf)) {
+    db_.store->audit(now_ms(), "csrf-refused", u.name, req.address, path);
+    return plain(403, "CSRF token missing or wrong");
+  }
+  if (path == "/logout") return logout(req);
+  if (path.rfind("/call/", 0) == 0) {
+    if (u.role != "operator" && u.role != "supervisor") {
+      db_.store->audit(now_ms(), "role-denied", u.name, req.address, path);
+      return plain(403, "this role takes no calls");
+    }
+    return call_action(u, path.substr(6), form);
+  }
+  return plain(404, "not found");
+}
+
+LiveCall* WebConsole::current_call(const User& u, std::string* message) {
+  auto it = calls_.find(u.name);
+  if (it != calls_.end()) return &it->second;
+  // After a closed tab nothing is lost (the call stays in memory); after a restart the open
+  // call is resumed from the log with its lease.
+  auto open = db_.log->open_calls(u.name);
+  if (!open || open->empty()) return nullptr;
+  auto resumed = LiveCall::resume(rules_, *db_.log, open->back().id, "web:" + u.name);
+  if (!resumed) {
+    *message = resumed.status().message();
+    return nullptr;
+  }
+  return &calls_.emplace(u.name, std::move(*resumed)).first->second;
+}
+
+WebResponse WebConsole::console(const User& u, const std::string& message) {
+  std::string msg = message;
+  LiveCall* call = current_call(u, &msg);
+  WebResponse r;
+  r.body = call ? call_page(u, *call, msg) : start_page(u, msg);
+  return r;
+}
+
+std::string WebConsole::start_page(const User& u, const std::string& message, const Classification* heard) {
+  const std::string& lang = u.lang;
+  std::string body = "<h1>" + e(tr(lang, "Новый звонок", "New call")) + "</h1>";
+  if (!message.empty()) body += "<p class=\"error\" role=\"alert\">" + e(message) + "</p>";
+  // The caller's words (not shown back: they may hold personal data) rank the cases, as on the
+  // terminal: the off-topic case first when the out-of-scope model wins, else by confidence.
+  body += "<form method=\"post\" action=\"/call/suggest\" class=\"input\">" + hidden_csrf(u.csrf) +
+          "<input name=\"said\" autocomplete=\"off\" autofocus placeholder=\"" +
+          e(tr(lang, "Что говорит гражданин?", "What does the caller say?")) + "\"><button>" +
+          e(tr(lang, "Подобрать тему", "Suggest a case")) + "</button></form>";
+  std::vector<std::pair<std::string, std::string>> order;  // case id, label
+  if (heard) {
+    body += "<p class=\"notice\">" +
+            e(heard->off_topic ? tr(lang, "Похоже, вопрос не об учётной записи.", "This looks off topic.")
+              : heard->picked.empty() ? tr(lang, "Уверенно определить тему не удалось — выберите сами.",
+                                           "No case is a confident match — please choose.")
+                                      : tr(lang, "Похоже на первую тему списка.", "Looks like the first case.")) +
+            "</p>";
+    if (heard->off_topic && rules_->find_flow(kOffTopicCase)) order.emplace_back(kOffTopicCase, case_title(*rules_, kOffTopicCase));
+    for (const CaseScore& cs : heard->ranked) {
+      if (cs.case_id == kOffTopicCase || (order.size() >= 5 && !cs.picked)) continue;
+      order.emplace_back(cs.case_id, fmt::format("{} ({:.0f}%)", case_title(*rules_, cs.case_id), cs.confidence * 100));
+    }
+  }
+  for (const auto& id : rules_->cases) {
+    bool listed = false;
+    for (const auto& o : order) listed = listed || o.first == id;
+    if (!listed && (!heard || id == kOffTopicCase)) order.emplace_back(id, case_title(*rules_, id));
+  }
+  body += "<form method=\"post\" action=\"/call/start\" class=\"start\">" + hidden_csrf(u.csrf) +
+          "<fieldset><legend>" + e(tr(lang, "Тема звонка", "Case")) + "</legend>";
+  bool first = true;
+  for (const auto& [id, label] : order) {
+    body += "<label class=\"case\"><input type=\"radio\" name=\"case\" value=\"" + e(id) + "\"" +
+            (first ? " checked" : "") + "> " + e(label) + "</label>";
+    first = false;
+  }
+  body += "</fieldset><fieldset><legend>" + e(tr(lang, "Факты", "Facts")) + "</legend><label>" +
+          e(tr(lang, "Карантин учётной записи", "Account quarantine")) +
+          " <select name=\"quarantine\"><option value=\"\">" + e(tr(lang, "не знаю", "unknown")) +
+          "</option><option value=\"yes\">" + e(tr(lang, "да", "yes")) + "</option><option value=\"no\">" +
+          e(tr(lang, "нет", "no")) + "</option></select></label><label>" + e(tr(lang, "Регион (код)", "Region (code)")) +
+          " <input name=\"region\" size=\"4\" maxlength=\"8\"></label></fieldset><button class=\"primary big\">" +
+          e(tr(lang, "Начать звонок", "Start the call")) + "</button></form>";
+  return page(&u, tr(lang, "Новый звонок", "New call"), body);
+}
+
+WebResponse WebConsole::start_call(const User& u, std::map<std::string, std::string>& form) {
+  if (!rules_->find_flow(form["case"])) return console(u, tr(u.lang, "Выберите тему звонка.", "Choose a case."));
+  CallSetup setup;
+  setup.operator_name = u.name;
+  setup.case_id = form["case"];
+  setup.holder = "web:" + u.name;
+  // The same facts, checked the same way, as `triage call --quarantine --region`.
+  if (!build_context("serve", *rules_, {}, form["quarantine"], form["region"], u.lang, setup.context)) {
+    return console(u, tr(u.lang, "Проверьте факты: регион или карантин указаны неверно.",
+                         "Check the facts: the region or quarantine is not valid."));
+  }
+  auto call = LiveCall::begin(rules_, *db_.log, setup);
+  if (!call) return console(u, call.status().message());
+  calls_.erase(u.name);
+  promised_.erase(u.name);
+  calls_.emplace(u.name, std::move(*call));
+  return redirect("/");
+}
+
+WebResponse WebConsole::suggest(const User& u, std::map<std::string, std::string>& form) {
+  if (!classifier_ || form["said"].empty()) return console(u, "");
+  Classification c = classifier_->classify(form["said"]);
+  WebResponse r;
+  r.body = start_page(u, "", &c);
+  return r;
+}
+
+WebResponse WebConsole::call_action(const User& u, const std::string& action, std::map<std::string, std::string>& form) {
+  if (action == "start") return start_call(u, form);
+  if (action == "suggest") return suggest(u, form);
+  std::string message;
+  LiveCall* call = current_call(u, &message);
+  if (!call) return console(u, message);
+  Status s = Status::ok();
+  if (action == "answer") {
+    s = call->answer(static_cast<std::size_t>(std::strtoul(form["index"].c_str(), nullptr, 10)));
+  } else if (action == "proceed") {
+    s = call->proceed();
+  } else if (action == "input") {
+    ValidationResult v = call->input(form["value"]);
+    if (!v.ok) message = u.lang == "en" ? v.message_en : v.message;
+  } else if (action == "back") {
+    s = call->back();
+  } else if (action == "note") {
+    s = call->note(form["text"]);
+    if (s) message = tr(u.lang, "Заметка сохранена.", "Note saved.");
+  } else if (action == "correct") {
+    s = call->correct(form["var"], form["value"]);
+  } else if (action == "switch") {
+    s = call->switch_case(form["case"]);
+  } else if (action == "callback") {
+    const auto& windows = callback_windows();
+    std::size_t w = std::strtoul(form["window"].c_str(), nullptr, 10);
+    if (w >= windows.size()) w = 0;
+    std::string hint;
+    s = call->promise_callback(form["phone"], windows[w].said, windows[w].working_days, &hint);
+    if (s) promised_[u.name] = fmt::format("Мы перезвоним Вам по номеру {} {}.", hint, windows[w].said);
+  } else if (action == "finish" || action == "abort") {
+    s = action == "finish" ? call->finish() : call->abort(form["reason"].empty() ? "operator" : form["reason"]);
+    if (s) {
+      calls_.erase(u.name);
+      promised_.erase(u.name);
+      return console(u, tr(u.lang, "Звонок завершён и записан в журнал.", "The call is closed and logged."));
+    }
+  } else {
+    return plain(404, "not found");
+  }
+  if (!s) message = s.message();
+  return console(u, message);
+}
+
+std::string WebConsole::call_page(const User& u, LiveCall& call, const std::string& message) {
+  const std::string& lang = u.lang;
+  const Session& ses = call.session();
+  const View& v = ses.view();
+  std::string crumbs;
+  for (const auto& b : v.breadcrumb) crumbs += (crumbs.empty() ? "" : " › ") + e(b);
+  std::string body = "<nav class=\"crumbs\">" + crumbs + "</nav><p class=\"meta\">" +
+                     e(fmt::format("{} {} · {} {}", tr(lang, "Звонок", "Call"), call.id(), tr(lang, "шаг", "step"),
+                                   ses.step_count())) +
+                     "</p>";
+  if (!message.empty()) body += "<p class=\"notice\" role=\"status\">" + e(message) + "</p>";
+  body += "<div class=\"layout\"><section class=\"step\">";
+  auto say = [&](const std::string& text, Audience to) {
+    if (text.empty()) return;
+    body += to == Audience::Citizen
+                ? "<div class=\"say\"><div class=\"label\">" + e(tr(lang, "Прочитайте вслух", "Read aloud")) +
+                      "</div><p>" + e(text) + "</p></div>"
+                : "<div class=\"do\"><div class=\"label\">" + e(tr(lang, "Для оператора", "For the operator")) +
+                      "</div><p>" + e(text) + "</p></div>";
+  };
+  if (v.kind == StopKind::Outcome) {
+    for (std::size_t i = 0; i < v.script.size(); ++i) {
+      say(v.script[i], i < v.script_to.size() ? v.script_to[i] : Audience::Citizen);
+    }
+    const Node* out = ses.outcome();
+    if (out) {
+      body += "<p class=\"meta\">" + e(tr(lang, "Итог", "Disposition")) + ": " +
+              e(disposition_label(out->outcome.disposition, lang)) +
+              (out->outcome.escalation.empty() ? "" : " · " + e(tr(lang, "передать", "escalate to")) + ": " +
+                                                  e(escalation_label(out->outcome.escalation, lang))) +
+              "</p>";
+    }
+    auto said = promised_.find(u.name);
+    if (out && out->outcome.disposition == "callback" && said == promised_.end()) {
+      // The number to call back (validated as a phone, stored keyed and masked) and the window.
+      body += "<form method=\"post\" action=\"/call/callback\" class=\"stack callback\">" + hidden_csrf(u.csrf) +
+              "<label>" + e(tr(lang, "Номер для обратного звонка (+7 и 10 цифр)", "Number to call back (+7 and 10 digits)")) +
+              " <input name=\"phone\" autocomplete=\"off\" required></label>";
+      const auto& windows = callback_windows();
+      for (std::size_t i = 0; i < windows.size(); ++i) {
+        body += "<label><input type=\"radio\" name=\"window\" value=\"" + std::to_string(i) + "\"" +
+                (i == 0 ? " checked" : "") + "> " + e(windows[i].said) + "</label>";
+      }
+      body += "<button class=\"primary\">" + e(tr(lang, "Записать обратный звонок", "Record the callback")) + "</button></form>";
+    } else {
+      if (said != promised_.end()) say(said->second, Audience::Citizen);
+      body += button_form(u.csrf, "/call/finish", tr(lang, "Завершить звонок", "Close the call"), "primary big");
+    }
+  } else {
+    say(v.text, v.text_to);
+    if (v.kind == StopKind::Question) {
+      body += "<div class=\"options\">";
+      for (std::size_t i = 0; i < v.options.size(); ++i) {
+        body += button_form(u.csrf, "/call/answer", v.options[i], "option", {{"index", std::to_string(i)}},
+                            i < 9 ? std::to_string(i + 1) : "");
+      }
+      body += "</div>";
+    } else if (v.kind == StopKind::Info) {
+      body += button_form(u.csrf, "/call/proceed", tr(lang, "Дальше", "Next"), "primary big", {}, "1");
+    } else if (v.kind == StopKind::Input && !v.choices.empty()) {
+      body += "<div class=\"options\">";
+      for (std::size_t i = 0; i < v.choices.size(); ++i) {
+        body += button_form(u.csrf, "/call/input", v.choices[i], "option", {{"value", v.choices[i]}},
+                            i < 9 ? std::to_string(i + 1) : "");
+      }
+      body += "</div>";
+    } else if (v.kind == StopKind::Input) {
+      body += "<form method=\"post\" action=\"/call/input\" class=\"input\">" + hidden_csrf(u.csrf) +
+              "<input name=\"value\" autocomplete=\"off\" autofocus required aria-label=\"" + e(v.validator) +
+              "\"><button class=\"primary\">" + e(tr(lang, "Принять", "Accept")) + "</button></form>";
+    }
+  }
+  body += "<div class=\"row\">" + button_form(u.csrf, "/call/back", tr(lang, "← Назад", "← Back"), "small") + "</div>";
+  body += "</section><aside>";
+  // Facts and their correction (LiveCall::correct).
+  body += "<h2>" + e(tr(lang, "Факты", "Facts")) + "</h2><dl>";
+  const std::pair<const char*, const char*> facts[] = {{"quarantine", tr(lang, "Карантин", "Quarantine")},
+                                                       {"region", tr(lang, "Регион", "Region")},
+                                                       {"bank", tr(lang, "Банк", "Bank")}};
+  std::string fact_options;
+  for (const auto& [var, label] : facts) {
+    auto value = ses.fact(var);
+    std::string shown = !value ? "—" : *value == "true" ? tr(lang, "да", "yes") : *value == "false" ? tr(lang, "нет", "no") : *value;
+    body += "<dt>" + e(label) + "</dt><dd>" + e(shown) + "</dd>";
+    fact_options += "<option value=\"" + e(var) + "\">" + e(label) + "</option>";
+  }
+  body += "</dl><form method=\"post\" action=\"/call/correct\" class=\"stack\">" + hidden_csrf(u.csrf) +
+          "<select name=\"var\" aria-label=\"" + e(tr(lang, "Факт", "Fact")) + "\">" + fact_options +
+          "</select><input name=\"value\" required placeholder=\"" +
+          e(tr(lang, "верное значение: true / false, код региона", "the right value: true / false, region code")) +
+          "\"><button>" + e(tr(lang, "Исправить", "Correct")) + "</button></form>";
+  body += "<h2>" + e(tr(lang, "Заметка", "Note")) + "</h2><form method=\"post\" action=\"/call/note\" class=\"stack\">" +
+          hidden_csrf(u.csrf) + "<textarea name=\"text\" rows=\"3\" required></textarea><button>" +
+          e(tr(lang, "Сохранить заметку", "Save the note")) + "</button></form>";
+  body += "<h2>" + e(tr(lang, "Сменить тему", "Switch case")) + "</h2><form method=\"post\" action=\"/call/switch\" class=\"stack\">" +
+          hidden_csrf(u.csrf) + "<select name=\"case\">";
+  for (const auto& id : rules_->cases) {
+    body += "<option value=\"" + e(id) + "\"" + (id == ses.case_id() ? " selected" : "") + ">" +
+            e(case_title(*rules_, id)) + "</option>";
+  }
+  body += "</select><button>" + e(tr(lang, "Сменить", "Switch")) + "</button></form>";
+  body += "<h2>" + e(tr(lang, "Прервать", "End")) + "</h2>" +
+          button_form(u.csrf, "/call/abort", tr(lang, "Прервать звонок без исхода", "End the call without an outcome"),
+                      "danger", {{"reason", "operator"}});
+  body += "</aside></div>";
+  return page(&u, tr(lang, "Звонок", "Call"), body);
+}
+
+}  // namespace triage::cli

@@ -1,0 +1,362 @@
+#!/usr/bin/python3
+"""Browser test of `triage serve` (docs/web.md): Debian's headless chromium through selenium.
+
+Usage: tests/web/console_test.py BUILD/triage [SCREENSHOT_DIR]
+Logs in, walks the four main cases to an outcome, corrects quarantine mid-call, switches case,
+adds a Russian note, closes the tab and reopens the call (also across a server restart), checks
+the security basics, then asserts what the call log holds (triage log list / show --format json).
+"""
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+TRIAGE = os.path.abspath(sys.argv[1])
+SHOTS = sys.argv[2] if len(sys.argv) > 2 else None
+if SHOTS:
+    os.makedirs(SHOTS, exist_ok=True)
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+RULES = os.path.join(ROOT, "rules")
+PASSWORD = "пароль-оператора"
+SNILS = "112-233-445 95"
+PHONE = "+7 912 345-67-89"  # not the example in the validator's message
+failures = []
+typed = []  # validators of the fields typed into
+pages = []  # every page the browser was shown, checked for personal data at the end
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what, file=sys.stderr)
+
+
+class Server:
+    def __init__(self, db, log_path):
+        self.db, self.log_path = db, log_path
+        self.start()
+
+    def start(self):
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([TRIAGE, "serve", "--listen", "127.0.0.1:0", "--db", self.db, "--rules", RULES],
+                                     stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
+        line = self.proc.stderr.readline().decode()
+        self.log.write(line.encode())
+        m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        if not m:
+            raise SystemExit("serve did not start: " + line)
+        self.url = "http://127.0.0.1:%s" % m.group(1)
+        # Keep draining stderr into the log file (the server log is checked for personal data).
+        import threading
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self):
+        for line in self.proc.stderr:
+            self.log.write(line)
+            self.log.flush()
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+        self.log.close()
+
+
+def browser(profile):
+    opts = webdriver.ChromeOptions()
+    for flag in ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,900",
+                 "--user-data-dir=" + profile, "--lang=ru"]:
+        opts.add_argument(flag)
+    opts.binary_location = "/usr/bin/chromium"
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+
+
+def login(d, url):
+    d.get(url + "/")
+    if not d.find_elements(By.NAME, "password"):
+        return  # the session cookie is still good (a server restart keeps sessions)
+    d.find_element(By.NAME, "name").send_keys("ivanova")
+    d.find_element(By.NAME, "password").send_keys(PASSWORD)
+    submit(d.find_element(By.CSS_SELECTOR, "form.login button"))
+
+
+def submit(el):
+    """Clicks a form's button and waits for the next page."""
+    d = el.parent
+    d.execute_script("window.__old_page = true;")
+    el.click()
+    WebDriverWait(d, 10).until(lambda drv: drv.execute_script(
+        "return window.__old_page === undefined && document.readyState === 'complete';"))
+    pages.append(d.page_source)
+
+
+def shot(d, name):
+    if SHOTS:
+        d.save_screenshot(os.path.join(SHOTS, name))
+
+
+def start_call(d, case, quarantine=""):
+    d.find_element(By.CSS_SELECTOR, "input[name=case][value='%s']" % case).click()
+    if quarantine:
+        d.find_element(By.CSS_SELECTOR, "select[name=quarantine] option[value='%s']" % quarantine).click()
+    submit(d.find_element(By.CSS_SELECTOR, "form.start button"))
+    check("Прочитайте вслух" in d.page_source or "Для оператора" in d.page_source, case + ": a step is shown")
+
+
+def step_once(d, pick=0):
+    """Takes one step; returns False at the outcome."""
+    if d.find_elements(By.CSS_SELECTOR, "form[action='/call/finish'], form.callback"):
+        return False
+    opts = d.find_elements(By.CSS_SELECTOR, ".options button")
+    if opts:
+        submit(opts[min(pick, len(opts) - 1)])
+        return True
+    field = d.find_elements(By.CSS_SELECTOR, "form.input input[name=value]")
+    if field:
+        label = field[0].get_attribute("aria-label")
+        typed.append(label)
+        field[0].send_keys(SNILS if label == "snils" else PHONE if label == "phone" else "Иванов Иван")
+        submit(d.find_element(By.CSS_SELECTOR, "form.input button"))
+        return True
+    nxt = d.find_elements(By.CSS_SELECTOR, "form[action='/call/proceed'] button")
+    if not nxt:
+        check(False, "no way on from: " + d.find_element(By.TAG_NAME, "main").text[:300])
+        return False
+    submit(nxt[0])
+    return True
+
+
+def walk_to_outcome(d, pick=0, limit=60):
+    for _ in range(limit):
+        if not step_once(d, pick):
+            return True
+    return False
+
+
+def finish(d, case):
+    check(walk_to_outcome(d), case + ": reaches an outcome")
+    check("Итог" in d.page_source, case + ": the outcome shows its disposition")
+    submit(d.find_element(By.CSS_SELECTOR, "form[action='/call/finish'] button"))
+    check("Звонок завершён" in d.page_source, case + ": closed")
+
+
+def post(url, data, cookie=""):
+    req = urllib.request.Request(url, data=data.encode(), headers={"Cookie": cookie})
+    try:
+        with urllib.request.urlopen(req) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def raw_request(port, data, wait=0.0, timeout=30):
+    """Sends `data` on a fresh connection; returns what came back before the server closed it."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    sock.sendall(data)
+    if wait:
+        time.sleep(wait)
+    got = b""
+    try:
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            got += chunk
+    except OSError:
+        pass
+    sock.close()
+    return got
+
+
+def security_limits(url, cookie):
+    port = int(url.rsplit(":", 1)[1])
+    # An oversized body is refused with 413 before it is read.
+    big = b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n" + b"a" * 100000
+    check(raw_request(port, big).startswith(b"HTTP/1.1 413"), "an oversized body is refused")
+    huge_header = b"GET / HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * 20000 + b"\r\n\r\n"
+    check(raw_request(port, huge_header).startswith(b"HTTP/1.1 431"), "an oversized header is refused")
+    # Slowloris: a request that never ends is cut after the idle timeout, while others are served.
+    slow = socket.create_connection(("127.0.0.1", port))
+    slow.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+    t0 = time.time()
+    status, _ = post(url + "/login", "name=nobody&password=x")
+    check(status == 401 and time.time() - t0 < 5, "another client is served beside a slow one")
+    slow.settimeout(30)
+    closed = b""
+    try:
+        closed = slow.recv(100)
+    except OSError:
+        pass
+    waited = time.time() - t0
+    check(closed == b"" and 10 < waited < 25, "the slow connection is cut after the idle timeout (%.1f s)" % waited)
+    slow.close()
+
+
+def author_denied(url, db):
+    subprocess.run([TRIAGE, "user", "add", "avtor", "--role", "author", "--db", db],
+                   input=(PASSWORD + "\n").encode(), check=True)
+    req = urllib.request.Request(url + "/login", data=("name=avtor&password=" + urllib.parse.quote(PASSWORD)).encode())
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        opener.open(req)
+    except urllib.error.HTTPError as e:
+        cookie = e.headers["Set-Cookie"].split(";")[0]
+    page = urllib.request.urlopen(urllib.request.Request(url + "/", headers={"Cookie": cookie})).read().decode()
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
+    status, _ = post(url + "/call/start", "case=confirm-account&csrf=" + csrf, cookie)
+    check(status == 403, "an author cannot take a call (%d)" % status)
+    out = subprocess.run(["sqlite3", db, "SELECT count(*) FROM web_audit WHERE event = 'role-denied'"],
+                         capture_output=True).stdout.decode().strip()
+    check(out == "1", "role-denied audited: " + out)
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="triage-web-")
+    db = os.path.join(tmp, "calls.db")
+    subprocess.run([TRIAGE, "user", "add", "ivanova", "--db", db], input=(PASSWORD + "\n").encode(), check=True)
+    server = Server(db, os.path.join(tmp, "server.log"))
+    d = browser(os.path.join(tmp, "profile"))
+    try:
+        login(d, server.url)
+        check("Новый звонок" in d.page_source, "login leads to the start page")
+        shot(d, "web-start.png")
+
+        start_call(d, "confirm-account")
+        step_once(d)
+        shot(d, "web-step.png")
+        # Number keys press the options (the few lines of JS).
+        before = d.find_element(By.CSS_SELECTOR, ".meta").text
+        d.execute_script("window.__old_page = true;")
+        d.find_element(By.TAG_NAME, "body").send_keys("1")
+        WebDriverWait(d, 10).until(lambda drv: drv.execute_script(
+            "return window.__old_page === undefined && document.readyState === 'complete';"))
+        check(d.find_element(By.CSS_SELECTOR, ".meta").text != before, "key 1 takes a step")
+        finish(d, "confirm-account")
+
+        # forgot-password, quarantine corrected mid-call, a note with markup rendered inert.
+        # The caller's words rank the cases (the classifier), typed in Russian; not shown back.
+        d.find_element(By.NAME, "said").send_keys("Здравствуйте, я забыл пароль от Госуслуг и не могу войти")
+        submit(d.find_element(By.CSS_SELECTOR, "form[action='/call/suggest'] button"))
+        first = d.find_element(By.CSS_SELECTOR, "input[name=case]:checked").get_attribute("value")
+        check(first == "forgot-password", "the words suggest forgot-password first: " + first)
+        check("забыл пароль" not in d.page_source, "the caller's words are not shown back")
+        check(d.find_elements(By.CSS_SELECTOR, "input[name=case][value='off-topic']"), "off-topic stays on the list")
+        shot(d, "web-suggest.png")
+        start_call(d, "forgot-password", "no")
+        step_once(d)
+        check(d.find_element(By.TAG_NAME, "dl").text.split("\n")[1] == "нет", "quarantine no at the start")
+        d.find_element(By.CSS_SELECTOR, "form[action='/call/correct'] input[name=value]").send_keys("true")
+        submit(d.find_element(By.CSS_SELECTOR, "form[action='/call/correct'] button"))
+        facts = d.find_element(By.TAG_NAME, "dl").text
+        check(facts.split("\n")[1] == "да", "the corrected quarantine is shown: " + facts)
+        note = "Гражданин просит перезвонить <script>alert(1)</script>\"><img src=x onerror=alert(2)>"
+        d.find_element(By.NAME, "text").send_keys(note)
+        submit(d.find_element(By.CSS_SELECTOR, "form[action='/call/note'] button"))
+        check("Заметка сохранена" in d.page_source, "the note is saved")
+        check(not d.find_elements(By.CSS_SELECTOR, "main img, main script"), "no markup from a note")
+        shot(d, "web-facts.png")
+        finish(d, "forgot-password")
+
+        # duplicate-snils, switched from register after a step.
+        start_call(d, "register")
+        step_once(d)
+        d.find_element(By.CSS_SELECTOR, "select[name=case] option[value='duplicate-snils']").click()
+        submit(d.find_element(By.CSS_SELECTOR, "form[action='/call/switch'] button"))
+        check("СНИЛС" in d.find_element(By.CSS_SELECTOR, ".crumbs").text, "switched to duplicate-snils")
+        finish(d, "duplicate-snils")
+
+        # quarantine + a problem: close the tab mid-call, reopen; then restart the server and reopen.
+        start_call(d, "quarantine", "yes")
+        step_once(d, 3)
+        crumbs = d.find_element(By.CSS_SELECTOR, ".crumbs").text
+        d.quit()
+        d = browser(os.path.join(tmp, "profile2"))
+        login(d, server.url)
+        check(d.find_element(By.CSS_SELECTOR, ".crumbs").text == crumbs, "the call reopens after a closed tab")
+        server.stop()
+        server = Server(db, os.path.join(tmp, "server.log"))
+        login(d, server.url)
+        check(d.find_elements(By.CSS_SELECTOR, ".crumbs") and
+              d.find_element(By.CSS_SELECTOR, ".crumbs").text == crumbs, "the call reopens after a restart")
+        check(walk_to_outcome(d, 3), "quarantine: reaches an outcome")
+        # «Другая проблема» ends in a callback: the number is validated, then shown masked only.
+        d.find_element(By.NAME, "phone").send_keys("12345")
+        submit(d.find_element(By.CSS_SELECTOR, "form.callback button"))
+        check(d.find_elements(By.CSS_SELECTOR, "p.notice"), "a bad callback number is refused with a message")
+        d.find_element(By.NAME, "phone").send_keys(PHONE)
+        submit(d.find_element(By.CSS_SELECTOR, "form.callback button"))
+        said = d.find_element(By.CSS_SELECTOR, "main").text
+        check("Мы перезвоним Вам по номеру" in said and "345-67" not in said, "the callback is promised, masked")
+        shot(d, "web-outcome.png")
+        submit(d.find_element(By.CSS_SELECTOR, "form[action='/call/finish'] button"))
+
+        # The service-centre procedure types a SNILS: never shown back, never stored in clear.
+        start_call(d, "service-centre", "no")
+        finish(d, "service-centre")
+        check("snils" in typed, "a SNILS was typed: %s" % typed)
+
+        # Security basics: no page without a session, no POST without the CSRF token, no traversal.
+        with urllib.request.urlopen(server.url + "/static/app.css") as r:
+            check(r.headers["Content-Security-Policy"].startswith("default-src 'self'"), "CSP header")
+            check(r.headers["X-Frame-Options"] == "DENY", "X-Frame-Options")
+        status, _ = post(server.url + "/call/start", "case=confirm-account")
+        check(status == 401, "a POST without a session is refused (%d)" % status)
+        cookie = "triage_session=" + d.get_cookie("triage_session")["value"]
+        status, _ = post(server.url + "/call/start", "case=confirm-account", cookie)
+        check(status == 403, "a POST without the CSRF token is refused (%d)" % status)
+        for path in ["/static/../calls.db", "/static/%2e%2e/calls.db", "/static/app.css/../../etc/passwd"]:
+            try:
+                urllib.request.urlopen(server.url + path)
+                check(False, "traversal served: " + path)
+            except urllib.error.HTTPError as e:
+                check(e.code == 404, "traversal refused: " + path)
+        status, _ = post(server.url + "/login", "name=ivanova&password=wrong")
+        check(status == 401, "a wrong password is refused")
+        security_limits(server.url, cookie)
+        author_denied(server.url, db)
+    finally:
+        d.quit()
+        server.stop()
+
+    calls = subprocess.run([TRIAGE, "log", "export", "--format", "json", "--db", db], capture_output=True, check=True).stdout.decode()
+    rows = [json.loads(l) for l in calls.splitlines() if l.strip()]
+    cases = sorted(r.get("case_id", r.get("case", "")) for r in rows)
+    check(len(rows) == 5, "five calls in the log: %d" % len(rows))
+    check(all(r.get("status") == "completed" for r in rows), "every call completed: %s" % [r.get("status") for r in rows])
+    check(cases == sorted(["confirm-account", "forgot-password", "duplicate-snils", "quarantine", "service-centre"]), "cases: %s" % cases)
+    raw = open(db, "rb").read() + open(os.path.join(tmp, "server.log"), "rb").read()
+    shown = "".join(pages)
+    check(len(pages) > 15, "pages recorded: %d" % len(pages))
+    for secret in [SNILS, PHONE, "11223344595", "9123456789", PASSWORD]:
+        check(secret.encode() not in raw, "not in the log or the server log: " + secret)
+        for page in pages:
+            if secret in page:
+                i = page.index(secret)
+                check(False, "not in any page: %s: ...%s..." % (secret, re.sub(r"<[^>]+>", " ", page[i - 300:i + 100])))
+                break
+    shutil.rmtree(tmp, ignore_errors=True)
+    print("web console test: %d failures" % len(failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
