@@ -4,8 +4,8 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <system_error>
 #include <fstream>
+#include <system_error>
 #include <vector>
 
 #include "triage/diagnostics.h"

@@ -10,7 +10,8 @@
 
 namespace triage {
 
-enum class Severity { Error, Warning };
+enum class Severity { Error,
+                      Warning };
 
 struct Diagnostic {
   Severity severity = Severity::Error;

@@ -72,4 +72,3 @@ Status PgCallLog::export_replay_rows(const CallFilter& filter, const std::functi
 }
 
 }  // namespace triage::pg
-

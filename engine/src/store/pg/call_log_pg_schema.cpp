@@ -186,4 +186,3 @@ Status migrate(Conn& conn, int target) {
 }
 
 }  // namespace triage::pg
-

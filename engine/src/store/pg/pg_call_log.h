@@ -111,4 +111,3 @@ class PgCallLog final : public CallStorage {
 };
 
 }  // namespace triage::pg
-
