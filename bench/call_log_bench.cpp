@@ -55,16 +55,13 @@ double raw_rate(const std::string& path, bool full, int n) {
   if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) die("open " + path);
   exec(db, "PRAGMA journal_mode = WAL");
   exec(db, full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
-  exec(db,
-       "CREATE TABLE t(id INTEGER PRIMARY KEY, call_id INTEGER, seq INTEGER, k TEXT, flow TEXT, "
-       "node TEXT, action TEXT, shown TEXT, answer TEXT, reason TEXT, at INTEGER)");
+  exec(db, "CREATE TABLE t(id INTEGER PRIMARY KEY, call_id INTEGER, seq INTEGER, k TEXT, flow TEXT, "
+           "node TEXT, action TEXT, shown TEXT, answer TEXT, reason TEXT, at INTEGER)");
   sqlite3_stmt *begin, *ins, *commit;
   sqlite3_prepare_v2(db, "BEGIN IMMEDIATE", -1, &begin, nullptr);
   sqlite3_prepare_v2(db, "COMMIT", -1, &commit, nullptr);
-  sqlite3_prepare_v2(db,
-                     "INSERT INTO t VALUES (NULL, 1, ?1, ?2, 'forgot-password', 'ask-channel', "
-                     "'answer', ?3, 'По телефону', 'option 2', ?1)",
-                     -1, &ins, nullptr);
+  sqlite3_prepare_v2(db, "INSERT INTO t VALUES (NULL, 1, ?1, ?2, 'forgot-password', 'ask-channel', "
+                         "'answer', ?3, 'По телефону', 'option 2', ?1)", -1, &ins, nullptr);
   auto t = Clock::now();
   for (int i = 0; i < n; ++i) {
     std::string key = "k" + std::to_string(i);
@@ -140,25 +137,19 @@ std::int64_t count_calls(const std::string& path) {
 // bulk-inserted in one transaction (the triggers keep the report aggregates).
 void generate(const std::string& path, int calls) {
   remove_db(path);
-  {
-    auto log = open_sqlite_call_log(path);
-    if (!log) die(log.status().message());
-  }
+  { auto log = open_sqlite_call_log(path); if (!log) die(log.status().message()); }
   sqlite3* db = nullptr;
   sqlite3_open(path.c_str(), &db);
   // A big page cache keeps the one bulk transaction from spilling pages into the WAL over and over.
   exec(db, "PRAGMA synchronous = OFF; PRAGMA cache_size = -524288; BEGIN");
   sqlite3_stmt *call, *step;
   sqlite3_prepare_v2(db,
-                     "INSERT INTO calls(operator, region, quarantine, rules_version, rules_hash, case_id, caller_hint, "
-                     "started_at, day, ended_at, status, outcome, disposition, escalation, abort_reason) VALUES "
-                     "(?1, '77', 0, '2024.05', 'c0ffee', ?2, '+7*******67', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                     -1, &call, nullptr);
-  sqlite3_prepare_v2(db,
-                     "INSERT INTO steps(call_id, seq, idem_key, flow, node, action, shown, answer, reason, at) "
-                     "VALUES (?1, 1, 'k1', 'forgot-password', 'ask-channel', 'answer', 'Как восстановить?', "
-                     "'По телефону', 'option 2', ?2)",
-                     -1, &step, nullptr);
+      "INSERT INTO calls(operator, region, quarantine, rules_version, rules_hash, case_id, caller_hint, "
+      "started_at, day, ended_at, status, outcome, disposition, escalation, abort_reason) VALUES "
+      "(?1, '77', 0, '2024.05', 'c0ffee', ?2, '+7*******67', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", -1, &call, nullptr);
+  sqlite3_prepare_v2(db, "INSERT INTO steps(call_id, seq, idem_key, flow, node, action, shown, answer, reason, at) "
+                         "VALUES (?1, 1, 'k1', 'forgot-password', 'ask-channel', 'answer', 'Как восстановить?', "
+                         "'По телефону', 'option 2', ?2)", -1, &step, nullptr);
   std::mt19937 rng(42);
   const TimeMs year_start = 1704067200000;  // 2024-01-01
   std::vector<std::string> days(366);
@@ -254,11 +245,9 @@ void bench_report_and_export(const std::string& dir, int calls) {
       double cpu_secs = static_cast<double>(std::clock() - cpu) / CLOCKS_PER_SEC;
       std::fclose(out);
       if (!rows) die(rows.status().message());
-      std::printf(
-          "export %-4s %7lld rows: %8.0f rows/s wall, %8.0f rows per CPU-second, peak RSS %ld kB "
-          "(%ld kB before)\n",
-          f == ExportFormat::Csv ? "csv" : "json", static_cast<long long>(*rows),
-          *rows / secs, *rows / cpu_secs, peak_rss_kb(), before);
+      std::printf("export %-4s %7lld rows: %8.0f rows/s wall, %8.0f rows per CPU-second, peak RSS %ld kB "
+                  "(%ld kB before)\n", f == ExportFormat::Csv ? "csv" : "json", static_cast<long long>(*rows),
+                  *rows / secs, *rows / cpu_secs, peak_rss_kb(), before);
     }
   }
 }

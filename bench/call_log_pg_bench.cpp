@@ -101,15 +101,13 @@ long raw_writer(const std::string& uri, int writer, double seconds) {
   PGconn* c = connect(uri);
   exec(c, "SET synchronous_commit = on");
   PGresult* p = PQprepare(c, "begin_call",
-                          "INSERT INTO calls(operator, region, quarantine, rules_version, rules_hash, case_id, started_at, day) "
-                          "VALUES ($1, '77', false, '2026.11', 'bench', 'forgot-password', $2, $3) RETURNING id",
-                          0, nullptr);
+      "INSERT INTO calls(operator, region, quarantine, rules_version, rules_hash, case_id, started_at, day) "
+      "VALUES ($1, '77', false, '2026.11', 'bench', 'forgot-password', $2, $3) RETURNING id", 0, nullptr);
   PQclear(p);
   p = PQprepare(c, "append_step",
-                "INSERT INTO steps(call_id, seq, idem_key, flow, node, action, shown, answer, reason, at) "
-                "SELECT id, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM calls WHERE id = $1 AND status = 'open' "
-                "ON CONFLICT (call_id, idem_key) DO NOTHING",
-                0, nullptr);
+      "INSERT INTO steps(call_id, seq, idem_key, flow, node, action, shown, answer, reason, at) "
+      "SELECT id, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM calls WHERE id = $1 AND status = 'open' "
+      "ON CONFLICT (call_id, idem_key) DO NOTHING", 0, nullptr);
   PQclear(p);
   long n = 0;
   std::string call;
@@ -175,27 +173,25 @@ void load_calls(PGconn* c, long calls) {
   exec(c, "SET session_replication_role = replica");
   for (long first = 0; first < calls; first += batch) {
     long last = std::min(calls, first + batch) - 1;
-    exec(c,
-         "INSERT INTO calls(operator, region, quarantine, rules_version, rules_hash, case_id, started_at, day, "
-         "ended_at, status, outcome, disposition, escalation) SELECT 'op' || (i % 50), '77', false, '2026.11', "
-         "'bench', (ARRAY['forgot-password','confirm-account','duplicate-snils','quarantine','other'])[i % 5 + 1], "
-         "1700000000000 + i * 8640, to_char(date '2023-11-15' + (i % 100)::int, 'YYYY-MM-DD'), "
-         "1700000000000 + i * 8640 + 30000 + (i % 600) * 1000, CASE WHEN i % 10 = 0 THEN 'aborted' ELSE "
-         "'completed' END, CASE WHEN i % 10 = 0 THEN NULL ELSE 'OUT-' || (i % 4) END, 'resolved', "
-         "CASE WHEN i % 7 = 0 THEN 'mfc' END FROM generate_series(" +
-             std::to_string(first) + "::bigint, " + std::to_string(last) + "::bigint) i");
+    exec(c, "INSERT INTO calls(operator, region, quarantine, rules_version, rules_hash, case_id, started_at, day, "
+            "ended_at, status, outcome, disposition, escalation) SELECT 'op' || (i % 50), '77', false, '2026.11', "
+            "'bench', (ARRAY['forgot-password','confirm-account','duplicate-snils','quarantine','other'])[i % 5 + 1], "
+            "1700000000000 + i * 8640, to_char(date '2023-11-15' + (i % 100)::int, 'YYYY-MM-DD'), "
+            "1700000000000 + i * 8640 + 30000 + (i % 600) * 1000, CASE WHEN i % 10 = 0 THEN 'aborted' ELSE "
+            "'completed' END, CASE WHEN i % 10 = 0 THEN NULL ELSE 'OUT-' || (i % 4) END, 'resolved', "
+            "CASE WHEN i % 7 = 0 THEN 'mfc' END FROM generate_series(" +
+            std::to_string(first) + "::bigint, " + std::to_string(last) + "::bigint) i");
   }
   exec(c, "SET session_replication_role = origin");
-  exec(c,
-       "BEGIN; DELETE FROM agg_case_outcome; DELETE FROM agg_operator; DELETE FROM agg_day; DELETE FROM agg_handle;"
-       "INSERT INTO agg_case_outcome SELECT day, case_id, coalesce(outcome, ''), count(*) "
-       "  FROM calls WHERE status <> 'open' GROUP BY 1, 2, 3;"
-       "INSERT INTO agg_operator SELECT day, operator, count(*) FROM calls WHERE status <> 'open' GROUP BY 1, 2;"
-       "INSERT INTO agg_day SELECT day, count(*), count(*) FILTER (WHERE status = 'completed'), "
-       "  count(*) FILTER (WHERE status = 'aborted'), count(*) FILTER (WHERE coalesce(escalation, '') <> '') "
-       "  FROM calls WHERE status <> 'open' GROUP BY 1;"
-       "INSERT INTO agg_handle SELECT day, (greatest(coalesce(ended_at, started_at) - started_at, 0) + 2500) / 5000 * 5, "
-       "  count(*) FROM calls WHERE status <> 'open' GROUP BY 1, 2; COMMIT");
+  exec(c, "BEGIN; DELETE FROM agg_case_outcome; DELETE FROM agg_operator; DELETE FROM agg_day; DELETE FROM agg_handle;"
+          "INSERT INTO agg_case_outcome SELECT day, case_id, coalesce(outcome, ''), count(*) "
+          "  FROM calls WHERE status <> 'open' GROUP BY 1, 2, 3;"
+          "INSERT INTO agg_operator SELECT day, operator, count(*) FROM calls WHERE status <> 'open' GROUP BY 1, 2;"
+          "INSERT INTO agg_day SELECT day, count(*), count(*) FILTER (WHERE status = 'completed'), "
+          "  count(*) FILTER (WHERE status = 'aborted'), count(*) FILTER (WHERE coalesce(escalation, '') <> '') "
+          "  FROM calls WHERE status <> 'open' GROUP BY 1;"
+          "INSERT INTO agg_handle SELECT day, (greatest(coalesce(ended_at, started_at) - started_at, 0) + 2500) / 5000 * 5, "
+          "  count(*) FROM calls WHERE status <> 'open' GROUP BY 1, 2; COMMIT");
   exec(c, "VACUUM ANALYZE");
   std::printf("loaded %ld finished calls in %.1f s\n", calls, seconds_since(t0));
 }
@@ -231,10 +227,7 @@ int main(int argc, char** argv) {
   PQclear(fs);
   std::string prefix = base.substr(0, base.rfind('/') + 1);
   std::string appends_uri = prefix + "triage_bench_appends", report_uri = prefix + "triage_bench_report";
-  {
-    auto log = open_pg_call_log(appends_uri);
-    if (!log) die(log.status().message());
-  }
+  { auto log = open_pg_call_log(appends_uri); if (!log) die(log.status().message()); }
 
   std::printf("\n%-8s %14s %14s %8s\n", "writers", "raw appends/s", "layer appends/s", "ratio");
   for (int writers : {1, 8, 32}) {
@@ -249,10 +242,7 @@ int main(int argc, char** argv) {
   }
 
   std::printf("\n");
-  {
-    auto log = open_pg_call_log(report_uri);
-    if (!log) die(log.status().message());
-  }
+  { auto log = open_pg_call_log(report_uri); if (!log) die(log.status().message()); }
   PGconn* rc = connect(report_uri);
   load_calls(rc, calls);
   PQfinish(rc);

@@ -7,9 +7,9 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <random>
 #include <string>
 #include <vector>
@@ -83,10 +83,9 @@ void collect(std::shared_ptr<const RuleSet> rules, const std::string& case_id, s
   } else if (v.kind == StopKind::Info) {
     next.push_back("p");
   } else {
-    next.push_back("i" + std::string(v.validator == "snils"    ? "112-233-445 95"
-                                     : v.validator == "phone"  ? "+79161234567"
-                                     : v.validator == "choice" ? v.choices.at(0)
-                                                               : "1"));
+    next.push_back("i" + std::string(v.validator == "snils" ? "112-233-445 95"
+                                     : v.validator == "phone" ? "+79161234567"
+                                     : v.validator == "choice" ? v.choices.at(0) : "1"));
   }
   for (const std::string& n : next) {
     acts.push_back(n);
@@ -98,23 +97,18 @@ void collect(std::shared_ptr<const RuleSet> rules, const std::string& case_id, s
 void generate(const std::string& path, const std::vector<Walk>& walks, int calls) {
   std::remove(path.c_str());
   std::remove((path + "-wal").c_str());
-  {
-    auto log = open_sqlite_call_log(path);
-    if (!log) die(log.status().message());
-  }
+  { auto log = open_sqlite_call_log(path); if (!log) die(log.status().message()); }
   sqlite3* db = nullptr;
   sqlite3_open(path.c_str(), &db);
   exec(db, "PRAGMA synchronous = OFF; PRAGMA cache_size = -524288; BEGIN");
   sqlite3_stmt *call, *step;
   sqlite3_prepare_v2(db,
-                     "INSERT INTO calls(id, operator, region, quarantine, rules_version, rules_hash, case_id, started_at, day, "
-                     "ended_at, status, outcome, disposition, session_state) VALUES "
-                     "(?1, 'operator1', 'default', 0, '1', 'sha256:x', ?2, ?3, ?4, ?5, 'completed', ?6, 'resolved', ?7)",
-                     -1, &call, nullptr);
-  sqlite3_prepare_v2(db,
-                     "INSERT INTO steps(call_id, seq, idem_key, flow, node, action, shown, answer, reason, at) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                     -1, &step, nullptr);
+      "INSERT INTO calls(id, operator, region, quarantine, rules_version, rules_hash, case_id, started_at, day, "
+      "ended_at, status, outcome, disposition, session_state) VALUES "
+      "(?1, 'operator1', 'default', 0, '1', 'sha256:x', ?2, ?3, ?4, ?5, 'completed', ?6, 'resolved', ?7)",
+      -1, &call, nullptr);
+  sqlite3_prepare_v2(db, "INSERT INTO steps(call_id, seq, idem_key, flow, node, action, shown, answer, reason, at) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", -1, &step, nullptr);
   std::mt19937 rng(7);
   const TimeMs year_start = 1704067200000;
   std::vector<std::string> days(366);
@@ -177,11 +171,10 @@ void bench(const std::string& path, std::shared_ptr<const RuleSet> rules, int ca
   });
   if (!s) die(s.message());
   double full = seconds_since(t0), full_cpu = cpu_now() - c0;
-  std::printf(
-      "%d calls: read %.2f s wall / %.2f s CPU (%.0f rows/s); read+replay %.2f s wall / %.2f s CPU "
-      "(%.0f calls/s wall); same %lld, changed %lld, skipped %lld\n",
-      calls, read, read_cpu, static_cast<double>(rows) / read, full, full_cpu, static_cast<double>(calls) / full,
-      static_cast<long long>(same), static_cast<long long>(changed), static_cast<long long>(skipped));
+  std::printf("%d calls: read %.2f s wall / %.2f s CPU (%.0f rows/s); read+replay %.2f s wall / %.2f s CPU "
+              "(%.0f calls/s wall); same %lld, changed %lld, skipped %lld\n",
+              calls, read, read_cpu, static_cast<double>(rows) / read, full, full_cpu, static_cast<double>(calls) / full,
+              static_cast<long long>(same), static_cast<long long>(changed), static_cast<long long>(skipped));
 }
 
 // Replay cost without the walk cache: a fresh replayer per call.

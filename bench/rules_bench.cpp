@@ -21,9 +21,9 @@
 #include <vector>
 
 #include "triage/checker.h"
+#include "walks_file.h"
 #include "triage/loader.h"
 #include "triage/session.h"
-#include "walks_file.h"
 
 // Every heap allocation of the process, counted (replay reports them per walk).
 std::atomic<std::size_t> g_allocations{0};
@@ -120,10 +120,7 @@ int bench_replay(const std::string& dir, double seconds, bool trace) {
   while (ms_since(t0) < seconds * 1000.0) {
     for (const bench::Walk& w : walks) {
       auto s = triage::Session::start(rules, "bench", ctx, options);
-      if (!s) {
-        ++failed;
-        continue;
-      }
+      if (!s) { ++failed; continue; }
       for (std::size_t c : w.choices) {
         if (!s->answer(c)) break;
       }

@@ -80,7 +80,14 @@ std::unique_ptr<CallLog> open_call_log_or_report(const std::string& db_flag, con
 }
 
 void add_filter_options(po::options_description& desc, const std::string& lang) {
-  desc.add_options()("since", po::value<std::string>(), tr(lang, "с этого дня (ГГГГ-ММ-ДД)", "from this day (YYYY-MM-DD)"))("until", po::value<std::string>(), tr(lang, "по этот день включительно", "up to this day, inclusive"))("operator", po::value<std::string>(), tr(lang, "только звонки оператора", "only this operator's calls"))("case", po::value<std::string>(), tr(lang, "только этот сценарий", "only this case"))("outcome", po::value<std::string>(), tr(lang, "только этот итог (код)", "only this outcome code"))("status", po::value<std::string>(), tr(lang, "open | completed | aborted", "open | completed | aborted"))("limit", po::value<long long>(), tr(lang, "не больше N звонков", "at most N calls"));
+  desc.add_options()
+      ("since", po::value<std::string>(), tr(lang, "с этого дня (ГГГГ-ММ-ДД)", "from this day (YYYY-MM-DD)"))
+      ("until", po::value<std::string>(), tr(lang, "по этот день включительно", "up to this day, inclusive"))
+      ("operator", po::value<std::string>(), tr(lang, "только звонки оператора", "only this operator's calls"))
+      ("case", po::value<std::string>(), tr(lang, "только этот сценарий", "only this case"))
+      ("outcome", po::value<std::string>(), tr(lang, "только этот итог (код)", "only this outcome code"))
+      ("status", po::value<std::string>(), tr(lang, "open | completed | aborted", "open | completed | aborted"))
+      ("limit", po::value<long long>(), tr(lang, "не больше N звонков", "at most N calls"));
 }
 
 bool check_day(const std::string& v, const std::string& lang, std::string* error) {

@@ -84,8 +84,7 @@ struct Ui {
     std::size_t room = width() > display_width(right) + 9 ? width() - display_width(right) - 9 : 10;
     l = keep_tail(l, room);
     std::size_t fill = width() > display_width(l) + display_width(right) + 8
-                           ? width() - display_width(l) - display_width(right) - 8
-                           : 1;
+                           ? width() - display_width(l) - display_width(right) - 8 : 1;
     std::string dashes;
     for (std::size_t i = 0; i < fill; ++i) dashes += "─";
     fmt::print("{} {} {} {} ──\n", paint("2", "──"), paint("1;36", l), paint("2", dashes),
@@ -135,8 +134,7 @@ extern "C" void on_stop_signal(int sig) {
 
 void arm_stop_signals(const Ui& ui, std::optional<CallId> id) {
   std::string msg = id ? fmt::format("\n{}\n", fmt::format(ui.t("Звонок №{0} остаётся открытым: все шаги сохранены. Продолжить: triage resume {0}",
-                                                                "Call #{0} stays open: every step is saved. Continue with: triage resume {0}"),
-                                                           *id))
+                                                                  "Call #{0} stays open: every step is saved. Continue with: triage resume {0}"), *id))
                        : fmt::format("\n{}\n", ui.t("Звонок не начат.", "No call was started."));
   std::snprintf(g_stop_message, sizeof g_stop_message, "%s", msg.c_str());
   static bool armed = false;
@@ -161,16 +159,16 @@ std::string validator_hint(const std::string& lang, const std::string& v) {
 
 void show_help(const Ui& ui) {
   fmt::print("{}\n", ui.t(
-                         "  число — выбрать вариант · Enter — далее (на информационном шаге)\n"
-                         "  b — назад (отменить последний ответ) · n — заметка · w — почему я здесь\n"
-                         "  f — исправить факт (карантин, банк) · s — другой случай (тот же звонок)\n"
-                         "  r — начать случай заново · q — завершить звонок с причиной · ? — эта справка\n"
-                         "  Клавиши работают и в русской раскладке: и т ц а ы к й.",
-                         "  number — choose an option · Enter — continue (on an info step)\n"
-                         "  b — back (undo the last answer) · n — note · w — why am I here\n"
-                         "  f — correct a fact (quarantine, bank) · s — another case (same call)\n"
-                         "  r — restart the case · q — end the call with a reason · ? — this help\n"
-                         "  The keys also work in the Russian layout: и т ц а ы к й."));
+      "  число — выбрать вариант · Enter — далее (на информационном шаге)\n"
+      "  b — назад (отменить последний ответ) · n — заметка · w — почему я здесь\n"
+      "  f — исправить факт (карантин, банк) · s — другой случай (тот же звонок)\n"
+      "  r — начать случай заново · q — завершить звонок с причиной · ? — эта справка\n"
+      "  Клавиши работают и в русской раскладке: и т ц а ы к й.",
+      "  number — choose an option · Enter — continue (on an info step)\n"
+      "  b — back (undo the last answer) · n — note · w — why am I here\n"
+      "  f — correct a fact (quarantine, bank) · s — another case (same call)\n"
+      "  r — restart the case · q — end the call with a reason · ? — this help\n"
+      "  The keys also work in the Russian layout: и т ц а ы к й."));
 }
 
 void show_trace(const Ui& ui, const Session& s) {
@@ -229,18 +227,17 @@ void show_view(const Ui& ui, const Session& s) {
       }
       fmt::print("\n");
       ui.para(fmt::format("[1-{}] {} · b {} · n {} · w {} · f {} · s {} · r {} · q {} · ? {}",
-                          v.options.size(), ui.t("выбор", "choose"), ui.t("назад", "back"), ui.t("заметка", "note"),
-                          ui.t("почему", "why"), ui.t("факт", "fact"), ui.t("другой случай", "other case"),
-                          ui.t("заново", "restart"), ui.t("завершить", "end"), ui.t("помощь", "help")),
-              "", "", "2");
+          v.options.size(), ui.t("выбор", "choose"), ui.t("назад", "back"), ui.t("заметка", "note"),
+          ui.t("почему", "why"), ui.t("факт", "fact"), ui.t("другой случай", "other case"),
+          ui.t("заново", "restart"), ui.t("завершить", "end"), ui.t("помощь", "help")),
+          "", "", "2");
       break;
     case StopKind::Info:
       text_label(ui, v);
       ui.para(v.text, " ", " ", "1");
       fmt::print("\n");
       ui.para(ui.t("Enter — далее · b назад · n заметка · w почему · q завершить",
-                   "Enter — continue · b back · n note · w why · q end"),
-              "", "", "2");
+                   "Enter — continue · b back · n note · w why · q end"), "", "", "2");
       break;
     case StopKind::Input:
       text_label(ui, v);
@@ -462,14 +459,8 @@ void handle_line(Ui& ui, LiveCall& call, const std::string& line, bool& ended, S
     else if (!s) fmt::print("{}\n", ui.paint("1;31", escape_controls(s.message())));
   };
   std::string key = command_key(line);
-  if (key == "?") {
-    show_help(ui);
-    return;
-  }
-  if (key == "w") {
-    show_trace(ui, call.session());
-    return;
-  }
+  if (key == "?") { show_help(ui); return; }
+  if (key == "w") { show_trace(ui, call.session()); return; }
   if (key == "b") {
     st = call.back();
     if (!st && st.code() == "nothing-to-undo") {
@@ -480,20 +471,9 @@ void handle_line(Ui& ui, LiveCall& call, const std::string& line, bool& ended, S
     report(st);
     return;
   }
-  if (key == "r") {
-    report(call.restart());
-    return;
-  }
-  if (key == "f") {
-    correct_fact(ui, call, st);
-    report(st);
-    return;
-  }
-  if (key == "s") {
-    switch_case(ui, call, st);
-    report(st);
-    return;
-  }
+  if (key == "r") { report(call.restart()); return; }
+  if (key == "f") { correct_fact(ui, call, st); report(st); return; }
+  if (key == "s") { switch_case(ui, call, st); report(st); return; }
   if (key == "n") {
     auto text = ui.ask(ui.t("Заметка:", "Note:"));
     if (text && !text->empty()) {
@@ -533,8 +513,7 @@ void handle_line(Ui& ui, LiveCall& call, const std::string& line, bool& ended, S
   auto n = option_number(line, v.options.size());
   if (!n) {
     fmt::print("{}\n", fmt::format(ui.t("Введите номер от 1 до {} (или ? — помощь).",
-                                        "Type a number from 1 to {} (or ? for help)."),
-                                   v.options.size()));
+                                        "Type a number from 1 to {} (or ? for help)."), v.options.size()));
     return;
   }
   report(call.answer(*n));
@@ -598,13 +577,14 @@ int wrap_up(Ui& ui, LiveCall& call) {
   }
   fmt::print("\n{}: {} · {}: {}{}\n", ui.t("Итог", "Outcome"), o->outcome.code,
              ui.t("результат", "disposition"), disposition_label(o->outcome.disposition, ui.o.lang),
-             o->outcome.escalation.empty() ? "" : fmt::format(" · {}: {}", ui.t("передача", "escalation"), escalation_label(o->outcome.escalation, ui.o.lang)));
+             o->outcome.escalation.empty() ? "" : fmt::format(" · {}: {}", ui.t("передача", "escalation"),
+                                                               escalation_label(o->outcome.escalation, ui.o.lang)));
   if (o->outcome.disposition == "callback") {
     if (int rc = promise_callback(ui, call); rc >= 0) return rc;
   }
   for (;;) {
     auto note = ui.ask(ui.t("Заметка к звонку (Enter — без заметки · b назад · f факт · s другой случай):",
-                            "Note for the call (Enter — none · b back · f fact · s another case):"));
+                           "Note for the call (Enter — none · b back · f fact · s another case):"));
     if (!note) return interrupted(ui, call);
     std::string key = command_key(*note);
     if (key == "b" || key == "f" || key == "s") {
@@ -613,12 +593,9 @@ int wrap_up(Ui& ui, LiveCall& call) {
       else if (key == "f") correct_fact(ui, call, st);
       else switch_case(ui, call, st);
       if (!st && call.save_failed()) return save_failed(ui, call, st);
-      if (!st) {
-        fmt::print("{}\n", escape_controls(st.message()));
-        continue;
-      }
+      if (!st) { fmt::print("{}\n", escape_controls(st.message())); continue; }
       if (call.session().done() && key != "b") return -1;  // show the (new) outcome again
-      return -1;                                           // back into the tree
+      return -1;  // back into the tree
     }
     if (!note->empty()) {
       if (Status st = call.note(*note); !st) return save_failed(ui, call, st);
@@ -674,8 +651,7 @@ int run_call_screen(std::shared_ptr<const RuleSet> rules, CallLog& log,
     call.emplace(std::move(*c));
     const Context& ctx = call->session().context();
     ui.para(fmt::format(ui.t("Звонок №{} · оператор {} · регион {}", "Call #{} · operator {} · region {}"),
-                        call->id(), escape_controls(options.operator_name), escape_controls(ctx.get("region").value_or("default"))),
-            "", "", "1");
+        call->id(), escape_controls(options.operator_name), escape_controls(ctx.get("region").value_or("default"))), "", "", "1");
   }
   arm_stop_signals(ui, call->id());
   for (;;) {

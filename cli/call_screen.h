@@ -16,13 +16,13 @@
 namespace triage::cli {
 
 struct CallScreenOptions {
-  std::string lang = "ru";  // interface chrome: ru | en (rule texts are always Russian)
+  std::string lang = "ru";      // interface chrome: ru | en (rule texts are always Russian)
   std::string operator_name;
-  std::string region;  // empty = the entry's default
+  std::string region;           // empty = the entry's default
   std::optional<bool> quarantine;
-  std::string case_id;                                    // empty = ask (free-text triage)
+  std::string case_id;          // empty = ask (free-text triage)
   std::vector<std::pair<std::string, std::string>> sets;  // other context variables
-  bool interactive = false;                               // stdin is a terminal: use libedit
+  bool interactive = false;     // stdin is a terminal: use libedit
   bool color = false;
   int width = 80;
 };

@@ -8,11 +8,11 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "call_log_cli.h"
 #include "call_screen.h"
 #include "commands.h"
 #include "common.h"
 #include "config.h"
+#include "call_log_cli.h"
 #include "session_cli.h"
 #include "triage/utf8.h"
 
@@ -37,11 +37,23 @@ struct CallArgs {
 
 po::options_description call_options(CallArgs& a, const std::string& lang, bool resume) {
   po::options_description d(resume ? tr(lang, "triage resume [ID] — продолжить прерванный звонок",
-                                        "triage resume [ID] — continue an interrupted call")
+                                       "triage resume [ID] — continue an interrupted call")
                                    : tr(lang, "triage call — новый звонок", "triage call — a new call"));
-  d.add_options()("help,h", tr(lang, "эта справка", "this help"))("rules", po::value(&a.rules), tr(lang, "папка правил (по умолчанию из конфигурации или rules)", "rules folder (default: config, else rules)"))("db", po::value(&a.db), tr(lang, "журнал звонков: файл SQLite или postgresql://... (по умолчанию — db из файла настроек)", "call log: a SQLite file or postgresql://... (default: db in the config file)"))("operator", po::value(&a.op), tr(lang, "имя оператора (по умолчанию имя входа)", "operator name (default: login name)"))("lang", po::value(&a.lang), tr(lang, "язык интерфейса: ru | en", "interface language: ru | en"))("config", po::value(&a.config), tr(lang, "файл конфигурации", "config file"));
+  d.add_options()
+      ("help,h", tr(lang, "эта справка", "this help"))
+      ("rules", po::value(&a.rules), tr(lang, "папка правил (по умолчанию из конфигурации или rules)", "rules folder (default: config, else rules)"))
+      ("db", po::value(&a.db), tr(lang, "журнал звонков: файл SQLite или postgresql://... (по умолчанию — db из файла настроек)",
+                                       "call log: a SQLite file or postgresql://... (default: db in the config file)"))
+      ("operator", po::value(&a.op), tr(lang, "имя оператора (по умолчанию имя входа)", "operator name (default: login name)"))
+      ("lang", po::value(&a.lang), tr(lang, "язык интерфейса: ru | en", "interface language: ru | en"))
+      ("config", po::value(&a.config), tr(lang, "файл конфигурации", "config file"));
   if (!resume) {
-    d.add_options()("region", po::value(&a.region), tr(lang, "регион гражданина", "caller's region"))("quarantine", po::value(&a.quarantine), tr(lang, "гражданин на карантине: да | нет (yes | no); без флага спросим в начале звонка", "caller on quarantine: yes | no (да | нет); without it the call asks"))("case", po::value(&a.case_id), tr(lang, "сразу открыть сценарий (без выбора)", "open this case directly"))("set", po::value(&a.sets)->composing(), tr(lang, "переменная звонка: имя=значение", "call variable: name=value"));
+    d.add_options()
+        ("region", po::value(&a.region), tr(lang, "регион гражданина", "caller's region"))
+        ("quarantine", po::value(&a.quarantine), tr(lang, "гражданин на карантине: да | нет (yes | no); без флага спросим в начале звонка",
+                                                  "caller on quarantine: yes | no (да | нет); without it the call asks"))
+        ("case", po::value(&a.case_id), tr(lang, "сразу открыть сценарий (без выбора)", "open this case directly"))
+        ("set", po::value(&a.sets)->composing(), tr(lang, "переменная звонка: имя=значение", "call variable: name=value"));
   }
   return d;
 }
@@ -126,7 +138,8 @@ int run(int argc, char** argv, bool resume) {
       return kExitUsage;
     }
     if (open->empty()) {
-      fmt::print(stderr, "triage resume: {}\n", fmt::format(tr(lang, "у оператора {} нет открытых звонков", "operator {} has no open calls"), escape_controls(o.operator_name)));
+      fmt::print(stderr, "triage resume: {}\n", fmt::format(tr(lang, "у оператора {} нет открытых звонков",
+                                                                "operator {} has no open calls"), escape_controls(o.operator_name)));
       return kExitFailure;
     }
     if (open->size() == 1) {
@@ -134,7 +147,7 @@ int run(int argc, char** argv, bool resume) {
     } else {
       // Several open calls: never guess. List them; on a terminal ask which.
       fmt::print("{}\n", fmt::format(tr(lang, "Открытые звонки оператора {}:", "Open calls of operator {}:"),
-                                     escape_controls(o.operator_name)));
+                                      escape_controls(o.operator_name)));
       for (std::size_t i = 0; i < open->size(); ++i) {
         const CallRecord& c = (*open)[i];
         const Flow* f = rules->find_flow(c.case_id);
@@ -142,7 +155,8 @@ int run(int argc, char** argv, bool resume) {
                    format_local_time(c.started_at), tr(lang, "шагов:", "steps:"), c.step_count);
       }
       if (!o.interactive) {
-        fmt::print(stderr, "triage resume: {}\n", tr(lang, "открытых звонков несколько: укажите номер, например triage resume ID", "several calls are open: give an id, e.g. triage resume ID"));
+        fmt::print(stderr, "triage resume: {}\n", tr(lang, "открытых звонков несколько: укажите номер, например triage resume ID",
+                                                      "several calls are open: give an id, e.g. triage resume ID"));
         return kExitUsage;
       }
       fmt::print("{} [1-{}]: ", tr(lang, "Какой звонок продолжить", "Which call to continue"), open->size());

@@ -33,7 +33,7 @@ struct CheckArgs {
 // Russian plural: 1 ошибка, 2 ошибки, 5 ошибок.
 std::string ru_count(std::size_t n, const char* one, const char* few, const char* many) {
   std::size_t m10 = n % 10, m100 = n % 100;
-  const char* word = (m10 == 1 && m100 != 11)                             ? one
+  const char* word = (m10 == 1 && m100 != 11) ? one
                      : (m10 >= 2 && m10 <= 4 && (m100 < 12 || m100 > 14)) ? few
                                                                           : many;
   return fmt::format("{} {}", n, word);
@@ -74,9 +74,20 @@ std::string summary(const CheckArgs& a, const RuleSet& rules, const Diagnostics&
 int parse_args(int argc, char** argv, CheckArgs& a) {
   std::string lang = interface_language("");
   po::options_description opts(tr(lang, "Параметры", "Options"));
-  opts.add_options()("help,h", tr(lang, "эта справка", "this help"))("format", po::value(&a.format), tr(lang, "text | json", "text | json"))("strict", po::bool_switch(&a.strict), tr(lang, "предупреждения тоже дают код 1", "warnings also exit 1"))("max-review-age", po::value(&a.max_review_age),
-                                                                                                                                                                                                                                                       tr(lang, "дней до предупреждения stale-review (365)", "days before a stale-review warning (365)"))("today", po::value(&a.today), tr(lang, "дата отсчёта YYYY-MM-DD (по умолчанию сегодня)", "reference date YYYY-MM-DD (default: today)"))("quiet,q", po::bool_switch(&a.quiet),
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                  tr(lang, "только ошибки, без итоговой строки", "errors only, no summary line"))("rules", po::value<std::string>(), tr(lang, "папка правил, как у других команд (или DIR)", "rules folder, as in the other commands (or DIR)"))("lang", po::value(&a.lang), tr(lang, "ru | en", "ru | en"))("dir", po::value(&a.dir), "DIR");
+  opts.add_options()
+      ("help,h", tr(lang, "эта справка", "this help"))
+      ("format", po::value(&a.format), tr(lang, "text | json", "text | json"))
+      ("strict", po::bool_switch(&a.strict), tr(lang, "предупреждения тоже дают код 1", "warnings also exit 1"))
+      ("max-review-age", po::value(&a.max_review_age),
+       tr(lang, "дней до предупреждения stale-review (365)", "days before a stale-review warning (365)"))
+      ("today", po::value(&a.today), tr(lang, "дата отсчёта YYYY-MM-DD (по умолчанию сегодня)",
+                                        "reference date YYYY-MM-DD (default: today)"))
+      ("quiet,q", po::bool_switch(&a.quiet),
+       tr(lang, "только ошибки, без итоговой строки", "errors only, no summary line"))
+      ("rules", po::value<std::string>(), tr(lang, "папка правил, как у других команд (или DIR)",
+                                             "rules folder, as in the other commands (or DIR)"))
+      ("lang", po::value(&a.lang), tr(lang, "ru | en", "ru | en"))
+      ("dir", po::value(&a.dir), "DIR");
   po::positional_options_description pos;
   pos.add("dir", 1);
   po::variables_map vm;

@@ -14,9 +14,9 @@
 #include "config.h"
 #include "triage/call_log_export.h"
 #include "triage/classifier.h"
-#include "triage/json.h"
 #include "triage/loader.h"
 #include "triage/utf8.h"
+#include "triage/json.h"
 
 namespace po = boost::program_options;
 
@@ -50,9 +50,16 @@ void print_classify_help(const std::string& lang, const po::options_description&
 int parse_args(int argc, char** argv, ClassifyArgs& a) {
   std::string lang = interface_language("");
   po::options_description opts(tr(lang, "Параметры", "Options"));
-  opts.add_options()("help,h", tr(lang, "эта справка", "this help"))("rules", po::value(&a.dir), tr(lang, "папка правил (rules)", "rules folder (rules)"))("explain", po::bool_switch(&a.explain),
-                                                                                                                                                           tr(lang, "показать совпавшие слова и фразы", "show the matched words and phrases"))("format", po::value(&a.format), "text | json")("threshold", po::value(&a.threshold),
-                                                                                                                                                                                                                                                                                              tr(lang, "минимальная уверенность 0..1 (0.5)", "minimum confidence 0..1 (0.5)"))("lang", po::value(&a.lang), "ru | en")("text", po::value(&a.words), tr(lang, "текст", "text"));
+  opts.add_options()
+      ("help,h", tr(lang, "эта справка", "this help"))
+      ("rules", po::value(&a.dir), tr(lang, "папка правил (rules)", "rules folder (rules)"))
+      ("explain", po::bool_switch(&a.explain),
+       tr(lang, "показать совпавшие слова и фразы", "show the matched words and phrases"))
+      ("format", po::value(&a.format), "text | json")
+      ("threshold", po::value(&a.threshold),
+       tr(lang, "минимальная уверенность 0..1 (0.5)", "minimum confidence 0..1 (0.5)"))
+      ("lang", po::value(&a.lang), "ru | en")
+      ("text", po::value(&a.words), tr(lang, "текст", "text"));
   po::positional_options_description pos;
   pos.add("text", -1);
   po::variables_map vm;
@@ -134,9 +141,8 @@ void print_text(const ClassifyArgs& a, const Classification& r) {
     return;
   }
   if (r.picked.empty()) {
-    fmt::print("{}\n", tr(lang,
-                          "Автоматически ничего не выбрано: уверенность ниже порога. "
-                          "Оператор выбирает сценарий сам.",
+    fmt::print("{}\n", tr(lang, "Автоматически ничего не выбрано: уверенность ниже порога. "
+                                "Оператор выбирает сценарий сам.",
                           "Nothing picked: no case reached the threshold. The operator chooses."));
     return;
   }

@@ -30,7 +30,12 @@ struct DiffArgs {
 int parse_args(int argc, char** argv, DiffArgs& a) {
   std::string lang = interface_language("");
   po::options_description opts(tr(lang, "Параметры", "Options"));
-  opts.add_options()("help,h", tr(lang, "эта справка", "this help"))("format", po::value(&a.format), "text | json")("lang", po::value(&a.lang), "ru | en")("old", po::value(&a.old_dir), "OLD_DIR")("new", po::value(&a.new_dir), "NEW_DIR");
+  opts.add_options()
+      ("help,h", tr(lang, "эта справка", "this help"))
+      ("format", po::value(&a.format), "text | json")
+      ("lang", po::value(&a.lang), "ru | en")
+      ("old", po::value(&a.old_dir), "OLD_DIR")
+      ("new", po::value(&a.new_dir), "NEW_DIR");
   po::positional_options_description pos;
   pos.add("old", 1).add("new", 1);
   po::variables_map vm;

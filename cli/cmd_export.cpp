@@ -36,11 +36,19 @@ struct ExportArgs {
 int parse_args(int argc, char** argv, ExportArgs& a) {
   std::string lang = interface_language("");
   po::options_description opts(tr(lang, "Параметры", "Options"));
-  opts.add_options()("help,h", tr(lang, "эта справка", "this help"))("format", po::value(&a.format), "html | md")("fragment", po::bool_switch(&a.fragment),
-                                                                                                                  tr(lang, "только блок содержимого для вставки в CMS (без <html>, <head>, стилей и <h1>)",
-                                                                                                                     "only the content block to paste into a CMS (no <html>, <head>, styles or <h1>)"))("region", po::value(&a.region), tr(lang, "регион контактов (default)", "contacts region (default)"))("rules", po::value(&a.rules), tr(lang, "папка правил (rules)", "rules folder (rules)"))("output,o", po::value(&a.output), tr(lang, "файл (по умолчанию — стандартный вывод)", "file (default: stdout)"))("cases", po::value(&a.cases),
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                      tr(lang, "сценарии через запятую (по умолчанию: подтверждение и восстановление)",
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                         "comma-separated cases (default: confirm and restore)"))("lang", po::value(&a.lang), "ru | en");
+  opts.add_options()
+      ("help,h", tr(lang, "эта справка", "this help"))
+      ("format", po::value(&a.format), "html | md")
+      ("fragment", po::bool_switch(&a.fragment),
+       tr(lang, "только блок содержимого для вставки в CMS (без <html>, <head>, стилей и <h1>)",
+          "only the content block to paste into a CMS (no <html>, <head>, styles or <h1>)"))
+      ("region", po::value(&a.region), tr(lang, "регион контактов (default)", "contacts region (default)"))
+      ("rules", po::value(&a.rules), tr(lang, "папка правил (rules)", "rules folder (rules)"))
+      ("output,o", po::value(&a.output), tr(lang, "файл (по умолчанию — стандартный вывод)", "file (default: stdout)"))
+      ("cases", po::value(&a.cases),
+       tr(lang, "сценарии через запятую (по умолчанию: подтверждение и восстановление)",
+          "comma-separated cases (default: confirm and restore)"))
+      ("lang", po::value(&a.lang), "ru | en");
   po::variables_map vm;
   if (!parse_command_line("export", argc, argv, opts, nullptr, vm)) return kExitUsage;
   a.lang = interface_language(a.lang);
@@ -108,8 +116,7 @@ int cmd_export(int argc, char** argv) {
                   "the rules have no self-service outcomes (resolved without escalation)"));
     return kExitUsage;
   }
-  PageFormat format = a.format == "md" ? PageFormat::Markdown : a.fragment ? PageFormat::HtmlFragment
-                                                                           : PageFormat::Html;
+  PageFormat format = a.format == "md" ? PageFormat::Markdown : a.fragment ? PageFormat::HtmlFragment : PageFormat::Html;
   std::string text = render_site_page(*page, format);
   if (a.output.empty()) {
     fmt::print("{}", text);

@@ -45,8 +45,15 @@ struct GraphArgs {
 int parse_args(int argc, char** argv, GraphArgs& a) {
   std::string lang = interface_language("");
   po::options_description opts(tr(lang, "Параметры", "Options"));
-  opts.add_options()("help,h", tr(lang, "эта справка", "this help"))("rules", po::value(&a.rules), tr(lang, "папка правил (rules)", "rules folder (rules)"))("format", po::value(&a.format), "dot | mermaid | svg | png")("output,o", po::value(&a.output), tr(lang, "файл (по умолчанию — стандартный вывод)", "file (default: stdout)"))("highlight-log", po::value(&a.highlight_log),
-                                                                                                                                                                                                                                                                                                                                           tr(lang, "журнал звонков: толщина рёбер по частоте", "call log: edge width by how often calls took them"))("lang", po::value(&a.lang), "ru | en")("case", po::value(&a.case_id), "CASE");
+  opts.add_options()
+      ("help,h", tr(lang, "эта справка", "this help"))
+      ("rules", po::value(&a.rules), tr(lang, "папка правил (rules)", "rules folder (rules)"))
+      ("format", po::value(&a.format), "dot | mermaid | svg | png")
+      ("output,o", po::value(&a.output), tr(lang, "файл (по умолчанию — стандартный вывод)", "file (default: stdout)"))
+      ("highlight-log", po::value(&a.highlight_log),
+       tr(lang, "журнал звонков: толщина рёбер по частоте", "call log: edge width by how often calls took them"))
+      ("lang", po::value(&a.lang), "ru | en")
+      ("case", po::value(&a.case_id), "CASE");
   po::positional_options_description pos;
   pos.add("case", 1);
   po::variables_map vm;
@@ -129,10 +136,7 @@ int run_dot(const std::string& dot, const std::string& text, const GraphArgs& a)
   std::string tmpdir = std::filesystem::temp_directory_path().string();
   std::string in = tmpdir + "/triage-graph-XXXXXX";
   int fd = mkstemp(in.data());
-  if (fd < 0) {
-    fmt::print(stderr, "triage graph: {}\n", std::strerror(errno));
-    return kExitUsage;
-  }
+  if (fd < 0) { fmt::print(stderr, "triage graph: {}\n", std::strerror(errno)); return kExitUsage; }
   ::close(fd);
   std::string out = in + ".out";
   int rc = kExitUsage;

@@ -67,8 +67,7 @@ std::string roff(const std::string& s) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     auto byte = static_cast<unsigned char>(s[i]);
     if (byte >= 0x80) {
-      int extra = byte >= 0xF0 ? 3 : byte >= 0xE0 ? 2
-                                                  : 1;
+      int extra = byte >= 0xF0 ? 3 : byte >= 0xE0 ? 2 : 1;
       unsigned code = byte & (0x3Fu >> extra);
       for (int k = 0; k < extra && i + 1 < s.size(); ++k) code = (code << 6) | (static_cast<unsigned char>(s[++i]) & 0x3Fu);
       out += fmt::format("\\[u{:04X}]", code);
@@ -135,9 +134,8 @@ std::string main_page(const std::string& lang) {
   for (const Command& c : commands()) {
     out += fmt::format(".TP\n.B {}\n{}\n", roff(c.name), roff(lang == "en" ? c.summary_en : c.summary_ru));
   }
-  out +=
-      ".SH FILES\n.TP\n.I rules/\nthe rules folder of the current directory; without one, "
-      "share/triage/rules next to the installed binary\n.SH SEE ALSO\n";
+  out += ".SH FILES\n.TP\n.I rules/\nthe rules folder of the current directory; without one, "
+         "share/triage/rules next to the installed binary\n.SH SEE ALSO\n";
   for (std::size_t i = 0; i < commands().size(); ++i) {
     out += fmt::format(".BR triage\\-{} (1){}\n", roff(commands()[i].name), i + 1 < commands().size() ? "," : "");
   }

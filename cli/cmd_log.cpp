@@ -15,9 +15,9 @@
 #include "commands.h"
 #include "common.h"
 #include "step_text.h"
+#include "triage/json.h"
 #include "triage/call_log_export.h"
 #include "triage/diagnostics.h"
-#include "triage/json.h"
 #include "triage/utf8.h"
 
 namespace po = boost::program_options;
@@ -34,7 +34,11 @@ struct Parsed {
 };
 
 void add_common(po::options_description& d, const std::string& lang) {
-  d.add_options()("help,h", tr(lang, "эта справка", "this help"))("db", po::value<std::string>(), tr(lang, "журнал: файл SQLite или postgresql://... (по умолчанию ~/.local/share/triage/calls.db)", "log: a SQLite file or postgresql://... (default ~/.local/share/triage/calls.db)"))("lang", po::value<std::string>(), tr(lang, "язык интерфейса: ru | en", "interface language: ru | en"));
+  d.add_options()
+      ("help,h", tr(lang, "эта справка", "this help"))
+      ("db", po::value<std::string>(), tr(lang, "журнал: файл SQLite или postgresql://... (по умолчанию ~/.local/share/triage/calls.db)",
+                                          "log: a SQLite file or postgresql://... (default ~/.local/share/triage/calls.db)"))
+      ("lang", po::value<std::string>(), tr(lang, "язык интерфейса: ru | en", "interface language: ru | en"));
 }
 
 // Parses argv (argv[0] = action); prints help or the error. Returns -1 to go on, else an exit code.
@@ -63,16 +67,13 @@ int run_list(int argc, char** argv, Parsed& p) {
   add_filter_options(desc, lang);
   desc.add_options()("format", po::value<std::string>()->default_value("text"), "text | json");
   po::positional_options_description pos;
-  int rc = parse(argc, argv, desc, pos,
-                 "triage log list [--db FILE] [--since DATE] [--until DATE] [--operator O] "
-                 "[--case C] [--outcome X] [--status S] [--limit N] [--format text|json]",
-                 &p);
+  int rc = parse(argc, argv, desc, pos, "triage log list [--db FILE] [--since DATE] [--until DATE] [--operator O] "
+                                        "[--case C] [--outcome X] [--status S] [--limit N] [--format text|json]", &p);
   if (rc >= 0) return rc;
   std::string format = p.vm["format"].as<std::string>();
   if (format != "text" && format != "json") {
     return bad_usage("list", fmt::format(tr(lang, "неизвестный формат «{}»: ожидается text или json",
-                                            "unknown format '{}': expected text or json"),
-                                         escape_controls(format)));
+                                           "unknown format '{}': expected text or json"), escape_controls(format)));
   }
   CallFilter f;
   f.limit = 50;
@@ -207,11 +208,10 @@ int run_show(int argc, char** argv, Parsed& p) {
     std::string out = "{\"call\":" + call_json(*call) + ",\"steps\":[";
     for (std::size_t i = 0; i < steps->size(); ++i) {
       const StepRecord& st = (*steps)[i];
-      out += fmt::format(
-          "{}{{\"seq\":{},\"action\":{},\"flow\":{},\"node\":{},\"shown\":{},\"answer\":{},"
-          "\"reason\":{},\"at_ms\":{}}}",
-          i ? "," : "", st.seq, json_quote(st.action), json_quote(st.flow), json_quote(st.node),
-          json_quote(st.shown), json_quote(st.answer), json_quote(st.reason), st.at);
+      out += fmt::format("{}{{\"seq\":{},\"action\":{},\"flow\":{},\"node\":{},\"shown\":{},\"answer\":{},"
+                         "\"reason\":{},\"at_ms\":{}}}",
+                         i ? "," : "", st.seq, json_quote(st.action), json_quote(st.flow), json_quote(st.node),
+                         json_quote(st.shown), json_quote(st.answer), json_quote(st.reason), st.at);
     }
     out += "],\"notes\":[";
     for (std::size_t i = 0; i < notes->size(); ++i) {
@@ -222,8 +222,7 @@ int run_show(int argc, char** argv, Parsed& p) {
   }
   if (format != "text") {
     return bad_usage("show", fmt::format(tr(lang, "неизвестный формат «{}»: ожидается text или json",
-                                            "unknown format '{}': expected text or json"),
-                                         escape_controls(format)));
+                                           "unknown format '{}': expected text or json"), escape_controls(format)));
   }
   print_call_header(*call, lang);
   fmt::print("\n{} ({}):\n", tr(lang, "Шаги", "Steps"), steps->size());
@@ -248,9 +247,12 @@ int run_export(int argc, char** argv, Parsed& p) {
   po::options_description desc(tr(lang, "Параметры", "Options"));
   add_common(desc, lang);
   add_filter_options(desc, lang);
-  desc.add_options()("format", po::value<std::string>()->default_value("csv"), "csv | json")("delimiter", po::value<std::string>()->default_value(","),
-                                                                                             tr(lang, "разделитель полей CSV: , или ; (для таблиц с русскими региональными настройками)",
-                                                                                                "CSV field delimiter: , or ; (for spreadsheets with Russian regional settings)"))("output,o", po::value<std::string>(), tr(lang, "файл (по умолчанию стандартный вывод)", "file (default: standard output)"));
+  desc.add_options()
+      ("format", po::value<std::string>()->default_value("csv"), "csv | json")
+      ("delimiter", po::value<std::string>()->default_value(","),
+       tr(lang, "разделитель полей CSV: , или ; (для таблиц с русскими региональными настройками)",
+          "CSV field delimiter: , or ; (for spreadsheets with Russian regional settings)"))
+      ("output,o", po::value<std::string>(), tr(lang, "файл (по умолчанию стандартный вывод)", "file (default: standard output)"));
   po::positional_options_description pos;
   int rc = parse(argc, argv, desc, pos,
                  "triage log export --format csv|json [--delimiter ';'] [filters] [--output FILE] [--db FILE]", &p);
@@ -258,8 +260,7 @@ int run_export(int argc, char** argv, Parsed& p) {
   std::string format = p.vm["format"].as<std::string>();
   if (format != "csv" && format != "json") {
     return bad_usage("export", fmt::format(tr(lang, "неизвестный формат «{}»: ожидается csv или json",
-                                              "unknown format '{}': expected csv or json"),
-                                           escape_controls(format)));
+                                             "unknown format '{}': expected csv or json"), escape_controls(format)));
   }
   std::string delimiter = p.vm["delimiter"].as<std::string>();
   if (delimiter != "," && delimiter != ";") {
@@ -273,8 +274,8 @@ int run_export(int argc, char** argv, Parsed& p) {
   if (!log) return kExitUsage;
   ExportFormat ef = format == "csv" ? ExportFormat::Csv : ExportFormat::JsonLines;
   Expected<std::int64_t> rows = p.vm.count("output")
-                                    ? export_calls_to_file(*log, f, ef, p.vm["output"].as<std::string>(), delimiter[0])
-                                    : write_call_export(*log, f, ef, stdout, isatty(STDOUT_FILENO) != 0, delimiter[0]);
+      ? export_calls_to_file(*log, f, ef, p.vm["output"].as<std::string>(), delimiter[0])
+      : write_call_export(*log, f, ef, stdout, isatty(STDOUT_FILENO) != 0, delimiter[0]);
   if (!rows) return bad_usage("export", call_log_error_text(rows.status(), lang));
   if (p.vm.count("output")) {
     fmt::print(stderr, "{}: {}\n", tr(lang, "Выгружено звонков", "Calls exported"), *rows);
@@ -285,10 +286,10 @@ int run_export(int argc, char** argv, Parsed& p) {
 void print_deleted(const DeleteResult& r, const std::string& lang) {
   if (!r.wal_cleared) {
     fmt::print(stderr, "{}\n", tr(lang,
-                                  "Внимание: журнал сейчас открыт другим процессом triage; копии удалённых записей будут стёрты "
-                                  "из файла журнала предзаписи (-wal), когда он закроется. Повторите команду позже.",
-                                  "Warning: another triage process has the log open; old copies of the deleted rows stay in the "
-                                  "write-ahead log (-wal) until it closes. Run the command again later."));
+        "Внимание: журнал сейчас открыт другим процессом triage; копии удалённых записей будут стёрты "
+        "из файла журнала предзаписи (-wal), когда он закроется. Повторите команду позже.",
+        "Warning: another triage process has the log open; old copies of the deleted rows stay in the "
+        "write-ahead log (-wal) until it closes. Run the command again later."));
   }
 }
 
@@ -303,7 +304,9 @@ int run_delete(int argc, char** argv, Parsed& p) {
   if (call->status == CallStatus::Open) {
     return bad_usage("delete", call_log_error_text(not_deleted(*log, id), lang));
   }
-  if (!confirmed(p, fmt::format(tr(lang, "Удалить звонок {} ({}, {}) без возможности восстановления?", "Delete call {} ({}, {}) for good?"), id, escape_controls(call->case_id), format_local_time(call->started_at)),
+  if (!confirmed(p, fmt::format(tr(lang, "Удалить звонок {} ({}, {}) без возможности восстановления?",
+                                   "Delete call {} ({}, {}) for good?"),
+                                id, escape_controls(call->case_id), format_local_time(call->started_at)),
                  "delete")) {
     return kExitUsage;
   }
@@ -330,9 +333,8 @@ int run_purge(int argc, char** argv, Parsed& p) {
   long long days = p.vm["older-than"].as<long long>();
   auto log = open_call_log_or_report(db_flag(p), lang, "triage log purge");
   if (!log) return kExitUsage;
-  if (!confirmed(p, fmt::format(tr(lang,
-                                   "Удалить все завершённые звонки старше {} дн. без возможности восстановления? "
-                                   "Открытые звонки останутся.",
+  if (!confirmed(p, fmt::format(tr(lang, "Удалить все завершённые звонки старше {} дн. без возможности восстановления? "
+                                         "Открытые звонки останутся.",
                                    "Delete every finished call older than {} days for good? Open calls stay."),
                                 days),
                  "purge")) {

@@ -39,11 +39,17 @@ std::string source_label(const std::string& from) {
 // Parses argv; returns -1 to go on, else an exit code.
 int parse(int argc, char** argv, Args* a) {
   po::options_description desc(tr(a->lang, "Параметры", "Options"));
-  desc.add_options()("help,h", tr(a->lang, "эта справка", "this help"))("from", po::value(&a->from), tr(a->lang, "журнал-источник: sqlite:ФАЙЛ или путь к файлу", "source log: sqlite:FILE or a file path"))("to", po::value(&a->to), tr(a->lang, "центральный журнал: postgresql://...", "central log: postgresql://..."))("source", po::value(&a->source), tr(a->lang,
-                                                                                                                                                                                                                                                                                                                                                                "имя источника (по умолчанию полный путь к файлу); "
-                                                                                                                                                                                                                                                                                                                                                                "повторный перенос с тем же именем не дублирует звонки",
-                                                                                                                                                                                                                                                                                                                                                                "source name (default: the file's full path); a re-run with "
-                                                                                                                                                                                                                                                                                                                                                                "the same name copies only new calls"))("lang", po::value<std::string>(), tr(a->lang, "язык интерфейса: ru | en", "interface language: ru | en"));
+  desc.add_options()
+      ("help,h", tr(a->lang, "эта справка", "this help"))
+      ("from", po::value(&a->from), tr(a->lang, "журнал-источник: sqlite:ФАЙЛ или путь к файлу",
+                                       "source log: sqlite:FILE or a file path"))
+      ("to", po::value(&a->to), tr(a->lang, "центральный журнал: postgresql://...",
+                                   "central log: postgresql://..."))
+      ("source", po::value(&a->source), tr(a->lang, "имя источника (по умолчанию полный путь к файлу); "
+                                                   "повторный перенос с тем же именем не дублирует звонки",
+                                           "source name (default: the file's full path); a re-run with "
+                                           "the same name copies only new calls"))
+      ("lang", po::value<std::string>(), tr(a->lang, "язык интерфейса: ru | en", "interface language: ru | en"));
   po::variables_map vm;
   if (!parse_command_line("log migrate", argc, argv, desc, nullptr, vm)) return kExitUsage;
   if (vm.count("help")) {

@@ -19,9 +19,9 @@
 #include "common.h"
 #include "config.h"
 #include "session_cli.h"
-#include "triage/diagnostics.h"
 #include "triage/json.h"
 #include "triage/output_file.h"
+#include "triage/diagnostics.h"
 #include "triage/paths.h"
 #include "triage/scenario.h"
 #include "triage/utf8.h"
@@ -47,11 +47,20 @@ struct PathsArgs {
 int parse_args(int argc, char** argv, PathsArgs& a) {
   std::string lang = interface_language("");
   po::options_description opts(tr(lang, "Параметры", "Options"));
-  opts.add_options()("help,h", tr(lang, "эта справка", "this help"))("rules", po::value(&a.rules), tr(lang, "папка правил (rules)", "rules folder (rules)"))("max-depth", po::value(&a.max_depth), tr(lang, "предел шагов на путь (100)", "steps a path may take (100)"))("max-paths", po::value(&a.max_paths), tr(lang, "предел числа путей (10000)", "stop after this many paths (10000)"))("skeletons", po::value(&a.skeletons),
-                                                                                                                                                                                                                                                                                                                                                                                              tr(lang, "записать заготовку сценария на каждый путь в папку", "write a scenario skeleton per path to a folder"))("set", po::value(&a.context)->composing(),
-                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                tr(lang, "зафиксировать переменную: имя=значение", "fix a context variable: name=value"))
+  opts.add_options()
+      ("help,h", tr(lang, "эта справка", "this help"))
+      ("rules", po::value(&a.rules), tr(lang, "папка правил (rules)", "rules folder (rules)"))
+      ("max-depth", po::value(&a.max_depth), tr(lang, "предел шагов на путь (100)", "steps a path may take (100)"))
+      ("max-paths", po::value(&a.max_paths), tr(lang, "предел числа путей (10000)", "stop after this many paths (10000)"))
+      ("skeletons", po::value(&a.skeletons),
+       tr(lang, "записать заготовку сценария на каждый путь в папку", "write a scenario skeleton per path to a folder"))
+      ("set", po::value(&a.context)->composing(),
+       tr(lang, "зафиксировать переменную: имя=значение", "fix a context variable: name=value"))
       // The older name, kept so existing scripts work; not listed (no description).
-      ("context", po::value(&a.context_old)->composing(), "")("format", po::value(&a.format), "text | json")("lang", po::value(&a.lang), "ru | en")("case", po::value(&a.case_id), "CASE");
+      ("context", po::value(&a.context_old)->composing(), "")
+      ("format", po::value(&a.format), "text | json")
+      ("lang", po::value(&a.lang), "ru | en")
+      ("case", po::value(&a.case_id), "CASE");
   po::positional_options_description pos;
   pos.add("case", 1);
   po::variables_map vm;
@@ -140,7 +149,8 @@ std::string path_json(const EnumeratedPath& p) {
 }
 
 void print_json(const PathsArgs& a, const PathsResult& r) {
-  std::string out = "{\"case\":" + json_quote(a.case_id) + fmt::format(",\"contexts\":{},\"loops\":{},\"truncated\":{}", r.contexts, r.loops, r.truncated ? "true" : "false");
+  std::string out = "{\"case\":" + json_quote(a.case_id) + fmt::format(",\"contexts\":{},\"loops\":{},\"truncated\":{}",
+                                                                       r.contexts, r.loops, r.truncated ? "true" : "false");
   out += ",\"paths\":[";
   for (std::size_t i = 0; i < r.paths.size(); ++i) out += (i ? "," : "") + path_json(r.paths[i]);
   out += "],\"errors\":[";

@@ -19,10 +19,10 @@
 #include "config.h"
 #include "replay_from_log.h"
 #include "session_cli.h"
-#include "triage/json.h"
 #include "triage/output_file.h"
 #include "triage/scenario.h"
 #include "triage/utf8.h"
+#include "triage/json.h"
 
 namespace po = boost::program_options;
 
@@ -42,8 +42,15 @@ struct ReplayArgs {
 int parse_args(int argc, char** argv, ReplayArgs& a) {
   std::string lang = interface_language("");
   po::options_description opts(tr(lang, "Параметры", "Options"));
-  opts.add_options()("help,h", tr(lang, "эта справка", "this help"))("rules", po::value(&a.rules), tr(lang, "папка правил (rules)", "rules folder (rules)"))("junit", po::value(&a.junit), tr(lang, "записать отчёт JUnit XML в файл", "write a JUnit XML report"))("coverage", po::bool_switch(&a.coverage),
-                                                                                                                                                                                                                                                                    tr(lang, "какие узлы, варианты и исходы не пройдены", "nodes, options and outcomes no scenario exercised"))("format", po::value(&a.format), "text | json")("lang", po::value(&a.lang), "ru | en")("input", po::value(&a.inputs), "FILE|DIR");
+  opts.add_options()
+      ("help,h", tr(lang, "эта справка", "this help"))
+      ("rules", po::value(&a.rules), tr(lang, "папка правил (rules)", "rules folder (rules)"))
+      ("junit", po::value(&a.junit), tr(lang, "записать отчёт JUnit XML в файл", "write a JUnit XML report"))
+      ("coverage", po::bool_switch(&a.coverage),
+       tr(lang, "какие узлы, варианты и исходы не пройдены", "nodes, options and outcomes no scenario exercised"))
+      ("format", po::value(&a.format), "text | json")
+      ("lang", po::value(&a.lang), "ru | en")
+      ("input", po::value(&a.inputs), "FILE|DIR");
   po::positional_options_description pos;
   pos.add("input", -1);
   po::variables_map vm;
@@ -151,13 +158,12 @@ std::string coverage_json(const Coverage& cov) {
     return out + "]";
   };
   auto item = [&](const Coverage::Item& it) {
-    return fmt::format(
-        "{{\"file\":{},\"nodes\":{},\"nodes_hit\":{},\"options\":{},\"options_hit\":{},\"arms\":{},"
-        "\"arms_hit\":{},\"outcomes\":{},\"outcomes_hit\":{},\"missed_nodes\":{},\"missed_options\":{},"
-        "\"missed_arms\":{},\"missed_outcomes\":{}}}",
-        json_quote(it.file), it.nodes, it.nodes_hit, it.options, it.options_hit, it.arms, it.arms_hit,
-        it.outcomes, it.outcomes_hit, list(it.missed_nodes), list(it.missed_options),
-        list(it.missed_arms), list(it.missed_outcomes));
+    return fmt::format("{{\"file\":{},\"nodes\":{},\"nodes_hit\":{},\"options\":{},\"options_hit\":{},\"arms\":{},"
+                       "\"arms_hit\":{},\"outcomes\":{},\"outcomes_hit\":{},\"missed_nodes\":{},\"missed_options\":{},"
+                       "\"missed_arms\":{},\"missed_outcomes\":{}}}",
+                       json_quote(it.file), it.nodes, it.nodes_hit, it.options, it.options_hit, it.arms, it.arms_hit,
+                       it.outcomes, it.outcomes_hit, list(it.missed_nodes), list(it.missed_options),
+                       list(it.missed_arms), list(it.missed_outcomes));
   };
   std::string out = "{\"files\":[";
   auto rows = cov.report();
@@ -176,12 +182,11 @@ void print_json(const std::vector<ScenarioResult>& results, const Coverage* cov)
       for (std::size_t k = 0; k < v.size(); ++k) l += (k ? "," : "") + json_quote(v[k]);
       return l + "]";
     };
-    out += fmt::format(
-        "{}{{\"file\":{},\"case\":{},\"name\":{},\"passed\":{},\"outcome\":{},\"script\":{},"
-        "\"failure\":{},\"details\":{}}}",
-        i ? "," : "", json_quote(r.file), json_quote(r.case_id), json_quote(r.name),
-        r.run.passed ? "true" : "false", json_quote(r.run.outcome), list(r.run.script),
-        json_quote(r.run.failure), list(r.run.details));
+    out += fmt::format("{}{{\"file\":{},\"case\":{},\"name\":{},\"passed\":{},\"outcome\":{},\"script\":{},"
+                       "\"failure\":{},\"details\":{}}}",
+                       i ? "," : "", json_quote(r.file), json_quote(r.case_id), json_quote(r.name),
+                       r.run.passed ? "true" : "false", json_quote(r.run.outcome), list(r.run.script),
+                       json_quote(r.run.failure), list(r.run.details));
   }
   out += fmt::format("],\"passed\":{},\"failed\":{}", results.size() - failed, failed);
   if (cov) out += ",\"coverage\":" + coverage_json(*cov);

@@ -10,8 +10,8 @@
 #include "commands.h"
 #include "common.h"
 #include "triage/call_log_export.h"
-#include "triage/json.h"
 #include "triage/utf8.h"
+#include "triage/json.h"
 
 namespace po = boost::program_options;
 
@@ -82,12 +82,19 @@ void print_json(const Report& r) {
 int cmd_train_report(int argc, char** argv);  // cmd_train_report.cpp
 
 int cmd_report(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i)
-    if (std::strcmp(argv[i], "--training") == 0) return cmd_train_report(argc, argv);
+  for (int i = 1; i < argc; ++i) if (std::strcmp(argv[i], "--training") == 0) return cmd_train_report(argc, argv);
   std::string lang = interface_language("");
   const char* usage = "triage report [--db FILE] [--since DATE] [--until DATE] [--format text|json]";
   po::options_description desc(tr(lang, "Параметры", "Options"));
-  desc.add_options()("help,h", tr(lang, "эта справка", "this help"))("db", po::value<std::string>(), tr(lang, "журнал: файл SQLite или postgresql://... (по умолчанию ~/.local/share/triage/calls.db)", "log: a SQLite file or postgresql://... (default ~/.local/share/triage/calls.db)"))("since", po::value<std::string>(), tr(lang, "с этого дня (ГГГГ-ММ-ДД)", "from this day (YYYY-MM-DD)"))("until", po::value<std::string>(), tr(lang, "по этот день включительно", "up to this day, inclusive"))("format", po::value<std::string>()->default_value("text"), "text | json")("training", tr(lang, "результаты тренировок (как triage train-report)", "training results (as triage train-report)"))("lang", po::value<std::string>(), tr(lang, "язык интерфейса: ru | en", "interface language: ru | en"));
+  desc.add_options()
+      ("help,h", tr(lang, "эта справка", "this help"))
+      ("db", po::value<std::string>(), tr(lang, "журнал: файл SQLite или postgresql://... (по умолчанию ~/.local/share/triage/calls.db)",
+                                          "log: a SQLite file or postgresql://... (default ~/.local/share/triage/calls.db)"))
+      ("since", po::value<std::string>(), tr(lang, "с этого дня (ГГГГ-ММ-ДД)", "from this day (YYYY-MM-DD)"))
+      ("until", po::value<std::string>(), tr(lang, "по этот день включительно", "up to this day, inclusive"))
+      ("format", po::value<std::string>()->default_value("text"), "text | json")
+      ("training", tr(lang, "результаты тренировок (как triage train-report)", "training results (as triage train-report)"))
+      ("lang", po::value<std::string>(), tr(lang, "язык интерфейса: ru | en", "interface language: ru | en"));
   po::variables_map vm;
   if (!parse_command_line("report", argc, argv, desc, nullptr, vm)) return kExitUsage;
   if (vm.count("help")) {
@@ -98,7 +105,8 @@ int cmd_report(int argc, char** argv) {
   auto get = [&](const char* name) { return vm.count(name) ? vm[name].as<std::string>() : std::string(); };
   std::string format = get("format"), error;
   if (format != "text" && format != "json") {
-    fmt::print(stderr, "triage report: {}\n", fmt::format(tr(lang, "неизвестный формат «{}»: ожидается text или json", "unknown format '{}': expected text or json"), escape_controls(format)));
+    fmt::print(stderr, "triage report: {}\n", fmt::format(tr(lang, "неизвестный формат «{}»: ожидается text или json",
+                                                             "unknown format '{}': expected text or json"), escape_controls(format)));
     return kExitUsage;
   }
   if (!check_day(get("since"), lang, &error) || !check_day(get("until"), lang, &error)) {

@@ -12,12 +12,12 @@
 #include "commands.h"
 #include "common.h"
 #include "config.h"
-#include "session_cli.h"
 #include "step_text.h"
-#include "triage/json.h"
+#include "session_cli.h"
 #include "triage/scenario.h"
 #include "triage/session.h"
 #include "triage/utf8.h"
+#include "triage/json.h"
 
 namespace po = boost::program_options;
 
@@ -40,9 +40,18 @@ struct RunArgs {
 int parse_run_args(int argc, char** argv, RunArgs& a) {
   std::string lang = interface_language("");
   po::options_description opts(tr(lang, "Параметры", "Options"));
-  opts.add_options()("help,h", tr(lang, "эта справка", "this help"))("answers", po::value(&a.answers),
-                                                                     tr(lang, "ответы через запятую: номера вариантов и введённые значения",
-                                                                        "comma-separated answers: option numbers and typed values"))("rules", po::value(&a.dir), tr(lang, "папка правил (rules)", "rules folder (rules)"))("set", po::value(&a.sets)->composing(), tr(lang, "переменная=значение", "variable=value"))("quarantine", po::value(&a.quarantine), "yes | no")("region", po::value(&a.region), tr(lang, "регион", "region"))("format", po::value(&a.format), "text | json")("lang", po::value(&a.lang), "ru | en")("case", po::value(&a.case_id), "CASE");
+  opts.add_options()
+      ("help,h", tr(lang, "эта справка", "this help"))
+      ("answers", po::value(&a.answers),
+       tr(lang, "ответы через запятую: номера вариантов и введённые значения",
+          "comma-separated answers: option numbers and typed values"))
+      ("rules", po::value(&a.dir), tr(lang, "папка правил (rules)", "rules folder (rules)"))
+      ("set", po::value(&a.sets)->composing(), tr(lang, "переменная=значение", "variable=value"))
+      ("quarantine", po::value(&a.quarantine), "yes | no")
+      ("region", po::value(&a.region), tr(lang, "регион", "region"))
+      ("format", po::value(&a.format), "text | json")
+      ("lang", po::value(&a.lang), "ru | en")
+      ("case", po::value(&a.case_id), "CASE");
   po::positional_options_description pos;
   pos.add("case", 1);
   po::variables_map vm;
@@ -129,8 +138,7 @@ void print_text(const Session& s, const std::string& lang) {
   for (const TraceStep& t : s.trace()) {
     std::string from = t.node.empty() ? "" : t.flow + "/" + t.node;
     std::string to = t.to_node.empty() ? "" : t.to_flow + "/" + t.to_node;
-    std::string path = from.empty() ? to : to.empty() ? from
-                                                      : from + " → " + to;
+    std::string path = from.empty() ? to : to.empty() ? from : from + " → " + to;
     fmt::print("  {:>2}. {} {} — {}\n", ++i, step_action_label(to_string(t.action), lang), path, escape_controls(step_reason(t.reason, lang)));
     if (t.action == StepAction::Input) fmt::print("      {}: {}\n", tr(lang, "значение", "value"), escape_controls(t.answer));
   }

@@ -168,8 +168,15 @@ int cmd_serve(int argc, char** argv) {
   std::string listen = "127.0.0.1:8080", db, rules_dir = default_rules_folder(), lang_flag;
   bool behind_tls = false;
   po::options_description opts(tr(lang, "Параметры", "Options"));
-  opts.add_options()("help,h", tr(lang, "эта справка", "this help"))("listen", po::value(&listen), tr(lang, "адрес:порт (127.0.0.1:8080; порт 0 — любой свободный)", "address:port (127.0.0.1:8080; port 0 picks a free one)"))("db", po::value(&db), tr(lang, "журнал: файл SQLite", "log: a SQLite file"))("rules", po::value(&rules_dir), tr(lang, "папка правил", "rules folder"))("behind-tls", po::bool_switch(&behind_tls),
-                                                                                                                                                                                                                                                                                                                                                                                       tr(lang, "за обратным прокси с TLS: cookie с флагом Secure", "behind a TLS reverse proxy: Secure cookies"))("lang", po::value(&lang_flag), "ru | en");
+  opts.add_options()
+      ("help,h", tr(lang, "эта справка", "this help"))
+      ("listen", po::value(&listen), tr(lang, "адрес:порт (127.0.0.1:8080; порт 0 — любой свободный)",
+                                        "address:port (127.0.0.1:8080; port 0 picks a free one)"))
+      ("db", po::value(&db), tr(lang, "журнал: файл SQLite", "log: a SQLite file"))
+      ("rules", po::value(&rules_dir), tr(lang, "папка правил", "rules folder"))
+      ("behind-tls", po::bool_switch(&behind_tls),
+       tr(lang, "за обратным прокси с TLS: cookie с флагом Secure", "behind a TLS reverse proxy: Secure cookies"))
+      ("lang", po::value(&lang_flag), "ru | en");
   po::variables_map vm;
   if (!parse_command_line("serve", argc, argv, opts, nullptr, vm)) return kExitUsage;
   lang = interface_language(lang_flag);

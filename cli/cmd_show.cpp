@@ -33,7 +33,14 @@ struct ShowArgs {
 int parse_show_args(int argc, char** argv, ShowArgs& a) {
   std::string lang = interface_language("");
   po::options_description opts(tr(lang, "Параметры", "Options"));
-  opts.add_options()("help,h", tr(lang, "эта справка", "this help"))("rules", po::value(&a.dir), tr(lang, "папка правил (rules)", "rules folder (rules)"))("region", po::value(&a.region), tr(lang, "регион для контактов", "region for contacts"))("quarantine", po::value(&a.quarantine), "yes | no")("set", po::value(&a.sets)->composing(), tr(lang, "переменная=значение", "variable=value"))("lang", po::value(&a.lang), "ru | en")("case", po::value(&a.case_id), "CASE");
+  opts.add_options()
+      ("help,h", tr(lang, "эта справка", "this help"))
+      ("rules", po::value(&a.dir), tr(lang, "папка правил (rules)", "rules folder (rules)"))
+      ("region", po::value(&a.region), tr(lang, "регион для контактов", "region for contacts"))
+      ("quarantine", po::value(&a.quarantine), "yes | no")
+      ("set", po::value(&a.sets)->composing(), tr(lang, "переменная=значение", "variable=value"))
+      ("lang", po::value(&a.lang), "ru | en")
+      ("case", po::value(&a.case_id), "CASE");
   po::positional_options_description pos;
   pos.add("case", 1);
   po::variables_map vm;

@@ -17,8 +17,8 @@
 #include "common.h"
 #include "config.h"
 #include "screen_input.h"
-#include "session_cli.h"
 #include "step_text.h"
+#include "session_cli.h"
 #include "triage/call_log.h"
 #include "triage/call_log_open.h"
 #include "triage/training.h"
@@ -42,7 +42,15 @@ struct TrainArgs {
 int parse_args(int argc, char** argv, TrainArgs& a) {
   std::string lang = interface_language("");
   po::options_description opts(tr(lang, "Параметры", "Options"));
-  opts.add_options()("help,h", tr(lang, "эта справка", "this help"))("rules", po::value(&a.rules), tr(lang, "папка правил (rules)", "rules folder (rules)"))("trainee", po::value(&a.trainee), tr(lang, "имя обучаемого (по умолчанию $USER)", "trainee name (default $USER)"))("db", po::value(&a.db), tr(lang, "файл базы SQLite (по умолчанию журнал звонков)", "SQLite database file (default: the call log)"))("no-save", po::bool_switch(&a.no_save), tr(lang, "не сохранять результат", "do not store the result"))("lang", po::value(&a.lang), "ru | en")("scenario", po::value(&a.scenario), "SCENARIO");
+  opts.add_options()
+      ("help,h", tr(lang, "эта справка", "this help"))
+      ("rules", po::value(&a.rules), tr(lang, "папка правил (rules)", "rules folder (rules)"))
+      ("trainee", po::value(&a.trainee), tr(lang, "имя обучаемого (по умолчанию $USER)", "trainee name (default $USER)"))
+      ("db", po::value(&a.db), tr(lang, "файл базы SQLite (по умолчанию журнал звонков)",
+                                  "SQLite database file (default: the call log)"))
+      ("no-save", po::bool_switch(&a.no_save), tr(lang, "не сохранять результат", "do not store the result"))
+      ("lang", po::value(&a.lang), "ru | en")
+      ("scenario", po::value(&a.scenario), "SCENARIO");
   po::positional_options_description pos;
   pos.add("scenario", 1);
   po::variables_map vm;

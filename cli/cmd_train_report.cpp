@@ -11,10 +11,10 @@
 #include "common.h"
 #include "triage/call_log.h"
 #include "triage/call_log_open.h"
-#include "triage/json.h"
 #include "triage/scenario.h"
 #include "triage/training.h"
 #include "triage/utf8.h"
+#include "triage/json.h"
 
 namespace po = boost::program_options;
 
@@ -31,7 +31,13 @@ struct ReportArgs {
 int parse_args(int argc, char** argv, ReportArgs& a) {
   std::string lang = interface_language("");
   po::options_description opts(tr(lang, "Параметры", "Options"));
-  opts.add_options()("help,h", tr(lang, "эта справка", "this help"))("db", po::value(&a.db), tr(lang, "файл базы SQLite (по умолчанию журнал звонков)", "SQLite database file (default: the call log)"))("training", tr(lang, "(для совместимости с report --training)", "(accepted for report --training)"))("format", po::value(&a.format), "text | json")("lang", po::value(&a.lang), "ru | en");
+  opts.add_options()
+      ("help,h", tr(lang, "эта справка", "this help"))
+      ("db", po::value(&a.db), tr(lang, "файл базы SQLite (по умолчанию журнал звонков)",
+                                  "SQLite database file (default: the call log)"))
+      ("training", tr(lang, "(для совместимости с report --training)", "(accepted for report --training)"))
+      ("format", po::value(&a.format), "text | json")
+      ("lang", po::value(&a.lang), "ru | en");
   po::variables_map vm;
   if (!parse_command_line("train-report", argc, argv, opts, nullptr, vm)) return kExitUsage;
   a.lang = interface_language(a.lang);
@@ -69,11 +75,10 @@ void print_json(const std::vector<TrainingSummary>& rows) {
   std::string out = "{\"training\":[";
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const auto& r = rows[i];
-    out += fmt::format(
-        "{}{{\"trainee\":{},\"scenario\":{},\"attempts\":{},\"average\":{:.1f},\"best\":{},\"last\":{},"
-        "\"last_at\":{}}}",
-        i ? "," : "", json_quote(r.trainee), r.scenario.empty() ? "null" : json_quote(r.scenario),
-        r.attempts, r.average, r.best, r.last, json_quote(r.last_at));
+    out += fmt::format("{}{{\"trainee\":{},\"scenario\":{},\"attempts\":{},\"average\":{:.1f},\"best\":{},\"last\":{},"
+                       "\"last_at\":{}}}",
+                       i ? "," : "", json_quote(r.trainee), r.scenario.empty() ? "null" : json_quote(r.scenario),
+                       r.attempts, r.average, r.best, r.last, json_quote(r.last_at));
   }
   fmt::print("{}]}}\n", out);
 }

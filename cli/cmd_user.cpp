@@ -76,7 +76,13 @@ int cmd_user(int argc, char** argv) {
   std::string lang = interface_language("");
   std::string action, name, role = "operator", db, lang_flag;
   po::options_description opts(tr(lang, "Параметры", "Options"));
-  opts.add_options()("help,h", tr(lang, "эта справка", "this help"))("role", po::value(&role), "operator | supervisor | author")("db", po::value(&db), tr(lang, "журнал: файл SQLite", "log: a SQLite file"))("lang", po::value(&lang_flag), "ru | en")("action", po::value(&action), "add | passwd | disable")("name", po::value(&name), "NAME");
+  opts.add_options()
+      ("help,h", tr(lang, "эта справка", "this help"))
+      ("role", po::value(&role), "operator | supervisor | author")
+      ("db", po::value(&db), tr(lang, "журнал: файл SQLite", "log: a SQLite file"))
+      ("lang", po::value(&lang_flag), "ru | en")
+      ("action", po::value(&action), "add | passwd | disable")
+      ("name", po::value(&name), "NAME");
   po::positional_options_description pos;
   pos.add("action", 1).add("name", 1);
   po::variables_map vm;

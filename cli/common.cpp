@@ -5,8 +5,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <boost/program_options.hpp>
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
@@ -134,23 +134,30 @@ namespace {
 // Examples for each command's --help, in one table (the command is the usage line's second word).
 const std::vector<std::string>& examples_of(const std::string& command) {
   static const std::map<std::string, std::vector<std::string>> kExamples = {
-      {"call", {"triage call", "triage call --quarantine да --region belgorod", "triage call --case forgot-password --db postgresql://triage@db.local/calls"}},
+      {"call", {"triage call", "triage call --quarantine да --region belgorod",
+                "triage call --case forgot-password --db postgresql://triage@db.local/calls"}},
       {"resume", {"triage resume", "triage resume 42"}},
       {"check", {"triage check", "triage check --rules rules --strict --format json"}},
-      {"show", {"triage show forgot-password --region belgorod", "triage show duplicate-snils --quarantine да --region moscow"}},
-      {"export", {"triage export --format html --region belgorod -o gosuslugi.html", "triage export --format html --fragment --region belgorod"}},
-      {"classify", {"triage classify \"забыла пароль, я на карантине\" --explain", "echo \"снилс уже занят\" | triage classify --format json"}},
+      {"show", {"triage show forgot-password --region belgorod",
+                "triage show duplicate-snils --quarantine да --region moscow"}},
+      {"export", {"triage export --format html --region belgorod -o gosuslugi.html",
+                  "triage export --format html --fragment --region belgorod"}},
+      {"classify", {"triage classify \"забыла пароль, я на карантине\" --explain",
+                    "echo \"снилс уже занят\" | triage classify --format json"}},
       {"train", {"triage train tests/scenarios/forgot-password-01-fp-restore-phone.yaml --trainee ivanova"}},
       {"train-report", {"triage train-report", "triage train-report --format json"}},
-      {"replay", {"triage replay tests/scenarios --coverage", "triage replay tests/scenarios --junit report.xml", "triage replay --from-log calls.db --since 2026-12-01"}},
+      {"replay", {"triage replay tests/scenarios --coverage", "triage replay tests/scenarios --junit report.xml",
+                  "triage replay --from-log calls.db --since 2026-12-01"}},
       {"paths", {"triage paths forgot-password", "triage paths confirm-account --set bank=sber --skeletons tests/scenarios"}},
       {"graph", {"triage graph forgot-password --format svg -o forgot-password.svg"}},
       {"run", {"triage run forgot-password --answers 1 --quarantine нет"}},
       {"diff", {"triage diff rules-2026-11 rules"}},
       {"report", {"triage report --since 2026-12-01", "triage report --format json --db calls.db"}},
-      {"log", {"triage log list --since 2026-12-01", "triage log show 42", "triage log migrate --from sqlite:calls.db --to postgresql://triage@db.local/calls"}},
+      {"log", {"triage log list --since 2026-12-01", "triage log show 42",
+               "triage log migrate --from sqlite:calls.db --to postgresql://triage@db.local/calls"}},
       {"serve", {"triage serve --db calls.db", "triage serve --listen 127.0.0.1:8080 --behind-tls --db calls.db"}},
-      {"user", {"triage user add ivanova --role operator --db calls.db", "triage user passwd ivanova --db calls.db", "triage user disable ivanova --db calls.db"}},
+      {"user", {"triage user add ivanova --role operator --db calls.db", "triage user passwd ivanova --db calls.db",
+                "triage user disable ivanova --db calls.db"}},
   };
   static const std::vector<std::string> kNone;
   auto it = kExamples.find(command);
@@ -167,8 +174,10 @@ void print_examples_and_exit_codes(const std::string& lang, const std::string& c
   }
   fmt::print("\n{}:\n", tr(lang, "Коды выхода", "Exit codes"));
   fmt::print("  {}  {}\n", kExitOk, tr(lang, "успех", "success"));
-  fmt::print("  {}  {}\n", kExitFailure, tr(lang, "найдены проблемы (ошибки проверки, непройденные сценарии)", "problems found (check errors, failed scenarios)"));
-  fmt::print("  {}  {}\n", kExitUsage, tr(lang, "неверные параметры, нечитаемый файл, ошибка ввода-вывода", "bad arguments, unreadable file, I/O error"));
+  fmt::print("  {}  {}\n", kExitFailure, tr(lang, "найдены проблемы (ошибки проверки, непройденные сценарии)",
+                                             "problems found (check errors, failed scenarios)"));
+  fmt::print("  {}  {}\n", kExitUsage, tr(lang, "неверные параметры, нечитаемый файл, ошибка ввода-вывода",
+                                           "bad arguments, unreadable file, I/O error"));
 }
 
 void print_help(const std::string& lang, const std::string& usage, const char* about_ru, const char* about_en,

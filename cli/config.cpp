@@ -4,8 +4,8 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <system_error>
+#include <fstream>
 #include <vector>
 
 #include "triage/diagnostics.h"

@@ -18,10 +18,10 @@
 #include "common.h"
 #include "config.h"
 #include "session_cli.h"
-#include "triage/json.h"
 #include "triage/log_replay.h"
 #include "triage/scenario.h"
 #include "triage/utf8.h"
+#include "triage/json.h"
 
 namespace po = boost::program_options;
 
@@ -56,7 +56,16 @@ struct Totals {
 int parse(int argc, char** argv, Args& a) {
   std::string lang = interface_language("");
   po::options_description opts(tr(lang, "Параметры", "Options"));
-  opts.add_options()("help,h", tr(lang, "эта справка", "this help"))("from-log", po::value(&a.db), tr(lang, "журнал звонков (файл SQLite или postgresql://...)", "call log (SQLite file or postgresql://...)"))("since", po::value(&a.since), tr(lang, "с дня ГГГГ-ММ-ДД", "from day YYYY-MM-DD"))("until", po::value(&a.until), tr(lang, "по день ГГГГ-ММ-ДД", "to day YYYY-MM-DD"))("case", po::value(&a.case_id), tr(lang, "только этот случай", "only this case"))("rules", po::value(&a.rules), tr(lang, "папка правил (rules)", "rules folder (rules)"))("format", po::value(&a.format), "text | json")("lang", po::value(&a.lang), "ru | en");
+  opts.add_options()
+      ("help,h", tr(lang, "эта справка", "this help"))
+      ("from-log", po::value(&a.db), tr(lang, "журнал звонков (файл SQLite или postgresql://...)",
+                                         "call log (SQLite file or postgresql://...)"))
+      ("since", po::value(&a.since), tr(lang, "с дня ГГГГ-ММ-ДД", "from day YYYY-MM-DD"))
+      ("until", po::value(&a.until), tr(lang, "по день ГГГГ-ММ-ДД", "to day YYYY-MM-DD"))
+      ("case", po::value(&a.case_id), tr(lang, "только этот случай", "only this case"))
+      ("rules", po::value(&a.rules), tr(lang, "папка правил (rules)", "rules folder (rules)"))
+      ("format", po::value(&a.format), "text | json")
+      ("lang", po::value(&a.lang), "ru | en");
   po::variables_map vm;
   if (!parse_command_line("replay", argc, argv, opts, nullptr, vm)) return kExitUsage;
   a.lang = interface_language(a.lang);
@@ -155,7 +164,7 @@ void print_text(const Totals& t, const std::string& lang) {
   }
   if (!t.changed_calls.empty()) fmt::print("\n");
   fmt::print("{}:\n", tr(lang, "По случаям и исходам (случай, исход в журнале: звонков, изменится)",
-                         "By case and logged outcome (calls, changed)"));
+                          "By case and logged outcome (calls, changed)"));
   for (const auto& [key, tally] : t.by_case) {
     std::string now;
     for (const auto& [outcome, n] : tally.now) now += fmt::format("{}{} {}", now.empty() ? "" : ", ", or_dash(outcome), n);
@@ -178,12 +187,11 @@ void print_json(const Totals& t) {
   std::string out = "{\"changed_calls\":[";
   for (std::size_t i = 0; i < t.changed_calls.size(); ++i) {
     const Changed& c = t.changed_calls[i];
-    out += fmt::format(
-        "{}{{\"id\":{},\"day\":{},\"case\":{},\"old_outcome\":{},\"new_outcome\":{},\"change\":\"{}\","
-        "\"node\":{},\"logged_next\":{},\"new_next\":{},\"detail\":{}}}",
-        i ? "," : "", c.id, json_quote(c.day), json_quote(c.case_id), json_quote(c.old_outcome),
-        json_quote(c.impact.new_outcome), kind_code(c.impact.kind), json_quote(c.impact.node),
-        json_quote(c.impact.logged_next), json_quote(c.impact.new_next), json_quote(c.impact.detail));
+    out += fmt::format("{}{{\"id\":{},\"day\":{},\"case\":{},\"old_outcome\":{},\"new_outcome\":{},\"change\":\"{}\","
+                       "\"node\":{},\"logged_next\":{},\"new_next\":{},\"detail\":{}}}",
+                       i ? "," : "", c.id, json_quote(c.day), json_quote(c.case_id), json_quote(c.old_outcome),
+                       json_quote(c.impact.new_outcome), kind_code(c.impact.kind), json_quote(c.impact.node),
+                       json_quote(c.impact.logged_next), json_quote(c.impact.new_next), json_quote(c.impact.detail));
   }
   out += "],\"by_case\":[";
   bool first = true;

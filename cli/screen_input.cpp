@@ -9,7 +9,10 @@ namespace triage::cli {
 // line is not a command.
 std::string command_key(const std::string& line) {
   static const std::pair<const char*, const char*> kKeys[] = {
-      {"b", "b"}, {"B", "b"}, {"и", "b"}, {"И", "b"}, {"n", "n"}, {"N", "n"}, {"т", "n"}, {"Т", "n"}, {"w", "w"}, {"W", "w"}, {"ц", "w"}, {"Ц", "w"}, {"r", "r"}, {"R", "r"}, {"к", "r"}, {"К", "r"}, {"q", "q"}, {"Q", "q"}, {"й", "q"}, {"Й", "q"}, {"f", "f"}, {"F", "f"}, {"а", "f"}, {"А", "f"}, {"s", "s"}, {"S", "s"}, {"ы", "s"}, {"Ы", "s"}, {"?", "?"}, {",", "?"}};
+      {"b", "b"}, {"B", "b"}, {"и", "b"}, {"И", "b"}, {"n", "n"}, {"N", "n"}, {"т", "n"}, {"Т", "n"},
+      {"w", "w"}, {"W", "w"}, {"ц", "w"}, {"Ц", "w"}, {"r", "r"}, {"R", "r"}, {"к", "r"}, {"К", "r"},
+      {"q", "q"}, {"Q", "q"}, {"й", "q"}, {"Й", "q"}, {"f", "f"}, {"F", "f"}, {"а", "f"}, {"А", "f"},
+      {"s", "s"}, {"S", "s"}, {"ы", "s"}, {"Ы", "s"}, {"?", "?"}, {",", "?"}};
   std::size_t b = line.find_first_not_of(' ');
   std::size_t e = line.find_last_not_of(' ');
   if (b == std::string::npos) return "";

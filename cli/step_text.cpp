@@ -11,7 +11,11 @@ namespace triage::cli {
 
 std::string step_action_label(std::string_view action, const std::string& lang) {
   static const std::pair<const char*, const char*> kRu[] = {
-      {"start", "начало"}, {"answer", "ответ"}, {"input", "ввод"}, {"proceed", "далее"}, {"branch", "ветвление"}, {"call", "подсценарий"}, {"return", "возврат"}, {"outcome", "исход"}, {"back", "назад"}, {"restart", "заново"}, {"fact", "факт"}, {"correct", "исправление"}, {"switch", "смена случая"}};
+      {"start", "начало"},      {"answer", "ответ"},       {"input", "ввод"},
+      {"proceed", "далее"},     {"branch", "ветвление"},   {"call", "подсценарий"},
+      {"return", "возврат"},    {"outcome", "исход"},       {"back", "назад"},
+      {"restart", "заново"},    {"fact", "факт"},          {"correct", "исправление"},
+      {"switch", "смена случая"}};
   static const std::pair<const char*, const char*> kEn[] = {
       {"proceed", "continue"}, {"call", "sub-flow"}, {"correct", "correction"}, {"switch", "case switch"}};
   for (const auto& [a, ru] : kRu) {

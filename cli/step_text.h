@@ -4,8 +4,8 @@
 #pragma once
 
 #include <string>
-#include <string_view>
 #include <vector>
+#include <string_view>
 
 #include "triage/rule_set.h"
 

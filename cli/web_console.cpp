@@ -132,12 +132,9 @@ WebConsole::~WebConsole() {
 
 std::string WebConsole::page(const User* u, const std::string& title, const std::string& body) const {
   const std::string& lang = u ? u->lang : opt_.lang;
-  std::string out = "<!doctype html><html lang=\"" + e(lang) +
-                    "\"><head><meta charset=\"utf-8\">"
+  std::string out = "<!doctype html><html lang=\"" + e(lang) + "\"><head><meta charset=\"utf-8\">"
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                    "<title>" +
-                    e(title) +
-                    "</title><link rel=\"stylesheet\" href=\"/static/app.css\">"
+                    "<title>" + e(title) + "</title><link rel=\"stylesheet\" href=\"/static/app.css\">"
                     "<script src=\"/static/app.js\" defer></script></head><body><header><strong>triage</strong>";
   if (u) {
     out += "<span class=\"who\">" + e(u->name) + " · " + e(u->role) + "</span>" +
@@ -154,8 +151,7 @@ WebResponse WebConsole::login_page(const std::string& error, int status) {
           " <input name=\"name\" autocomplete=\"username\" required autofocus></label><label>" +
           e(tr(lang, "Пароль", "Password")) +
           " <input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>"
-          "<button class=\"primary\">" +
-          e(tr(lang, "Войти", "Sign in")) + "</button></form>";
+          "<button class=\"primary\">" + e(tr(lang, "Войти", "Sign in")) + "</button></form>";
   WebResponse r;
   r.status = status;
   r.body = page(nullptr, tr(lang, "Вход", "Sign in"), body);
@@ -177,8 +173,7 @@ WebResponse WebConsole::login(const WebRequest& req) {
   if (limited(by_name, opt_.name_failures, now) || limited(by_address, opt_.address_failures, now)) {
     db_.store->audit(now, "login-limited", name, req.address, "");
     return login_page(tr(lang, "Слишком много неудачных попыток. Подождите 15 минут.",
-                         "Too many failed attempts. Wait 15 minutes."),
-                      429);
+                         "Too many failed attempts. Wait 15 minutes."), 429);
   }
   auto user = db_.store->user(name);
   if (!user || user->disabled || !verify_password(form["password"], user->password_hash)) {
@@ -277,7 +272,7 @@ std::string WebConsole::start_page(const User& u, const std::string& message, co
   std::vector<std::pair<std::string, std::string>> order;  // case id, label
   if (heard) {
     body += "<p class=\"notice\">" +
-            e(heard->off_topic        ? tr(lang, "Похоже, вопрос не об учётной записи.", "This looks off topic.")
+            e(heard->off_topic ? tr(lang, "Похоже, вопрос не об учётной записи.", "This looks off topic.")
               : heard->picked.empty() ? tr(lang, "Уверенно определить тему не удалось — выберите сами.",
                                            "No case is a confident match — please choose.")
                                       : tr(lang, "Похоже на первую тему списка.", "Looks like the first case.")) +
@@ -410,7 +405,8 @@ std::string WebConsole::call_page(const User& u, LiveCall& call, const std::stri
     if (out) {
       body += "<p class=\"meta\">" + e(tr(lang, "Итог", "Disposition")) + ": " +
               e(disposition_label(out->outcome.disposition, lang)) +
-              (out->outcome.escalation.empty() ? "" : " · " + e(tr(lang, "передать", "escalate to")) + ": " + e(escalation_label(out->outcome.escalation, lang))) +
+              (out->outcome.escalation.empty() ? "" : " · " + e(tr(lang, "передать", "escalate to")) + ": " +
+                                                  e(escalation_label(out->outcome.escalation, lang))) +
               "</p>";
     }
     auto said = promised_.find(u.name);
@@ -463,9 +459,7 @@ std::string WebConsole::call_page(const User& u, LiveCall& call, const std::stri
   std::string fact_options;
   for (const auto& [var, label] : facts) {
     auto value = ses.fact(var);
-    std::string shown = !value ? "—" : *value == "true" ? tr(lang, "да", "yes")
-                                   : *value == "false"  ? tr(lang, "нет", "no")
-                                                        : *value;
+    std::string shown = !value ? "—" : *value == "true" ? tr(lang, "да", "yes") : *value == "false" ? tr(lang, "нет", "no") : *value;
     body += "<dt>" + e(label) + "</dt><dd>" + e(shown) + "</dd>";
     fact_options += "<option value=\"" + e(var) + "\">" + e(label) + "</option>";
   }

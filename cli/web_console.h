@@ -19,11 +19,11 @@
 namespace triage::cli {
 
 struct WebRequest {
-  std::string method;   // GET | POST | ...
-  std::string target;   // path and query
-  std::string cookie;   // the Cookie header
-  std::string body;     // application/x-www-form-urlencoded for POST
-  std::string address;  // the client's IP
+  std::string method;  // GET | POST | ...
+  std::string target;  // path and query
+  std::string cookie;  // the Cookie header
+  std::string body;    // application/x-www-form-urlencoded for POST
+  std::string address; // the client's IP
 };
 
 struct WebResponse {
@@ -42,8 +42,8 @@ class WebConsole {
     std::string lang = "ru";     // default interface language (the user's setting wins)
     bool secure_cookie = false;  // behind TLS
     std::int64_t session_ms = 8LL * 3600 * 1000;
-    int name_failures = 5;      // failed logins per name per window
-    int address_failures = 20;  // failed logins per address per window
+    int name_failures = 5;       // failed logins per name per window
+    int address_failures = 20;   // failed logins per address per window
     std::int64_t failure_window_ms = 15LL * 60 * 1000;
   };
   WebConsole(std::shared_ptr<const RuleSet> rules, WebDb db, Options options);
@@ -76,7 +76,7 @@ class WebConsole {
   Options opt_;
   std::map<std::string, Failures> name_failures_;
   std::map<std::string, Failures> address_failures_;
-  std::map<std::string, LiveCall> calls_;        // by user name: the call on that user's screen
+  std::map<std::string, LiveCall> calls_;  // by user name: the call on that user's screen
   std::map<std::string, std::string> promised_;  // by user name: what to tell the caller of the callback
 };
 

@@ -23,10 +23,7 @@ const char* display_path(const std::string& text) {
 bool terminal_safe(const std::string& s) {
   std::size_t i = 0;
   while (i < s.size()) {
-    if (s[i] == '\n') {
-      ++i;
-      continue;
-    }
+    if (s[i] == '\n') { ++i; continue; }
     if (is_dangerous_codepoint(next_codepoint(s, i), false)) return false;
   }
   return true;

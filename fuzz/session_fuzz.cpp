@@ -23,7 +23,7 @@ constexpr std::size_t kMaxActions = 128;  // restore replays every action: keep 
 // A value each validator accepts, so walks get past input steps.
 const char* valid_value(std::uint8_t pick) {
   static const char* const kValues[] = {"112-233-445 95", "+79991234567", "2024-05-01", "1234 567890",
-                                        "одна", "ничего", "несколько", "Иванов И. И."};
+                                        "одна",           "ничего",       "несколько",  "Иванов И. И."};
   return kValues[pick % (sizeof kValues / sizeof kValues[0])];
 }
 

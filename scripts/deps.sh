@@ -11,7 +11,7 @@ pkgs=(
   libssl-dev libpq-dev
   libsodium-dev chromium-driver python3-selenium  # web console: Argon2id; its browser test
   # tests
-  doctest-dev sqlite3 python3 valgrind tmux clang-format
+  doctest-dev sqlite3 python3 valgrind tmux
   postgresql-15       # server binaries only: scripts/with_postgres.sh runs a throwaway cluster
   locales             # ru_RU.UTF-8 for the call-screen tests (generated below)
   graphviz            # graph --format svg|png and its test

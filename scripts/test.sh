@@ -4,7 +4,7 @@
 #   1. the whole suite (build/), beside a throwaway PostgreSQL server (scripts/with_postgres.sh),
 #      so the PostgreSQL backend and end-to-end tests run for real; then the web console's
 #      browser test (tests/web/console_test.py);
-#   2. the format check (scripts/lint.sh --format), the schemas against triage (scripts/test-schema.sh: npm ci of a pinned validator, ~15 s) and
+#   2. the schemas against triage (scripts/test-schema.sh: npm ci of a pinned validator, ~15 s) and
 #      the .deb installed and removed in a clean Debian 12 root (scripts/test-deb.sh, needs root);
 #   3. the hardening pass (scripts/ci_extra.sh): the suite again under ASan + UBSan, a fuzz smoke
 #      run of every libFuzzer target, valgrind on end-to-end calls.
@@ -22,7 +22,6 @@ echo "tests: $((SECONDS - t1)) s"
 /usr/bin/python3 tests/web/console_test.py "${BUILD_DIR:-build}/triage"
 if [[ -z "${TRIAGE_TEST_QUICK:-}" ]]; then
   t2=$SECONDS
-  scripts/lint.sh --format  # .clang-format: every C++ file as formatted (a second or two)
   scripts/test-schema.sh
   scripts/test-deb.sh
   echo "schema + package: $((SECONDS - t2)) s"

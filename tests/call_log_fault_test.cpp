@@ -284,8 +284,7 @@ TEST_CASE("call log faults: a read-only file system: clear message, exit 2, data
   CHECK(r.rc == 2);
   CHECK(r.out == "");
   CHECK(r.err.rfind("triage log list: журнал звонков доступен только для чтения: проверьте права на файл и его "
-                    "папку (opening: the call log " +
-                        db.string() + " is read-only",
+                    "папку (opening: the call log " + db.string() + " is read-only",
                     0) == 0);
   CHECK(slurp(db) == before);
   bind.reset();
@@ -344,9 +343,7 @@ TEST_CASE("call log faults: hostile operator text is stored exactly and never sh
   TempDir dir;
   fs::path db = dir.path / "calls.db";
   const std::string escape = "\x1b[2J\x1b]0;взлом\x07 экран стёрт";
-  const std::string bidi =
-      "номер \xE2\x80\xAE"
-      "01-007";
+  const std::string bidi = "номер \xE2\x80\xAE" "01-007";
   const std::string nul = std::string("до\0после", 15);
   const std::string sql = "'); DROP TABLE calls; -- \" OR 1=1; /*";
   const std::string bad_utf8 = "Иван\xff\xfe\xc0";

@@ -256,9 +256,8 @@ TEST_CASE("pg call log: notes, abort reasons and answers are masked before they 
 TEST_CASE("pg call log: a session state handed over with a typed number in clear is stored masked") {
   // The policy layer masks the snapshot whatever the session did: the raw text input of the
   // defect (issue #14) must reach neither backend, nor the SQLite file or its WAL.
-  const std::string state =
-      "{\"v\":1,\"rules\":\"sha256:0123456789012345\",\"case\":\"c\",\"ctx\":{},"
-      "\"actions\":[\"i:снилс 11223344595 телефон +79123456789\"]}";
+  const std::string state = "{\"v\":1,\"rules\":\"sha256:0123456789012345\",\"case\":\"c\",\"ctx\":{},"
+                            "\"actions\":[\"i:снилс 11223344595 телефон +79123456789\"]}";
   for_each_backend([&](const Backend& b) {
     CAPTURE(b.name);
     auto log = must_open(b.spec);
@@ -266,9 +265,8 @@ TEST_CASE("pg call log: a session state handed over with a typed number in clear
     REQUIRE(log->set_session_state(id, state));
     REQUIRE(log->finish_call(id, done("FP-RESTORE", kT0 + 1000)));
     std::string stored = log->get_call(id)->session_state;
-    CHECK(stored ==
-          "{\"v\":1,\"rules\":\"sha256:0123456789012345\",\"case\":\"c\",\"ctx\":{},"
-          "\"actions\":[\"i:снилс *********95 телефон +*********89\"]}");
+    CHECK(stored == "{\"v\":1,\"rules\":\"sha256:0123456789012345\",\"case\":\"c\",\"ctx\":{},"
+                    "\"actions\":[\"i:снилс *********95 телефон +*********89\"]}");
     if (b.name != "sqlite") return;
     std::string file = sqlite_call_log_file(b.spec);
     std::string raw = read_bytes(file) + read_bytes(file + "-wal");
@@ -490,11 +488,10 @@ TEST_CASE("pg call log: the schema version is recorded; older schemas migrate, n
     REQUIRE(pg::migrate(conn, 1));
     CHECK(*pg::read_schema_version(conn) == 1);
   }
-  sql(db.uri,
-      "INSERT INTO calls(operator, region, quarantine, rules_version, rules_hash, case_id, started_at, "
-      "day, ended_at, status, outcome) VALUES ('ivanova', '77', false, 'v', 'h', 'forgot-password', "
-      "0, '2024-05-01', 65000, 'completed', 'FP'), ('petrov', '77', false, 'v', 'h', 'forgot-password', "
-      "0, '2024-05-01', 10000, 'aborted', NULL)");
+  sql(db.uri, "INSERT INTO calls(operator, region, quarantine, rules_version, rules_hash, case_id, started_at, "
+              "day, ended_at, status, outcome) VALUES ('ivanova', '77', false, 'v', 'h', 'forgot-password', "
+              "0, '2024-05-01', 65000, 'completed', 'FP'), ('petrov', '77', false, 'v', 'h', 'forgot-password', "
+              "0, '2024-05-01', 10000, 'aborted', NULL)");
   CHECK(sql(db.uri, "SELECT to_regclass('agg_day') IS NULL") == "t");
   auto log = must_open(db.uri);
   CHECK(sql_int(db.uri, "SELECT version FROM triage_schema") == pg::kSchemaVersion);
@@ -550,10 +547,9 @@ TEST_CASE("pg call log: SNILS digits appear in no table after a call that captur
   REQUIRE(log->finish_call(id, aborted(kT0 + 5000, "СНИЛС 112 233 445 95 не найден")));
   CHECK(log->get_call(id)->caller_hint == "***-***-*** 95");
   CHECK(log->get_call(id)->caller_key == key);
-  std::string everything = sql(db.uri,
-                               "SELECT (SELECT string_agg(c::text, '|') FROM calls c) || "
-                               "(SELECT string_agg(s::text, '|') FROM steps s) || "
-                               "(SELECT string_agg(n::text, '|') FROM notes n)");
+  std::string everything = sql(db.uri, "SELECT (SELECT string_agg(c::text, '|') FROM calls c) || "
+                                       "(SELECT string_agg(s::text, '|') FROM steps s) || "
+                                       "(SELECT string_agg(n::text, '|') FROM notes n)");
   CHECK(everything.find("***-***-*** 95") != std::string::npos);
   // (Needles with separators or 7+ digits: the hex caller key may contain short digit runs.)
   for (const char* needle : {"112-233", "233-445", "112 233 445", "11223344595", "2233445"}) {
@@ -668,7 +664,7 @@ TEST_CASE("pg call log: a damaged copy is caught by the checksum") {
   sql(db.uri, "UPDATE steps SET answer = 'Нет' WHERE call_id = (SELECT min(call_id) FROM steps)");
   auto r = migrate_to_pg(*office, "office", db.uri);
   REQUIRE(r.has_value());
-  CHECK(r->source.steps == r->target.steps);        // same counts...
+  CHECK(r->source.steps == r->target.steps);  // same counts...
   CHECK(r->source.checksum != r->target.checksum);  // ...but not the same content
   CHECK_FALSE(r->matches());
 }
@@ -715,10 +711,7 @@ TEST_CASE("pg call log: 32 concurrent call processes lose nothing and never fail
         if (!key) ++failures;
         for (int c = 0; c < kCalls; ++c) {
           auto id = log->begin_call(start("seat" + std::to_string(w), "forgot-password", kT0));
-          if (!id) {
-            ++failures;
-            continue;
-          }
+          if (!id) { ++failures; continue; }
           for (int s = 1; s <= kSteps; ++s) {
             if (!log->append_step(*id, step(s))) ++failures;
             auto retry = log->append_step(*id, step(s));  // a retried commit
@@ -740,10 +733,8 @@ TEST_CASE("pg call log: 32 concurrent call processes lose nothing and never fail
   CHECK(sql_int(db.uri, "SELECT count(*) FROM calls WHERE status = 'completed'") == kWriters * kCalls);
   CHECK(sql_int(db.uri, "SELECT count(*) FROM calls") == kWriters * kCalls);
   CHECK(sql_int(db.uri, "SELECT count(*) FROM steps") == kWriters * kCalls * kSteps);
-  CHECK(sql_int(db.uri,
-                "SELECT count(*) FROM (SELECT call_id FROM steps GROUP BY call_id "
-                "HAVING count(*) = " +
-                    std::to_string(kSteps) + ") x") == kWriters * kCalls);
+  CHECK(sql_int(db.uri, "SELECT count(*) FROM (SELECT call_id FROM steps GROUP BY call_id "
+                        "HAVING count(*) = " + std::to_string(kSteps) + ") x") == kWriters * kCalls);
   CHECK(sql_int(db.uri, "SELECT count(DISTINCT operator) FROM calls") == kWriters);
   CHECK(sql_int(db.uri, "SELECT count(*) FROM install_secret") == 1);
   auto log = must_open(db.uri);
@@ -827,7 +818,7 @@ TEST_CASE("pg call log: a call is held by one screen at a time; a callback promi
     CHECK(rec->lease_holder == "a@seat-1 pid 1");
     CHECK(rec->lease_until == kT0 + 2000);
     CHECK(log->take_lease(id, "b@seat-2 pid 2", kT0 + 2001, kT0 + 5000));  // expired: taken over
-    CHECK(log->release_lease(id, "a@seat-1 pid 1"));                       // not a's any more: no-op
+    CHECK(log->release_lease(id, "a@seat-1 pid 1"));                     // not a's any more: no-op
     CHECK(log->get_call(id)->lease_holder == "b@seat-2 pid 2");
     CHECK(log->release_lease(id, "b@seat-2 pid 2"));
     CHECK(log->get_call(id)->lease_holder.empty());

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "call_log_test_support.h"
 #include "store/sqlite/call_log_sqlite.h"
+#include "call_log_test_support.h"
 #include "triage/call_log.h"
 #include "triage/call_log_export.h"
 #include "triage/json.h"
@@ -527,10 +527,7 @@ TEST_CASE("call log: concurrent writer processes lose nothing and never fail") {
         auto& log = *opened;
         for (int c = 0; c < kCalls; ++c) {
           auto id = log->begin_call(start("op" + std::to_string(w), "forgot-password", kT0));
-          if (!id) {
-            ++failures;
-            continue;
-          }
+          if (!id) { ++failures; continue; }
           for (int s = 1; s <= kSteps; ++s) {
             if (!log->append_step(*id, step(s))) ++failures;
           }
@@ -627,10 +624,7 @@ TEST_CASE("call log export: a failed export leaves nothing behind") {
 
 TEST_CASE("call log export: JSON strings escape controls and replace invalid UTF-8") {
   std::string out;
-  append_json_string(out,
-                     "a\x01"
-                     "b\xff"
-                     "c\\\"Ж");
+  append_json_string(out, "a\x01" "b\xff" "c\\\"Ж");
   CHECK(out == "\"a\\u0001b\\ufffdc\\\\\\\"Ж\"");
   std::string semi;
   append_csv_field(semi, "a;b", ';');

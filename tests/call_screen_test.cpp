@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "proc_support.h"
-#include "triage/scenario.h"
 #include "triage/utf8.h"
+#include "triage/scenario.h"
 
 namespace fs = std::filesystem;
 using namespace triage::testing;
@@ -42,20 +42,20 @@ std::vector<std::string> operator_locales() {
 // already seen.
 struct Terminal {
   Proc p;
-  std::string screen;    // everything the program wrote
+  std::string screen;   // everything the program wrote
   std::size_t seen = 0;  // expect() looks after this offset
 
   Terminal(const fs::path& home, const std::string& locale, const std::vector<std::string>& args,
            std::uint64_t file_size_limit = 0) {
     p = spawn(args, true,
-              {{"LANG", locale}, {"LC_ALL", ""}, {"LC_CTYPE", ""}, {"HOME", home.string()}, {"XDG_CONFIG_HOME", (home / "config").string()}, {"XDG_DATA_HOME", (home / "data").string()}},
+              {{"LANG", locale}, {"LC_ALL", ""}, {"LC_CTYPE", ""}, {"HOME", home.string()},
+               {"XDG_CONFIG_HOME", (home / "config").string()}, {"XDG_DATA_HOME", (home / "data").string()}},
               file_size_limit);
   }
 
   // Waits until `text` appears after the last match; false after `ms`.
   bool expect(const std::string& text, int ms = 15000) {
-    if (!read_while_not(
-            p, screen, [&] { return screen.find(text, seen) != std::string::npos; }, ms)) return false;
+    if (!read_while_not(p, screen, [&] { return screen.find(text, seen) != std::string::npos; }, ms)) return false;
     seen = screen.find(text, seen) + text.size();
     return true;
   }
@@ -66,8 +66,7 @@ struct Terminal {
   int wait() { return finish(p); }
 };
 
-#define SEE(t, text) REQUIRE_MESSAGE((t).expect(text), "not on the screen: " << (text) << "\n--- screen ---\n" \
-                                                                             << (t).screen)
+#define SEE(t, text) REQUIRE_MESSAGE((t).expect(text), "not on the screen: " << (text) << "\n--- screen ---\n" << (t).screen)
 
 fs::path fresh_dir(const std::string& tag) {
   fs::path d = fs::temp_directory_path() / ("triage-screen-" + tag + "-" + std::to_string(getpid()));
@@ -212,7 +211,7 @@ TEST_CASE("call screen: the caller's words give quarantine; a wrong case is swit
   SEE(t, "Из слов гражданина: Карантин — да");
   SEE(t, "Какой статус учётной записи");
   CHECK(t.screen.find("Вы сейчас на карантине?") == std::string::npos);  // not asked again
-  t.type("ы");                                                           // s in the Russian layout
+  t.type("ы");  // s in the Russian layout
   SEE(t, "Другой случай");
   SEE(t, "1) Забыл пароль");
   t.type("1");
@@ -422,14 +421,13 @@ TEST_CASE("call screen: a save that fails mid-call stops at that step in Russian
     if (t.screen.find("Не удалось сохранить шаг в журнале") == std::string::npos) {
       // Completed (SQLite found room in pages it already had) or refused at the start: next limit.
       CHECK_MESSAGE((t.screen.find("завершён и сохранён") != std::string::npos ||
-                     t.screen.find("звонок не начат") != std::string::npos),
-                    t.screen);
+                     t.screen.find("звонок не начат") != std::string::npos), t.screen);
       continue;
     }
     failed_mid_call = true;
     CHECK(rc == 1);
     CHECK(t.screen.find("остановлен на последнем сохранённом шаге") != std::string::npos);
-    CHECK(t.screen.find("завершён и сохранён") == std::string::npos);     // no outcome claimed
+    CHECK(t.screen.find("завершён и сохранён") == std::string::npos);  // no outcome claimed
     CHECK_MESSAGE(t.screen.find("disk") == std::string::npos, t.screen);  // no English on the screen
     std::size_t at = t.screen.find("triage resume ");
     REQUIRE(at != std::string::npos);
@@ -527,7 +525,7 @@ TEST_CASE("call screen: training plays the caller's opening line and each step's
     std::size_t before = t.screen.size();
     t.type(std::to_string(sc->steps[0].option));
     SEE(t, caller_said(sc->steps[1].caller));  // said when the trainee reaches that step
-    t.type("и");                               // b in the Russian layout: back to the first question, its line is not said again
+    t.type("и");  // b in the Russian layout: back to the first question, its line is not said again
     SEE(t, "Что из данных учётной записи Вам сейчас доступно?");
     std::string back = t.since(before);
     CHECK(back.find(sc->steps[0].caller) == std::string::npos);

@@ -62,9 +62,7 @@ TEST_CASE("classifier: words are folded, split and stripped of digits") {
   // Numbers (SNILS, phones) never become words, even glued to letters.
   CHECK(split_words("СНИЛС 123-456-789 64 тел8800") == std::vector<std::string>{"снилс"});
   // Invalid UTF-8 and NUL separate words.
-  static const char kMixed[] =
-      "пароль\xff"
-      "забыл\0войти";
+  static const char kMixed[] = "пароль\xff" "забыл\0войти";
   CHECK(split_words(std::string(kMixed, sizeof kMixed - 1)) ==
         std::vector<std::string>{"пароль", "забыл", "войти"});
   CHECK(is_stop_word("меня"));
@@ -283,7 +281,7 @@ TEST_CASE("classifier: accuracy on the labelled set with the shipped rules") {
       ++top1;
     } else {
       MESSAGE("miss labelled.tsv:" << l.line << ": " << l.text << " -> "
-                                   << (r.ranked.empty() ? "" : r.ranked[0].case_id));
+                                    << (r.ranked.empty() ? "" : r.ranked[0].case_id));
     }
     expected_total += static_cast<int>(l.expected.size());
     for (const auto& id : r.picked) {
@@ -316,13 +314,13 @@ namespace {
 // The figures of issue #12 on one caller set (heldout.tsv / tuning.tsv format: expected ids or
 // "-" for an off-topic call, a TAB, the text). docs/classifier.md defines them.
 struct Figures {
-  int account = 0;                  // lines about the account (expected ids given)
-  int exact = 0;                    // picked exactly the expected case(s)
-  int top1 = 0;                     // the top-ranked case is an expected one
-  int off_topic = 0;                // off-topic lines
-  int left = 0;                     // off-topic lines where no account case was picked
-  int both_total = 0;               // quarantine together with a problem
-  int both = 0;                     // ... where quarantine and the problem were both picked
+  int account = 0;      // lines about the account (expected ids given)
+  int exact = 0;        // picked exactly the expected case(s)
+  int top1 = 0;         // the top-ranked case is an expected one
+  int off_topic = 0;    // off-topic lines
+  int left = 0;         // off-topic lines where no account case was picked
+  int both_total = 0;   // quarantine together with a problem
+  int both = 0;         // ... where quarantine and the problem were both picked
   std::vector<std::string> misses;  // one line per miss, for tuning
 };
 
@@ -419,7 +417,7 @@ TEST_CASE("classifier: figures on the development sets") {
   struct Set {
     const char* file;
     int account, off_topic;
-    int both_total;            // -1: not asserted
+    int both_total;  // -1: not asserted
     double exact, top1, left;  // floors in percent; top1 < 0: not asserted
   };
   const Set sets[] = {
@@ -687,8 +685,7 @@ Run classify_cli(const std::string& args, const std::string& input = "") {
   std::string base = "/tmp/triage_classify_" + std::to_string(getpid());
   { std::ofstream(base + ".in", std::ios::binary) << input; }
   std::string cmd = "cd '" TRIAGE_SOURCE_DIR "' && NO_COLOR=1 LANG=ru_RU.UTF-8 '" TRIAGE_BINARY
-                    "' classify " +
-                    args + " <'" + base + ".in' >'" + base + ".out' 2>'" + base + ".err'";
+                    "' classify " + args + " <'" + base + ".in' >'" + base + ".out' 2>'" + base + ".err'";
   int status = std::system(cmd.c_str());
   Run r;
   r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -352,11 +352,7 @@ TEST_CASE("call e2e: input ending mid-call leaves it open, resume completes it (
   for (const std::string& c : shipped_rules()->cases) {
     std::string st = start_state(c, false);
     auto p = plan_lines(shipped_rules(), st);
-    if (p.size() > plan.size()) {
-      plan = p;
-      saved = st;
-      case_id = c;
-    }
+    if (p.size() > plan.size()) { plan = p; saved = st; case_id = c; }
   }
   REQUIRE(plan.size() >= 3);
   for_each_store("resume", [&](Store& store) {
@@ -397,7 +393,7 @@ TEST_CASE("call e2e: SIGKILL at random points loses no acknowledged step; resume
       std::string saved = start_state(case_id, q);
       auto plan = plan_lines(shipped_rules(), saved);
       std::size_t kill_after = rng() % (plan.size() + 1);  // lines acknowledged before the kill
-      bool kill_mid = rng() % 2 == 0;                      // kill while the next line is in flight
+      bool kill_mid = rng() % 2 == 0;                       // kill while the next line is in flight
       Proc p = spawn(call_args(store.spec, case_id, q));
       std::string acc;
       std::size_t prompts = 1;
@@ -518,10 +514,7 @@ TEST_CASE("call e2e: on a pseudo-terminal the screen is coloured, wrapped by dis
     }
     std::size_t w = 0;
     for (unsigned char c : plain) w += (c & 0xC0) != 0x80;
-    if (w > widest) {
-      widest = w;
-      widest_line = plain;
-    }
+    if (w > widest) { widest = w; widest_line = plain; }
   }
   CHECK_MESSAGE(widest <= 60, widest_line);
   Db d(db);
@@ -553,10 +546,8 @@ TEST_CASE("call e2e: a seat's config file names the log for call, log list and r
     // and a read-only command says so instead of creating an empty log.
     fs::remove(home / "config" / "triage" / "triage.conf");
     auto list_default = run_with_input({"log", "list", "--lang", "en"}, {});
-    if (old_config.empty()) unsetenv("XDG_CONFIG_HOME");
-    else setenv("XDG_CONFIG_HOME", old_config.c_str(), 1);
-    if (old_data.empty()) unsetenv("XDG_DATA_HOME");
-    else setenv("XDG_DATA_HOME", old_data.c_str(), 1);
+    if (old_config.empty()) unsetenv("XDG_CONFIG_HOME"); else setenv("XDG_CONFIG_HOME", old_config.c_str(), 1);
+    if (old_data.empty()) unsetenv("XDG_DATA_HOME"); else setenv("XDG_DATA_HOME", old_data.c_str(), 1);
 
     CHECK(call.first == 0);
     CHECK(store.one("SELECT operator FROM calls") == "seat-7");  // logged where the config said

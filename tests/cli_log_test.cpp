@@ -123,7 +123,7 @@ TEST_CASE("cli log: delete and purge") {
   Run refused = triage_run("log delete 2 --db " + f.db + " </dev/null");  // no terminal, no --yes
   CHECK(refused.rc == 2);
   CHECK(refused.err.find("--yes") != std::string::npos);
-  CHECK(triage_run("log show 2 --db " + f.db).rc == 0);      // still there
+  CHECK(triage_run("log show 2 --db " + f.db).rc == 0);  // still there
   Run open = triage_run("log delete 3 --yes --db " + f.db);  // call 3 is open: never deleted
   CHECK(open.rc == 2);
   CHECK(open.err.find("звонок ещё открыт") != std::string::npos);
@@ -242,8 +242,7 @@ TEST_CASE("cli log: list --format json gives the calls newest first, valid JSON 
   std::ofstream(json_file) << r.out;
   Run py = triage::testing::run_shell(
       "python3 -c \"import json,sys; d=json.load(open(sys.argv[1])); c=d['calls']; "
-      "print([x['id'] for x in c], c[0]['operator'], c[1]['status'], c[2]['outcome'])\" '" +
-      json_file + "'");
+      "print([x['id'] for x in c], c[0]['operator'], c[1]['status'], c[2]['outcome'])\" '" + json_file + "'");
   CHECK(py.rc == 0);
   CHECK(py.out == "[3, 2, 1] ivanova aborted FP-RESTORE-BY-PHONE\n");
   Run bad = triage_run("log list --db '" + fx.db + "' --format xml --lang en");
@@ -258,8 +257,7 @@ TEST_CASE("cli log: show --format json holds the call, its steps and notes, mask
   std::ofstream(json_file) << r.out;
   Run py = triage::testing::run_shell(
       "python3 -c \"import json,sys; d=json.load(open(sys.argv[1])); "
-      "print(d['call']['id'], len(d['steps']), d['steps'][0]['answer'], d['notes'][0]['text'])\" '" +
-      json_file + "'");
+      "print(d['call']['id'], len(d['steps']), d['steps'][0]['answer'], d['notes'][0]['text'])\" '" + json_file + "'");
   CHECK(py.rc == 0);
   CHECK(py.out == "1 2 По телефону просит перезвонить на * *** ***-**-67\n");
   CHECK(r.out.find("123-45") == std::string::npos);  // the phone in the note stays masked

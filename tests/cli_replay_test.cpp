@@ -42,9 +42,8 @@ fs::path temp_dir(const std::string& name) {
 }  // namespace
 
 TEST_CASE("cli replay: pass/fail lines, the diff, the summary and exit 1") {
-  Ran r = triage_cmd(
-      "replay tests/data/scenarios/good tests/data/scenarios/failing/path.yaml "
-      "--rules tests/data/scenarios/rules --lang en");
+  Ran r = triage_cmd("replay tests/data/scenarios/good tests/data/scenarios/failing/path.yaml "
+                     "--rules tests/data/scenarios/rules --lang en");
   CHECK(r.rc == 1);
   CHECK(r.out ==
         "PASS tests/data/scenarios/good/phone.yaml (lost-access: Телефон привязан)\n"
@@ -106,10 +105,8 @@ TEST_CASE("cli replay: a broken scenario file fails with file:line:col") {
 TEST_CASE("cli replay: JUnit XML is written whole, with the failure") {
   fs::path dir = temp_dir("triage_junit");
   fs::path xml = dir / "report.xml";
-  Ran r = triage_cmd(
-      "replay tests/data/scenarios/good/phone.yaml tests/data/scenarios/failing/outcome.yaml "
-      "--rules tests/data/scenarios/rules --lang en --junit '" +
-      xml.string() + "'");
+  Ran r = triage_cmd("replay tests/data/scenarios/good/phone.yaml tests/data/scenarios/failing/outcome.yaml "
+                     "--rules tests/data/scenarios/rules --lang en --junit '" + xml.string() + "'");
   CHECK(r.rc == 1);
   std::string x = slurp(xml);
   CHECK(x.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"triage replay\" tests=\"2\" failures=\"1\"", 0) == 0);
@@ -121,10 +118,8 @@ TEST_CASE("cli replay: JUnit XML is written whole, with the failure") {
   std::size_t files = 0;
   for (const auto& e : fs::directory_iterator(dir)) files += e.is_regular_file() ? 1 : 0;
   CHECK(files == 1);  // no temporary file left behind
-  Ran bad = triage_cmd(
-      "replay tests/data/scenarios/good --rules tests/data/scenarios/rules --lang en "
-      "--junit '" +
-      (dir / "no" / "such" / "r.xml").string() + "'");
+  Ran bad = triage_cmd("replay tests/data/scenarios/good --rules tests/data/scenarios/rules --lang en "
+                       "--junit '" + (dir / "no" / "such" / "r.xml").string() + "'");
   CHECK(bad.rc == 2);
   CHECK(bad.err.find("triage replay: cannot create ") == 0);
   fs::remove_all(dir);
@@ -183,8 +178,7 @@ TEST_CASE("cli paths: the listing, skeletons written and replayed green") {
         "     context: quarantine=true\n"
         "     branch: route: condition `quarantine` held (cases/lost-access.yaml:32)\n"
         "Every path ends in an outcome within 100 steps\n"
-        "Wrote 6 scenario skeletons to " +
-            dir.string() + "\n");
+        "Wrote 6 scenario skeletons to " + dir.string() + "\n");
   Ran replay = triage_cmd("replay '" + dir.string() + "' --rules tests/data/scenarios/rules --lang en --coverage");
   CHECK(replay.rc == 0);
   CHECK(replay.out.find("6 scenarios: 6 passed, 0 failed\n") != std::string::npos);
@@ -310,11 +304,10 @@ TEST_CASE("cli paths: --format json lists the same paths as the text, as valid J
   fs::path dir = temp_dir("triage_paths_json");
   fs::create_directories(dir);
   std::ofstream(dir / "p.json") << json.out;
-  Ran py = triage::testing::run_shell(
-      "python3 -c \"import json,sys; d=json.load(open(sys.argv[1])); "
-      "print(d['case'], len(d['paths']), len(d['errors']), "
-      "all(p['outcome'] and p['nodes'] for p in d['paths']))\" '" +
-      (dir / "p.json").string() + "'");
+  Ran py = triage::testing::run_shell("python3 -c \"import json,sys; d=json.load(open(sys.argv[1])); "
+                                      "print(d['case'], len(d['paths']), len(d['errors']), "
+                                      "all(p['outcome'] and p['nodes'] for p in d['paths']))\" '" +
+                                      (dir / "p.json").string() + "'");
   fs::remove_all(dir);
   CHECK(py.rc == 0);
   std::size_t listed = 0;  // the text lists each path as "  N. OUTCOME: ..."

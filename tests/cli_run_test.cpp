@@ -255,7 +255,8 @@ TEST_CASE("cli show: the facts given drop the branches, nodes and sub-flows they
 TEST_CASE("cli: --lang anywhere on the command line sets the whole help's language; other values refused") {
   // Under a Russian locale: the option descriptions follow --lang too, wherever it stands.
   for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"check", "--help", "--lang", "en"}, {"--lang", "en", "check", "--help"}, {"--lang=en", "check", "--help"}, {"show", "--help", "--lang=en"}}) {
+       {std::vector<std::string>{"check", "--help", "--lang", "en"}, {"--lang", "en", "check", "--help"},
+        {"--lang=en", "check", "--help"}, {"show", "--help", "--lang=en"}}) {
     RunResult r = run_triage(args);
     INFO(args[0] << " " << args[1]);
     CHECK(r.code == 0);
@@ -308,7 +309,8 @@ TEST_CASE("cli: --help lays out Russian by display width and does not list posit
   const std::string bin = "cd '" TRIAGE_SOURCE_DIR "' && COLUMNS=60 LANG=ru_RU.UTF-8 '" TRIAGE_BINARY "' ";
   // Each command with its positional arguments (call's --case is a real option).
   const std::vector<std::pair<const char*, std::vector<const char*>>> commands = {
-      {"show", {"--case arg"}}, {"call", {}}, {"check", {"--dir arg"}}, {"diff", {"--old arg", "--new arg"}}, {"paths", {"--case arg"}}, {"train", {"--scenario arg"}}};
+      {"show", {"--case arg"}}, {"call", {}}, {"check", {"--dir arg"}}, {"diff", {"--old arg", "--new arg"}},
+      {"paths", {"--case arg"}}, {"train", {"--scenario arg"}}};
   for (const auto& [cmd, positionals] : commands) {
     INFO(cmd);
     triage::testing::CliRun r = triage::testing::run_shell(bin + cmd + " --help");
@@ -377,3 +379,4 @@ TEST_CASE("cli: every example in --help is a command line the command accepts") 
   }
   CHECK(examples >= 20);
 }
+

@@ -66,9 +66,7 @@ struct TempDir {
 };
 
 // Where run_shell sends the command's stderr: into CliRun::err, into stdout, or nowhere.
-enum class Stderr { capture,
-                    merge,
-                    discard };
+enum class Stderr { capture, merge, discard };
 
 // Runs `cmdline` through /bin/sh and captures its stdout; `input`, when given, is fed on stdin
 // from a file. The redirections are appended to `cmdline`, so with "cd X && cmd" they apply to

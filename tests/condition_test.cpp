@@ -62,7 +62,7 @@ TEST_CASE("condition: comparisons on string values") {
   CHECK(eval("off == false", ctx));
   CHECK(eval("count == 3", ctx));
   CHECK_FALSE(eval("count == 03", ctx));  // string comparison, by design
-  CHECK(eval("missing == \"\"", ctx));    // unset reads as ""
+  CHECK(eval("missing == \"\"", ctx));     // unset reads as ""
   CHECK(eval("region == region", ctx));
   CHECK(eval("\"a\\\"b\" == \"a\\\"b\"", ctx));
 }
@@ -117,9 +117,8 @@ TEST_CASE("condition: numbers up to the int64 maximum parse, leading zeros inclu
 
 TEST_CASE("condition: every variable-literal comparison is listed with the literal's offset") {
   using Kind = triage::ComparedValue::Kind;
-  Condition c = parse_ok(
-      "region == \"belgorad\" and \"x\" != level or bank in [\"sber\", 7, other] or "
-      "not quarantine and off == true and a == b");
+  Condition c = parse_ok("region == \"belgorad\" and \"x\" != level or bank in [\"sber\", 7, other] or "
+                         "not quarantine and off == true and a == b");
   std::vector<triage::ComparedValue> got = c.comparisons();
   REQUIRE(got.size() == 6);
   CHECK((got[0].var == "region" && got[0].value == "belgorad" && got[0].offset == 10 && got[0].kind == Kind::String));

@@ -144,9 +144,7 @@ bool mentions_remote(const std::vector<std::string>& ws) {
 // ---- walking every path
 
 struct Action {
-  enum Kind { Answer,
-              Proceed,
-              Input } kind = Proceed;
+  enum Kind { Answer, Proceed, Input } kind = Proceed;
   std::size_t option = 0;
   std::string value;
 };
@@ -156,8 +154,8 @@ struct PathEnd {
   std::string code;                 // outcome code
   std::vector<std::string> script;  // rendered script lines
   std::string disposition;
-  std::vector<std::string> asked;  // facts asked on the way (fact questions), in order
-  Context ctx;                     // the context at the outcome
+  std::vector<std::string> asked;   // facts asked on the way (fact questions), in order
+  Context ctx;                      // the context at the outcome
 };
 
 // Sample values for inputs; every choice of a `choice` input is tried.
@@ -318,9 +316,9 @@ TEST_CASE("content: every path of every case ends in an outcome; quarantine is h
             reached.insert(e.code);
             std::string key;
             for (const Action& a : e.actions) {
-              key += a.kind == Action::Answer    ? "a" + std::to_string(a.option)
-                     : a.kind == Action::Proceed ? std::string("p")
-                                                 : "i" + a.value;
+              key += a.kind == Action::Answer ? "a" + std::to_string(a.option)
+                                              : a.kind == Action::Proceed ? std::string("p")
+                                                                          : "i" + a.value;
               key += ";";
             }
             distinct[case_id].insert(key);

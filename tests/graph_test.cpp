@@ -70,12 +70,10 @@ TEST_CASE("graph: DOT node and edge lines of a fixture case") {
   CHECK(has_line(g, "  \"pw/ask\" [shape=box, style=\"rounded\", penwidth=2, label=\"Что Вы помните?\"];"));
   CHECK(has_line(g, "  \"pw/by-phone\" [shape=box, style=\"filled\", fillcolor=\"#c8e6c9\", label=\"PW-PHONE\\nрешено\"];"));
   CHECK(has_line(g, "  \"pw/route\" [shape=diamond, label=\"развилка\"];"));
-  CHECK(has_line(g,
-                 "  \"pw/remote\" [shape=box, style=\"filled\", fillcolor=\"#bbdefb\", peripheries=2, penwidth=2, "
-                 "label=\"PW-REMOTE\\nперенаправлен\\n→ служба поддержки портала\"];"));
-  CHECK(has_line(g,
-                 "  \"pw/visit\" [shape=box, style=\"filled\", fillcolor=\"#bbdefb\", peripheries=2, penwidth=2, "
-                 "label=\"PW-VISIT\\nперенаправлен\\n→ МФЦ\"];"));
+  CHECK(has_line(g, "  \"pw/remote\" [shape=box, style=\"filled\", fillcolor=\"#bbdefb\", peripheries=2, penwidth=2, "
+                    "label=\"PW-REMOTE\\nперенаправлен\\n→ служба поддержки портала\"];"));
+  CHECK(has_line(g, "  \"pw/visit\" [shape=box, style=\"filled\", fillcolor=\"#bbdefb\", peripheries=2, penwidth=2, "
+                    "label=\"PW-VISIT\\nперенаправлен\\n→ МФЦ\"];"));
   CHECK(has_line(g, "  \"pw/ask\" -> \"pw/by-phone\" [label=\"Телефон\"];"));
   CHECK(has_line(g, "  \"pw/ask\" -> \"pw/by-email\" [label=\"Почта\"];"));
   CHECK(has_line(g, "  \"pw/ask\" -> \"pw/route\" [label=\"Ничего\"];"));
@@ -101,14 +99,12 @@ TEST_CASE("graph: hostile labels are escaped for DOT") {
   CHECK(dot_escape("x\x1b[31m") == "x\\\\x1b[31m");     // control made visible, its backslash escaped
   auto dot = render_graph(*hostile_rules(), "h", GraphFormat::Dot, wide());
   REQUIRE(dot);
-  CHECK(has_line(*dot,
-                 "  \"h/ask\" [shape=box, style=\"rounded\", penwidth=2, label=\"Он сказал \\\"да\\\" \\\\ "
-                 "<b>{x}|y</b> и ушёл \\\\x1b[31m\"];"));
+  CHECK(has_line(*dot, "  \"h/ask\" [shape=box, style=\"rounded\", penwidth=2, label=\"Он сказал \\\"да\\\" \\\\ "
+                       "<b>{x}|y</b> и ушёл \\\\x1b[31m\"];"));
   CHECK(has_line(*dot, "  \"h/ask\" -> \"h/done\" [label=\"Вариант \\\"А\\\" | <1>\"];"));
   CHECK(has_line(*dot, "  \"h/sub\" -> \"helper/back\" [label=\"вызов\", style=\"dashed\"];"));
-  CHECK(has_line(*dot,
-                 "  \"h/sub\" [shape=component, style=\"filled\", fillcolor=\"#e1bee7\", "
-                 "label=\"подсценарий:\\nhelper\"];"));
+  CHECK(has_line(*dot, "  \"h/sub\" [shape=component, style=\"filled\", fillcolor=\"#e1bee7\", "
+                       "label=\"подсценарий:\\nhelper\"];"));
   CHECK(has_line(*dot, "  subgraph \"cluster_helper\" {"));
   CHECK(dot->find('\x1b') == std::string::npos);
 }
@@ -167,14 +163,12 @@ TEST_CASE("cli graph and export: rule errors are shown with their source line an
       "did you mean 'by-phone'? [unknown-target]\n"
       "          next: by-phon\n"
       "                ^\n";
-  Run graph = run_shell("NO_COLOR=1 '" TRIAGE_BINARY
-                        "' graph forgot-password --rules tests/data/check/unknown-target "
+  Run graph = run_shell("NO_COLOR=1 '" TRIAGE_BINARY "' graph forgot-password --rules tests/data/check/unknown-target "
                         "--format dot --lang en");
   CHECK(graph.rc == 2);
   CHECK(graph.out.empty());
   CHECK(graph.err == diag + "triage graph: rule errors in 'tests/data/check/unknown-target'\n");
-  Run exported = run_shell("NO_COLOR=1 '" TRIAGE_BINARY
-                           "' export --format md --rules tests/data/check/unknown-target "
+  Run exported = run_shell("NO_COLOR=1 '" TRIAGE_BINARY "' export --format md --rules tests/data/check/unknown-target "
                            "--lang en");
   CHECK(exported.rc == 2);
   CHECK(exported.out.empty());

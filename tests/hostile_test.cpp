@@ -88,14 +88,12 @@ void make_folder(const fs::path& dir, const fs::path& overlay = {}) {
 
 // The two diagnostics every fault that loses cases/forgot-password.yaml brings with it.
 std::string lost_case(const std::string& name) {
-  return name +
-         "/entry.yaml:5:9: error: unknown case 'forgot-password' [unknown-flow]\n"
-         "  cases: [forgot-password]\n"
-         "          ^\n" +
-         name +
-         "/subflows/visit-mfc.yaml:3:5: warning: sub-flow 'visit-mfc' is never called [unused-subflow]\n"
-         "  id: visit-mfc\n"
-         "      ^\n";
+  return name + "/entry.yaml:5:9: error: unknown case 'forgot-password' [unknown-flow]\n"
+                "  cases: [forgot-password]\n"
+                "          ^\n" +
+         name + "/subflows/visit-mfc.yaml:3:5: warning: sub-flow 'visit-mfc' is never called [unused-subflow]\n"
+                "  id: visit-mfc\n"
+                "      ^\n";
 }
 
 std::vector<fs::path> fixture_dirs() {
@@ -132,7 +130,11 @@ TEST_CASE("hostile: every fault fixture prints exactly its expected.txt and exit
 TEST_CASE("hostile: the fixtures cover every class of bad input with its code") {
   // class fixture -> a code one of its diagnostics must carry, at a line and column of the file
   const std::vector<std::pair<std::string, std::string>> classes = {
-      {"syntax", "yaml-syntax"}, {"wrong-type", "wrong-type"}, {"unknown-key", "unknown-key"}, {"duplicate-key", "duplicate-key"}, {"duplicate-id", "duplicate-id"}, {"too-deep", "too-deep"}, {"alias", "alias"}, {"self-alias", "alias"}, {"billion-laughs", "alias"}, {"invalid-utf8", "encoding"}, {"nul", "encoding"}, {"bom", "bom"}, {"escape", "control-character"}, {"bidi", "control-character"}};
+      {"syntax", "yaml-syntax"},       {"wrong-type", "wrong-type"},       {"unknown-key", "unknown-key"},
+      {"duplicate-key", "duplicate-key"}, {"duplicate-id", "duplicate-id"}, {"too-deep", "too-deep"},
+      {"alias", "alias"},              {"self-alias", "alias"},            {"billion-laughs", "alias"},
+      {"invalid-utf8", "encoding"},    {"nul", "encoding"},                {"bom", "bom"},
+      {"escape", "control-character"}, {"bidi", "control-character"}};
   for (const auto& [name, code] : classes) {
     CAPTURE(name);
     std::string expected = slurp(kHostile / name / "expected.txt");
@@ -188,8 +190,7 @@ TEST_CASE("hostile: a file over 64 MiB is refused by its size, without reading i
   CHECK(r.rc == 1);
   CHECK(r.out ==
         "huge/cases/forgot-password.yaml: error: the file has 67108865 bytes; the limit is 67108864 bytes "
-        "[too-large]\n" +
-            lost_case("huge"));
+        "[too-large]\n" + lost_case("huge"));
 }
 
 TEST_CASE("hostile: an 80 KB line is refused at its column and quoted in a window, not in full") {
@@ -208,10 +209,8 @@ TEST_CASE("hostile: an 80 KB line is refused at its column and quoted in a windo
   CHECK(r.out ==
         "long-line/cases/forgot-password.yaml:4:8: error: text of 80000 bytes is longer than the limit of 65536 "
         "bytes [too-large]\n"
-        "  title: \"" +
-            window +
-            "…\n"
-            "         ^\n");
+        "  title: \"" + window + "…\n"
+        "         ^\n");
 }
 
 TEST_CASE("hostile: 5 MB of '[' stops at the depth limit with a short quote") {
@@ -221,13 +220,9 @@ TEST_CASE("hostile: 5 MB of '[' stops at the depth limit with a short quote") {
   RunResult r = check(tmp.path, "flood");
   CHECK(r.rc == 1);
   // Column 33 opens level 33; the quote is the 200-character window starting 100 before it.
-  CHECK(r.out ==
-        "flood/cases/forgot-password.yaml:1:33: error: nesting deeper than 32 levels [too-deep]\n"
-        "  " +
-            std::string(200, '[') +
-            "…\n"
-            "  " +
-            std::string(32, ' ') + "^\n" + lost_case("flood"));
+  CHECK(r.out == "flood/cases/forgot-password.yaml:1:33: error: nesting deeper than 32 levels [too-deep]\n"
+                 "  " + std::string(200, '[') + "…\n"
+                 "  " + std::string(32, ' ') + "^\n" + lost_case("flood"));
 }
 
 TEST_CASE("hostile: a folder, a FIFO, a symlink loop and a link out of the folder where rule files should be") {
@@ -244,12 +239,11 @@ TEST_CASE("hostile: a folder, a FIFO, a symlink loop and a link out of the folde
   RunResult r = check(tmp.path, "kinds");  // must not block on the FIFO
   CHECK(r.rc == 1);
   CHECK(r.out == "kinds/cases/escape.yaml: error: link escapes the rules folder (it points to " +
-                     (tmp.path / "outside.yaml").string() +
-                     ") [not-a-file]\n"
-                     "kinds/cases/fifo.yaml: error: this is a FIFO (named pipe), not a rule file [not-a-file]\n"
-                     "kinds/cases/folder.yaml: error: this is a folder, not a rule file [not-a-file]\n"
-                     "kinds/cases/loop-a.yaml: error: symlink loop: the link never reaches a file [not-a-file]\n"
-                     "kinds/cases/loop-b.yaml: error: symlink loop: the link never reaches a file [not-a-file]\n");
+                     (tmp.path / "outside.yaml").string() + ") [not-a-file]\n"
+                 "kinds/cases/fifo.yaml: error: this is a FIFO (named pipe), not a rule file [not-a-file]\n"
+                 "kinds/cases/folder.yaml: error: this is a folder, not a rule file [not-a-file]\n"
+                 "kinds/cases/loop-a.yaml: error: symlink loop: the link never reaches a file [not-a-file]\n"
+                 "kinds/cases/loop-b.yaml: error: symlink loop: the link never reaches a file [not-a-file]\n");
   CHECK(r.err == "kinds/: 5 ошибок, 0 предупреждений\n");
 }
 
@@ -335,8 +329,7 @@ TEST_CASE("hostile: operator input with escapes, bidi, NUL, SQL, bad UTF-8 and l
     return r;
   };
   const std::string refused = "triage run: ответ 2: значение в поле get-snils: ";
-  for (const std::string& value : {std::string("\x1b[2J\x1b]0;взлом\x07"), std::string("номер \xE2\x80\xAE"
-                                                                                       "01-007"),
+  for (const std::string& value : {std::string("\x1b[2J\x1b]0;взлом\x07"), std::string("номер \xE2\x80\xAE" "01-007"),
                                    std::string("до\0после", 15)}) {
     CAPTURE(value);
     RunResult r = run("2\n" + value + "\n");

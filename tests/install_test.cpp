@@ -6,8 +6,8 @@
 
 #include <filesystem>
 #include <sstream>
-#include <string>
 #include <vector>
+#include <string>
 
 #include "cli_support.h"
 
@@ -73,15 +73,15 @@ TEST_CASE("the installed triage finds share/triage/rules from any folder") {
   REQUIRE(in.rc == 0);
   TempDir elsewhere("triage-cwd");
   auto r = run_shell("cd '" + elsewhere.path.string() + "' && HOME='" + elsewhere.path.string() +
-                         "' XDG_CONFIG_HOME=/nonexistent XDG_CONFIG_DIRS=/nonexistent '" +
-                         (in.usr / "bin/triage").string() + "' --lang en check",
+                     "' XDG_CONFIG_HOME=/nonexistent XDG_CONFIG_DIRS=/nonexistent '" +
+                     (in.usr / "bin/triage").string() + "' --lang en check",
                      triage::testing::Stderr::merge);  // the summary line is on stderr
   CHECK(r.rc == 0);
   CHECK(r.out.find((in.usr / "share/triage/rules").string()) != std::string::npos);
   // A ./rules folder still wins over the installed one.
   fs::create_directories(elsewhere.path / "rules");
   auto local = run_shell("cd '" + elsewhere.path.string() + "' && XDG_CONFIG_HOME=/nonexistent '" +
-                             (in.usr / "bin/triage").string() + "' --lang en check",
+                         (in.usr / "bin/triage").string() + "' --lang en check",
                          triage::testing::Stderr::merge);
   CHECK(local.rc != 0);
   CHECK(local.out.find("share/triage/rules") == std::string::npos);

@@ -92,7 +92,7 @@ TEST_CASE("live call faults: a step that cannot be appended is re-appended once 
     f.storage->writes.clear();
     REQUIRE(call->answer(0));
     std::size_t per_answer = f.storage->writes.size();
-    REQUIRE(per_answer >= 2);                                 // the snapshot, then the step(s)
+    REQUIRE(per_answer >= 2);  // the snapshot, then the step(s)
     f.storage->fail_nth_write(static_cast<int>(per_answer));  // a step of the next answer
     CHECK(call->answer(1).code() == "io");
     CHECK(call->save_failed());

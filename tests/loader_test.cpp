@@ -239,9 +239,8 @@ TEST_CASE("loader: the content hash is stable and changes with any byte") {
 TEST_CASE("loader: a missing folder gives no rule set and an io error") {
   LoadResult r = load_rules("tests/data/loader/no-such-folder");
   CHECK_FALSE(r.rules);
-  CHECK(report(r) ==
-        "tests/data/loader/no-such-folder: error: cannot open the rules folder: "
-        "No such file or directory [io]\n");
+  CHECK(report(r) == "tests/data/loader/no-such-folder: error: cannot open the rules folder: "
+                     "No such file or directory [io]\n");
 }
 
 TEST_CASE("loader: a folder without entry.yaml") {
@@ -468,9 +467,7 @@ TEST_CASE("loader: terminal escapes and bidi controls in a text, raw or escaped"
         "cases/x.yaml:8:32: error: control character \\x1b is not allowed in a rule file [control-character]\n"
         "      info: \"Нажмите \\x1b[31mкрасную\\x1b[0m кнопку\"\n"
         "                                    ^\n");
-  std::string rlo = small_case("x",
-                               "  a:\n    info: \"Номер \xE2\x80\xAE"
-                               "01-007\"\n    next: end\n");
+  std::string rlo = small_case("x", "  a:\n    info: \"Номер \xE2\x80\xAE" "01-007\"\n    next: end\n");
   CHECK(report(load_rule_text("cases/x.yaml", rlo)) ==
         "cases/x.yaml:8:18: error: invisible bidi control \\u202e is not allowed in a rule file; it can make "
         "text read differently from what it says [control-character]\n"

@@ -426,7 +426,7 @@ TEST_CASE("log replay: the SQLite rows equal the default one-call-at-a-time rows
   CHECK(fast == dump_rows(fwd, all));
   CHECK(dump_rows(*lr.log, day2) == dump_rows(fwd, day2));
   CHECK(fast.find(std::to_string(lr.all.front()) + " " + local_day(kDay1) + " forgot-password completed "
-                                                                            "FP-RESTORE-PHONE ") == 0);
+                  "FP-RESTORE-PHONE ") == 0);
   CHECK(fast.find(": forgot-password/ask-access forgot-password/by-phone\n") != std::string::npos);
   // Stops early when the callback says so.
   int seen = 0;

@@ -167,7 +167,8 @@ TEST_CASE("paths: a regenerated skeleton keeps the caller lines and phrases of t
   CHECK(text.find("caller:\n  - \"Не могу войти.\"\n  - \"Я на карантине.\"\nsteps:\n") != std::string::npos);
   CHECK(text.find("    label: \"Ничего\"\n    caller: \"Ни телефона, ни СНИЛС под рукой.\"\n") != std::string::npos);
   CHECK(text.find("    input: \"Сбербанк\"\n    caller: \"В Сбербанке.\"\n") != std::string::npos);
-  CHECK(text.find("  outcome: LA-REMOTE\n  script_contains: [\"дистанционно\"]\n  script_excludes: [\"МФЦ\"]\n  path: [") != std::string::npos);
+  CHECK(text.find("  outcome: LA-REMOTE\n  script_contains: [\"дистанционно\"]\n  script_excludes: [\"МФЦ\"]\n  path: [")
+        != std::string::npos);
   Scenario again = parsed(text);  // and it still replays green, lines and phrases included
   CHECK(again.caller == keep.caller);
   ScenarioRun run = run_scenario(rules(), again, RunOptions{true});

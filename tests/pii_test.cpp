@@ -21,13 +21,8 @@ TEST_CASE("pii: phone-like numbers in many spellings are masked") {
   CHECK(mask_free_text("8-999-123-45-67") == "*-***-***-**-67");
   CHECK(mask_free_text("89991234567,") == "*********67,");
   CHECK(mask_free_text("9991234567") == "********67");
-  CHECK(mask_free_text("+7\xc2\xa0"
-                       "999\xc2\xa0"
-                       "123\xe2\x80\x93"
-                       "45\xe2\x80\x93"
-                       "67") ==
-        "+*\xc2\xa0***\xc2\xa0***\xe2\x80\x93**\xe2\x80\x93"
-        "67");
+  CHECK(mask_free_text("+7\xc2\xa0" "999\xc2\xa0" "123\xe2\x80\x93" "45\xe2\x80\x93" "67") ==
+        "+*\xc2\xa0***\xc2\xa0***\xe2\x80\x93**\xe2\x80\x93" "67");
 }
 
 TEST_CASE("pii: passport-like numbers are masked") {

@@ -8,8 +8,8 @@
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <sys/resource.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -102,9 +102,7 @@ bool read_while_not(Proc& p, std::string& acc, Done done, int ms) {
   while (!done()) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
     if (left <= 0) return false;
-    struct pollfd pfd {
-      p.out, POLLIN, 0
-    };
+    struct pollfd pfd {p.out, POLLIN, 0};
     if (poll(&pfd, 1, static_cast<int>(left)) <= 0) return false;
     char buf[4096];
     ssize_t n = read(p.out, buf, sizeof buf);
@@ -121,8 +119,7 @@ inline bool read_until(Proc& p, std::string& acc, const std::string& needle, std
     for (std::size_t at = acc.find(needle); at != std::string::npos; at = acc.find(needle, at + 1)) ++n;
     return n;
   };
-  return read_while_not(
-      p, acc, [&] { return occurrences() >= count; }, ms);
+  return read_while_not(p, acc, [&] { return occurrences() >= count; }, ms);
 }
 
 inline void send_line(Proc& p, const std::string& line) {

@@ -37,7 +37,7 @@ TEST_CASE("reach: a condition is settled when the given facts decide it") {
   CHECK(settle(rules, cond("bank != \"none\" or quarantine"), ctx, given) == Settled::Holds);
   CHECK(settle(rules, cond("bank != \"none\" and quarantine"), ctx, given) == Settled::Open);
   CHECK(settle(rules, cond("bank == \"sber\" or bank != \"sber\""), ctx, {}) == Settled::Holds);  // every value
-  CHECK(settle(rules, cond("nobody == \"x\""), ctx, given) == Settled::Open);                     // not enumerable
+  CHECK(settle(rules, cond("nobody == \"x\""), ctx, given) == Settled::Open);  // not enumerable
 }
 
 TEST_CASE("reach: branches, sub-flows and returns the facts allow") {

@@ -279,7 +279,7 @@ TEST_CASE("coverage: nodes, options, arms and outcomes per rule file") {
   CHECK(t.nodes_hit == 12);
   CHECK(t.nodes == 16);
   CHECK(percent(t.nodes_hit, t.nodes) == "75.0");
-  CHECK(percent(t.options_hit, t.options) == "57.1");    // 4 of 7
+  CHECK(percent(t.options_hit, t.options) == "57.1");  // 4 of 7
   CHECK(percent(t.outcomes_hit, t.outcomes) == "66.6");  // 4 of 6, rounded down
   CHECK(percent(0, 0) == "100.0");
 }

@@ -11,8 +11,8 @@
 #include "triage/loader.h"
 
 using triage::Context;
-using triage::Expected;
 using triage::RuleSet;
+using triage::Expected;
 using triage::Session;
 using triage::StepAction;
 using triage::StopKind;
@@ -32,15 +32,15 @@ TestRules fixture() {
   t.contact("default", "support_line", "8 800 100-70-10")
       .contact("default", "mfc", "МФЦ «Мои документы»")
       .contact("belgorod", "mfc", "МФЦ Белгорода");
-  t.flow("forgot", "Забыл пароль", "ask");      // line 1
-  t.question("ask", "Что Вы помните, {name}?",  // line 2
+  t.flow("forgot", "Забыл пароль", "ask");                                      // line 1
+  t.question("ask", "Что Вы помните, {name}?",                                   // line 2
              {{"Телефон", "by-phone"}, {"СНИЛС", "get-snils"}, {"Ничего", "route"}})
       .title("Что помнит");
   t.info("by-phone", "Восстановим по телефону: {contacts.support_line}.", "phone-done");  // 3
-  t.outcome("phone-done", "FP-PHONE", "resolved",                                         // 4
+  t.outcome("phone-done", "FP-PHONE", "resolved",                                // 4
             {{"Нажмите «Восстановить».", ""}, {"Позвоните {contacts.support_line}.", "quarantine"}});
-  t.input("get-snils", "snils", "snils", "Продиктуйте СНИЛС.", "route");  // 5
-  t.branch("route", {{"quarantine", "remote"},                            // 6, arms 7..9
+  t.input("get-snils", "snils", "snils", "Продиктуйте СНИЛС.", "route");         // 5
+  t.branch("route", {{"quarantine", "remote"},                                   // 6, arms 7..9
                      {"region == \"belgorod\" and bank in [\"sber\", \"tinkoff\"]", "bank-online"},
                      {"", "mfc"}});
   t.outcome("remote", "FP-REMOTE", "callback");
@@ -167,12 +167,12 @@ TEST_CASE("session: branch reasons and sub-flow call/return are in the trace") {
   Session bank = start(ctx);
   drive(bank, {"3"});
   CHECK(trace_lines(bank) == std::vector<std::string>{
-                                 "start forgot/ -> forgot/ask: start of case forgot",
-                                 "answer forgot/ask -> forgot/route: option 3 «Ничего» [Ничего]",
-                                 "branch forgot/route -> forgot/bank-online: condition `region == \"belgorod\" and bank in [\"sber\", "
-                                 "\"tinkoff\"]` held (cases/forgot.yaml:8)",
-                                 "outcome forgot/bank-online: outcome FP-BANK",
-                             });
+      "start forgot/ -> forgot/ask: start of case forgot",
+      "answer forgot/ask -> forgot/route: option 3 «Ничего» [Ничего]",
+      "branch forgot/route -> forgot/bank-online: condition `region == \"belgorod\" and bank in [\"sber\", "
+      "\"tinkoff\"]` held (cases/forgot.yaml:8)",
+      "outcome forgot/bank-online: outcome FP-BANK",
+  });
 
   ctx.set("bank", "none");
   Session mfc = start(ctx);
@@ -183,14 +183,14 @@ TEST_CASE("session: branch reasons and sub-flow call/return are in the trace") {
         std::vector<std::string>{"Забыл пароль", "Что помнит", "Визит в МФЦ"});  // untitled stops have no crumb
   drive(mfc, {"1"});
   CHECK(trace_lines(mfc) == std::vector<std::string>{
-                                "start forgot/ -> forgot/ask: start of case forgot",
-                                "answer forgot/ask -> forgot/route: option 3 «Ничего» [Ничего]",
-                                "branch forgot/route -> forgot/mfc: default",
-                                "call forgot/mfc -> visit-mfc/docs: sub-flow visit-mfc",
-                                "answer visit-mfc/docs -> visit-mfc/done: option 1 «Да» [Да]",
-                                "return visit-mfc/done -> forgot/after-visit: return to after-visit",
-                                "outcome forgot/after-visit: outcome FP-MFC",
-                            });
+      "start forgot/ -> forgot/ask: start of case forgot",
+      "answer forgot/ask -> forgot/route: option 3 «Ничего» [Ничего]",
+      "branch forgot/route -> forgot/mfc: default",
+      "call forgot/mfc -> visit-mfc/docs: sub-flow visit-mfc",
+      "answer visit-mfc/docs -> visit-mfc/done: option 1 «Да» [Да]",
+      "return visit-mfc/done -> forgot/after-visit: return to after-visit",
+      "outcome forgot/after-visit: outcome FP-MFC",
+  });
   CHECK(mfc.view().script == std::vector<std::string>{"Адрес: МФЦ Белгорода."});  // regional overlay
   CHECK(mfc.view().breadcrumb ==
         std::vector<std::string>{"Забыл пароль", "Что помнит", "Визит в МФЦ"});
@@ -591,7 +591,7 @@ TEST_CASE("session: a fact not given is asked when first needed, and its answer 
   CHECK(s->view().depth == 2);
   CHECK(s->fact("quarantine") == std::optional<std::string>("true"));
   CHECK_FALSE(s->fact("bank").has_value());  // not needed yet: not asked
-  REQUIRE(s->answer(0));                     // the branch reads bank: asked in front of it
+  REQUIRE(s->answer(0));                      // the branch reads bank: asked in front of it
   CHECK(s->view().fact == "bank");
   REQUIRE(s->answer(0));
   REQUIRE(s->done());

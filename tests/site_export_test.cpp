@@ -179,8 +179,8 @@ TEST_CASE("site export: footer with a human date and the version in words, the h
   }
   CHECK(page->reviewed == latest);
   REQUIRE(latest.size() == 10);
-  static const char* const kMonths[] = {"января", "февраля", "марта", "апреля", "мая", "июня",
-                                        "июля", "августа", "сентября", "октября", "ноября", "декабря"};
+  static const char* const kMonths[] = {"января", "февраля", "марта",    "апреля",  "мая",    "июня",
+                                        "июля",   "августа", "сентября", "октября", "ноября", "декабря"};
   std::string date = std::to_string(std::stoi(latest.substr(8, 2))) + " " + kMonths[std::stoi(latest.substr(5, 2)) - 1] +
                      " " + latest.substr(0, 4) + " г.";
   std::string vdate = std::to_string(std::stoi(page->rules_version.substr(8, 2))) + " " +
@@ -288,8 +288,8 @@ TEST_CASE("site export: HTML has every contact, escapes text, loads nothing exte
   CHECK(attribute_values(html, "href") == std::vector<std::string>{"tel:+74722424242", "tel:+78001007010",
                                                                    "https://gosuslugi.ru", "https://map.gosuslugi.ru"});
   CHECK(html.find("<footer class=\"triage-footer\" data-rules-hash=\"" + p.content_hash + "\"><p>Сведения проверены 24 ноября 2026 г. "
-                                                                                          "Страница подготовлена автоматически по правилам «Тестовые правила для страницы», версия 7.1. "
-                                                                                          "Регион: Белгородская область.</p></footer>") != std::string::npos);
+                  "Страница подготовлена автоматически по правилам «Тестовые правила для страницы», версия 7.1. "
+                  "Регион: Белгородская область.</p></footer>") != std::string::npos);
 }
 
 TEST_CASE("site export: Markdown says the same, escaped") {
@@ -313,7 +313,8 @@ TEST_CASE("site export: Markdown says the same, escaped") {
 // Both pass scripts/check_html_structure.py (python3 html.parser: nesting, ids, no scripts).
 TEST_CASE("site export: --fragment is only the content block, scoped; both HTML forms are well formed") {
   const std::vector<std::pair<std::string, std::string>> pages = {
-      {"rules", "default"}, {"rules", "belgorod"}, {"rules", "moscow"}, {"rules", "spb"}, {kRules, "default"}, {kRules, "belgorod"}};
+      {"rules", "default"}, {"rules", "belgorod"}, {"rules", "moscow"}, {"rules", "spb"},
+      {kRules, "default"}, {kRules, "belgorod"}};
   for (const auto& [rules, region] : pages) {
     INFO(rules << " " << region);
     std::string args = "export --rules " + rules + " --region " + region;
@@ -325,9 +326,8 @@ TEST_CASE("site export: --fragment is only the content block, scoped; both HTML 
     CHECK(fragment.out.empty());
   }
   // The checker itself finds what it is for.
-  Run broken = triage::testing::run_shell("cd '" TRIAGE_SOURCE_DIR
-                                          "' && printf '<div class=\"triage-page\"><p>x</div><span class=\"x\"></span>' | "
-                                          "python3 scripts/check_html_structure.py fragment");
+  Run broken = triage::testing::run_shell("cd '" TRIAGE_SOURCE_DIR "' && printf '<div class=\"triage-page\"><p>x</div><span class=\"x\"></span>' | "
+                          "python3 scripts/check_html_structure.py fragment");
   CHECK(broken.rc == 1);
   CHECK(broken.out.find("</div> closes <p>") != std::string::npos);
   CHECK(broken.out.find("class 'x' is not scoped") != std::string::npos);
@@ -414,8 +414,7 @@ TEST_CASE("site export: tel: links in E.164 for every shipped phone; regional fa
       std::string href = triage::contact_href(c);
       INFO(region << "/" << key << " " << c.value << " -> " << href);
       std::string digits;
-      for (char ch : c.value)
-        if (ch >= '0' && ch <= '9') digits += ch;
+      for (char ch : c.value) if (ch >= '0' && ch <= '9') digits += ch;
       if (digits.size() <= 6) CHECK(href == "tel:" + digits);
       else CHECK(std::regex_match(href, std::regex(R"(tel:\+7\d{10})")));
     }

@@ -5,8 +5,8 @@
 #include <random>
 #include <string>
 
-using triage::ContactLookup;
 using triage::Context;
+using triage::ContactLookup;
 using triage::TemplateError;
 using triage::TemplateRef;
 

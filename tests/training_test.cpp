@@ -134,16 +134,13 @@ TEST_CASE("training: paths that part and meet again are compared where they meet
 TEST_CASE("training: a scripted trainee goes back, mistypes, deviates at a known step") {
   fs::path db = fs::temp_directory_path() / ("triage_training_" + std::to_string(getpid()) + ".db");
   fs::remove(db);
-  std::string args =
-      "train tests/data/scenarios/training/visit.yaml --rules tests/data/scenarios/rules "
-      "--trainee anna --lang en --db '" +
-      db.string() + "'";
+  std::string args = "train tests/data/scenarios/training/visit.yaml --rules tests/data/scenarios/rules "
+                     "--trainee anna --lang en --db '" + db.string() + "'";
   // greet: Enter; ask-method: 2 (wrong), b (back), 3; ask-can: x (not a number), 2 (deviation).
   Ran r = run(args, "\n2\nb\n3\nx\n2\n");
   CHECK(r.rc == 1);  // a wrong outcome fails
   CHECK(r.out.rfind("Training: «Нет доступа» · Ничего не привязано\n"
-                    "Caller: «Здравствуйте, у меня ничего не привязано к учётной записи.»\n",
-                    0) == 0);
+                    "Caller: «Здравствуйте, у меня ничего не привязано к учётной записи.»\n", 0) == 0);
   CHECK(r.out.find("Caller: «Ни телефона, ни почты не привязано.»\n") != std::string::npos);
   CHECK(r.out.find("Caller: «Да, могу прийти.»\n") != std::string::npos);
   CHECK(r.out.find("Type an option number from 1 to 2.\n") != std::string::npos);
@@ -154,8 +151,7 @@ TEST_CASE("training: a scripted trainee goes back, mistypes, deviates at a known
         "  Deviation at step 2 (visit-centre/ask-can): chose 2 «Нет», expected 1 «Да» — minor, −1\n"
         "Score: 0 of 100\n"
         "Failed: the caller would get the wrong advice.\n"
-        "Result stored in " +
-            db.string() + "\n");
+        "Result stored in " + db.string() + "\n");
 
   Ran perfect = run(args, "\n3\n1\n");
   CHECK(perfect.rc == 0);
@@ -164,29 +160,21 @@ TEST_CASE("training: a scripted trainee goes back, mistypes, deviates at a known
         "  Outcome: LA-VISIT — right\n"
         "  No deviations\n"
         "Score: 100 of 100\n"
-        "Result stored in " +
-            db.string() + "\n");
+        "Result stored in " + db.string() + "\n");
 
-  Ran quit = run(
-      "train tests/data/scenarios/training/snils.yaml --rules tests/data/scenarios/rules "
-      "--trainee boris --lang en --db '" +
-          db.string() + "'",
-      "\n1\n");
+  Ran quit = run("train tests/data/scenarios/training/snils.yaml --rules tests/data/scenarios/rules "
+                 "--trainee boris --lang en --db '" + db.string() + "'", "\n1\n");
   CHECK(result_block(quit.out) ==
         "Training result\n"
         "  Outcome: LA-PHONE — wrong, expected LA-SNILS\n"
         "  Deviation at step 1 (ask-method): chose 1 «Телефон», expected 2 «Только СНИЛС» — critical, −10\n"
         "Score: 0 of 100\n"
         "Failed: the caller would get the wrong advice.\n"
-        "Result stored in " +
-            db.string() + "\n");
+        "Result stored in " + db.string() + "\n");
 
   // The Russian screen says the weight in Russian.
-  Ran ru = run(
-      "train tests/data/scenarios/training/snils.yaml --rules tests/data/scenarios/rules "
-      "--trainee boris --lang ru --db '" +
-          db.string() + "-ru'",
-      "\n1\n");
+  Ran ru = run("train tests/data/scenarios/training/snils.yaml --rules tests/data/scenarios/rules "
+               "--trainee boris --lang ru --db '" + db.string() + "-ru'", "\n1\n");
   fs::remove(db.string() + "-ru");
   CHECK(ru.out.find("— критическое, −10\n") != std::string::npos);
   CHECK(ru.out.find("critical") == std::string::npos);
@@ -195,9 +183,8 @@ TEST_CASE("training: a scripted trainee goes back, mistypes, deviates at a known
   CHECK(report.rc == 0);
   // last_at is the wall clock: compare up to it.
   auto row = [&](const std::string& prefix) { return report.out.find(prefix) != std::string::npos; };
-  CHECK(row(
-      "{\"trainee\":\"anna\",\"scenario\":\"Ничего не привязано\",\"attempts\":2,\"average\":50.0,\"best\":100,"
-      "\"last\":100,\"last_at\":\""));
+  CHECK(row("{\"trainee\":\"anna\",\"scenario\":\"Ничего не привязано\",\"attempts\":2,\"average\":50.0,\"best\":100,"
+            "\"last\":100,\"last_at\":\""));
   CHECK(row("{\"trainee\":\"anna\",\"scenario\":null,\"attempts\":2,\"average\":50.0,\"best\":100,\"last\":100,"));
   CHECK(row("{\"trainee\":\"boris\",\"scenario\":\"СНИЛС\",\"attempts\":1,\"average\":0.0,\"best\":0,\"last\":0,"));
   CHECK(report.out.find("\"trainee\":\"anna\",\"scenario\":\"Ничего") < report.out.find("\"trainee\":\"anna\",\"scenario\":null"));
@@ -239,10 +226,9 @@ TEST_CASE("training: train-report on a database without results") {
 
 TEST_CASE("training: an unreachable postgresql:// --db is refused before the session starts, not after it") {
   // The log is opened before the call is played: a trainee must not play a whole call and then lose it.
-  Ran r = run(
-      "train tests/data/scenarios/training/visit.yaml --rules tests/data/scenarios/rules --lang en "
-      "--db postgresql://seat@127.0.0.1:1/log",
-      "1\n1\n1\n");
+  Ran r = run("train tests/data/scenarios/training/visit.yaml --rules tests/data/scenarios/rules --lang en "
+              "--db postgresql://seat@127.0.0.1:1/log",
+              "1\n1\n1\n");
   CHECK(r.rc == 2);
   CHECK(r.out.empty());
   Ran report = run("train-report --lang en --db postgres://seat@127.0.0.1:1/log", "");
@@ -312,11 +298,9 @@ TEST_CASE("training: an older file's unversioned training_results table is adopt
 TEST_CASE("training: results go to a PostgreSQL log and train-report reads them back") {
   if (!triage::testing::pg_available()) return;
   triage::testing::PgDb pg;
-  Ran r = run(
-      "train tests/data/scenarios/training/visit.yaml --rules tests/data/scenarios/rules "
-      "--trainee anna --lang en --db '" +
-          pg.uri + "'",
-      "\n3\n1\n");
+  Ran r = run("train tests/data/scenarios/training/visit.yaml --rules tests/data/scenarios/rules "
+              "--trainee anna --lang en --db '" + pg.uri + "'",
+              "\n3\n1\n");
   CHECK(r.rc == 0);
   CHECK(r.out.find("Result stored in " + describe_call_log(pg.uri) + "\n") != std::string::npos);
   Ran report = run("train-report --format json --db '" + pg.uri + "'", "");

@@ -7,10 +7,7 @@ using namespace triage;
 TEST_CASE("utf8: validity and offsets") {
   std::size_t bad = 0;
   CHECK(valid_utf8("Пароль"));
-  CHECK_FALSE(valid_utf8(
-      "ab\xff"
-      "cd",
-      &bad));
+  CHECK_FALSE(valid_utf8("ab\xff" "cd", &bad));
   CHECK(bad == 2);
   CHECK_FALSE(valid_utf8("\xc0\xaf", &bad));  // overlong '/'
   CHECK(bad == 0);
@@ -20,7 +17,7 @@ TEST_CASE("utf8: validity and offsets") {
 
 TEST_CASE("utf8: two-byte sequences at the edges of the fast path") {
   std::size_t bad = 99;
-  CHECK(valid_utf8("\xc2\x80\xdf\xbf"));      // U+0080 and U+07FF, the first and last two-byte code points
+  CHECK(valid_utf8("\xc2\x80\xdf\xbf"));  // U+0080 and U+07FF, the first and last two-byte code points
   CHECK_FALSE(valid_utf8("\xc1\xbf", &bad));  // overlong: lead C1 is never valid
   CHECK(bad == 0);
   CHECK_FALSE(valid_utf8("Пар\xd0", &bad));  // a lead byte cut off at the end
@@ -62,9 +59,7 @@ TEST_CASE("utf8: append_utf8 encodes what next_codepoint decodes, at every lengt
     std::size_t i = 0;
     CHECK(next_codepoint(s, i) == c);
     CHECK(i == s.size());
-    CHECK(s.size() == (c < 0x80 ? 1u : c < 0x800 ? 2u
-                                   : c < 0x10000 ? 3u
-                                                 : 4u));
+    CHECK(s.size() == (c < 0x80 ? 1u : c < 0x800 ? 2u : c < 0x10000 ? 3u : 4u));
   }
 }
 

@@ -74,7 +74,7 @@ TEST_CASE("validators: russian phone numbers") {
   CHECK(ok("phone", "8 800 100-70-10") == "+78001007010");
   CHECK(ok("phone", " +79991234567 ") == "+79991234567");
   const std::string msg = "Номер телефона: +7 или 8 и ещё 10 цифр, например +7 999 123-45-67.";
-  CHECK(refused("phone", "79991234567") == msg);  // no + and not 8
+  CHECK(refused("phone", "79991234567") == msg);    // no + and not 8
   CHECK(refused("phone", "+89991234567") == msg);
   CHECK(refused("phone", "+7999123456") == msg);    // 9 digits
   CHECK(refused("phone", "+799912345678") == msg);  // 11 digits
@@ -133,9 +133,7 @@ TEST_CASE("validators: free text") {
   CHECK(refused("text", "   ") == "Введите непустой текст.");
   CHECK(refused("text", "") == "Введите непустой текст.");
   CHECK(refused("text", "a\x1b[31mb") == "Текст содержит управляющие символы.");
-  CHECK(refused("text",
-                "abc\xe2\x80\xae"
-                "def") == "Текст содержит управляющие символы.");  // U+202E
+  CHECK(refused("text", "abc\xe2\x80\xae" "def") == "Текст содержит управляющие символы.");  // U+202E
   CHECK(refused("text", "a\x01") == "Текст содержит управляющие символы.");
   CHECK(refused("text", "ab\xff") == "Текст содержит недопустимые байты.");
   std::string five_hundred;

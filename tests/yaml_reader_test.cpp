@@ -133,9 +133,7 @@ TEST_CASE("yaml_reader: columns inside scalars follow quotes and escapes") {
 
   Parsed d("t: \"a\\u00e9b{\"\n");
   std::uint32_t t = value_of(d.doc, d.doc.root, "t");
-  CHECK(d.doc.text(t) ==
-        "a\xC3\xA9"
-        "b{");
+  CHECK(d.doc.text(t) == "a\xC3\xA9" "b{");
   CHECK(scalar_offset_col(d.doc, d.doc.at(t), d.files.line_text(0, 1), 4) == 13);  // the '{'
 
   Parsed plain("t: Пароль {x\n");

@@ -24,7 +24,8 @@ bool has_self_loop(const Graph& g, std::uint32_t v) {
 class Tarjan {
  public:
   Tarjan(const Graph& g, const std::vector<char>& active)
-      : g_(g), active_(active), index_(g.size(), kUnvisited), low_(g.size(), 0), on_stack_(g.size(), 0) {}
+      : g_(g), active_(active), index_(g.size(), kUnvisited), low_(g.size(), 0),
+        on_stack_(g.size(), 0) {}
 
   std::vector<std::vector<std::uint32_t>> run() {
     for (std::uint32_t v = 0; v < g_.size(); ++v) {

@@ -39,8 +39,7 @@ std::string label_key(std::string_view label);
 // A phone number (7 digits or more, or starting with +) or a web address (http://, https://,
 // www., or a name ending in a known domain such as .ru) inside a text, in order.
 struct TypedContact {
-  enum class Kind { Phone,
-                    Url };
+  enum class Kind { Phone, Url };
   Kind kind = Kind::Phone;
   std::size_t offset = 0;
   std::string text;

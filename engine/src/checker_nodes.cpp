@@ -16,9 +16,9 @@ bool is_space(char32_t c) {
 
 char32_t fold(char32_t c) {
   if (c >= 'A' && c <= 'Z') return c + 0x20;
-  if (c >= 0x410 && c <= 0x42F) c += 0x20;       // А..Я -> а..я
-  else if (c >= 0x400 && c <= 0x40F) c += 0x50;  // Ѐ..Џ (Ё) -> ѐ..џ (ё)
-  return c == 0x451 ? char32_t(0x435) : c;       // ё reads as е
+  if (c >= 0x410 && c <= 0x42F) c += 0x20;        // А..Я -> а..я
+  else if (c >= 0x400 && c <= 0x40F) c += 0x50;   // Ѐ..Џ (Ё) -> ѐ..џ (ё)
+  return c == 0x451 ? char32_t(0x435) : c;        // ё reads as е
 }
 
 }  // namespace
@@ -120,9 +120,8 @@ class NodeChecker {
     }
     if (!has_default && !n.arms.empty()) {
       cx_.diags.warning(n.loc, "no-default",
-                        "branch '" + n.id +
-                            "' has no 'else' arm: when no condition holds, the "
-                            "call stops with an error");
+                        "branch '" + n.id + "' has no 'else' arm: when no condition holds, the "
+                        "call stops with an error");
     }
   }
 

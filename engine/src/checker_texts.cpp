@@ -100,7 +100,8 @@ class TextChecker {
     for (const FactOption& o : v.ask->options) {
       check_template(o.label);
       if (!o.value.empty() && !values.insert(o.value).second) {
-        cx_.diags.error(o.loc, "ask-options", "two options of the question for '" + v.name + "' set the same value '" + o.value + "'");
+        cx_.diags.error(o.loc, "ask-options", "two options of the question for '" + v.name +
+                                                  "' set the same value '" + o.value + "'");
       }
     }
     if (v.type == "bool" && values.size() == 1) {
@@ -214,7 +215,7 @@ class TextChecker {
     bool boolean = false;
   };
   std::map<std::string, ValueSet> values_;  // variables with a closed set of values
-  std::set<std::string> free_text_;         // captured by a free-text input somewhere
+  std::set<std::string> free_text_;          // captured by a free-text input somewhere
   const ContactDirectory* national_ = nullptr;
   std::vector<std::string> contact_keys_;
 };

@@ -20,9 +20,9 @@ constexpr double kPairWeight = 2.0;  // two words of one phrase next to each oth
 // Match factors for inexact stems.
 constexpr double kPrefixFactor = 0.7;
 constexpr double kTypoFactor = 0.6;
-constexpr std::size_t kMinFuzzyStem = 5;  // code points a stem needs before fuzzy matching
-constexpr std::size_t kMinPrefix = 6;     // shared leading code points for a prefix match
-constexpr std::size_t kPairWindow = 2;    // a pair's words may have one word between them
+constexpr std::size_t kMinFuzzyStem = 5;   // code points a stem needs before fuzzy matching
+constexpr std::size_t kMinPrefix = 6;      // shared leading code points for a prefix match
+constexpr std::size_t kPairWindow = 2;     // a pair's words may have one word between them
 // confidence = 1 - exp(-score / kConfidenceScale): one exact keyword of one case alone
 // (1.5 points) gives 0.53, just over the default threshold; a phrase pair with its words ~0.9.
 constexpr double kConfidenceScale = 2.0;
@@ -43,7 +43,7 @@ constexpr double kOffTopicShare = 0.3;
 struct Word {
   std::string text;
   std::string stem;
-  bool negated = false;    // «не» stood right before it ("код не приходит"); pairs only
+  bool negated = false;  // «не» stood right before it ("код не приходит"); pairs only
   bool pair_only = false;  // counts only in a pair ("сделать", is_pair_only_word)
 };
 
@@ -56,10 +56,7 @@ std::string pair_side(const std::string& stem, bool negated) {
 // facts (`implies:`, the quarantine) and is picked beside a problem; the staff procedure
 // (kStaffCase), which covers the citizen's problem a member of staff describes; or the
 // out-of-scope model.
-enum class Role { Problem,
-                  Circumstance,
-                  Staff,
-                  OffTopic };
+enum class Role { Problem, Circumstance, Staff, OffTopic };
 using Roles = std::unordered_map<std::string, Role>;
 
 // A stem of the global vocabulary a caller's word met, and how well.
@@ -181,8 +178,8 @@ struct Classifier::Impl {
   std::vector<std::string> vocab;  // every stem of every case
   std::vector<std::u32string> vocab32;
   std::unordered_map<std::string, std::size_t> vocab_index;
-  Roles roles;                         // by case id
-  std::vector<std::u32string> domain;  // stems of the entry's `triage: domain:` words
+  Roles roles;                          // by case id
+  std::vector<std::u32string> domain;   // stems of the entry's `triage: domain:` words
 
   bool in_domain(const std::vector<Word>& words, const std::vector<bool>& claimed) const;
 
@@ -268,7 +265,7 @@ void Classifier::Impl::add_text(Case& c, const std::string& text, TermSource sou
   // A keyword of several words ("работаю в мфц") is a keyword as a pair; its words alone are
   // phrase words ("мфц" alone names no case).
   TermSource single = source == TermSource::Keyword && words.size() > 1 ? TermSource::Phrase
-                                                                        : source;
+                                                                          : source;
   for (const auto& w : words) {
     Term& t = c.terms[w.stem];
     if (t.word.empty() || source_weight(single) > t.weight) {
@@ -545,7 +542,8 @@ CaseScore Classifier::Impl::score(const Case& c, const std::vector<Word>& words,
       }
     }
     if (best == nullptr) continue;
-    TermMatch m{words[i].text, words[i].stem, best->word, best->rule_text, best->source, best_hit->kind, false, best->weight * best_hit->factor, {i}};
+    TermMatch m{words[i].text, words[i].stem, best->word, best->rule_text, best->source,
+                best_hit->kind, false, best->weight * best_hit->factor, {i}};
     auto [slot, fresh] = by_term.emplace(vocab[best_hit->vocab], m);
     if (!fresh && m.weight > slot->second.weight) slot->second = m;
   }
@@ -566,7 +564,10 @@ CaseScore Classifier::Impl::score(const Case& c, const std::vector<Word>& words,
         const StemHit* hb = j == i || !same_sense ? nullptr : hit_on(hits[j], vb);
         if (hb != nullptr && exact_only && hb->kind != MatchKind::Exact) hb = nullptr;
         if (hb == nullptr || p.weight * ha->factor * hb->factor <= best.weight) continue;
-        best = TermMatch{join(words[i].text, words[j].text), join(words[i].stem, words[j].stem), join(p.word_a, p.word_b), p.rule_text, p.source, weaker(ha->kind, hb->kind), true, p.weight * ha->factor * hb->factor, {std::min(i, j), std::max(i, j)}};
+        best = TermMatch{join(words[i].text, words[j].text), join(words[i].stem, words[j].stem),
+                         join(p.word_a, p.word_b), p.rule_text, p.source,
+                         weaker(ha->kind, hb->kind), true, p.weight * ha->factor * hb->factor,
+                         {std::min(i, j), std::max(i, j)}};
       }
     }
     if (best.weight > 0) out.matches.push_back(std::move(best));

@@ -19,24 +19,8 @@ namespace triage {
 
 namespace {
 
-enum class Tok { Ident,
-                 String,
-                 Int,
-                 True,
-                 False,
-                 And,
-                 Or,
-                 Not,
-                 In,
-                 Eq,
-                 Ne,
-                 LParen,
-                 RParen,
-                 LBracket,
-                 RBracket,
-                 Comma,
-                 End,
-                 Bad };
+enum class Tok { Ident, String, Int, True, False, And, Or, Not, In, Eq, Ne, LParen, RParen,
+                 LBracket, RBracket, Comma, End, Bad };
 
 struct Token {
   Tok kind = Tok::End;
@@ -147,39 +131,16 @@ class Lexer {
   Token punct(Token t, char c) {
     auto two = [&](char second) { return pos_ + 1 < src_.size() && src_[pos_ + 1] == second; };
     switch (c) {
-      case '(':
-        ++pos_;
-        t.kind = Tok::LParen;
-        return t;
-      case ')':
-        ++pos_;
-        t.kind = Tok::RParen;
-        return t;
-      case '[':
-        ++pos_;
-        t.kind = Tok::LBracket;
-        return t;
-      case ']':
-        ++pos_;
-        t.kind = Tok::RBracket;
-        return t;
-      case ',':
-        ++pos_;
-        t.kind = Tok::Comma;
-        return t;
+      case '(': ++pos_; t.kind = Tok::LParen; return t;
+      case ')': ++pos_; t.kind = Tok::RParen; return t;
+      case '[': ++pos_; t.kind = Tok::LBracket; return t;
+      case ']': ++pos_; t.kind = Tok::RBracket; return t;
+      case ',': ++pos_; t.kind = Tok::Comma; return t;
       case '=':
-        if (two('=')) {
-          pos_ += 2;
-          t.kind = Tok::Eq;
-          return t;
-        }
+        if (two('=')) { pos_ += 2; t.kind = Tok::Eq; return t; }
         return bad(t, "expected '==', got '='");
       case '!':
-        if (two('=')) {
-          pos_ += 2;
-          t.kind = Tok::Ne;
-          return t;
-        }
+        if (two('=')) { pos_ += 2; t.kind = Tok::Ne; return t; }
         return bad(t, "expected '!=' or 'not', got '!'");
       default:
         return bad(t, fmt::format("expected an operand or an operator, got '{}'", char_at(src_, pos_)));
@@ -196,20 +157,13 @@ class Lexer {
   std::size_t pos_ = 0;
 };
 
-enum class Op : std::uint8_t { Var,
-                               Lit,
-                               Not,
-                               Eq,
-                               Ne,
-                               In,
-                               And,
-                               Or };
+enum class Op : std::uint8_t { Var, Lit, Not, Eq, Ne, In, And, Or };
 
 struct AstNode {
   Op op = Op::Lit;
-  std::string value;                                      // Var: name; Lit: the literal's value
-  std::vector<std::uint32_t> kids;                        // In: kids[0] is the left side, the rest the list
-  std::size_t offset = 0;                                 // Var, Lit: where the operand starts in the source
+  std::string value;               // Var: name; Lit: the literal's value
+  std::vector<std::uint32_t> kids;  // In: kids[0] is the left side, the rest the list
+  std::size_t offset = 0;          // Var, Lit: where the operand starts in the source
   ComparedValue::Kind lit = ComparedValue::Kind::String;  // Lit: what kind of literal
 };
 
@@ -340,10 +294,7 @@ class Parser {
                    bool (Parser::*sub)(std::uint32_t&, std::size_t)) {
     std::uint32_t first = 0;
     if (!(this->*sub)(first, depth)) return false;
-    if (tok_.kind != tok) {
-      out = first;
-      return true;
-    }
+    if (tok_.kind != tok) { out = first; return true; }
     std::vector<std::uint32_t> kids{first};
     while (tok_.kind == tok) {
       advance();
@@ -380,22 +331,13 @@ class Parser {
   bool parse_list(std::vector<std::uint32_t>& kids) {
     if (tok_.kind != Tok::LBracket) return fail("'['");
     advance();
-    if (tok_.kind == Tok::RBracket) {
-      advance();
-      return true;
-    }
+    if (tok_.kind == Tok::RBracket) { advance(); return true; }
     while (true) {
       std::uint32_t item = 0;
       if (!parse_operand(item)) return false;
       kids.push_back(item);
-      if (tok_.kind == Tok::Comma) {
-        advance();
-        continue;
-      }
-      if (tok_.kind == Tok::RBracket) {
-        advance();
-        return true;
-      }
+      if (tok_.kind == Tok::Comma) { advance(); continue; }
+      if (tok_.kind == Tok::RBracket) { advance(); return true; }
       return fail("',' or ']'");
     }
   }

@@ -50,7 +50,7 @@ void Diagnostics::add_at_path(Severity sev, std::string path, std::string code, 
 
 std::size_t Diagnostics::error_count() const {
   return static_cast<std::size_t>(std::count_if(items_.begin(), items_.end(),
-                                                [](const Diagnostic& d) { return d.severity == Severity::Error; }));
+      [](const Diagnostic& d) { return d.severity == Severity::Error; }));
 }
 
 std::size_t Diagnostics::warning_count() const { return items_.size() - error_count(); }

@@ -14,7 +14,7 @@ namespace {
 
 // A format-neutral picture: nodes and edges, then emitted as DOT or Mermaid.
 struct PicNode {
-  std::string key;  // "flow/node", unique in the picture
+  std::string key;                 // "flow/node", unique in the picture
   NodeKind kind = NodeKind::Info;
   std::vector<std::string> lines;  // label lines, unescaped
   std::string disposition;         // outcomes

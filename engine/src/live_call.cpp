@@ -96,8 +96,8 @@ Expected<LiveCall> LiveCall::resume(std::shared_ptr<const RuleSet> rules, CallLo
   }
   if (rec->rules_hash != rules->content_hash) {
     return Status::error("rules-changed",
-                         fmt::format("call {} was started on rules {} ({}), these are {} ({})", id,
-                                     rec->rules_version, rec->rules_hash, rules->version, rules->content_hash));
+        fmt::format("call {} was started on rules {} ({}), these are {} ({})", id,
+                    rec->rules_version, rec->rules_hash, rules->version, rules->content_hash));
   }
   if (rec->session_state.empty()) {
     return Status::error("bad-state", fmt::format("call {} has no saved session to resume", id));

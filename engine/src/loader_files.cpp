@@ -76,7 +76,8 @@ bool read_rule_file(const std::string& path, const std::string& real_root, std::
   if (stat(real.c_str(), &st) != 0) return fail(problem, "io", "cannot read the file: " + errno_text(errno));
   if (std::string why = not_a_file(st.st_mode); !why.empty()) return fail(problem, "not-a-file", why);
   if (static_cast<std::size_t>(st.st_size) > max_bytes) {
-    return fail(problem, "too-large", fmt::format("the file has {} bytes; the limit is {} bytes", static_cast<long long>(st.st_size), max_bytes));
+    return fail(problem, "too-large", fmt::format("the file has {} bytes; the limit is {} bytes",
+                                                  static_cast<long long>(st.st_size), max_bytes));
   }
   int fd = open(real.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {

@@ -109,11 +109,7 @@ class Fields {
 
 // ---- the model (loader_model.cpp, loader_nodes.cpp)
 
-enum class FileRole { Entry,
-                      Case,
-                      Subflow,
-                      Contacts,
-                      Unknown };
+enum class FileRole { Entry, Case, Subflow, Contacts, Unknown };
 
 // Adds parsed files to a RuleSet, then resolves ids across them.
 // Reads `to: citizen | operator`.

@@ -11,8 +11,8 @@ namespace triage {
 
 namespace {
 
-const std::vector<std::string> kEntryKeys = {"format", "kind", "title", "version",
-                                             "cases", "context", "triage"};
+const std::vector<std::string> kEntryKeys = {"format", "kind",    "title", "version",
+                                             "cases",  "context", "triage"};
 const std::vector<std::string> kEntryTriageKeys = {"domain"};
 const std::vector<std::string> kFlowKeys = {"format", "kind", "id", "title", "description",
                                             "triage", "implies", "to", "start", "nodes"};
@@ -86,7 +86,8 @@ FileRole check_kind(FileReader& r, const Fields& top, std::uint32_t root, FileRo
     if (role == FileRole::Unknown) {
       r.error(root, "missing-key", "missing key 'kind' in a rule file");
     } else {
-      r.error(root, "missing-key", fmt::format("missing key 'kind' in {} (expected 'kind: {}')", role_where(role), kind_of_role(role)));
+      r.error(root, "missing-key", fmt::format("missing key 'kind' in {} (expected 'kind: {}')",
+                                               role_where(role), kind_of_role(role)));
     }
     return role;
   }
@@ -95,7 +96,8 @@ FileRole check_kind(FileReader& r, const Fields& top, std::uint32_t root, FileRo
   FileRole declared = role_of_kind(kind);
   if (role == FileRole::Unknown) return declared;
   if (declared != role) {
-    r.error(v, "wrong-type", fmt::format("expected kind '{}' in {}, got '{}'", kind_of_role(role), role_where(role), kind));
+    r.error(v, "wrong-type", fmt::format("expected kind '{}' in {}, got '{}'", kind_of_role(role),
+                                         role_where(role), kind));
   }
   return role;
 }
@@ -201,7 +203,8 @@ void ModelBuilder::build_var(FileReader& r, std::uint32_t key, std::uint32_t val
   var.name = r.doc().text(key);
   var.loc = r.loc(key);
   if (!is_identifier(var.name)) {
-    r.error(key, "wrong-type", fmt::format("expected a variable name of letters, digits and '_', got '{}'", escape_id(var.name)));
+    r.error(key, "wrong-type", fmt::format("expected a variable name of letters, digits and '_', got '{}'",
+                                           escape_id(var.name)));
   }
   if (!r.is_map(value)) {
     r.wrong_type(value, "a mapping with 'type'");
@@ -295,7 +298,8 @@ void ModelBuilder::build_flow(FileReader& r, const Fields& top, bool subflow, st
     flow.loc = r.loc(v);
     r.check_id(v, flow.id, "flow id");
     if (!stem.empty() && flow.id != stem) {
-      r.error(v, "id-mismatch", fmt::format("id '{}' must equal the file name '{}'", escape_controls(flow.id), escape_controls(stem)));
+      r.error(v, "id-mismatch", fmt::format("id '{}' must equal the file name '{}'", escape_controls(flow.id),
+                                            escape_controls(stem)));
     }
   }
   if (flow.id.empty()) flow.id = std::string(stem);
@@ -370,7 +374,9 @@ void ModelBuilder::build_contacts(FileReader& r, const Fields& top) {
   if (region == kNoYaml) return;
   auto found = rules_.contacts.find(dir.region);
   if (found != rules_.contacts.end()) {
-    r.error(region, "duplicate-id", fmt::format("contacts for region '{}' are already defined in {}", escape_controls(dir.region), rules_.files.path(found->second.file)));
+    r.error(region, "duplicate-id", fmt::format("contacts for region '{}' are already defined in {}",
+                                                escape_controls(dir.region),
+                                                rules_.files.path(found->second.file)));
     return;
   }
   std::string key = dir.region;
@@ -385,7 +391,8 @@ void ModelBuilder::finish() {
     auto [it, fresh] = rules_.flow_by_id.emplace(flow.id, i);
     if (!fresh) {
       const Flow& first = rules_.flows[it->second];
-      diags_.error(flow.loc, "duplicate-id", fmt::format("flow '{}' is already defined in {}", escape_controls(flow.id), rules_.files.path(first.file)));
+      diags_.error(flow.loc, "duplicate-id", fmt::format("flow '{}' is already defined in {}",
+                                                         escape_controls(flow.id), rules_.files.path(first.file)));
     }
   }
   for (Flow& flow : rules_.flows) resolve(flow);

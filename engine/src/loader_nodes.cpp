@@ -26,7 +26,8 @@ const std::vector<KindKeys>& kinds() {
       {"branch", NodeKind::Branch, "a branch node", {"branch", "title"}},
       {"call", NodeKind::Call, "a call node", {"call", "next", "title", "carry"}},
       {"return", NodeKind::Return, "a return node", {"return", "title"}},
-      {"outcome", NodeKind::Outcome, "an outcome node", {"outcome", "disposition", "escalation", "script", "source", "url", "reviewed", "title", "to"}},
+      {"outcome", NodeKind::Outcome, "an outcome node",
+       {"outcome", "disposition", "escalation", "script", "source", "url", "reviewed", "title", "to"}},
   };
   return k;
 }
@@ -83,8 +84,7 @@ const std::vector<std::string> kEscalations = {"mfc", "support_line", "regional_
 bool read_weight(FileReader& r, std::uint32_t v, std::optional<Weight>& out) {
   std::string w;
   if (!r.choice(v, w, kWeights)) return false;
-  out = w == "minor" ? Weight::Minor : w == "major" ? Weight::Major
-                                                    : Weight::Critical;
+  out = w == "minor" ? Weight::Minor : w == "major" ? Weight::Major : Weight::Critical;
   return true;
 }
 
@@ -245,7 +245,8 @@ void ModelBuilder::build_input(FileReader& r, const Fields& f, Node& node) {
     if (!std::all_of(node.input.var.begin(), node.input.var.end(),
                      [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }) ||
         std::isdigit(static_cast<unsigned char>(node.input.var[0]))) {
-      r.error(v, "wrong-type", fmt::format("expected a variable name of letters, digits and '_', got '{}'", escape_controls(node.input.var)));
+      r.error(v, "wrong-type", fmt::format("expected a variable name of letters, digits and '_', got '{}'",
+                                           escape_controls(node.input.var)));
     }
   }
   if (std::uint32_t v = f.get("prompt"); v != kNoYaml && r.template_text(v, node.text)) node.input.prompt = node.text;
@@ -297,12 +298,14 @@ void ModelBuilder::build_outcome(FileReader& r, const Fields& f, Node& node) {
   if (r.text(kv, out.code, "an outcome code")) {
     out.code_loc = r.loc(kv);
     if (!is_outcome_code(out.code)) {
-      r.error(kv, "wrong-type", fmt::format("expected an outcome code of capital letters, digits and '-', got '{}'", escape_id(out.code)));
+      r.error(kv, "wrong-type", fmt::format("expected an outcome code of capital letters, digits and '-', got '{}'",
+                                            escape_id(out.code)));
     }
     auto [it, fresh] = outcome_codes_.emplace(out.code, out.code_loc);
     if (!fresh) {
       const SourceLoc& first = it->second;
-      r.error(kv, "duplicate-id", fmt::format("outcome code '{}' is already used at {}:{}:{}", escape_controls(out.code), rules_.files.path(first.file), first.line, first.col));
+      r.error(kv, "duplicate-id", fmt::format("outcome code '{}' is already used at {}:{}:{}", escape_controls(out.code),
+                                              rules_.files.path(first.file), first.line, first.col));
     }
   }
   f.require(r, {"disposition"}, "an outcome node", node.loc);

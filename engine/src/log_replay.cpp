@@ -81,18 +81,9 @@ const LogReplayer::Walk& LogReplayer::cached_walk(const std::string& state, Walk
 CallImpact LogReplayer::replay(const ReplayRow& row) {
   CallImpact out;
   out.kind = ImpactKind::Skipped;
-  if (row.status == CallStatus::Open) {
-    out.skip = SkipReason::StillOpen;
-    return out;
-  }
-  if (row.session_state.empty()) {
-    out.skip = SkipReason::NoState;
-    return out;
-  }
-  if (row.path.empty()) {
-    out.skip = SkipReason::NoSteps;
-    return out;
-  }
+  if (row.status == CallStatus::Open) { out.skip = SkipReason::StillOpen; return out; }
+  if (row.session_state.empty()) { out.skip = SkipReason::NoState; return out; }
+  if (row.path.empty()) { out.skip = SkipReason::NoSteps; return out; }
   Walk scratch;
   const Walk& w = cached_walk(row.session_state, scratch);
   if (w.bad_state) {

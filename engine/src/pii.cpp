@@ -11,9 +11,9 @@
 namespace triage {
 namespace {
 
-constexpr std::size_t kMinDigits = 10;  // passport 4+6, phone 10/11, SNILS 11
-constexpr std::size_t kKeepDigits = 2;  // what the operator may still read
-constexpr int kMaxSeparatorsInGap = 3;  // "123 - 456": space, dash, space
+constexpr std::size_t kMinDigits = 10;     // passport 4+6, phone 10/11, SNILS 11
+constexpr std::size_t kKeepDigits = 2;     // what the operator may still read
+constexpr int kMaxSeparatorsInGap = 3;     // "123 - 456": space, dash, space
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 

@@ -1,9 +1,9 @@
 // The rule diff as text for people and as JSON for tools.
 #include <fmt/format.h>
 
-#include "triage/json.h"
 #include "triage/rule_diff.h"
 #include "triage/utf8.h"
+#include "triage/json.h"
 
 namespace triage {
 

@@ -65,15 +65,9 @@ struct Enumerator {
   std::string error;
 
   void walk(std::vector<Step>& steps) {
-    if (paths.size() >= options.max_paths_per_case) {
-      truncated = true;
-      return;
-    }
+    if (paths.size() >= options.max_paths_per_case) { truncated = true; return; }
     Expected<Session> s = replay(rules, case_id, ctx, steps);
-    if (!s) {
-      error = s.status().message();
-      return;
-    }
+    if (!s) { error = s.status().message(); return; }
     if (s->done()) {
       const Node* out = s->outcome();
       paths.push_back({steps, out ? out->outcome.code : ""});
@@ -82,10 +76,7 @@ struct Enumerator {
     const View& v = s->view();
     std::size_t visits = 0;
     for (const Step& st : steps) visits += st.node == v.node;
-    if (steps.size() >= options.max_steps || visits >= options.max_visits) {
-      truncated = true;
-      return;
-    }
+    if (steps.size() >= options.max_steps || visits >= options.max_visits) { truncated = true; return; }
     Step st;
     st.kind = v.kind;
     st.node = v.node;
@@ -223,10 +214,7 @@ std::vector<Assignment> contexts(const RuleSet& a, const RuleSet& b, const std::
     std::vector<Assignment> next;
     for (const Assignment& base : out) {
       for (const std::string& value : values) {
-        if (next.size() >= cap) {
-          truncated = true;
-          break;
-        }
+        if (next.size() >= cap) { truncated = true; break; }
         Assignment x = base;
         x[name] = value;
         next.push_back(std::move(x));

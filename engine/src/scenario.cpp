@@ -64,7 +64,8 @@ void Parser::top(std::uint32_t root, Scenario& sc) {
     if (p.key == "format") {
       std::string format;
       if (r_.text(v, format) && format != kScenarioFormat) {
-        r_.error(v, "format-version", fmt::format("unsupported format '{}'; this build reads '{}'", format, kScenarioFormat));
+        r_.error(v, "format-version", fmt::format("unsupported format '{}'; this build reads '{}'", format,
+                                                  kScenarioFormat));
       }
     } else if (p.key == "name") {
       r_.text(v, sc.name);

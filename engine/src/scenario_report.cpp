@@ -41,10 +41,7 @@ void Coverage::add(const std::vector<TraceStep>& trace) {
       // can only be taken when the earlier ones failed; it is counted as covered with it).
       const auto& arms = rules_->nodes[from].arms;
       for (std::size_t a = 0; a < arms.size(); ++a) {
-        if (arms[a].next.index == to) {
-          arm_hit_[from][a] = true;
-          break;
-        }
+        if (arms[a].next.index == to) { arm_hit_[from][a] = true; break; }
       }
     }
   }

@@ -143,10 +143,7 @@ bool Runner::walk(Session& s) {
     const View& v = s.view();
     if (v.kind == StopKind::Info) {
       Status ok = s.proceed();
-      if (!ok) {
-        fail(ok.message());
-        return false;
-      }
+      if (!ok) { fail(ok.message()); return false; }
       continue;
     }
     if (next >= sc_.steps.size()) {

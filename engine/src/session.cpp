@@ -335,15 +335,12 @@ Status Session::State::settle() {
       const BranchArm* arm = nullptr;
       for (const BranchArm& a : here.arms) {
         if (!a.is_default && need(a.when)) return Status::ok();
-        if (a.is_default || a.when.eval(*cur.ctx)) {
-          arm = &a;
-          break;
-        }
+        if (a.is_default || a.when.eval(*cur.ctx)) { arm = &a; break; }
       }
       if (!arm) return bad_rules(here, "no branch arm holds and there is no default");
       if (record_trace) s = step(StepAction::Branch, here,
-                                 arm->is_default ? "default"
-                                                 : fmt::format("condition `{}` held{}", arm->when.source(), where(arm->when_loc)));
+               arm->is_default ? "default"
+                               : fmt::format("condition `{}` held{}", arm->when.source(), where(arm->when_loc)));
       next = arm->next.index;
     } else if (here.kind == NodeKind::Call) {
       if (cur.call_depth >= kMaxCallDepth) return bad_rules(here, "sub-flows nested too deeply");
@@ -574,8 +571,7 @@ Status Session::State::do_correct(std::size_t var, const std::string& value) {
 Status Session::State::do_switch(FlowIndex to) {
   return act(SessionAction{SessionAction::Kind::Switch, 0, rules->flows[to].id}, [&] {
     std::string reason = record_trace ? fmt::format("case switched from {} to {}", rules->flows[cur.flow].id,
-                                                    rules->flows[to].id)
-                                      : std::string();
+                                                    rules->flows[to].id) : std::string();
     auto ctx = std::make_shared<Context>(*start_ctx);
     for (const auto& [k, v] : cur.ctx->all()) {  // the facts learnt so far stay
       if (rules->find_var(k)) ctx->set(k, v);

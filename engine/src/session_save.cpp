@@ -71,10 +71,7 @@ class Reader {
       if (seen[key]) return fail("duplicate key \"" + key + "\"");
       seen[key] = true;
       if (!field(key, out)) return false;
-      if (peek(',')) {
-        ++i_;
-        continue;
-      }
+      if (peek(',')) { ++i_; continue; }
       break;
     }
     if (!lit('}')) return false;
@@ -128,15 +125,9 @@ class Reader {
     out.clear();
     while (i_ < s_.size()) {
       auto c = static_cast<unsigned char>(s_[i_]);
-      if (c == '"') {
-        ++i_;
-        return valid_utf8(out) || fail("invalid UTF-8 in a string");
-      }
+      if (c == '"') { ++i_; return valid_utf8(out) || fail("invalid UTF-8 in a string"); }
       if (c < 0x20) return fail("raw control character in a string");
-      if (c != '\\') {
-        out += s_[i_++];
-        continue;
-      }
+      if (c != '\\') { out += s_[i_++]; continue; }
       if (!escape(out)) return false;
     }
     return fail("unterminated string");
@@ -146,18 +137,14 @@ class Reader {
     if (i_ + 1 >= s_.size()) return fail("unterminated string");
     char e = s_[i_ + 1];
     i_ += 2;
-    if (e == '"' || e == '\\' || e == '/') {
-      out += e;
-      return true;
-    }
+    if (e == '"' || e == '\\' || e == '/') { out += e; return true; }
     if (e != 'u' || i_ + 4 > s_.size()) return fail("bad escape");
     unsigned v = 0;
     for (int k = 0; k < 4; ++k) {
       char h = s_[i_++];
-      unsigned d = h >= '0' && h <= '9'   ? static_cast<unsigned>(h - '0')
-                   : h >= 'a' && h <= 'f' ? static_cast<unsigned>(h - 'a' + 10)
-                   : h >= 'A' && h <= 'F' ? static_cast<unsigned>(h - 'A' + 10)
-                                          : 16u;
+      unsigned d = h >= '0' && h <= '9' ? static_cast<unsigned>(h - '0')
+                 : h >= 'a' && h <= 'f' ? static_cast<unsigned>(h - 'a' + 10)
+                 : h >= 'A' && h <= 'F' ? static_cast<unsigned>(h - 'A' + 10) : 16u;
       if (d > 15) return fail("bad escape");
       v = v * 16 + d;
     }
@@ -169,37 +156,25 @@ class Reader {
 
   bool string_map(std::map<std::string, std::string>& out) {
     if (!lit('{')) return false;
-    if (peek('}')) {
-      ++i_;
-      return true;
-    }
+    if (peek('}')) { ++i_; return true; }
     while (true) {
       std::string k, v;
       if (!str(k) || !lit(':') || !str(v)) return false;
       if (!out.emplace(std::move(k), std::move(v)).second) return fail("duplicate context variable");
-      if (peek(',')) {
-        ++i_;
-        continue;
-      }
+      if (peek(',')) { ++i_; continue; }
       return lit('}');
     }
   }
 
   bool string_list(std::vector<std::string>& out) {
     if (!lit('[')) return false;
-    if (peek(']')) {
-      ++i_;
-      return true;
-    }
+    if (peek(']')) { ++i_; return true; }
     while (true) {
       std::string v;
       if (!str(v)) return false;
       if (out.size() >= kMaxActions) return fail("too many actions");
       out.push_back(std::move(v));
-      if (peek(',')) {
-        ++i_;
-        continue;
-      }
+      if (peek(',')) { ++i_; continue; }
       return lit(']');
     }
   }

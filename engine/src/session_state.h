@@ -33,28 +33,20 @@ struct Link {
 // The small state an operator action changes; back() restores a copy of it. Fixed size but for
 // `used`, which is empty in sessions that ask no facts.
 struct SessionCursor {
-  FlowIndex flow = kNoFlow;  // the case being walked
+  FlowIndex flow = kNoFlow;        // the case being walked
   NodeIndex node = kNoNode;
-  std::size_t ask = kNoFact;      // index into RuleSet::vars of the fact asked now, or kNoFact
-  std::size_t depth = 0;          // answered stops on the current path since the case began
-  std::vector<bool> used;         // per RuleSet::vars: read by a condition or text so far
-  std::uint32_t calls = kNoLink;  // State::links: call node of the innermost active sub-flow
-  std::uint32_t call_depth = 0;   // active sub-flows
-  const Context* ctx = nullptr;   // owned by State::start_ctx or State::contexts
-  std::uint32_t crumb = kNoLink;  // State::links: last breadcrumb (case title, then each stop)
+  std::size_t ask = kNoFact;       // index into RuleSet::vars of the fact asked now, or kNoFact
+  std::size_t depth = 0;           // answered stops on the current path since the case began
+  std::vector<bool> used;          // per RuleSet::vars: read by a condition or text so far
+  std::uint32_t calls = kNoLink;   // State::links: call node of the innermost active sub-flow
+  std::uint32_t call_depth = 0;    // active sub-flows
+  const Context* ctx = nullptr;    // owned by State::start_ctx or State::contexts
+  std::uint32_t crumb = kNoLink;   // State::links: last breadcrumb (case title, then each stop)
 };
 
 // One operator action, as save() records it.
 struct SessionAction {
-  enum class Kind { Answer,
-                    Proceed,
-                    Input,
-                    MaskedInput,
-                    Back,
-                    Restart,
-                    Fact,
-                    Correct,
-                    Switch };
+  enum class Kind { Answer, Proceed, Input, MaskedInput, Back, Restart, Fact, Correct, Switch };
   Kind kind = Kind::Proceed;
   std::size_t option = 0;  // Answer: 0-based
   std::string value;       // Input: the typed value (never personal data); MaskedInput: the mask;
@@ -63,21 +55,21 @@ struct SessionAction {
 
 struct Session::State {
   std::shared_ptr<const RuleSet> rules;
-  std::string case_id;                       // the case started with (save() records it)
-  FlowIndex flow = kNoFlow;                  // its flow; the case walked now is cur.flow
+  std::string case_id;        // the case started with (save() records it)
+  FlowIndex flow = kNoFlow;   // its flow; the case walked now is cur.flow
   std::shared_ptr<const Context> start_ctx;  // shared with the cursor, never copied to start
   SessionCursor cur;
   // Every other context a cursor has used (an input or a fact changes the context): the cursors
   // and the undo history point into these, so copying a cursor touches no reference count.
   std::vector<std::shared_ptr<const Context>> contexts;
-  std::vector<Link> links;             // breadcrumbs and sub-flow calls of every cursor (append-only)
+  std::vector<Link> links;    // breadcrumbs and sub-flow calls of every cursor (append-only)
   std::vector<SessionCursor> history;  // cursor before each undoable action
   std::vector<TraceStep> trace;
   std::vector<SessionAction> actions;
-  bool record_trace = true;              // SessionOptions::record_trace
-  bool ask_facts = true;                 // SessionOptions::ask_facts
+  bool record_trace = true;   // SessionOptions::record_trace
+  bool ask_facts = true;      // SessionOptions::ask_facts
   std::vector<std::size_t> early_facts;  // vars asked at the start (`when: start`)
-  mutable View view;                     // built on demand from `cur` (view_stale) by current_view()
+  mutable View view;          // built on demand from `cur` (view_stale) by current_view()
   mutable bool view_stale = true;
 
   // `ctx` with the defaults of the declared variables it lacks: itself when it lacks none.

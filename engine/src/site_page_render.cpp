@@ -42,8 +42,8 @@ const char* const kContentCss =
 
 // "3 декабря 2026 г." for a YYYY-MM-DD or YYYY.MM.DD date; "" when `s` is not such a date.
 std::string human_date(const std::string& s) {
-  static const char* const kMonths[] = {"января", "февраля", "марта", "апреля", "мая", "июня",
-                                        "июля", "августа", "сентября", "октября", "ноября", "декабря"};
+  static const char* const kMonths[] = {"января", "февраля", "марта",    "апреля",  "мая",    "июня",
+                                        "июля",   "августа", "сентября", "октября", "ноября", "декабря"};
   bool shape = s.size() == 10 && (s[4] == '-' || s[4] == '.') && s[7] == s[4];
   for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) shape = shape && s[i] >= '0' && s[i] <= '9';
   if (!shape) return "";

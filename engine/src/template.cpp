@@ -47,21 +47,13 @@ bool split(std::string_view text, std::vector<Piece>& pieces, TemplateError& err
   };
   for (std::size_t i = 0; i < text.size();) {
     char c = text[i];
-    if (c == '{' && i + 1 < text.size() && text[i + 1] == '{') {
-      lit += '{';
-      i += 2;
-      continue;
-    }
-    if (c == '}' && i + 1 < text.size() && text[i + 1] == '}') {
-      lit += '}';
-      i += 2;
-      continue;
-    }
+    if (c == '{' && i + 1 < text.size() && text[i + 1] == '{') { lit += '{'; i += 2; continue; }
+    if (c == '}' && i + 1 < text.size() && text[i + 1] == '}') { lit += '}'; i += 2; continue; }
     if (c == '}') {
       error = TemplateError{i, "stray '}' (write '}}' for a literal brace)"};
       return false;
     }
-    if (c != '{') {              // a run of plain text up to the next brace, appended at once
+    if (c != '{') {  // a run of plain text up to the next brace, appended at once
       std::size_t next = i + 1;  // a plain loop: find_first_of would call memchr per byte
       while (next < text.size() && text[next] != '{' && text[next] != '}') ++next;
       lit.append(text.data() + i, next - i);
@@ -118,10 +110,7 @@ std::string render_template(std::string_view text, const Context& ctx, const Con
   if (!split(text, pieces, error)) return std::string(text);
   std::string out;
   for (const Piece& p : pieces) {
-    if (!p.is_ref) {
-      out += p.literal;
-      continue;
-    }
+    if (!p.is_ref) { out += p.literal; continue; }
     if (p.ref.kind == TemplateRef::Kind::Variable) {
       out += ctx.get(p.ref.name).value_or("");
       continue;

@@ -104,13 +104,12 @@ TrainingScore score_training(const std::vector<ExpectedStop>& expected, const st
 }
 
 std::string training_details_json(const Scenario& sc, const TrainingScore& s) {
-  std::string out = fmt::format(
-      "{{\"format\":\"triage-training/1\",\"file\":{},\"case\":{},\"outcome\":{},"
-      "\"expected_outcome\":{},\"outcome_right\":{},\"score\":{},\"seconds\":{:.1f},"
-      "\"deviations\":[",
-      json_quote(sc.file), json_quote(sc.case_id), json_quote(s.outcome),
-      json_quote(s.expected_outcome), s.outcome_right ? "true" : "false", s.score,
-      s.seconds);
+  std::string out = fmt::format("{{\"format\":\"triage-training/1\",\"file\":{},\"case\":{},\"outcome\":{},"
+                                "\"expected_outcome\":{},\"outcome_right\":{},\"score\":{},\"seconds\":{:.1f},"
+                                "\"deviations\":[",
+                                json_quote(sc.file), json_quote(sc.case_id), json_quote(s.outcome),
+                                json_quote(s.expected_outcome), s.outcome_right ? "true" : "false", s.score,
+                                s.seconds);
   for (std::size_t i = 0; i < s.deviations.size(); ++i) {
     const Deviation& d = s.deviations[i];
     out += fmt::format("{}{{\"stop\":{},\"node\":{},\"expected\":{},\"actual\":{},\"weight\":\"{}\",\"points\":{}}}",

@@ -7,44 +7,20 @@ namespace triage {
 char32_t next_codepoint(std::string_view s, std::size_t& i) {
   auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
   unsigned char c = b(i);
-  if (c < 0x80) {
-    ++i;
-    return c;
-  }
+  if (c < 0x80) { ++i; return c; }
   std::size_t len = 0;
   char32_t cp = 0;
   char32_t min = 0;
-  if ((c & 0xE0) == 0xC0) {
-    len = 2;
-    cp = c & 0x1Fu;
-    min = 0x80;
-  } else if ((c & 0xF0) == 0xE0) {
-    len = 3;
-    cp = c & 0x0Fu;
-    min = 0x800;
-  } else if ((c & 0xF8) == 0xF0) {
-    len = 4;
-    cp = c & 0x07u;
-    min = 0x10000;
-  } else {
-    ++i;
-    return 0xFFFD;
-  }
-  if (i + len > s.size()) {
-    ++i;
-    return 0xFFFD;
-  }
+  if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1Fu; min = 0x80; }
+  else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0Fu; min = 0x800; }
+  else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07u; min = 0x10000; }
+  else { ++i; return 0xFFFD; }
+  if (i + len > s.size()) { ++i; return 0xFFFD; }
   for (std::size_t k = 1; k < len; ++k) {
-    if ((b(i + k) & 0xC0) != 0x80) {
-      ++i;
-      return 0xFFFD;
-    }
+    if ((b(i + k) & 0xC0) != 0x80) { ++i; return 0xFFFD; }
     cp = (cp << 6) | (b(i + k) & 0x3Fu);
   }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-    ++i;
-    return 0xFFFD;
-  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) { ++i; return 0xFFFD; }
   i += len;
   return cp;
 }
@@ -54,10 +30,7 @@ bool valid_utf8(std::string_view s, std::size_t* bad_offset) {
   while (i < s.size()) {
     std::size_t at = i;
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
+    if (c < 0x80) { ++i; continue; }
     // Two-byte sequences (Cyrillic, most of a rule file) are valid whenever the lead byte is
     // C2..DF and a continuation byte follows: no need to decode them.
     if (c >= 0xC2 && c <= 0xDF && i + 1 < s.size() && (static_cast<unsigned char>(s[i + 1]) & 0xC0) == 0x80) {
@@ -222,10 +195,7 @@ std::vector<std::string> wrap_text(std::string_view s, std::size_t width) {
         word = word.substr(k);
         ww = display_width(word);
       }
-      if (line_w > 0) {
-        line += ' ';
-        ++line_w;
-      }
+      if (line_w > 0) { line += ' '; ++line_w; }
       line.append(word);
       line_w += ww;
       any = true;

@@ -179,10 +179,7 @@ std::string mask_digits(std::string_view value, std::size_t keep) {
   std::string out;
   std::size_t seen = 0;
   for (char c : value) {
-    if (!is_digit(c)) {
-      out += c;
-      continue;
-    }
+    if (!is_digit(c)) { out += c; continue; }
     ++seen;
     out += seen + keep > total ? c : '*';
   }

@@ -89,7 +89,7 @@ class TreeBuilder {
   Diagnostics& diags_;
   yaml_parser_t parser_{};
   std::vector<Open> stack_;
-  std::vector<std::string> aliases_;              // alias names already reported
+  std::vector<std::string> aliases_;  // alias names already reported
   std::uint32_t last_multiline_quote_ = kNoYaml;  // the last quoted scalar spanning lines
   std::size_t problems_ = 0;
   int documents_ = 0;
@@ -99,7 +99,8 @@ class TreeBuilder {
 bool TreeBuilder::problem(SourceLoc at, const char* code, std::string message) {
   if (problems_ >= limits_.max_problems) {
     if (problems_++ == limits_.max_problems) {
-      diags_.error(at, "too-large", fmt::format("more than {} problems in this file; stopping here", limits_.max_problems));
+      diags_.error(at, "too-large", fmt::format("more than {} problems in this file; stopping here",
+                                               limits_.max_problems));
     }
     failed_ = true;
     return false;
@@ -127,8 +128,7 @@ bool TreeBuilder::run() {
         const YamlNode& q = doc_.nodes[last_multiline_quote_];
         problem(SourceLoc{file_, q.line, q.col}, "yaml-syntax",
                 fmt::format("the quoted text that opens here runs on to line {}: is a closing quote missing? "
-                            "(line {}: {})",
-                            q.end_line, err.line, err.message));
+                            "(line {}: {})", q.end_line, err.line, err.message));
         return false;
       }
       problem(SourceLoc{file_, err.line, err.col}, "yaml-syntax", err.message);

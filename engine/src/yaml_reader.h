@@ -13,16 +13,8 @@
 
 namespace triage {
 
-enum class YamlKind : std::uint8_t { Scalar,
-                                     Map,
-                                     Seq };
-enum class YamlStyle : std::uint8_t { Plain,
-                                      SingleQuoted,
-                                      DoubleQuoted,
-                                      Literal,
-                                      Folded,
-                                      Flow,
-                                      Block };
+enum class YamlKind : std::uint8_t { Scalar, Map, Seq };
+enum class YamlStyle : std::uint8_t { Plain, SingleQuoted, DoubleQuoted, Literal, Folded, Flow, Block };
 
 inline constexpr std::uint32_t kNoYaml = 0xFFFFFFFFu;
 
@@ -31,12 +23,12 @@ inline constexpr std::uint32_t kNoYaml = 0xFFFFFFFFu;
 struct YamlNode {
   YamlKind kind = YamlKind::Scalar;
   YamlStyle style = YamlStyle::Plain;
-  bool duplicate = false;      // a map key that repeats an earlier key of the same map
-  bool oversized = false;      // a scalar over the size limit (reported; its text is dropped)
-  std::uint32_t line = 0;      // 1-based
-  std::uint32_t col = 0;       // 1-based, in code points
-  std::uint32_t end_line = 0;  // 1-based line where the node ends
-  std::uint32_t text_off = 0;  // scalar: offset into YamlDoc::pool
+  bool duplicate = false;        // a map key that repeats an earlier key of the same map
+  bool oversized = false;        // a scalar over the size limit (reported; its text is dropped)
+  std::uint32_t line = 0;        // 1-based
+  std::uint32_t col = 0;         // 1-based, in code points
+  std::uint32_t end_line = 0;    // 1-based line where the node ends
+  std::uint32_t text_off = 0;    // scalar: offset into YamlDoc::pool
   std::uint32_t text_len = 0;
   std::uint32_t first = kNoYaml;  // collection: first child
   std::uint32_t next = kNoYaml;   // next sibling

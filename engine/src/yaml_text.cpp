@@ -32,10 +32,8 @@ bool is_bidi(char32_t c) { return c >= 0x200E; }
 std::string control_message(char32_t c, std::string_view raw) {
   std::string shown = escape_controls(raw);
   if (is_bidi(c) || c == 0x061C) {
-    return fmt::format(
-        "invisible bidi control {} is not allowed in a rule file; it can make text "
-        "read differently from what it says",
-        shown);
+    return fmt::format("invisible bidi control {} is not allowed in a rule file; it can make text "
+                       "read differently from what it says", shown);
   }
   return fmt::format("control character {} is not allowed in a rule file", shown);
 }
@@ -114,9 +112,7 @@ namespace {
 // bytes it produces in the value.
 void escape_size(std::string_view raw, std::size_t& raw_len, std::size_t& value_len) {
   char kind = raw.size() > 1 ? raw[1] : ' ';
-  std::size_t hex = kind == 'x' ? 2 : kind == 'u' ? 4
-                                  : kind == 'U'   ? 8
-                                                  : 0;
+  std::size_t hex = kind == 'x' ? 2 : kind == 'u' ? 4 : kind == 'U' ? 8 : 0;
   raw_len = 2 + hex;
   if (hex) {
     char32_t cp = 0;
@@ -125,12 +121,9 @@ void escape_size(std::string_view raw, std::size_t& raw_len, std::size_t& value_
       unsigned d = h >= '0' && h <= '9' ? unsigned(h - '0') : unsigned((h | 0x20) - 'a' + 10);
       cp = cp * 16 + d;
     }
-    value_len = cp < 0x80 ? 1 : cp < 0x800 ? 2
-                            : cp < 0x10000 ? 3
-                                           : 4;
+    value_len = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
   } else {
-    value_len = kind == 'N' || kind == '_' ? 2 : kind == 'L' || kind == 'P' ? 3
-                                                                            : 1;
+    value_len = kind == 'N' || kind == '_' ? 2 : kind == 'L' || kind == 'P' ? 3 : 1;
   }
 }
 
@@ -145,10 +138,7 @@ std::uint32_t scalar_offset_col(const YamlDoc& doc, const YamlNode& n, std::stri
   std::size_t r = 0;  // byte position in line_text
   for (std::uint32_t c = 1; c < n.col && r < line_text.size(); ++c) next_codepoint(line_text, r);
   std::uint32_t col = n.col;
-  if (quoted) {
-    ++r;
-    ++col;
-  }
+  if (quoted) { ++r; ++col; }
   std::size_t v = 0;
   std::size_t value_size = doc.text(n).size();
   while (v < offset && v < value_size && r < line_text.size()) {

@@ -26,9 +26,7 @@ namespace triage {
 using CallId = std::int64_t;
 using TimeMs = std::int64_t;
 
-enum class CallStatus { Open,
-                        Completed,
-                        Aborted };
+enum class CallStatus { Open, Completed, Aborted };
 const char* to_string(CallStatus status);
 // Parses "open" / "completed" / "aborted".
 std::optional<CallStatus> parse_call_status(std::string_view text);
@@ -39,7 +37,7 @@ struct CallStart {
   std::string region;
   bool quarantine = false;
   std::string rules_version;
-  std::string rules_hash;  // rule-set content hash
+  std::string rules_hash;   // rule-set content hash
   std::string case_id;
   std::string caller_key;   // keyed hash from CallLog::caller_key(), or empty
   std::string caller_hint;  // masked last digits for the operator (e.g. "***-***-*** 64"), or empty
@@ -52,10 +50,10 @@ struct StepRecord {
   std::string idempotency_key;  // unique per call; a retried append with the same key is a no-op
   std::string flow;
   std::string node;
-  std::string action;  // to_string(StepAction), e.g. "answer"
-  std::string shown;   // what was on screen (rendered rule text)
-  std::string answer;  // option label or typed value, already masked
-  std::string reason;  // why the engine went where it did
+  std::string action;           // to_string(StepAction), e.g. "answer"
+  std::string shown;            // what was on screen (rendered rule text)
+  std::string answer;           // option label or typed value, already masked
+  std::string reason;           // why the engine went where it did
   TimeMs at = 0;
 };
 
@@ -67,10 +65,10 @@ struct NoteRecord {
 // The wrap-up of a call.
 struct CallFinish {
   CallStatus status = CallStatus::Completed;  // Completed or Aborted
-  std::string outcome;                        // outcome code, empty when aborted before an outcome
-  std::string disposition;                    // resolved | referred | escalated | callback | unresolved | ...
-  std::string escalation;                     // empty, or "mfc", "support_line", ...
-  std::string abort_reason;                   // free text (masked before it is written), for Aborted
+  std::string outcome;       // outcome code, empty when aborted before an outcome
+  std::string disposition;   // resolved | referred | escalated | callback | unresolved | ...
+  std::string escalation;    // empty, or "mfc", "support_line", ...
+  std::string abort_reason;  // free text (masked before it is written), for Aborted
   TimeMs ended_at = 0;
   // What the call learnt after it started: the quarantine fact once asked (nullopt: as at the
   // start) and the case after a switch (empty: as at the start).
@@ -116,7 +114,7 @@ struct CallbackPromise {
   std::string number_key;   // keyed hash of the normalized phone number
   std::string number_hint;  // masked, e.g. "+7*******67"
   TimeMs due = 0;
-  std::string window;  // the window as promised, in Russian ("сегодня до 18:00")
+  std::string window;       // the window as promised, in Russian ("сегодня до 18:00")
 };
 
 // Filters for list_calls / export_calls. Empty strings and nullopt mean "any".
@@ -152,7 +150,7 @@ struct KeyCount {
 struct Report {
   std::string since, until;  // as asked (may be empty)
   std::int64_t finished = 0, completed = 0, aborted = 0, escalated = 0;
-  std::int64_t open_now = 0;                      // calls still open (any day): interrupted or in progress
+  std::int64_t open_now = 0;  // calls still open (any day): interrupted or in progress
   std::vector<CaseOutcomeCount> by_case_outcome;  // by case, then outcome
   std::vector<KeyCount> by_operator;              // by operator name
   std::vector<KeyCount> by_day;                   // by day, ascending
@@ -184,12 +182,11 @@ struct TrainingResult {
   std::string case_id;
   int score = 0;
   bool outcome_right = false;
-  std::string details;  // training_details_json (masked before it is written)
-  std::string at;       // UTC, YYYY-MM-DDTHH:MM:SSZ
+  std::string details;   // training_details_json (masked before it is written)
+  std::string at;        // UTC, YYYY-MM-DDTHH:MM:SSZ
 };
 
-enum class AppendResult { Stored,
-                          AlreadyStored };
+enum class AppendResult { Stored, AlreadyStored };
 
 // How a delete or purge went. `wal_cleared` is false when another process kept the
 // write-ahead log busy, so old copies of the deleted rows may remain there until it closes.
@@ -277,7 +274,7 @@ class CallLog {
 };
 
 struct CallLogOptions {
-  int busy_timeout_ms = 10000;   // how long a writer waits for another process's transaction
+  int busy_timeout_ms = 10000;  // how long a writer waits for another process's transaction
   bool synchronous_full = true;  // PRAGMA synchronous=FULL (survives power loss); false = NORMAL
 };
 

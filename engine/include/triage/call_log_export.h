@@ -12,8 +12,7 @@
 
 namespace triage {
 
-enum class ExportFormat { Csv,
-                          JsonLines };
+enum class ExportFormat { Csv, JsonLines };
 
 // Writes the calls matching `filter` to `out` (header row included for CSV); returns the
 // number of calls written. With `for_terminal`, control characters in the stored text are

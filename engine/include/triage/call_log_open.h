@@ -10,8 +10,7 @@
 
 namespace triage {
 
-enum class CallLogBackend { Sqlite,
-                            Postgres };
+enum class CallLogBackend { Sqlite, Postgres };
 
 // Which backend `spec` names: "postgresql://..." or "postgres://..." -> Postgres;
 // "sqlite:FILE", a plain path or empty -> Sqlite.

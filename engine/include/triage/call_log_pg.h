@@ -36,10 +36,10 @@ struct LogContent {
 
 // How a migration went. The copy is complete when source == target.
 struct MigrationResult {
-  LogContent source;         // every call in the source log
-  LogContent target;         // the copies of those calls in the target
-  std::int64_t copied = 0;   // calls copied by this run
-  std::int64_t skipped = 0;  // calls already copied by an earlier run
+  LogContent source;           // every call in the source log
+  LogContent target;           // the copies of those calls in the target
+  std::int64_t copied = 0;     // calls copied by this run
+  std::int64_t skipped = 0;    // calls already copied by an earlier run
   bool matches() const {
     return source.calls == target.calls && source.steps == target.steps &&
            source.notes == target.notes && source.checksum == target.checksum;

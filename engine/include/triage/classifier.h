@@ -27,39 +27,34 @@ inline constexpr const char* kOffTopicCase = "off-topic";
 inline constexpr const char* kStaffCase = "service-centre";
 
 // Where a rule term came from, strongest first.
-enum class TermSource { Phrase,
-                        Keyword,
-                        Title,
-                        Description };
+enum class TermSource { Phrase, Keyword, Title, Description };
 // How a caller's word met a rule term.
-enum class MatchKind { Exact,
-                       Prefix,
-                       Typo };
+enum class MatchKind { Exact, Prefix, Typo };
 const char* to_string(TermSource source);  // "phrase", "keyword", "title", "description"
-const char* to_string(MatchKind kind);     // "exact", "prefix", "typo"
+const char* to_string(MatchKind kind);      // "exact", "prefix", "typo"
 
 // One contribution to a case's score.
 struct TermMatch {
-  std::string input;      // the caller's word(s), normalized; two words joined by ' ' for a pair
-  std::string stem;       // their stem(s), joined the same way
-  std::string term;       // the rule word (or two words) it matched, as written in the rule
+  std::string input;    // the caller's word(s), normalized; two words joined by ' ' for a pair
+  std::string stem;     // their stem(s), joined the same way
+  std::string term;     // the rule word (or two words) it matched, as written in the rule
   std::string rule_text;  // the phrase / keyword / title the term belongs to
   TermSource source = TermSource::Keyword;
   MatchKind kind = MatchKind::Exact;  // the weakest kind among the words of a pair
-  bool pair = false;                  // a two-word phrase match (counts more than single words)
-  double weight = 0;                  // points added to the score
-  std::vector<std::size_t> words;     // which content words of the text it used (0-based)
+  bool pair = false;    // a two-word phrase match (counts more than single words)
+  double weight = 0;    // points added to the score
+  std::vector<std::size_t> words;  // which content words of the text it used (0-based)
 };
 
 struct CaseScore {
   std::string case_id;
-  std::string title;      // the case's Russian title
-  double score = 0;       // sum of matches[].weight
-  double confidence = 0;  // 0..1 from score, see docs/classifier.md
+  std::string title;       // the case's Russian title
+  double score = 0;        // sum of matches[].weight
+  double confidence = 0;   // 0..1 from score, see docs/classifier.md
   // 0..1 from the matches whose words no better-ranked picked case already used: what picks
   // a second (third...) case. Equals confidence for the best case.
   double own_confidence = 0;
-  bool picked = false;             // own_confidence reached the threshold
+  bool picked = false;     // own_confidence reached the threshold
   std::vector<TermMatch> matches;  // strongest first
 };
 
@@ -76,8 +71,8 @@ struct Classification {
   // services reached the threshold and the caller said no domain word (`triage: domain:` of
   // the entry file). Nothing is picked then: the operator chooses, the off-topic case first.
   bool off_topic = false;
-  bool truncated = false;  // the input was longer than kMaxClassifyInputBytes
-  std::size_t words = 0;   // content words considered (after stop words)
+  bool truncated = false;           // the input was longer than kMaxClassifyInputBytes
+  std::size_t words = 0;            // content words considered (after stop words)
 };
 
 // Built once per rule set; classify() is const and safe to call from several threads.

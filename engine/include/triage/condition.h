@@ -37,14 +37,11 @@ struct VarRef {
 // per literal; a bare `var` (a truth test) gives one with kind Truth and value "true". The
 // checker tests each value against what the variable can hold.
 struct ComparedValue {
-  enum class Kind : std::uint8_t { String,
-                                   Int,
-                                   Bool,
-                                   Truth };
+  enum class Kind : std::uint8_t { String, Int, Bool, Truth };
   std::string var;
   std::size_t var_offset = 0;
-  std::string value;       // the literal's value ("true"/"false" for Bool and Truth)
-  std::size_t offset = 0;  // byte offset of the literal (of the variable for Truth)
+  std::string value;        // the literal's value ("true"/"false" for Bool and Truth)
+  std::size_t offset = 0;   // byte offset of the literal (of the variable for Truth)
   Kind kind = Kind::String;
 };
 

@@ -10,8 +10,7 @@
 
 namespace triage {
 
-enum class Severity { Error,
-                      Warning };
+enum class Severity { Error, Warning };
 
 struct Diagnostic {
   Severity severity = Severity::Error;

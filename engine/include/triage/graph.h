@@ -17,8 +17,7 @@
 
 namespace triage {
 
-enum class GraphFormat { Dot,
-                         Mermaid };
+enum class GraphFormat { Dot, Mermaid };
 
 // An edge as the call log sees it: (flow, node) -> (to_flow, to_node).
 using EdgeKey = std::tuple<std::string, std::string, std::string, std::string>;

@@ -21,7 +21,7 @@ namespace triage {
 struct CallSetup {
   std::string operator_name;
   std::string case_id;
-  Context context;     // region, quarantine and any other declared variable
+  Context context;  // region, quarantine and any other declared variable
   std::string holder;  // who holds the call on screen (lease); empty = default_holder(operator_name)
 };
 

@@ -18,18 +18,14 @@ namespace triage {
 
 // What replaying one logged call showed.
 enum class ImpactKind {
-  Same,            // same outcome, same path
-  OutcomeChanged,  // paths agree but the outcome code differs
-  PathChanged,     // the path parts at `node`
-  Stuck,           // a saved action no longer fits at `node` (or the case no longer starts)
-  Skipped,         // nothing to replay: see `skip`
+  Same,             // same outcome, same path
+  OutcomeChanged,   // paths agree but the outcome code differs
+  PathChanged,      // the path parts at `node`
+  Stuck,            // a saved action no longer fits at `node` (or the case no longer starts)
+  Skipped,          // nothing to replay: see `skip`
 };
 
-enum class SkipReason { None,
-                        NoState,
-                        NoSteps,
-                        StillOpen,
-                        BadState };
+enum class SkipReason { None, NoState, NoSteps, StillOpen, BadState };
 
 struct CallImpact {
   ImpactKind kind = ImpactKind::Same;

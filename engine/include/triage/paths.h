@@ -17,8 +17,8 @@
 namespace triage {
 
 struct PathOptions {
-  std::size_t max_depth = 100;      // stops (questions, info texts, inputs) a path may take
-  std::size_t max_paths = 10000;    // stop enumerating after this many distinct paths
+  std::size_t max_depth = 100;    // stops (questions, info texts, inputs) a path may take
+  std::size_t max_paths = 10000;  // stop enumerating after this many distinct paths
   std::size_t max_contexts = 4096;  // combinations of context values tried
   // Context values fixed by the user (--context k=v): not varied.
   std::vector<std::pair<std::string, std::string>> fixed;
@@ -26,10 +26,10 @@ struct PathOptions {
 
 // One operator action at a stop of an enumerated path (info texts are continued, not listed).
 struct PathAction {
-  std::string node;  // node key (see scenario.h node_key)
+  std::string node;          // node key (see scenario.h node_key)
   bool input = false;
-  std::size_t option = 0;  // question: 0-based
-  std::string text;        // question: the rendered option label; input: the value typed
+  std::size_t option = 0;    // question: 0-based
+  std::string text;          // question: the rendered option label; input: the value typed
 };
 
 struct EnumeratedPath {
@@ -58,8 +58,8 @@ Expected<PathsResult> enumerate_paths(std::shared_ptr<const RuleSet> rules, cons
 
 // What an author wrote into an earlier version of a skeleton that a regenerated one keeps.
 struct SkeletonKeep {
-  std::vector<std::string> caller;       // the opening lines
-  std::vector<std::string> step_caller;  // per action of the path ("" = none)
+  std::vector<std::string> caller;        // the opening lines
+  std::vector<std::string> step_caller;   // per action of the path ("" = none)
   std::vector<std::string> script_contains, script_excludes;
 };
 

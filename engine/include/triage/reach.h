@@ -12,9 +12,7 @@
 
 namespace triage {
 
-enum class Settled { Holds,
-                     Fails,
-                     Open };
+enum class Settled { Holds, Fails, Open };
 
 // Holds for an empty condition; Holds/Fails when the facts in `given` (values from `ctx`)
 // decide it: it reads only those, or it comes out the same for every declared value of the

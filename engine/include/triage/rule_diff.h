@@ -14,9 +14,7 @@
 
 namespace triage {
 
-enum class ChangeKind { Added,
-                        Removed,
-                        Changed };
+enum class ChangeKind { Added, Removed, Changed };
 const char* to_string(ChangeKind kind);
 
 // One field that differs, e.g. field "option «СНИЛС».next", before "get-snils", after "by-phone".
@@ -31,7 +29,7 @@ struct FieldChange {
 struct ItemChange {
   ChangeKind kind = ChangeKind::Changed;
   std::string where;
-  std::string what;                 // node kind, "case", "subflow", "contact", "entry"
+  std::string what;  // node kind, "case", "subflow", "contact", "entry"
   std::vector<FieldChange> fields;  // for Changed
 };
 

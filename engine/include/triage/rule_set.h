@@ -28,18 +28,11 @@ using FlowIndex = std::uint32_t;
 inline constexpr NodeIndex kNoNode = std::numeric_limits<NodeIndex>::max();
 inline constexpr FlowIndex kNoFlow = std::numeric_limits<FlowIndex>::max();
 
-enum class NodeKind : std::uint8_t { Question,
-                                     Info,
-                                     Input,
-                                     Branch,
-                                     Call,
-                                     Return,
-                                     Outcome };
+enum class NodeKind : std::uint8_t { Question, Info, Input, Branch, Call, Return, Outcome };
 const char* to_string(NodeKind kind);
 
 // Who a text is for: read aloud to the citizen, or an instruction for the operator (`to:`).
-enum class Audience : std::uint8_t { Citizen,
-                                     Operator };
+enum class Audience : std::uint8_t { Citizen, Operator };
 const char* to_string(Audience a);  // "citizen" | "operator"
 
 // A template text (see template.h) and where it starts.
@@ -61,9 +54,7 @@ struct Target {
 
 // Deviation weight of a choice, for training scores: how much it matters when a trainee
 // picks differently from the scenario.
-enum class Weight : std::uint8_t { Minor,
-                                   Major,
-                                   Critical };
+enum class Weight : std::uint8_t { Minor, Major, Critical };
 
 struct Option {
   Text label;
@@ -91,23 +82,23 @@ struct ScriptLine {
 struct InputSpec {
   std::string validator;  // see validators.h
   SourceLoc validator_loc;
-  std::string var;  // the context variable the normalized value is stored in
+  std::string var;        // the context variable the normalized value is stored in
   SourceLoc var_loc;
   std::vector<std::string> choices;  // for validator "choice"
   Text prompt;                       // same as Node::text
 };
 
 struct OutcomeSpec {
-  std::string code;  // stable outcome code, e.g. "FP-RESTORE-BY-PHONE"
+  std::string code;         // stable outcome code, e.g. "FP-RESTORE-BY-PHONE"
   SourceLoc code_loc;
   std::string disposition;  // resolved | referred | escalated | callback | unresolved
   SourceLoc disposition_loc;
-  std::string escalation;  // empty, or a target such as "mfc", "support_line", "regional_cc"
+  std::string escalation;   // empty, or a target such as "mfc", "support_line", "regional_cc"
   SourceLoc escalation_loc;
-  std::vector<ScriptLine> script;    // what to read to the caller, in order
+  std::vector<ScriptLine> script;  // what to read to the caller, in order
   std::vector<std::string> sources;  // source document file names
   std::vector<std::string> urls;     // official URLs the documents cite
-  std::string reviewed;              // YYYY-MM-DD
+  std::string reviewed;     // YYYY-MM-DD
   SourceLoc reviewed_loc;
 };
 
@@ -115,13 +106,13 @@ struct Node {
   std::string id;
   NodeKind kind = NodeKind::Info;
   FlowIndex flow = kNoFlow;
-  SourceLoc loc;                // position of the node's key
-  Text text;                    // question / info text; input prompt
-  std::string title;            // optional short title for breadcrumbs; falls back to id
-  std::vector<Option> options;  // Question
-  Target next;                  // Info, Input; Call: where to continue after the sub-flow returns
-  std::vector<BranchArm> arms;  // Branch
-  std::string call;             // Call: the sub-flow id
+  SourceLoc loc;        // position of the node's key
+  Text text;            // question / info text; input prompt
+  std::string title;    // optional short title for breadcrumbs; falls back to id
+  std::vector<Option> options;   // Question
+  Target next;                   // Info, Input; Call: where to continue after the sub-flow returns
+  std::vector<BranchArm> arms;   // Branch
+  std::string call;              // Call: the sub-flow id
   SourceLoc call_loc;
   FlowIndex call_flow = kNoFlow;  // Call: resolved sub-flow
   // Call: the calling case's lines, read after the script of any outcome the sub-flow ends in
@@ -166,7 +157,7 @@ struct Flow {
   SourceLoc loc;
   Target start;
   Audience to = Audience::Citizen;  // who its texts are for unless a node or line says otherwise
-  std::vector<NodeIndex> nodes;     // in file order
+  std::vector<NodeIndex> nodes;  // in file order
   std::unordered_map<std::string, NodeIndex> by_id;
   // Free-text triage: how callers describe this case (see classifier.h).
   std::vector<std::string> phrases;
@@ -194,7 +185,7 @@ struct FactAsk {
 // A call-context variable declared in the entry file.
 struct VarDecl {
   std::string name;
-  std::string type;                 // bool | enum | string
+  std::string type;  // bool | enum | string
   std::vector<std::string> values;  // enum
   std::string default_value;
   std::string label;  // Russian, for the call screen
@@ -228,10 +219,10 @@ class RuleSet {
  public:
   // ---- entry
   std::string title;
-  std::string version;               // the entry file's `version:` string
-  std::string content_hash;          // "sha256:<hex>" over every file's path and bytes, in path order
-  std::string root;                  // the rules folder as given
-  std::vector<std::string> cases;    // case ids in the order the entry file lists them
+  std::string version;        // the entry file's `version:` string
+  std::string content_hash;   // "sha256:<hex>" over every file's path and bytes, in path order
+  std::string root;           // the rules folder as given
+  std::vector<std::string> cases;  // case ids in the order the entry file lists them
   std::vector<SourceLoc> case_locs;  // position of each `cases:` item (parallel to `cases`)
   std::vector<VarDecl> vars;
   // Free-text triage: words that place a call on the line's subject (`triage: domain:` of the

@@ -25,14 +25,13 @@ inline constexpr const char* kScenarioFormat = "triage-scenario/1";
 
 // One operator action at a question or input stop.
 struct ScenarioStep {
-  enum class Kind : std::uint8_t { Answer,
-                                   Input };
+  enum class Kind : std::uint8_t { Answer, Input };
   Kind kind = Kind::Answer;
-  int option = 0;                // Answer: 1-based option number; 0 = choose by `label`
-  std::string label;             // Answer: the option's rendered label (chooses when option == 0, else checked)
-  std::string value;             // Input: the typed value
-  std::string node;              // the stop this step is expected at (optional; "" = not checked)
-  std::string caller;            // what the caller says at this step (training; optional)
+  int option = 0;          // Answer: 1-based option number; 0 = choose by `label`
+  std::string label;       // Answer: the option's rendered label (chooses when option == 0, else checked)
+  std::string value;       // Input: the typed value
+  std::string node;        // the stop this step is expected at (optional; "" = not checked)
+  std::string caller;      // what the caller says at this step (training; optional)
   std::optional<Weight> weight;  // training: how much a deviation here matters
   SourceLoc loc;
 };
@@ -48,8 +47,8 @@ struct ScenarioExpect {
 };
 
 struct Scenario {
-  std::string file;  // display path
-  std::string name;  // optional human title; falls back to the file name
+  std::string file;       // display path
+  std::string name;       // optional human title; falls back to the file name
   std::string case_id;
   SourceLoc case_loc;
   std::vector<std::pair<std::string, std::string>> context;  // in file order
@@ -84,13 +83,13 @@ std::vector<std::string> walk_path(const std::string& case_id, const std::vector
 
 struct ScenarioRun {
   bool passed = false;
-  std::string outcome;                  // the outcome code reached, "" if none
-  std::vector<std::string> path;        // walk_path of the run
-  std::vector<std::string> script;      // rendered script of the outcome
-  std::vector<TraceStep> trace;         // the session's trace
+  std::string outcome;               // the outcome code reached, "" if none
+  std::vector<std::string> path;     // walk_path of the run
+  std::vector<std::string> script;   // rendered script of the outcome
+  std::vector<TraceStep> trace;      // the session's trace
   std::vector<std::size_t> step_trace;  // trace index of each scenario step taken, in order
-  std::string failure;                  // first line: what went wrong ("" when passed)
-  std::vector<std::string> details;     // the diff: expected vs actual, the answer, the reason
+  std::string failure;               // first line: what went wrong ("" when passed)
+  std::vector<std::string> details;  // the diff: expected vs actual, the answer, the reason
 };
 
 struct RunOptions {

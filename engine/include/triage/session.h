@@ -27,10 +27,7 @@
 
 namespace triage {
 
-enum class StopKind { Question,
-                      Info,
-                      Input,
-                      Outcome };
+enum class StopKind { Question, Info, Input, Outcome };
 
 // What to show at the current stop, templates resolved against the call's context and region.
 struct View {
@@ -38,46 +35,35 @@ struct View {
   NodeIndex node = kNoNode;
   std::string flow_id;
   std::string node_id;
-  std::string text;                      // question / info text, input prompt
-  std::vector<std::string> options;      // Question: rendered option labels
-  std::string validator;                 // Input
-  std::vector<std::string> choices;      // Input with validator "choice"
-  std::vector<std::string> script;       // Outcome: lines whose `when` holds, rendered
-  std::vector<Audience> script_to;       // Outcome: who each script line is for (parallel to script)
+  std::string text;                    // question / info text, input prompt
+  std::vector<std::string> options;    // Question: rendered option labels
+  std::string validator;               // Input
+  std::vector<std::string> choices;    // Input with validator "choice"
+  std::vector<std::string> script;     // Outcome: lines whose `when` holds, rendered
+  std::vector<Audience> script_to;     // Outcome: who each script line is for (parallel to script)
   Audience text_to = Audience::Citizen;  // who `text` is for (a fact question: the citizen)
-  std::vector<std::string> breadcrumb;   // flow title, then the title of each titled stop on the way
+  std::vector<std::string> breadcrumb; // flow title, then the title of each titled stop on the way
   // Question: the context variable this question settles when it is a fact question (the
   // entry's `ask:`), empty for a question of the tree. Answered with answer() like any other.
   std::string fact;
-  std::size_t depth = 1;  // 1-based position of this stop on the current path
+  std::size_t depth = 1;               // 1-based position of this stop on the current path
 };
 
-enum class StepAction { Start,
-                        Answer,
-                        Input,
-                        Proceed,
-                        Branch,
-                        Call,
-                        Return,
-                        Outcome,
-                        Back,
-                        Restart,
-                        Fact,
-                        Correct,
-                        Switch };
+enum class StepAction { Start, Answer, Input, Proceed, Branch, Call, Return, Outcome, Back, Restart,
+                        Fact, Correct, Switch };
 const char* to_string(StepAction action);
 
 // One entry of the trace: a transition and why it was taken.
 struct TraceStep {
   StepAction action = StepAction::Start;
-  std::string flow;     // where the step was taken (flow id)
-  std::string node;     // node id
-  std::string shown;    // what was on screen at that node (rendered text), if it was a stop
-  std::string answer;   // option label, input value (masked if personal), empty otherwise
-  int option = -1;      // 0-based option index for Answer
-  std::string to_flow;  // where it went
+  std::string flow;        // where the step was taken (flow id)
+  std::string node;        // node id
+  std::string shown;       // what was on screen at that node (rendered text), if it was a stop
+  std::string answer;      // option label, input value (masked if personal), empty otherwise
+  int option = -1;         // 0-based option index for Answer
+  std::string to_flow;     // where it went
   std::string to_node;
-  std::string reason;  // e.g. "option 2 «Телефон»", "condition `quarantine` held (cases/x.yaml:12)", "default"
+  std::string reason;      // e.g. "option 2 «Телефон»", "condition `quarantine` held (cases/x.yaml:12)", "default"
 };
 
 // How a session runs. The walk, the view, outcome() and save() are the same in every mode.

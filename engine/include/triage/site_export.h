@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "triage/escape.h"       // html_escape, markdown_escape
+#include "triage/escape.h"  // html_escape, markdown_escape
 #include "triage/output_file.h"  // write_output_file
 #include "triage/rule_set.h"
 #include "triage/status.h"
@@ -17,9 +17,7 @@ namespace triage {
 
 // Html: a whole page; HtmlFragment: only its content block, for pasting into a CMS page
 // (docs/authoring.md); Markdown: the same content as Markdown.
-enum class PageFormat { Html,
-                        HtmlFragment,
-                        Markdown };
+enum class PageFormat { Html, HtmlFragment, Markdown };
 
 struct ExportOptions {
   PageFormat format = PageFormat::Html;

@@ -35,8 +35,8 @@ class Status {
 template <typename T>
 class Expected {
  public:
-  Expected(T value) : v_(std::move(value)) {}       // NOLINT: implicit by design
-  Expected(Status error) : v_(std::move(error)) {}  // NOLINT: implicit by design
+  Expected(T value) : v_(std::move(value)) {}          // NOLINT: implicit by design
+  Expected(Status error) : v_(std::move(error)) {}     // NOLINT: implicit by design
   bool has_value() const { return v_.index() == 0; }
   explicit operator bool() const { return has_value(); }
   T& value() { return std::get<0>(v_); }

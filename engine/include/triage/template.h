@@ -14,11 +14,10 @@
 namespace triage {
 
 struct TemplateRef {
-  enum class Kind { Variable,
-                    Contact };
+  enum class Kind { Variable, Contact };
   Kind kind = Kind::Variable;
-  std::string name;        // variable name, or contact key (without "contacts.")
-  std::size_t offset = 0;  // byte offset of the `{`
+  std::string name;         // variable name, or contact key (without "contacts.")
+  std::size_t offset = 0;   // byte offset of the `{`
 };
 
 struct TemplateError {

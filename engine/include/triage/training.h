@@ -17,12 +17,12 @@ namespace triage {
 
 // One stop of the expected walk: what the scenario answers there and how much a deviation costs.
 struct ExpectedStop {
-  std::string node;  // node key
+  std::string node;      // node key
   bool input = false;
   std::size_t option = 0;  // question: 0-based
-  std::string answer;      // question: the option label; input: the value as the session keeps it
+  std::string answer;    // question: the option label; input: the value as the session keeps it
   Weight weight = Weight::Major;
-  std::string caller;  // what the caller says at this stop ("" = nothing)
+  std::string caller;    // what the caller says at this stop ("" = nothing)
 };
 
 // The scenario's walk, replayed on `rules`. Error "scenario-fails" (with the replay's failure
@@ -50,12 +50,12 @@ struct Deviation {
 struct TrainingScore {
   int score = 100;  // 100 − penalties, floor 0; 0 when the outcome is wrong or missing
   std::vector<Deviation> deviations;
-  std::string outcome;  // reached; "" when the trainee quit
+  std::string outcome;           // reached; "" when the trainee quit
   std::string expected_outcome;
   bool outcome_right = false;
-  int outcome_points = 0;  // penalty for a wrong or missing outcome
+  int outcome_points = 0;        // penalty for a wrong or missing outcome
   std::vector<TraineeStop> stops;
-  double seconds = 0;  // total
+  double seconds = 0;            // total
 };
 
 // Points a deviation of weight `w` costs: minor 1, major 3, critical 10.

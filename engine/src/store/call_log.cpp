@@ -88,9 +88,8 @@ Expected<std::string> default_call_log_path() {
   } else if (home && *home) {
     base = std::string(home) + "/.local/share";
   } else {
-    return Status::error("io",
-                         "cannot find a place for the call log: neither XDG_DATA_HOME nor "
-                         "HOME is set; use --db FILE");
+    return Status::error("io", "cannot find a place for the call log: neither XDG_DATA_HOME nor "
+                               "HOME is set; use --db FILE");
   }
   std::string dir = base + "/triage";
   if (!make_dirs(dir)) {

@@ -203,9 +203,8 @@ Expected<std::string> PgCallLog::installation_secret() {
     if (PQntuples(r->get()) == 0) return Status::error("bad-secret", "the installation secret is missing");
     auto secret = decode_secret(text(r->get(), 0, 0));
     if (!secret) {
-      return Status::error("bad-secret",
-                           "the installation secret stored in the database is "
-                           "damaged; caller hashes cannot be computed");
+      return Status::error("bad-secret", "the installation secret stored in the database is "
+                                         "damaged; caller hashes cannot be computed");
     }
     secret_ = *secret;
   }
@@ -213,3 +212,4 @@ Expected<std::string> PgCallLog::installation_secret() {
 }
 
 }  // namespace triage::pg
+

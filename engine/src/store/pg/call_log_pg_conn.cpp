@@ -158,16 +158,12 @@ Status Conn::error(const PGresult* r, std::string_view action) const {
   }
   std::string code = state ? state : "";
   if (code == "55P03" || code == "57014" || code == "40001" || code == "40P01") {
-    return Status::error("busy", act + ": " + where +
-                                     " is busy: another triage process held "
-                                     "a lock longer than the wait timeout (" +
-                                     detail + ")");
+    return Status::error("busy", act + ": " + where + " is busy: another triage process held "
+                                                      "a lock longer than the wait timeout (" + detail + ")");
   }
   if (code == "42501" || code == "25006") {
-    return Status::error("read-only", act + ": " + where +
-                                          " cannot be written with these "
-                                          "credentials (" +
-                                          detail + ")");
+    return Status::error("read-only", act + ": " + where + " cannot be written with these "
+                                                           "credentials (" + detail + ")");
   }
   if (code == "23505") return Status::error("conflict", act + ": " + detail);
   if (code == "53100") {
@@ -177,3 +173,4 @@ Status Conn::error(const PGresult* r, std::string_view action) const {
 }
 
 }  // namespace triage::pg
+

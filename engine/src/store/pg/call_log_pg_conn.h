@@ -8,8 +8,8 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <optional>
 #include <set>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,9 +85,10 @@ class Conn {
 
   PGconn* conn_ = nullptr;
   std::string label_;
-  std::string setup_;                              // session settings, replayed after a reconnect
+  std::string setup_;  // session settings, replayed after a reconnect
   std::map<std::string, std::string> statements_;  // name -> sql
-  std::set<std::string> prepared_;                 // names prepared on the current connection
+  std::set<std::string> prepared_;  // names prepared on the current connection
 };
 
 }  // namespace triage::pg
+

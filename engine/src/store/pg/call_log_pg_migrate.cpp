@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "hex.h"
 #include "store/pg/pg_call_log.h"
+#include "hex.h"
 
 namespace triage {
 namespace pg {
@@ -119,8 +119,7 @@ Status PgCallLog::import_one(const std::string& source, const CallBundle& b, boo
       "INSERT INTO calls(operator, region, quarantine, rules_version, rules_hash, case_id, caller_key, "
       "caller_hint, started_at, day, ended_at, status, outcome, disposition, escalation, abort_reason, "
       "session_state, callback_key, callback_hint, callback_due, callback_window) VALUES ($1, $2, $3, $4, $5, "
-      "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id",
-      p, act);
+      "$6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id", p, act);
   if (!id) return id.status();
   std::int64_t call = int64(id->get(), 0, 0);
   for (const StepRecord& s : b.steps) {
@@ -196,3 +195,4 @@ Expected<MigrationResult> migrate_log(CallLog& source, const std::string& source
 }  // namespace pg
 
 }  // namespace triage
+

@@ -1,7 +1,7 @@
 // The plugin's entry: the PostgreSQL backend under the privacy policy, for the engine's
 // forwarders in store/pg_plugin.cpp.
-#include "store/pg/pg_call_log.h"
 #include "store/pg_plugin.h"
+#include "store/pg/pg_call_log.h"
 
 namespace triage::pg {
 

@@ -177,9 +177,7 @@ Expected<Report> PgCallLog::report(std::string_view since, std::string_view unti
     for (int i = 0; i < PQntuples(r->get()); ++i) row(r->get(), i);
   };
   q("SELECT coalesce(sum(finished), 0), coalesce(sum(completed), 0), coalesce(sum(aborted), 0), "
-    "coalesce(sum(escalated), 0) FROM agg_day" +
-        in_range,
-    range, [&](const PGresult* r, int i) {
+    "coalesce(sum(escalated), 0) FROM agg_day" + in_range, range, [&](const PGresult* r, int i) {
       rep.finished = int64(r, i, 0), rep.completed = int64(r, i, 1), rep.aborted = int64(r, i, 2),
       rep.escalated = int64(r, i, 3);
     });
@@ -241,25 +239,20 @@ Expected<std::vector<CallBundle>> PgCallLog::imported(const std::string& source,
                                                       std::int64_t last) {
   Params p;
   p.add(source).add(first).add(last);
-  const std::string mapped =
-      " FROM migrated_calls m JOIN calls ON calls.id = m.call_id "
-      "WHERE m.source = $1 AND m.source_id BETWEEN $2 AND $3";
+  const std::string mapped = " FROM migrated_calls m JOIN calls ON calls.id = m.call_id "
+                             "WHERE m.source = $1 AND m.source_id BETWEEN $2 AND $3";
   auto calls = conn_.run_sql(std::string("SELECT ") + kCallColumns + ", session_state, m.source_id, " +
                                  kCallLeaseColumns + mapped +
-                                 " ORDER BY m.source_id",
-                             p, "reading migrated calls");
+                                 " ORDER BY m.source_id", p, "reading migrated calls");
   if (!calls) return calls.status();
-  auto steps = conn_.run_sql(
-      "SELECT s.seq, s.idem_key, s.flow, s.node, s.action, s.shown, s.answer, s.reason, "
-      "s.at, m.source_id FROM migrated_calls m JOIN steps s ON s.call_id = m.call_id "
-      "WHERE m.source = $1 AND m.source_id BETWEEN $2 AND $3 ORDER BY m.source_id, s.seq",
-      p, "reading migrated calls");
+  auto steps = conn_.run_sql("SELECT s.seq, s.idem_key, s.flow, s.node, s.action, s.shown, s.answer, s.reason, "
+                             "s.at, m.source_id FROM migrated_calls m JOIN steps s ON s.call_id = m.call_id "
+                             "WHERE m.source = $1 AND m.source_id BETWEEN $2 AND $3 ORDER BY m.source_id, s.seq",
+                             p, "reading migrated calls");
   if (!steps) return steps.status();
-  auto notes = conn_.run_sql(
-      "SELECT n.text, n.at, m.source_id FROM migrated_calls m JOIN notes n "
-      "ON n.call_id = m.call_id WHERE m.source = $1 AND m.source_id BETWEEN $2 AND $3 "
-      "ORDER BY m.source_id, n.at, n.id",
-      p, "reading migrated calls");
+  auto notes = conn_.run_sql("SELECT n.text, n.at, m.source_id FROM migrated_calls m JOIN notes n "
+                             "ON n.call_id = m.call_id WHERE m.source = $1 AND m.source_id BETWEEN $2 AND $3 "
+                             "ORDER BY m.source_id, n.at, n.id", p, "reading migrated calls");
   if (!notes) return notes.status();
   std::vector<CallBundle> out(static_cast<std::size_t>(PQntuples(calls->get())));
   int si = 0, ni = 0;
@@ -283,3 +276,4 @@ Expected<std::vector<CallBundle>> PgCallLog::imported(const std::string& source,
 }
 
 }  // namespace triage::pg
+

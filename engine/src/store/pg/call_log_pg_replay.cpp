@@ -72,3 +72,4 @@ Status PgCallLog::export_replay_rows(const CallFilter& filter, const std::functi
 }
 
 }  // namespace triage::pg
+

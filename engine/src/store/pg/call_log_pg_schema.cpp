@@ -186,3 +186,4 @@ Status migrate(Conn& conn, int target) {
 }
 
 }  // namespace triage::pg
+

@@ -9,8 +9,7 @@ Status PgCallLog::add_training_result(const TrainingResult& r) {
   p.add(static_cast<std::int64_t>(r.outcome_right ? 1 : 0)).add(r.at).add(r.details);
   auto done = conn_.run_sql(
       "INSERT INTO training_results(trainee, scenario, case_id, score, outcome_right, at, details) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-      p, "saving a training result");
+      "VALUES ($1, $2, $3, $4, $5, $6, $7)", p, "saving a training result");
   return done ? Status::ok() : done.status();
 }
 

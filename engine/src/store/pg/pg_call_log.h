@@ -111,3 +111,4 @@ class PgCallLog final : public CallStorage {
 };
 
 }  // namespace triage::pg
+

@@ -56,7 +56,7 @@ std::string directory_of(const std::string& path) {
 }  // namespace
 
 Expected<std::unique_ptr<SqliteCallLog>> SqliteCallLog::open(const std::string& path,
-                                                             const CallLogOptions& options) {
+                                                       const CallLogOptions& options) {
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
     return Status::error("io", "opening: " + path + " is not a regular file");
@@ -97,14 +97,14 @@ Status SqliteCallLog::prepare_statements() {
   // Inserts only into an open call; a repeated idempotency key is silently skipped.
   if (rc == SQLITE_OK) {
     rc = insert_step_.prepare(db_,
-                              "INSERT INTO steps(call_id, seq, idem_key, flow, node, action, shown, answer, reason, at) "
-                              "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 FROM calls WHERE id = ?1 AND status = 'open' "
-                              "ON CONFLICT(call_id, seq) DO NOTHING");
+        "INSERT INTO steps(call_id, seq, idem_key, flow, node, action, shown, answer, reason, at) "
+        "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10 FROM calls WHERE id = ?1 AND status = 'open' "
+        "ON CONFLICT(call_id, seq) DO NOTHING");
   }
   if (rc == SQLITE_OK) {
     rc = step_state_.prepare(db_,
-                             "SELECT c.status, (SELECT s.idem_key FROM steps s WHERE s.call_id = c.id AND s.seq = ?2) "
-                             "FROM calls c WHERE c.id = ?1");
+        "SELECT c.status, (SELECT s.idem_key FROM steps s WHERE s.call_id = c.id AND s.seq = ?2) "
+        "FROM calls c WHERE c.id = ?1");
   }
   return rc == SQLITE_OK ? Status::ok() : fail(rc, "opening");
 }
@@ -156,8 +156,8 @@ Status SqliteCallLog::missing_or_closed(CallId call, std::string_view action) {
 Expected<CallId> SqliteCallLog::begin_call(const CallStart& c) {
   Stmt st;
   int rc = st.prepare(db_,
-                      "INSERT INTO calls(operator, region, quarantine, rules_version, rules_hash, case_id, "
-                      "caller_key, caller_hint, started_at, day) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+      "INSERT INTO calls(operator, region, quarantine, rules_version, rules_hash, case_id, "
+      "caller_key, caller_hint, started_at, day) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
   if (rc != SQLITE_OK) return fail(rc, "starting a call");
   st.bind(1, c.operator_name);
   st.bind(2, c.region);
@@ -240,9 +240,9 @@ Status SqliteCallLog::add_note(CallId call, const NoteRecord& note) {
 Status SqliteCallLog::finish_call(CallId call, const CallFinish& f) {
   Stmt st;
   int rc = st.prepare(db_,
-                      "UPDATE calls SET status = ?2, outcome = ?3, disposition = ?4, escalation = ?5, "
-                      "abort_reason = ?6, ended_at = ?7, quarantine = COALESCE(?8, quarantine), "
-                      "case_id = COALESCE(?9, case_id) WHERE id = ?1 AND status = 'open'");
+      "UPDATE calls SET status = ?2, outcome = ?3, disposition = ?4, escalation = ?5, "
+      "abort_reason = ?6, ended_at = ?7, quarantine = COALESCE(?8, quarantine), "
+      "case_id = COALESCE(?9, case_id) WHERE id = ?1 AND status = 'open'");
   if (rc != SQLITE_OK) return fail(rc, "finishing a call");
   st.bind(1, call);
   st.bind(2, to_string(f.status));
@@ -288,8 +288,8 @@ Status SqliteCallLog::set_caller(CallId call, std::string_view caller_key, std::
 Status SqliteCallLog::take_lease(CallId call, std::string_view holder, TimeMs now, TimeMs until) {
   Stmt st;
   int rc = st.prepare(db_,
-                      "UPDATE calls SET lease_holder = ?2, lease_until = ?4 WHERE id = ?1 AND status = 'open' "
-                      "AND (lease_holder IS NULL OR lease_holder = ?2 OR lease_until < ?3)");
+      "UPDATE calls SET lease_holder = ?2, lease_until = ?4 WHERE id = ?1 AND status = 'open' "
+      "AND (lease_holder IS NULL OR lease_holder = ?2 OR lease_until < ?3)");
   if (rc != SQLITE_OK) return fail(rc, "taking the call");
   st.bind(1, call);
   st.bind(2, holder);
@@ -314,8 +314,8 @@ Status SqliteCallLog::release_lease(CallId call, std::string_view holder) {
 Status SqliteCallLog::set_callback(CallId call, const CallbackPromise& p) {
   Stmt st;
   int rc = st.prepare(db_,
-                      "UPDATE calls SET callback_key = ?2, callback_hint = ?3, callback_due = ?4, callback_window = ?5 "
-                      "WHERE id = ?1 AND status = 'open'");
+      "UPDATE calls SET callback_key = ?2, callback_hint = ?3, callback_due = ?4, callback_window = ?5 "
+      "WHERE id = ?1 AND status = 'open'");
   if (rc != SQLITE_OK) return fail(rc, "saving the callback");
   st.bind(1, call);
   st.bind_or_null(2, p.number_key);

@@ -6,8 +6,7 @@ namespace triage::sqlite {
 
 Status error_status(sqlite3* db, int rc, const std::string& path, std::string_view action,
                     const std::string& detail_override) {
-  std::string detail = !detail_override.empty() ? detail_override : db ? sqlite3_errmsg(db)
-                                                                       : sqlite3_errstr(rc);
+  std::string detail = !detail_override.empty() ? detail_override : db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   std::string where = "the call log " + path;
   std::string act(action);
   switch (rc & 0xff) {
@@ -15,13 +14,11 @@ Status error_status(sqlite3* db, int rc, const std::string& path, std::string_vi
     case SQLITE_LOCKED:
       return Status::error("busy", act + ": " + where +
                                        " is busy: another triage process held it longer than "
-                                       "the wait timeout (" +
-                                       detail + ")");
+                                       "the wait timeout (" + detail + ")");
     case SQLITE_READONLY:
       return Status::error("read-only", act + ": " + where +
                                             " is read-only; check the permissions of the file "
-                                            "and of its folder (" +
-                                            detail + ")");
+                                            "and of its folder (" + detail + ")");
     case SQLITE_NOTADB:
       return Status::error("not-a-database",
                            act + ": " + path + " is not a call log: file is not a database");

@@ -97,8 +97,8 @@ Expected<std::vector<CallRecord>> SqliteCallLog::open_calls(std::string_view ope
 Expected<std::vector<StepRecord>> SqliteCallLog::steps(CallId call) {
   Stmt st;
   int rc = st.prepare(db_,
-                      "SELECT seq, idem_key, flow, node, action, shown, answer, reason, at FROM steps "
-                      "WHERE call_id = ?1 ORDER BY seq");
+      "SELECT seq, idem_key, flow, node, action, shown, answer, reason, at FROM steps "
+      "WHERE call_id = ?1 ORDER BY seq");
   if (rc != SQLITE_OK) return fail(rc, "reading steps");
   st.bind(1, call);
   std::vector<StepRecord> out;
@@ -134,8 +134,8 @@ Expected<std::vector<RepeatCount>> SqliteCallLog::repeat_calls(std::string_view 
                                                                TimeMs now, CallId exclude) {
   Stmt st;
   int rc = st.prepare(db_,
-                      "SELECT case_id, count(*) FROM calls WHERE caller_key = ?1 AND started_at >= ?2 "
-                      "AND started_at <= ?3 AND id <> ?4 GROUP BY case_id ORDER BY count(*) DESC, case_id");
+      "SELECT case_id, count(*) FROM calls WHERE caller_key = ?1 AND started_at >= ?2 "
+      "AND started_at <= ?3 AND id <> ?4 GROUP BY case_id ORDER BY count(*) DESC, case_id");
   if (rc != SQLITE_OK) return fail(rc, "looking for repeat calls");
   st.bind(1, caller_key);
   st.bind(2, now - static_cast<TimeMs>(days) * 86400000);
@@ -165,14 +165,11 @@ Expected<Report> SqliteCallLog::report(std::string_view since, std::string_view 
     return r2 == SQLITE_DONE ? SQLITE_OK : r2;
   };
   HandleHistogram hist;
-  rc = run(
-      "SELECT coalesce(sum(finished), 0), coalesce(sum(completed), 0), coalesce(sum(aborted), 0), "
-      "coalesce(sum(escalated), 0) FROM agg_day" +
-          range,
-      [&](const Stmt& st) {
-        r.finished = st.int64(0), r.completed = st.int64(1), r.aborted = st.int64(2),
-        r.escalated = st.int64(3);
-      });
+  rc = run("SELECT coalesce(sum(finished), 0), coalesce(sum(completed), 0), coalesce(sum(aborted), 0), "
+           "coalesce(sum(escalated), 0) FROM agg_day" + range, [&](const Stmt& st) {
+             r.finished = st.int64(0), r.completed = st.int64(1), r.aborted = st.int64(2),
+             r.escalated = st.int64(3);
+           });
   if (rc == SQLITE_OK)
     rc = run("SELECT case_id, outcome, sum(calls) FROM agg_case_outcome" + range +
                  " GROUP BY case_id, outcome HAVING sum(calls) > 0 ORDER BY case_id, outcome",

@@ -6,8 +6,8 @@ namespace triage::sqlite {
 Status SqliteCallLog::add_training_result(const TrainingResult& r) {
   Stmt st;
   int rc = st.prepare(db_,
-                      "INSERT INTO training_results(trainee, scenario, case_id, score, outcome_right, at, details) "
-                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+      "INSERT INTO training_results(trainee, scenario, case_id, score, outcome_right, at, details) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   if (rc != SQLITE_OK) return fail(rc, "saving a training result");
   st.bind(1, r.trainee);
   st.bind(2, r.scenario);
@@ -25,7 +25,7 @@ Status SqliteCallLog::add_training_result(const TrainingResult& r) {
 Expected<std::vector<TrainingResult>> SqliteCallLog::training_results() {
   Stmt st;
   int rc = st.prepare(db_,
-                      "SELECT trainee, scenario, case_id, score, outcome_right, details, at FROM training_results ORDER BY id");
+      "SELECT trainee, scenario, case_id, score, outcome_right, details, at FROM training_results ORDER BY id");
   if (rc != SQLITE_OK) return fail(rc, "reading training results");
   std::vector<TrainingResult> out;
   while ((rc = st.step()) == SQLITE_ROW) {

@@ -142,9 +142,8 @@ Status WebStore::set_disabled(std::string_view name, bool disabled, std::int64_t
 
 std::optional<WebUser> WebStore::user(std::string_view name) {
   sqlite::Stmt st;
-  int rc = impl_->run(
-      "SELECT name, role, password_hash, disabled, lang FROM web_users WHERE name = ?1",
-      [&](sqlite::Stmt& s) { s.bind(1, name); }, &st);
+  int rc = impl_->run("SELECT name, role, password_hash, disabled, lang FROM web_users WHERE name = ?1",
+                      [&](sqlite::Stmt& s) { s.bind(1, name); }, &st);
   if (rc != SQLITE_ROW) return std::nullopt;
   WebUser u;
   u.name = st.text(0);
@@ -209,8 +208,7 @@ Status WebStore::audit(std::int64_t at, std::string_view event, std::string_view
 
 std::int64_t WebStore::audit_count(std::string_view event) {
   sqlite::Stmt st;
-  int rc = impl_->run(
-      "SELECT count(*) FROM web_audit WHERE event = ?1", [&](sqlite::Stmt& s) { s.bind(1, event); }, &st);
+  int rc = impl_->run("SELECT count(*) FROM web_audit WHERE event = ?1", [&](sqlite::Stmt& s) { s.bind(1, event); }, &st);
   return rc == SQLITE_ROW ? st.int64(0) : -1;
 }
 
