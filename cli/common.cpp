@@ -164,6 +164,31 @@ const std::vector<std::string>& examples_of(const std::string& command) {
   return it == kExamples.end() ? kNone : it->second;
 }
 
+// What exit code 1 means for each command that returns it; a command not listed never does.
+struct ExitOneMeaning {
+  const char* ru;
+  const char* en;
+};
+
+const ExitOneMeaning* exit_one_of(const std::string& command) {
+  static const std::map<std::string, ExitOneMeaning> kExitOne = {
+      {"check", {"в правилах найдены ошибки", "the rules have errors"}},
+      {"call", {"в правилах есть ошибки", "the rules have errors"}},
+      {"serve", {"в правилах есть ошибки", "the rules have errors"}},
+      {"classify", {"ни одна тема не выбрана уверенно", "no case picked with confidence"}},
+      {"diff", {"правила различаются", "the rules differ"}},
+      {"paths", {"найден путь без исхода или в правилах есть ошибки", "a path reaches no outcome, or the rules have errors"}},
+      {"replay", {"сценарий не прошёл (или звонки из журнала прошли бы иначе)", "a scenario failed (or logged calls would go differently)"}},
+      {"run", {"исход не достигнут, ответ не подошёл или в правилах есть ошибки", "no outcome reached, an answer did not fit, or the rules have errors"}},
+      {"train", {"исход выбран неверно или сценарий не проходит", "the wrong outcome, or the scenario does not replay"}},
+      {"resume", {"нет открытых звонков, звонок не выбран или в правилах есть ошибки", "no open calls, none chosen, or the rules have errors"}},
+      {"log", {"копия журнала не совпала с исходным (log migrate)", "the migrated copy does not match its source (log migrate)"}},
+      {"user", {"такой пользователь уже есть или его нет", "the user already exists, or does not exist"}},
+  };
+  auto it = kExitOne.find(command);
+  return it == kExitOne.end() ? nullptr : &it->second;
+}
+
 }  // namespace
 
 void print_examples_and_exit_codes(const std::string& lang, const std::string& command) {
@@ -174,8 +199,9 @@ void print_examples_and_exit_codes(const std::string& lang, const std::string& c
   }
   fmt::print("\n{}:\n", tr(lang, "Коды выхода", "Exit codes"));
   fmt::print("  {}  {}\n", kExitOk, tr(lang, "успех", "success"));
-  fmt::print("  {}  {}\n", kExitFailure, tr(lang, "найдены проблемы (ошибки проверки, непройденные сценарии)",
-                                             "problems found (check errors, failed scenarios)"));
+  if (const ExitOneMeaning* one = exit_one_of(command)) {
+    fmt::print("  {}  {}\n", kExitFailure, tr(lang, one->ru, one->en));
+  }
   fmt::print("  {}  {}\n", kExitUsage, tr(lang, "неверные параметры, нечитаемый файл, ошибка ввода-вывода",
                                            "bad arguments, unreadable file, I/O error"));
 }

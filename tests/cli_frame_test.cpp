@@ -57,6 +57,18 @@ TEST_CASE("cli frame: every command's --help in ru and en shows usage, examples 
   }
 }
 
+TEST_CASE("cli frame: exit code 1 is explained in the command's own terms, and only where it can happen") {
+  // show and report never return 1: no line for it. check, diff, classify each say what 1 means to them.
+  for (const char* name : {"show", "report", "graph"}) {
+    INFO(name);
+    CHECK(triage_run(std::string(name) + " --help --lang en").out.find("\n  1  ") == std::string::npos);
+  }
+  CHECK(triage_run("check --help --lang en").out.find("\n  1  the rules have errors\n") != std::string::npos);
+  CHECK(triage_run("diff --help --lang en").out.find("\n  1  the rules differ\n") != std::string::npos);
+  CHECK(triage_run("classify --help --lang ru").out.find("\n  1  ни одна тема не выбрана уверенно\n") != std::string::npos);
+  CHECK(triage_run("serve --help --lang en").out.find("failed scenarios") == std::string::npos);
+}
+
 TEST_CASE("cli frame: an unknown option or a missing value exits 2 in the one error format") {
   for (const std::string& name : table_commands()) {
     INFO(name);
