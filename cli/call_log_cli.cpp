@@ -12,6 +12,7 @@
 #include "common.h"
 #include "config.h"
 #include "triage/call_log_open.h"
+#include "triage/date.h"
 #include "triage/utf8.h"
 
 namespace po = boost::program_options;
@@ -125,14 +126,7 @@ bool read_filter(const po::variables_map& vm, const std::string& lang, CallFilte
   return true;
 }
 
-std::string format_local_time(TimeMs t) {
-  std::time_t secs = static_cast<std::time_t>(t / 1000);
-  std::tm tm{};
-  localtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  return buf;
-}
+std::string format_local_time(TimeMs t) { return format_local(t, "%Y-%m-%d %H:%M:%S"); }
 
 std::string format_duration(double seconds, const std::string& lang) {
   long long s = static_cast<long long>(seconds + 0.5);

@@ -1,5 +1,7 @@
 #include "triage/date.h"
 
+#include <ctime>
+
 namespace triage {
 
 bool is_leap_year(long y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
@@ -38,6 +40,15 @@ bool parse_iso_date(std::string_view s, long& days) {
 bool is_iso_date(std::string_view s) {
   long days = 0;
   return parse_iso_date(s, days);
+}
+
+std::string format_local(std::int64_t ms, const char* format) {
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  localtime_r(&secs, &tm);
+  char buf[64];
+  std::size_t n = std::strftime(buf, sizeof buf, format, &tm);
+  return std::string(buf, n);
 }
 
 }  // namespace triage

@@ -53,14 +53,7 @@ TimeMs now_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-std::string local_day(TimeMs t) {
-  std::time_t secs = static_cast<std::time_t>(t / 1000);
-  std::tm tm{};
-  localtime_r(&secs, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
+std::string local_day(TimeMs t) { return format_local(t, "%Y-%m-%d"); }
 
 
 bool is_valid_day(std::string_view d) { return is_iso_date(d); }
