@@ -8,7 +8,7 @@ pkgs=(
   build-essential cmake ninja-build pkg-config clang
   # libraries
   libyaml-dev libboost-program-options-dev libfmt-dev libsqlite3-dev libstemmer-dev libedit-dev
-  libssl-dev libpq-dev
+  libpq-dev
   libsodium-dev chromium-driver python3-selenium  # web console: Argon2id; its browser test
   # tests
   doctest-dev sqlite3 python3 valgrind tmux

@@ -1,12 +1,9 @@
 #include "triage/pii.h"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <cstddef>
 #include <string>
 
-#include "hex.h"
+#include "sha256.h"
 
 namespace triage {
 namespace {
@@ -94,11 +91,7 @@ std::string key_material(std::string_view kind, std::string_view value) {
 }
 
 std::string hmac_sha256_hex(std::string_view secret, std::string_view value) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(value.data()), value.size(), mac, &len);
-  return hex_encode(mac, len);
+  return hmac_sha256(secret, value);
 }
 
 }  // namespace triage

@@ -1,6 +1,6 @@
 // The per-installation secret that keys caller hashes (see pii.h and docs/call-log.md).
 #include <fcntl.h>
-#include <openssl/rand.h>
+#include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -95,9 +95,10 @@ Status create_secret(const std::string& path) {
 
 Expected<std::string> fresh_secret_text() {
   unsigned char bytes[kSecretBytes];
-  if (RAND_bytes(bytes, static_cast<int>(kSecretBytes)) != 1) {
+  if (sodium_init() < 0) {
     return Status::error("io", "no random bytes for the installation secret");
   }
+  randombytes_buf(bytes, kSecretBytes);
   return std::string(kMagic) + hex_encode(bytes, kSecretBytes);
 }
 

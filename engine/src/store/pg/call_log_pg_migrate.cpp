@@ -2,14 +2,13 @@
 // transaction each), remember which source calls were copied, then read the copies back and
 // compare counts and a checksum over the content. Decisions: docs/postgres.md.
 
-#include <openssl/evp.h>
 
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "store/pg/pg_call_log.h"
-#include "hex.h"
+#include "sha256.h"
 
 namespace triage {
 namespace pg {
@@ -20,22 +19,15 @@ constexpr std::size_t kBatch = 500;
 // SHA-256 over a stream of length-prefixed fields.
 class Digest {
  public:
-  Digest() : ctx_(EVP_MD_CTX_new(), EVP_MD_CTX_free) { EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr); }
   void field(std::string_view v) {
-    std::string len = std::to_string(v.size()) + ":";
-    EVP_DigestUpdate(ctx_.get(), len.data(), len.size());
-    EVP_DigestUpdate(ctx_.get(), v.data(), v.size());
+    sha_.update(std::to_string(v.size()) + ":");
+    sha_.update(v);
   }
   void field(std::int64_t v) { field(std::to_string(v)); }
-  std::string hex() {
-    unsigned char out[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    EVP_DigestFinal_ex(ctx_.get(), out, &n);
-    return hex_encode(out, n);
-  }
+  std::string hex() { return sha_.hex(); }
 
  private:
-  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx_;
+  Sha256 sha_;
 };
 
 // Adds one call's content (everything but its id) to the digest and the counts.
