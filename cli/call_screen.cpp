@@ -97,27 +97,6 @@ struct Ui {
   }
 };
 
-// How a fact's value reads on the screen.
-std::string fact_value_text(const RuleSet& rules, const std::string& lang, const VarDecl& d,
-                            const std::optional<std::string>& value) {
-  if (!value) return tr(lang, "не известно", "unknown");
-  if (d.type == "bool") return *value == "true" ? tr(lang, "да", "yes") : tr(lang, "нет", "no");
-  if (d.ask) {
-    for (const FactOption& o : d.ask->options) {
-      if (o.value == *value) return o.label.raw;
-    }
-  }
-  (void)rules;
-  return *value;
-}
-
-// A fact's short name: its label up to the first parenthesis.
-std::string fact_name(const VarDecl& d) {
-  std::string l = d.label.empty() ? d.name : d.label;
-  std::size_t p = l.find(" (");
-  return p == std::string::npos ? l : l.substr(0, p);
-}
-
 // What Ctrl-C, a lost terminal or kill prints, set once the call has an id (async-signal-safe).
 char g_stop_message[512] = "";
 termios g_tty;

@@ -40,6 +40,8 @@ input, select, textarea { font: inherit; padding: .4rem .5rem; border: 1px solid
 form.input { display: flex; gap: .5rem; margin: 1rem 0; } form.input input { flex: 1; font-size: 1.2rem; }
 aside { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: .25rem 1rem 1rem; align-self: start; }
 dl { display: grid; grid-template-columns: auto 1fr; gap: .2rem .8rem; margin: 0; } dt { color: var(--muted); }
+dl.facts { display: block; } dl.facts dt { margin-top: .6rem; } dl.facts dd { margin: 0; }
+form.fix { display: flex; gap: .4rem; margin-top: .25rem; } form.fix select { flex: 1; min-width: 0; }
 .row { margin-top: 1.5rem; }
 .error { color: var(--danger); font-weight: 600; }
 .notice { background: #e8f0fe; border-radius: 6px; padding: .5rem .8rem; }

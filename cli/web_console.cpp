@@ -97,6 +97,18 @@ std::string button_form(const std::string& csrf, const std::string& action, cons
   return out;
 }
 
+// The start page's region choices: the rules' regions by their titles, the national default first.
+std::string region_options(const RuleSet& rules, const std::string& lang) {
+  std::string out;
+  const VarDecl* region = rules.find_var("region");
+  if (!region) return "<option value=\"\">" + e(tr(lang, "не указан", "not given")) + "</option>";
+  for (const auto& [value, text] : fact_choices(rules, lang, *region)) {
+    out += "<option value=\"" + e(value) + "\"" + (value == region->default_value ? " selected" : "") + ">" + e(text) +
+           "</option>";
+  }
+  return out;
+}
+
 std::string case_title(const RuleSet& rules, const std::string& id) {
   const Flow* f = rules.find_flow(id);
   return f && !f->title.empty() ? f->title : id;
@@ -185,6 +197,7 @@ WebResponse WebConsole::login(const WebRequest& req) {
   by_name = Failures{};
   std::string token = random_token();
   WebSession s{user->name, random_token(), now + opt_.session_ms};
+  if (token.empty() || s.csrf.empty()) return plain(500, "no random source for the session token");
   if (!db_.store->add_session(token, s, now)) return plain(500, "session store failed");
   db_.store->audit(now, "login-ok", name, req.address, "");
   WebResponse r = redirect("/");
@@ -297,11 +310,11 @@ std::string WebConsole::start_page(const User& u, const std::string& message, co
     first = false;
   }
   body += "</fieldset><fieldset><legend>" + e(tr(lang, "Факты", "Facts")) + "</legend><label>" +
-          e(tr(lang, "Карантин учётной записи", "Account quarantine")) +
+          e(tr(lang, "Гражданин на карантине", "Caller in quarantine")) +
           " <select name=\"quarantine\"><option value=\"\">" + e(tr(lang, "не знаю", "unknown")) +
           "</option><option value=\"yes\">" + e(tr(lang, "да", "yes")) + "</option><option value=\"no\">" +
-          e(tr(lang, "нет", "no")) + "</option></select></label><label>" + e(tr(lang, "Регион (код)", "Region (code)")) +
-          " <input name=\"region\" size=\"4\" maxlength=\"8\"></label></fieldset><button class=\"primary big\">" +
+          e(tr(lang, "нет", "no")) + "</option></select></label><label>" + e(tr(lang, "Регион", "Region")) +
+          " <select name=\"region\">" + region_options(*rules_, lang) + "</select></label></fieldset><button class=\"primary big\">" +
           e(tr(lang, "Начать звонок", "Start the call")) + "</button></form>";
   return page(&u, tr(lang, "Новый звонок", "New call"), body);
 }
@@ -452,22 +465,23 @@ std::string WebConsole::call_page(const User& u, LiveCall& call, const std::stri
   body += "<div class=\"row\">" + button_form(u.csrf, "/call/back", tr(lang, "← Назад", "← Back"), "small") + "</div>";
   body += "</section><aside>";
   // Facts and their correction (LiveCall::correct).
-  body += "<h2>" + e(tr(lang, "Факты", "Facts")) + "</h2><dl>";
-  const std::pair<const char*, const char*> facts[] = {{"quarantine", tr(lang, "Карантин", "Quarantine")},
-                                                       {"region", tr(lang, "Регион", "Region")},
-                                                       {"bank", tr(lang, "Банк", "Bank")}};
-  std::string fact_options;
-  for (const auto& [var, label] : facts) {
-    auto value = ses.fact(var);
-    std::string shown = !value ? "—" : *value == "true" ? tr(lang, "да", "yes") : *value == "false" ? tr(lang, "нет", "no") : *value;
-    body += "<dt>" + e(label) + "</dt><dd>" + e(shown) + "</dd>";
-    fact_options += "<option value=\"" + e(var) + "\">" + e(label) + "</option>";
+  // Each fact with its value as a person says it, and its correction: a choice of the values
+  // the rules allow (LiveCall::correct sends the call back to where the fact was first used).
+  body += "<h2>" + e(tr(lang, "Факты", "Facts")) + "</h2><dl class=\"facts\">";
+  for (const VarDecl& d : rules_->vars) {
+    if (!d.ask && d.name != "region") continue;  // the facts a call learns or the operator sets
+    body += "<dt>" + e(fact_name(d)) + "</dt><dd><b>" + e(fact_value_text(*rules_, lang, d, ses.fact(d.name))) +
+            "</b><form method=\"post\" action=\"/call/correct\" class=\"fix\">" + hidden_csrf(u.csrf) +
+            "<input type=\"hidden\" name=\"var\" value=\"" + e(d.name) + "\"><select name=\"value\" aria-label=\"" +
+            e(fact_name(d)) + "\" required>";
+    if (!ses.fact(d.name)) body += "<option value=\"\" selected disabled>" + e(tr(lang, "выберите", "choose")) + "</option>";
+    for (const auto& [value, text] : fact_choices(*rules_, lang, d)) {
+      body += "<option value=\"" + e(value) + "\"" + (ses.fact(d.name) == value ? " selected" : "") + ">" + e(text) +
+              "</option>";
+    }
+    body += "</select><button>" + e(tr(lang, "Исправить", "Correct")) + "</button></form></dd>";
   }
-  body += "</dl><form method=\"post\" action=\"/call/correct\" class=\"stack\">" + hidden_csrf(u.csrf) +
-          "<select name=\"var\" aria-label=\"" + e(tr(lang, "Факт", "Fact")) + "\">" + fact_options +
-          "</select><input name=\"value\" required placeholder=\"" +
-          e(tr(lang, "верное значение: true / false, код региона", "the right value: true / false, region code")) +
-          "\"><button>" + e(tr(lang, "Исправить", "Correct")) + "</button></form>";
+  body += "</dl>";
   body += "<h2>" + e(tr(lang, "Заметка", "Note")) + "</h2><form method=\"post\" action=\"/call/note\" class=\"stack\">" +
           hidden_csrf(u.csrf) + "<textarea name=\"text\" rows=\"3\" required></textarea><button>" +
           e(tr(lang, "Сохранить заметку", "Save the note")) + "</button></form>";

@@ -109,10 +109,12 @@ def shot(d, name):
         d.save_screenshot(os.path.join(SHOTS, name))
 
 
-def start_call(d, case, quarantine=""):
+def start_call(d, case, quarantine="", region=""):
     d.find_element(By.CSS_SELECTOR, "input[name=case][value='%s']" % case).click()
     if quarantine:
         d.find_element(By.CSS_SELECTOR, "select[name=quarantine] option[value='%s']" % quarantine).click()
+    if region:
+        d.find_element(By.CSS_SELECTOR, "select[name=region] option[value='%s']" % region).click()
     submit(d.find_element(By.CSS_SELECTOR, "form.start button"))
     check("Прочитайте вслух" in d.page_source or "Для оператора" in d.page_source, case + ": a step is shown")
 
@@ -264,8 +266,15 @@ def main():
         start_call(d, "forgot-password", "no")
         step_once(d)
         check(d.find_element(By.TAG_NAME, "dl").text.split("\n")[1] == "нет", "quarantine no at the start")
-        d.find_element(By.CSS_SELECTOR, "form[action='/call/correct'] input[name=value]").send_keys("true")
-        submit(d.find_element(By.CSS_SELECTOR, "form[action='/call/correct'] button"))
+        facts = d.find_element(By.TAG_NAME, "dl").text
+        # Facts read as a person says them: the region by name, never a code or true/false.
+        check("Регион\nне указан" in facts, "the region reads «не указан»: " + facts)
+        check("default" not in facts and "true" not in d.find_element(By.TAG_NAME, "aside").text,
+              "no codes in the facts panel: " + facts)
+        quarantine_form = d.find_element(
+            By.XPATH, "//form[@action='/call/correct'][input[@name='var' and @value='quarantine']]")
+        quarantine_form.find_element(By.CSS_SELECTOR, "select[name=value] option[value='true']").click()
+        submit(quarantine_form.find_element(By.TAG_NAME, "button"))
         facts = d.find_element(By.TAG_NAME, "dl").text
         check(facts.split("\n")[1] == "да", "the corrected quarantine is shown: " + facts)
         note = "Гражданин просит перезвонить <script>alert(1)</script>\"><img src=x onerror=alert(2)>"
@@ -285,7 +294,8 @@ def main():
         finish(d, "duplicate-snils")
 
         # quarantine + a problem: close the tab mid-call, reopen; then restart the server and reopen.
-        start_call(d, "quarantine", "yes")
+        start_call(d, "quarantine", "yes", "belgorod")
+        check("Белгородская область" in d.find_element(By.TAG_NAME, "dl").text, "the region is shown by its name")
         step_once(d, 3)
         crumbs = d.find_element(By.CSS_SELECTOR, ".crumbs").text
         d.quit()
