@@ -61,6 +61,7 @@ std::string cookie_value(const std::string& header, std::string_view name) {
 }
 
 constexpr std::string_view kCookie = "triage_session";
+constexpr std::string_view kLoginCookie = "triage_login";  // the sign-in form's CSRF token
 
 WebResponse redirect(const std::string& to) {
   WebResponse r;
@@ -155,11 +156,17 @@ std::string WebConsole::page(const User* u, const std::string& title, const std:
   return out + "</header><main>" + body + "</main></body></html>";
 }
 
-WebResponse WebConsole::login_page(const std::string& error, int status) {
+WebResponse WebConsole::login_page(const WebRequest& req, const std::string& error, int status) {
   const std::string& lang = opt_.lang;
   std::string body = "<h1>" + e(tr(lang, "Вход в консоль оператора", "Operator console sign-in")) + "</h1>";
   if (!error.empty()) body += "<p class=\"error\" role=\"alert\">" + e(error) + "</p>";
-  body += "<form method=\"post\" action=\"/login\" class=\"login\"><label>" + e(tr(lang, "Имя", "Name")) +
+  // Sign-in CSRF (a page elsewhere posting its own account's name and password into this browser):
+  // a double-submit token, in a SameSite=Strict cookie and in the form; the POST needs both, equal.
+  // One token per browser: other tabs and stray requests (a favicon) keep the form they show valid.
+  std::string token = cookie_value(req.cookie, kLoginCookie);
+  if (token.size() != 32 || token.find_first_not_of("0123456789abcdef") != std::string::npos) token = random_token(16);
+  body += "<form method=\"post\" action=\"/login\" class=\"login\">" + hidden_csrf(token) + "<label>" +
+          e(tr(lang, "Имя", "Name")) +
           " <input name=\"name\" autocomplete=\"username\" required autofocus></label><label>" +
           e(tr(lang, "Пароль", "Password")) +
           " <input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>"
@@ -167,6 +174,9 @@ WebResponse WebConsole::login_page(const std::string& error, int status) {
   WebResponse r;
   r.status = status;
   r.body = page(nullptr, tr(lang, "Вход", "Sign in"), body);
+  r.headers.emplace_back("Set-Cookie", std::string(kLoginCookie) + "=" + token +
+                                           "; Path=/login; HttpOnly; SameSite=Strict" +
+                                           (opt_.secure_cookie ? "; Secure" : "") + "; Max-Age=3600");
   return r;
 }
 
@@ -182,9 +192,14 @@ WebResponse WebConsole::login(const WebRequest& req) {
   Failures& by_name = name_failures_[name.substr(0, 64)];
   Failures& by_address = address_failures_[req.address];
   const std::string& lang = opt_.lang;
+  if (!same_secret(form["csrf"], cookie_value(req.cookie, kLoginCookie))) {
+    db_.store->audit(now, "login-csrf", name, req.address, "");
+    return login_page(req, tr(lang, "Форма входа устарела. Введите имя и пароль ещё раз.",
+                         "The sign-in form has expired. Enter your name and password again."), 403);
+  }
   if (limited(by_name, opt_.name_failures, now) || limited(by_address, opt_.address_failures, now)) {
     db_.store->audit(now, "login-limited", name, req.address, "");
-    return login_page(tr(lang, "Слишком много неудачных попыток. Подождите 15 минут.",
+    return login_page(req, tr(lang, "Слишком много неудачных попыток. Подождите 15 минут.",
                          "Too many failed attempts. Wait 15 minutes."), 429);
   }
   auto user = db_.store->user(name);
@@ -192,7 +207,7 @@ WebResponse WebConsole::login(const WebRequest& req) {
     ++by_name.count;
     ++by_address.count;
     db_.store->audit(now, "login-failed", name, req.address, user ? (user->disabled ? "disabled" : "password") : "unknown");
-    return login_page(tr(lang, "Неверное имя или пароль.", "Wrong name or password."), 401);
+    return login_page(req, tr(lang, "Неверное имя или пароль.", "Wrong name or password."), 401);
   }
   by_name = Failures{};
   std::string token = random_token();
@@ -224,7 +239,8 @@ WebResponse WebConsole::handle(const WebRequest& req) {
     r.body = a->body;
     return r;
   }
-  if (path == "/login" && req.method == "GET") return login_page("", 200);
+  if (path == "/login" && req.method == "GET") return login_page(req, "", 200);
+  if (path == "/favicon.ico") return plain(404, "no icon");
   if (path == "/login" && req.method == "POST") return login(req);
   auto session = db_.store->session(cookie_value(req.cookie, kCookie), now_ms());
   if (!session) return req.method == "GET" ? redirect("/login") : plain(401, "not signed in");

@@ -57,7 +57,7 @@ class WebConsole {
     int count = 0;
     std::int64_t since = 0;
   };
-  WebResponse login_page(const std::string& error, int status);
+  WebResponse login_page(const WebRequest& req, const std::string& error, int status);
   WebResponse login(const WebRequest& req);
   WebResponse logout(const WebRequest& req);
   WebResponse console(const User& u, const std::string& message);

@@ -165,6 +165,17 @@ def post(url, data, cookie=""):
         return e.code, e.read().decode()
 
 
+def login_post(url, fields, opener=None):
+    """Posts the sign-in form as a browser does: with the token and cookie of a fresh GET /login."""
+    with urllib.request.urlopen(url + "/login") as r:
+        cookie = r.headers["Set-Cookie"].split(";")[0]
+        token = re.search(r'name="csrf" value="([0-9a-f]+)"', r.read().decode()).group(1)
+    data = fields + "&csrf=" + token
+    if opener is None:
+        return post(url + "/login", data, cookie)
+    return opener.open(urllib.request.Request(url + "/login", data=data.encode(), headers={"Cookie": cookie}))
+
+
 def raw_request(port, data, wait=0.0, timeout=30):
     """Sends `data` on a fresh connection; returns what came back before the server closed it."""
     sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
@@ -195,7 +206,7 @@ def security_limits(url, cookie):
     slow = socket.create_connection(("127.0.0.1", port))
     slow.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
     t0 = time.time()
-    status, _ = post(url + "/login", "name=nobody&password=x")
+    status, _ = login_post(url, "name=nobody&password=x")
     check(status == 401 and time.time() - t0 < 5, "another client is served beside a slow one")
     slow.settimeout(30)
     closed = b""
@@ -211,10 +222,9 @@ def security_limits(url, cookie):
 def author_denied(url, db):
     subprocess.run([TRIAGE, "user", "add", "avtor", "--role", "author", "--db", db],
                    input=(PASSWORD + "\n").encode(), check=True)
-    req = urllib.request.Request(url + "/login", data=("name=avtor&password=" + urllib.parse.quote(PASSWORD)).encode())
     opener = urllib.request.build_opener(NoRedirect)
     try:
-        opener.open(req)
+        login_post(url, "name=avtor&password=" + urllib.parse.quote(PASSWORD), opener)
     except urllib.error.HTTPError as e:
         cookie = e.headers["Set-Cookie"].split(";")[0]
     page = urllib.request.urlopen(urllib.request.Request(url + "/", headers={"Cookie": cookie})).read().decode()
@@ -339,8 +349,21 @@ def main():
                 check(False, "traversal served: " + path)
             except urllib.error.HTTPError as e:
                 check(e.code == 404, "traversal refused: " + path)
-        status, _ = post(server.url + "/login", "name=ivanova&password=wrong")
+        status, _ = login_post(server.url, "name=ivanova&password=wrong")
         check(status == 401, "a wrong password is refused")
+        # Sign-in CSRF: the right password without the form's token (a page elsewhere posting it) is
+        # refused and audited, and sets no session.
+        opener = urllib.request.build_opener(NoRedirect)
+        try:
+            opener.open(urllib.request.Request(server.url + "/login",
+                                               data=("name=ivanova&password=" + urllib.parse.quote(PASSWORD)).encode()))
+            check(False, "a sign-in without the token is accepted")
+        except urllib.error.HTTPError as e:
+            check(e.code == 403 and "triage_session" not in (e.headers.get("Set-Cookie") or ""),
+                  "a sign-in without the form's token is refused (%d)" % e.code)
+        audited = subprocess.run(["sqlite3", db, "SELECT count(*) FROM web_audit WHERE event = 'login-csrf'"],
+                                 capture_output=True).stdout.decode().strip()
+        check(audited == "1", "the refused sign-in is audited: " + audited)
         security_limits(server.url, cookie)
         author_denied(server.url, db)
     finally:
