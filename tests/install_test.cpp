@@ -123,6 +123,14 @@ TEST_CASE("the bash completion loads and completes subcommands and their options
   CHECK(complete("triage train", 1) == "train train-report\n");
   CHECK(complete("triage check --st", 2) == "--strict\n");
   CHECK(complete("triage graph --for", 2) == "--format\n");
+  // Commands with actions offer them, then the options of the action typed.
+  CHECK(complete("triage log ''", 2) == "list show export delete purge migrate\n");
+  CHECK(complete("triage log ex", 2) == "export\n");
+  CHECK(complete("triage log export --deli", 3) == "--delimiter\n");
+  CHECK(complete("triage log purge --ol", 3) == "--older-than\n");
+  CHECK(complete("triage user p", 2) == "passwd\n");
+  CHECK(complete("triage user add --r", 3) == "--role\n");
+  CHECK(complete("triage user add --", 3).find("--action") == std::string::npos);
   // Every subcommand of the table is offered.
   std::string all = complete("triage ''", 1);
   for (const std::string& name : command_names()) CHECK(all.find(name) != std::string::npos);
