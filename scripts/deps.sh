@@ -17,6 +17,7 @@ pkgs=(
   graphviz            # graph --format svg|png and its test
   # packaging (scripts/test-deb.sh), man pages
   groff-base dpkg-dev fakeroot
+  lintian             # scripts/test-deb.sh: Debian policy checks of the .deb
 )
 pkgs+=("$@")
 missing=()
