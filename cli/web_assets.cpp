@@ -48,6 +48,11 @@ form.fix { display: flex; gap: .4rem; margin-top: .25rem; } form.fix select { fl
 fieldset { border: 1px solid var(--line); border-radius: 8px; margin: 0 0 1rem; background: #fff; }
 fieldset label { margin-right: 1.5rem; }
 label.case { display: block; padding: .3rem 0; font-size: 1.1rem; }
+header nav.top a { color: #fff; margin-right: 1rem; }
+pre.diag { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .5rem .75rem; overflow-x: auto; font-size: .9rem; }
+table.cases { border-collapse: collapse; } table.cases td { padding: .3rem .8rem .3rem 0; border-bottom: 1px solid var(--line); }
+figure.graph { margin: 1rem 0; background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: .5rem; overflow-x: auto; }
+figure.graph img { max-width: 100%; height: auto; }
 form.login { display: grid; gap: .75rem; max-width: 22rem; } form.login label { display: grid; gap: .2rem; }
 )css";
 

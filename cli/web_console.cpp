@@ -11,15 +11,9 @@
 #include "triage/escape.h"
 #include "triage/web_store.h"
 #include "web_assets.h"
+#include "web_html.h"
 
 namespace triage::cli {
-
-struct WebConsole::User {
-  std::string name;
-  std::string role;
-  std::string lang;
-  std::string csrf;
-};
 
 namespace {
 
@@ -62,41 +56,6 @@ std::string cookie_value(const std::string& header, std::string_view name) {
 
 constexpr std::string_view kCookie = "triage_session";
 constexpr std::string_view kLoginCookie = "triage_login";  // the sign-in form's CSRF token
-
-WebResponse redirect(const std::string& to) {
-  WebResponse r;
-  r.status = 303;
-  r.headers.emplace_back("Location", to);
-  return r;
-}
-
-WebResponse plain(int status, const std::string& text) {
-  WebResponse r;
-  r.status = status;
-  r.content_type = "text/plain; charset=utf-8";
-  r.body = text + "\n";
-  return r;
-}
-
-std::string e(std::string_view s) { return html_escape(s); }
-
-std::string hidden_csrf(const std::string& csrf) {
-  return "<input type=\"hidden\" name=\"csrf\" value=\"" + e(csrf) + "\">";
-}
-
-// A one-button form posting to `action`, with extra hidden fields.
-std::string button_form(const std::string& csrf, const std::string& action, const std::string& label,
-                        const std::string& css, const std::vector<std::pair<std::string, std::string>>& fields = {},
-                        const std::string& key = "") {
-  std::string out = "<form method=\"post\" action=\"" + e(action) + "\" class=\"inline\">" + hidden_csrf(csrf);
-  for (const auto& [name, value] : fields) {
-    out += "<input type=\"hidden\" name=\"" + e(name) + "\" value=\"" + e(value) + "\">";
-  }
-  out += "<button class=\"" + e(css) + "\"" + (key.empty() ? "" : " data-key=\"" + e(key) + "\"") + ">";
-  if (!key.empty()) out += "<span class=\"key\">" + e(key) + "</span> ";
-  out += e(label) + "</button></form>";
-  return out;
-}
 
 // The start page's region choices: the rules' regions by their titles, the national default first.
 std::string region_options(const RuleSet& rules, const std::string& lang) {
@@ -149,6 +108,10 @@ std::string WebConsole::page(const User* u, const std::string& title, const std:
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                     "<title>" + e(title) + "</title><link rel=\"stylesheet\" href=\"/static/app.css\">"
                     "<script src=\"/static/app.js\" defer></script></head><body><header><strong>triage</strong>";
+  if (u && (u->role == "author" || u->role == "supervisor")) {
+    out += "<nav class=\"top\">" + std::string(u->role == "supervisor" ? "<a href=\"/\">" + e(tr(lang, "Звонок", "Call")) + "</a>" : "") +
+           "<a href=\"/author\">" + e(tr(lang, "Правила", "Rules")) + "</a></nav>";
+  }
   if (u) {
     out += "<span class=\"who\">" + e(u->name) + " · " + e(u->role) + "</span>" +
            button_form(u->csrf, "/logout", tr(lang, "Выйти", "Log out"), "small");
@@ -247,7 +210,19 @@ WebResponse WebConsole::handle(const WebRequest& req) {
   auto record = db_.store->user(session->user_name);
   if (!record) return redirect("/login");
   User u{record->name, record->role, record->lang == "en" ? "en" : "ru", session->csrf};
+  const bool author_path = path == "/author" || path.rfind("/author/", 0) == 0;
+  if (author_path || (u.role == "author" && req.method == "GET" && path == "/")) {
+    if (u.role != "author" && u.role != "supervisor") {
+      db_.store->audit(now_ms(), "role-denied", u.name, req.address, path);
+      return plain(403, "the rules view is for authors and supervisors");
+    }
+    if (!author_path) return redirect("/author");
+  }
   if (req.method == "GET" && path == "/") return console(u, "");
+  if (req.method == "GET" && author_path) {
+    auto query = parse_form(req.target.find('?') == std::string::npos ? "" : req.target.substr(req.target.find('?') + 1));
+    return author_get(u, path, query);
+  }
   if (req.method != "POST") return plain(404, "not found");
   auto form = parse_form(req.body);
   if (!same_secret(form["csrf"], session->csrf)) {
@@ -255,6 +230,7 @@ WebResponse WebConsole::handle(const WebRequest& req) {
     return plain(403, "CSRF token missing or wrong");
   }
   if (path == "/logout") return logout(req);
+  if (author_path) return author_post(u, path, form);
   if (path.rfind("/call/", 0) == 0) {
     if (u.role != "operator" && u.role != "supervisor") {
       db_.store->audit(now_ms(), "role-denied", u.name, req.address, path);
@@ -418,26 +394,10 @@ std::string WebConsole::call_page(const User& u, LiveCall& call, const std::stri
                      "</p>";
   if (!message.empty()) body += "<p class=\"notice\" role=\"status\">" + e(message) + "</p>";
   body += "<div class=\"layout\"><section class=\"step\">";
-  auto say = [&](const std::string& text, Audience to) {
-    if (text.empty()) return;
-    body += to == Audience::Citizen
-                ? "<div class=\"say\"><div class=\"label\">" + e(tr(lang, "Прочитайте вслух", "Read aloud")) +
-                      "</div><p>" + e(text) + "</p></div>"
-                : "<div class=\"do\"><div class=\"label\">" + e(tr(lang, "Для оператора", "For the operator")) +
-                      "</div><p>" + e(text) + "</p></div>";
-  };
+  auto say = [&](const std::string& text, Audience to) { body += say_html(text, to, lang); };
   if (v.kind == StopKind::Outcome) {
-    for (std::size_t i = 0; i < v.script.size(); ++i) {
-      say(v.script[i], i < v.script_to.size() ? v.script_to[i] : Audience::Citizen);
-    }
+    body += outcome_html(ses, lang);
     const Node* out = ses.outcome();
-    if (out) {
-      body += "<p class=\"meta\">" + e(tr(lang, "Итог", "Disposition")) + ": " +
-              e(disposition_label(out->outcome.disposition, lang)) +
-              (out->outcome.escalation.empty() ? "" : " · " + e(tr(lang, "передать", "escalate to")) + ": " +
-                                                  e(escalation_label(out->outcome.escalation, lang))) +
-              "</p>";
-    }
     auto said = promised_.find(u.name);
     if (out && out->outcome.disposition == "callback" && said == promised_.end()) {
       // The number to call back (validated as a phone, stored keyed and masked) and the window.
@@ -455,28 +415,7 @@ std::string WebConsole::call_page(const User& u, LiveCall& call, const std::stri
       body += button_form(u.csrf, "/call/finish", tr(lang, "Завершить звонок", "Close the call"), "primary big");
     }
   } else {
-    say(v.text, v.text_to);
-    if (v.kind == StopKind::Question) {
-      body += "<div class=\"options\">";
-      for (std::size_t i = 0; i < v.options.size(); ++i) {
-        body += button_form(u.csrf, "/call/answer", v.options[i], "option", {{"index", std::to_string(i)}},
-                            i < 9 ? std::to_string(i + 1) : "");
-      }
-      body += "</div>";
-    } else if (v.kind == StopKind::Info) {
-      body += button_form(u.csrf, "/call/proceed", tr(lang, "Дальше", "Next"), "primary big", {}, "1");
-    } else if (v.kind == StopKind::Input && !v.choices.empty()) {
-      body += "<div class=\"options\">";
-      for (std::size_t i = 0; i < v.choices.size(); ++i) {
-        body += button_form(u.csrf, "/call/input", v.choices[i], "option", {{"value", v.choices[i]}},
-                            i < 9 ? std::to_string(i + 1) : "");
-      }
-      body += "</div>";
-    } else if (v.kind == StopKind::Input) {
-      body += "<form method=\"post\" action=\"/call/input\" class=\"input\">" + hidden_csrf(u.csrf) +
-              "<input name=\"value\" autocomplete=\"off\" autofocus required aria-label=\"" + e(v.validator) +
-              "\"><button class=\"primary\">" + e(tr(lang, "Принять", "Accept")) + "</button></form>";
-    }
+    body += stop_html(v, u.csrf, "/call", lang);
   }
   body += "<div class=\"row\">" + button_form(u.csrf, "/call/back", tr(lang, "← Назад", "← Back"), "small") + "</div>";
   body += "</section><aside>";

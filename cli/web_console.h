@@ -66,6 +66,10 @@ class WebConsole {
   std::string call_page(const User& u, LiveCall& call, const std::string& message);
   std::string start_page(const User& u, const std::string& message, const Classification* heard = nullptr);
   WebResponse suggest(const User& u, std::map<std::string, std::string>& form);
+  // The author's view (web_author.cpp): the checker's findings, each case's picture, a try-out.
+  WebResponse author_get(const User& u, const std::string& path, std::map<std::string, std::string>& query);
+  WebResponse author_post(const User& u, const std::string& path, std::map<std::string, std::string>& form);
+  std::string try_page(const User& u, const std::string& message);
   std::string page(const User* u, const std::string& title, const std::string& body) const;
   LiveCall* current_call(const User& u, std::string* message);
   bool limited(Failures& f, int max, std::int64_t now) const;
@@ -78,6 +82,16 @@ class WebConsole {
   std::map<std::string, Failures> address_failures_;
   std::map<std::string, LiveCall> calls_;  // by user name: the call on that user's screen
   std::map<std::string, std::string> promised_;  // by user name: what to tell the caller of the callback
+  std::map<std::string, Session> tries_;          // by user name: the author's try-out (logs nothing)
+  std::map<std::string, std::string> pictures_;   // by case id: its SVG (the rules do not change while serving)
+};
+
+// The signed-in user of a request.
+struct WebConsole::User {
+  std::string name;
+  std::string role;
+  std::string lang;
+  std::string csrf;
 };
 
 }  // namespace triage::cli

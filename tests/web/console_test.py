@@ -236,6 +236,65 @@ def author_denied(url, db):
     check(out == "1", "role-denied audited: " + out)
 
 
+def author_view(url, db, tmp, operator_cookie):
+    """The author's view: findings, a case picture, a try-out that logs nothing."""
+    calls_before = subprocess.run(["sqlite3", db, "SELECT count(*) FROM calls"], capture_output=True).stdout
+    steps_before = subprocess.run(["sqlite3", db, "SELECT count(*) FROM steps"], capture_output=True).stdout
+    try:
+        urllib.request.urlopen(urllib.request.Request(url + "/author", headers={"Cookie": operator_cookie}))
+        check(False, "an operator opens the rules view")
+    except urllib.error.HTTPError as e:
+        check(e.code == 403, "an operator is refused the rules view (%d)" % e.code)
+    d = browser(os.path.join(tmp, "profile-author"))
+    try:
+        d.get(url + "/")
+        d.find_element(By.NAME, "name").send_keys("avtor")
+        d.find_element(By.NAME, "password").send_keys(PASSWORD)
+        submit(d.find_element(By.CSS_SELECTOR, "form.login button"))
+        check(d.current_url.endswith("/author"), "an author lands on the rules view: " + d.current_url)
+        main = d.find_element(By.TAG_NAME, "main").text
+        check("Проверка" in main and ("Ошибок и предупреждений нет." in main or "предупреждений:" in main),
+              "the checker's findings are shown")
+        check("Забыл пароль" in main and "forgot-password" in main, "the cases are listed")
+        d.find_element(By.LINK_TEXT, "Забыл пароль").click()
+        WebDriverWait(d, 10).until(lambda drv: drv.execute_script(
+            "var i = document.querySelector('figure.graph img'); return i && i.complete && i.naturalWidth > 0;"))
+        shot(d, "web-author-graph.png")
+        svg = urllib.request.urlopen(urllib.request.Request(
+            url + "/author/graph.svg?case=forgot-password",
+            headers={"Cookie": "triage_session=" + d.get_cookie("triage_session")["value"]}))
+        check(svg.headers["Content-Type"] == "image/svg+xml" and b"<svg" in svg.read(), "the picture is an SVG")
+        submit(d.find_element(By.CSS_SELECTOR, "form[action='/author/try/start'] button"))
+        check("в журнал ничего не пишется" in d.page_source, "the try-out says it logs nothing")
+        for _ in range(40):
+            if "Итог" in d.find_element(By.TAG_NAME, "main").text:
+                break
+            opts = d.find_elements(By.CSS_SELECTOR, ".options button")
+            field = d.find_elements(By.CSS_SELECTOR, "form.input input[name=value]")
+            nxt = d.find_elements(By.CSS_SELECTOR, "form[action='/author/try/proceed'] button")
+            if opts:
+                submit(opts[0])
+            elif field:
+                field[0].send_keys(SNILS if field[0].get_attribute("aria-label") == "snils" else PHONE)
+                submit(d.find_element(By.CSS_SELECTOR, "form.input button"))
+            elif nxt:
+                submit(nxt[0])
+            else:
+                check(False, "the try-out is stuck: " + d.find_element(By.TAG_NAME, "main").text[:200])
+                break
+        check("Итог" in d.find_element(By.TAG_NAME, "main").text, "the try-out reaches an outcome")
+        shot(d, "web-author-try.png")
+        submit(d.find_element(By.CSS_SELECTOR, "form[action='/author/try/back'] button"))
+        check("Итог" not in d.find_element(By.TAG_NAME, "main").text, "back leaves the outcome")
+        submit(d.find_element(By.CSS_SELECTOR, "form[action='/author/try/end'] button"))
+        check(d.current_url.endswith("/author"), "the try-out ends on the rules view")
+    finally:
+        d.quit()
+    calls_after = subprocess.run(["sqlite3", db, "SELECT count(*) FROM calls"], capture_output=True).stdout
+    steps_after = subprocess.run(["sqlite3", db, "SELECT count(*) FROM steps"], capture_output=True).stdout
+    check(calls_before == calls_after and steps_before == steps_after, "the try-out wrote nothing to the log")
+
+
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
@@ -366,6 +425,7 @@ def main():
         check(audited == "1", "the refused sign-in is audited: " + audited)
         security_limits(server.url, cookie)
         author_denied(server.url, db)
+        author_view(server.url, db, tmp, cookie)
     finally:
         d.quit()
         server.stop()
