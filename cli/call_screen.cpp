@@ -154,11 +154,7 @@ void show_trace(const Ui& ui, const Session& s) {
   fmt::print("{}\n", ui.paint("1", ui.t("Как звонок пришёл сюда:", "How the call got here:")));
   std::size_t n = 0;
   for (const TraceStep& st : s.trace()) {
-    std::string what = st.node.empty() ? fmt::format("{}/{}", st.to_flow, st.to_node) : fmt::format("{}/{}", st.flow, st.node);
-    std::string line = fmt::format("{:>3}. {} [{}]", ++n, what, step_action_label(to_string(st.action), ui.o.lang));
-    if (!st.answer.empty()) line += fmt::format(" «{}»", st.answer);
-    if (!st.reason.empty()) line += " — " + step_reason(st.reason, ui.o.lang);
-    ui.para(line, "  ", "       ");
+    ui.para(fmt::format("{:>3}. {}", ++n, trace_line(st, ui.o.lang)), "  ", "       ");
   }
 }
 

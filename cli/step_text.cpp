@@ -120,6 +120,14 @@ const std::vector<CallbackWindow>& callback_windows() {
   return windows;
 }
 
+std::string trace_line(const TraceStep& st, const std::string& lang) {
+  std::string what = st.node.empty() ? fmt::format("{}/{}", st.to_flow, st.to_node) : fmt::format("{}/{}", st.flow, st.node);
+  std::string line = fmt::format("{} [{}]", what, step_action_label(to_string(st.action), lang));
+  if (!st.answer.empty()) line += fmt::format(" «{}»", st.answer);
+  if (!st.reason.empty()) line += " — " + step_reason(st.reason, lang);
+  return line;
+}
+
 std::string fact_name(const VarDecl& d) {
   std::string l = d.label.empty() ? d.name : d.label;
   std::size_t p = l.find(" (");

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "triage/rule_set.h"
+#include "triage/session.h"
 
 namespace triage::cli {
 
@@ -18,6 +19,10 @@ std::string step_action_label(std::string_view action, const std::string& lang);
 // "option 2 «Телефон»" -> "вариант 2 «Телефон»", "condition `x` held (f:3)" -> "выполнено
 // условие `x` (f:3)", ... English is returned unchanged; unknown reasons too.
 std::string step_reason(std::string_view reason, const std::string& lang);
+
+// One step of a session's trace as a person reads it: "flow/node [ответ] «label» — reason".
+// The call screen's `w` (why am I here), the web console's «Почему этот шаг?», the try-out.
+std::string trace_line(const TraceStep& step, const std::string& lang);
 
 // An outcome's disposition and escalation as the interface says them ("referred" ->
 // "перенаправлен"); unknown codes are returned as given.

@@ -53,6 +53,8 @@ pre.diag { background: #fff; border: 1px solid var(--line); border-radius: 6px; 
 table.cases { border-collapse: collapse; } table.cases td { padding: .3rem .8rem .3rem 0; border-bottom: 1px solid var(--line); }
 figure.graph { margin: 1rem 0; background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: .5rem; overflow-x: auto; }
 figure.graph img { max-width: 100%; height: auto; }
+details.why { margin-top: 1rem; color: var(--muted); font-size: .92rem; } details.why summary { cursor: pointer; }
+details.why ol { padding-left: 1.5rem; } details.why li { margin: .15rem 0; }
 form.login { display: grid; gap: .75rem; max-width: 22rem; } form.login label { display: grid; gap: .2rem; }
 )css";
 

@@ -167,7 +167,8 @@ std::string WebConsole::try_page(const User& u, const std::string& message) {
   body += v.kind == StopKind::Outcome ? outcome_html(s, lang) : stop_html(v, u.csrf, "/author/try", lang);
   body += "<div class=\"row\">" + button_form(u.csrf, "/author/try/back", tr(lang, "← Назад", "← Back"), "small") +
           " " + button_form(u.csrf, "/author/try/restart", tr(lang, "Сначала", "From the start"), "small") + " " +
-          button_form(u.csrf, "/author/try/end", tr(lang, "Закончить", "End"), "small") + "</div></section>";
+          button_form(u.csrf, "/author/try/end", tr(lang, "Закончить", "End"), "small") + "</div>" + why_html(s, lang) +
+          "</section>";
   return page(&u, tr(lang, "Пробный проход", "Try-out"), body);
 }
 

@@ -418,6 +418,7 @@ std::string WebConsole::call_page(const User& u, LiveCall& call, const std::stri
     body += stop_html(v, u.csrf, "/call", lang);
   }
   body += "<div class=\"row\">" + button_form(u.csrf, "/call/back", tr(lang, "← Назад", "← Back"), "small") + "</div>";
+  body += why_html(ses, lang);
   body += "</section><aside>";
   // Facts and their correction (LiveCall::correct).
   // Each fact with its value as a person says it, and its correction: a choice of the values

@@ -91,4 +91,11 @@ std::string stop_html(const View& v, const std::string& csrf, const std::string&
   return body;
 }
 
+std::string why_html(const Session& ses, const std::string& lang) {
+  if (ses.trace().empty()) return "";
+  std::string out = "<details class=\"why\"><summary>" + e(tr(lang, "Почему этот шаг?", "Why this step?")) + "</summary><ol>";
+  for (const TraceStep& st : ses.trace()) out += "<li>" + e(trace_line(st, lang)) + "</li>";
+  return out + "</ol></details>";
+}
+
 }  // namespace triage::cli

@@ -28,6 +28,9 @@ std::string say_html(const std::string& text, Audience to, const std::string& la
 // The stop `v` (question, info, input): its text, then its options as numbered buttons, a Next
 // button or the input field, posting to `prefix` + "/answer" | "/proceed" | "/input".
 std::string stop_html(const View& v, const std::string& csrf, const std::string& prefix, const std::string& lang);
+// «Почему этот шаг?»: the session's trace, one line a step (step_text.h trace_line), folded in a
+// <details> (no JavaScript needed). Empty when the session keeps no trace.
+std::string why_html(const Session& ses, const std::string& lang);
 // The outcome of `ses`: its script lines, then the disposition and escalation.
 std::string outcome_html(const Session& ses, const std::string& lang);
 

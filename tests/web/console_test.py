@@ -335,6 +335,10 @@ def main():
         start_call(d, "forgot-password", "no")
         step_once(d)
         check(d.find_element(By.TAG_NAME, "dl").text.split("\n")[1] == "нет", "quarantine no at the start")
+        # «Почему этот шаг?»: the trace in Russian, folded until asked.
+        d.find_element(By.CSS_SELECTOR, "details.why summary").click()
+        why = d.find_element(By.CSS_SELECTOR, "details.why").text
+        check("forgot-password/" in why and "[ответ]" in why and "вариант" in why, "why this step: " + why[:300])
         facts = d.find_element(By.TAG_NAME, "dl").text
         # Facts read as a person says them: the region by name, never a code or true/false.
         check("Регион\nне указан" in facts, "the region reads «не указан»: " + facts)
