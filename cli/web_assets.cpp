@@ -55,6 +55,8 @@ figure.graph { margin: 1rem 0; background: #fff; border: 1px solid var(--line); 
 figure.graph img { max-width: 100%; height: auto; }
 details.why { margin-top: 1rem; color: var(--muted); font-size: .92rem; } details.why summary { cursor: pointer; }
 details.why ol { padding-left: 1.5rem; } details.why li { margin: .15rem 0; }
+p.hint { min-height: 1.4em; margin: -.5rem 0 1rem; font-size: .95rem; } p.hint.bad { color: var(--danger); }
+input[aria-invalid=true] { border-color: var(--danger); outline-color: var(--danger); }
 form.login { display: grid; gap: .75rem; max-width: 22rem; } form.login label { display: grid; gap: .2rem; }
 )css";
 
@@ -66,6 +68,32 @@ document.addEventListener('keydown', function (ev) {
   if (ev.ctrlKey || ev.altKey || ev.metaKey) return;
   var b = document.querySelector('button[data-key="' + ev.key + '"]');
   if (b) { ev.preventDefault(); b.click(); }
+});
+// A typed field (SNILS, phone...) is checked as it is typed by the engine's own validator
+// (POST /validate); the message shows under the field. The server checks again on submit.
+document.addEventListener('DOMContentLoaded', function () {
+  var field = document.querySelector('input[data-validator]');
+  var hint = document.getElementById('hint');
+  if (!field || !hint || !window.fetch) return;
+  var csrf = field.form.querySelector('input[name=csrf]').value;
+  var timer = null, asked = 0;
+  field.addEventListener('input', function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      var mine = ++asked;
+      if (!field.value) { hint.textContent = ''; field.removeAttribute('aria-invalid'); return; }
+      var body = new URLSearchParams({csrf: csrf, validator: field.dataset.validator, value: field.value});
+      fetch('/validate', {method: 'POST', body: body, credentials: 'same-origin'})
+        .then(function (r) { return r.json(); })
+        .then(function (v) {
+          if (mine !== asked) return;
+          hint.textContent = v.message;
+          hint.className = v.ok ? 'hint ok' : 'hint bad';
+          if (v.ok) field.removeAttribute('aria-invalid'); else field.setAttribute('aria-invalid', 'true');
+        })
+        .catch(function () {});
+    }, 250);
+  });
 });
 )js";
 

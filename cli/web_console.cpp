@@ -9,6 +9,8 @@
 #include "session_cli.h"
 #include "step_text.h"
 #include "triage/escape.h"
+#include "triage/json.h"
+#include "triage/validators.h"
 #include "triage/web_store.h"
 #include "web_assets.h"
 #include "web_html.h"
@@ -230,6 +232,16 @@ WebResponse WebConsole::handle(const WebRequest& req) {
     return plain(403, "CSRF token missing or wrong");
   }
   if (path == "/logout") return logout(req);
+  if (path == "/validate") {
+    // A typed field checked as it is typed: the engine's validator, nothing stored or logged
+    // (the server log has the path only).
+    ValidationResult v = validate_input(form["validator"], form["value"]);
+    WebResponse r;
+    r.content_type = "application/json";
+    r.body = std::string("{\"ok\":") + (v.ok ? "true" : "false") + ",\"message\":" +
+             json_quote(v.ok ? "" : u.lang == "en" ? v.message_en : v.message) + "}";
+    return r;
+  }
   if (author_path) return author_post(u, path, form);
   if (path.rfind("/call/", 0) == 0) {
     if (u.role != "operator" && u.role != "supervisor") {

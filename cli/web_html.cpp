@@ -84,9 +84,12 @@ std::string stop_html(const View& v, const std::string& csrf, const std::string&
     }
     body += "</div>";
   } else if (v.kind == StopKind::Input) {
+    // data-validator: app.js checks the value as it is typed (POST /validate, the engine's own
+    // validators); the server checks it again on submit.
     body += "<form method=\"post\" action=\"" + e(prefix) + "/input\" class=\"input\">" + hidden_csrf(csrf) +
             "<input name=\"value\" autocomplete=\"off\" autofocus required aria-label=\"" + e(v.validator) +
-            "\"><button class=\"primary\">" + e(tr(lang, "Принять", "Accept")) + "</button></form>";
+            "\" data-validator=\"" + e(v.validator) + "\" aria-describedby=\"hint\"><button class=\"primary\">" +
+            e(tr(lang, "Принять", "Accept")) + "</button></form><p class=\"hint\" id=\"hint\" aria-live=\"polite\"></p>";
   }
   return body;
 }

@@ -131,7 +131,17 @@ def step_once(d, pick=0):
     if field:
         label = field[0].get_attribute("aria-label")
         typed.append(label)
-        field[0].send_keys(SNILS if label == "snils" else PHONE if label == "phone" else "Иванов Иван")
+        if label == "snils":
+            # Checked as it is typed: a wrong checksum is named before submitting, then cleared.
+            field[0].send_keys("112-233-445 96")
+            WebDriverWait(d, 10).until(lambda drv: "Контрольная сумма" in drv.find_element(By.ID, "hint").text)
+            check(field[0].get_attribute("aria-invalid") == "true", "a wrong SNILS is marked as typed")
+            field[0].clear()
+            field[0].send_keys(SNILS)
+            WebDriverWait(d, 10).until(lambda drv: drv.find_element(By.ID, "hint").text == "")
+            check(field[0].get_attribute("aria-invalid") is None, "a right SNILS clears the mark")
+        else:
+            field[0].send_keys(PHONE if label == "phone" else "Иванов Иван")
         submit(d.find_element(By.CSS_SELECTOR, "form.input button"))
         return True
     nxt = d.find_elements(By.CSS_SELECTOR, "form[action='/call/proceed'] button")
