@@ -327,17 +327,8 @@ int interrupted(const Ui& ui, LiveCall& call) {
 }
 
 void show_repeats(const Ui& ui, const LiveCall& call) {
-  if (call.repeats().empty()) return;
-  std::int64_t total = 0;
-  std::string parts;
-  for (const RepeatCount& r : call.repeats()) {
-    total += r.calls;
-    parts += fmt::format("{}{} ({})", parts.empty() ? "" : ", ", ui.case_title(r.case_id), r.calls);
-  }
-  ui.para(fmt::format(ui.t("Этот гражданин уже звонил {} раз(а) за последние {} дн.: {}",
-                           "This caller called {} time(s) in the last {} days: {}"),
-                      total, LiveCall::kRepeatDays, parts),
-          ui.paint("1;35", "! "), "  ");
+  std::string notice = repeat_notice(ui.rules, call.repeats(), LiveCall::kRepeatDays, ui.o.lang);
+  if (!notice.empty()) ui.para(notice, ui.paint("1;35", "! "), "  ");
 }
 
 // Handles one typed line at a stop. Returns false when the operator ended the call.

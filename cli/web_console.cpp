@@ -405,6 +405,9 @@ std::string WebConsole::call_page(const User& u, LiveCall& call, const std::stri
                                    ses.step_count())) +
                      "</p>";
   if (!message.empty()) body += "<p class=\"notice\" role=\"status\">" + e(message) + "</p>";
+  // A repeat caller (known once a SNILS or phone was typed), for the rest of the call.
+  std::string repeat = repeat_notice(*rules_, call.repeats(), LiveCall::kRepeatDays, lang);
+  if (!repeat.empty()) body += "<p class=\"notice repeat\" role=\"status\">" + e(repeat) + "</p>";
   body += "<div class=\"layout\"><section class=\"step\">";
   auto say = [&](const std::string& text, Audience to) { body += say_html(text, to, lang); };
   if (v.kind == StopKind::Outcome) {

@@ -406,6 +406,13 @@ def main():
         start_call(d, "service-centre", "no")
         finish(d, "service-centre")
         check("snils" in typed, "a SNILS was typed: %s" % typed)
+        # The same SNILS again: a repeat caller, said on the page for the rest of the call.
+        start_call(d, "service-centre", "no")
+        check(walk_to_outcome(d), "service-centre again: reaches an outcome")
+        notice = d.find_elements(By.CSS_SELECTOR, ".notice.repeat")
+        check(notice and "уже звонил 1 раз(а) за последние 7 дн.: Центр обслуживания" in notice[0].text,
+              "the repeat caller is named: %s" % (notice[0].text if notice else "(none)"))
+        submit(d.find_element(By.CSS_SELECTOR, "form[action='/call/finish'] button"))
 
         # Security basics: no page without a session, no POST without the CSRF token, no traversal.
         with urllib.request.urlopen(server.url + "/static/app.css") as r:
@@ -447,9 +454,10 @@ def main():
     calls = subprocess.run([TRIAGE, "log", "export", "--format", "json", "--db", db], capture_output=True, check=True).stdout.decode()
     rows = [json.loads(l) for l in calls.splitlines() if l.strip()]
     cases = sorted(r.get("case_id", r.get("case", "")) for r in rows)
-    check(len(rows) == 5, "five calls in the log: %d" % len(rows))
+    check(len(rows) == 6, "six calls in the log: %d" % len(rows))
     check(all(r.get("status") == "completed" for r in rows), "every call completed: %s" % [r.get("status") for r in rows])
-    check(cases == sorted(["confirm-account", "forgot-password", "duplicate-snils", "quarantine", "service-centre"]), "cases: %s" % cases)
+    check(cases == sorted(["confirm-account", "forgot-password", "duplicate-snils", "quarantine", "service-centre",
+                           "service-centre"]), "cases: %s" % cases)
     raw = open(db, "rb").read() + open(os.path.join(tmp, "server.log"), "rb").read()
     shown = "".join(pages)
     check(len(pages) > 15, "pages recorded: %d" % len(pages))
