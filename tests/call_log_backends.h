@@ -6,6 +6,8 @@
 
 #include <doctest/doctest.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstdlib>
@@ -15,6 +17,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "call_log_test_support.h"
 #include "fault_storage.h"
@@ -141,6 +144,24 @@ inline std::vector<CallId> fill(CallLog& log) {
   call("petrov", "snils-exists", kT0 - kDay, &f5);
   call("petrov", "snils-exists", kT0, nullptr);  // still open
   return ids;
+}
+
+// Runs `child(w)` for w = 0 .. n-1, each in a process of its own (fork) that exits with what it
+// returns, and checks that every one exited normally with 0: many seats writing at once.
+inline void run_in_processes(int n, const std::function<int(int w)>& child) {
+  std::vector<pid_t> pids;
+  for (int w = 0; w < n; ++w) {
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) _exit(child(w));
+    pids.push_back(pid);
+  }
+  for (pid_t pid : pids) {
+    int status = 0;
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+  }
 }
 
 }  // namespace triage::testing

@@ -265,39 +265,25 @@ TEST_CASE("pg call log: 32 concurrent call processes lose nothing and never fail
   PgDb db;
   { must_open(db.uri); }  // schema first, as the first seat's start would
   constexpr int kWriters = 32, kCalls = 5, kSteps = 4;
-  std::vector<pid_t> pids;
-  for (int w = 0; w < kWriters; ++w) {
-    pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-      int failures = 0;
-      {
-        auto opened = open_call_log(db.uri);
-        if (!opened) _exit(90);
-        auto& log = *opened;
-        auto key = log->caller_key("phone", "+79991234567");  // first uses race for the secret
-        if (!key) ++failures;
-        for (int c = 0; c < kCalls; ++c) {
-          auto id = log->begin_call(start("seat" + std::to_string(w), "forgot-password", kT0));
-          if (!id) { ++failures; continue; }
-          for (int s = 1; s <= kSteps; ++s) {
-            if (!log->append_step(*id, step(s))) ++failures;
-            auto retry = log->append_step(*id, step(s));  // a retried commit
-            if (!retry || *retry != AppendResult::AlreadyStored) ++failures;
-          }
-          if (!log->finish_call(*id, done("FP", kT0 + 1000 * (c + 1)))) ++failures;
-        }
+  run_in_processes(kWriters, [&](int w) {
+    int failures = 0;
+    auto opened = open_call_log(db.uri);
+    if (!opened) return 90;
+    auto& log = *opened;
+    auto key = log->caller_key("phone", "+79991234567");  // first uses race for the secret
+    if (!key) ++failures;
+    for (int c = 0; c < kCalls; ++c) {
+      auto id = log->begin_call(start("seat" + std::to_string(w), "forgot-password", kT0));
+      if (!id) { ++failures; continue; }
+      for (int s = 1; s <= kSteps; ++s) {
+        if (!log->append_step(*id, step(s))) ++failures;
+        auto retry = log->append_step(*id, step(s));  // a retried commit
+        if (!retry || *retry != AppendResult::AlreadyStored) ++failures;
       }
-      _exit(failures == 0 ? 0 : 1);
+      if (!log->finish_call(*id, done("FP", kT0 + 1000 * (c + 1)))) ++failures;
     }
-    pids.push_back(pid);
-  }
-  for (pid_t pid : pids) {
-    int status = 0;
-    REQUIRE(waitpid(pid, &status, 0) == pid);
-    CHECK(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) == 0);
-  }
+    return failures == 0 ? 0 : 1;
+  });
   CHECK(sql_int(db.uri, "SELECT count(*) FROM calls WHERE status = 'completed'") == kWriters * kCalls);
   CHECK(sql_int(db.uri, "SELECT count(*) FROM calls") == kWriters * kCalls);
   CHECK(sql_int(db.uri, "SELECT count(*) FROM steps") == kWriters * kCalls * kSteps);

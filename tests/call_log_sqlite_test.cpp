@@ -4,7 +4,6 @@
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -149,35 +148,21 @@ TEST_CASE("call log: concurrent writer processes lose nothing and never fail") {
   TempDir dir;
   { open_log(dir.db()); }  // create the schema first, as the first operator's start would
   constexpr int kWriters = 4, kCalls = 25, kSteps = 3;
-  std::vector<pid_t> pids;
-  for (int w = 0; w < kWriters; ++w) {
-    pid_t pid = fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-      int failures = 0;
-      {
-        auto opened = open_sqlite_call_log(dir.db());
-        if (!opened) _exit(90);
-        auto& log = *opened;
-        for (int c = 0; c < kCalls; ++c) {
-          auto id = log->begin_call(start("op" + std::to_string(w), "forgot-password", kT0));
-          if (!id) { ++failures; continue; }
-          for (int s = 1; s <= kSteps; ++s) {
-            if (!log->append_step(*id, step(s))) ++failures;
-          }
-          if (!log->finish_call(*id, done("FP", kT0 + 1000))) ++failures;
-        }
+  run_in_processes(kWriters, [&](int w) {
+    int failures = 0;
+    auto opened = open_sqlite_call_log(dir.db());
+    if (!opened) return 90;
+    auto& log = *opened;
+    for (int c = 0; c < kCalls; ++c) {
+      auto id = log->begin_call(start("op" + std::to_string(w), "forgot-password", kT0));
+      if (!id) { ++failures; continue; }
+      for (int s = 1; s <= kSteps; ++s) {
+        if (!log->append_step(*id, step(s))) ++failures;
       }
-      _exit(failures == 0 ? 0 : 1);
+      if (!log->finish_call(*id, done("FP", kT0 + 1000))) ++failures;
     }
-    pids.push_back(pid);
-  }
-  for (pid_t pid : pids) {
-    int status = 0;
-    REQUIRE(waitpid(pid, &status, 0) == pid);
-    CHECK(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) == 0);
-  }
+    return failures == 0 ? 0 : 1;
+  });
   CHECK(count_rows(dir.db(), "SELECT count(*) FROM calls WHERE status = 'completed'") == kWriters * kCalls);
   CHECK(count_rows(dir.db(), "SELECT count(*) FROM calls") == kWriters * kCalls);
   CHECK(count_rows(dir.db(), "SELECT count(*) FROM steps") == kWriters * kCalls * kSteps);
