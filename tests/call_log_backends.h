@@ -49,9 +49,9 @@ inline std::string sqlite_sql(const std::string& path, const std::string& sql) {
 
 // One storage to run a contract test on.
 struct Backend {
-  std::string name;  // "sqlite", "fault" or "postgresql"
-  std::string spec;  // what must_open() takes: opens it again and again, on the same data
-  std::string file;  // the SQLite file of sqlite and fault ("" for postgresql)
+  std::string name;     // "sqlite", "fault" or "postgresql"
+  std::string spec;     // what must_open() takes: opens it again and again, on the same data
+  std::string file;     // the SQLite file of sqlite and fault ("" for postgresql)
   std::string scratch;  // a folder of the test's own for other files (removed afterwards)
   // The first cell of a query on the stored tables, through a connection of the test's own.
   std::function<std::string(const std::string& sql)> sql;
@@ -62,8 +62,9 @@ struct Backend {
   // its WAL, or the text of every row of the PostgreSQL tables that hold call data.
   std::string stored() const {
     if (!file.empty()) return read_bytes(file) + read_bytes(file + "-wal");
-    return sql("SELECT concat_ws('|', (SELECT string_agg(c::text, '|') FROM calls c), "
-               "(SELECT string_agg(s::text, '|') FROM steps s), (SELECT string_agg(n::text, '|') FROM notes n))");
+    return sql(
+        "SELECT concat_ws('|', (SELECT string_agg(c::text, '|') FROM calls c), "
+        "(SELECT string_agg(s::text, '|') FROM steps s), (SELECT string_agg(n::text, '|') FROM notes n))");
   }
 };
 

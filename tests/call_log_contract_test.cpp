@@ -161,16 +161,18 @@ TEST_CASE("call log contract: notes, abort reasons and answers are masked before
 TEST_CASE("call log contract: a session state handed over with a typed number in clear is stored masked") {
   // The policy layer masks the snapshot whatever the session did: the raw text input of the
   // defect (issue #14) must reach no backend's storage (for SQLite: neither the file nor its WAL).
-  const std::string state = "{\"v\":1,\"rules\":\"sha256:0123456789012345\",\"case\":\"c\",\"ctx\":{},"
-                            "\"actions\":[\"i:снилс 11223344595 телефон +79123456789\"]}";
+  const std::string state =
+      "{\"v\":1,\"rules\":\"sha256:0123456789012345\",\"case\":\"c\",\"ctx\":{},"
+      "\"actions\":[\"i:снилс 11223344595 телефон +79123456789\"]}";
   for_each_backend([&](const Backend& b) {
     auto log = must_open(b.spec);
     CallId id = *log->begin_call(start("ivanova", "forgot-password", kT0));
     REQUIRE(log->set_session_state(id, state));
     REQUIRE(log->finish_call(id, done("FP-RESTORE", kT0 + 1000)));
     std::string stored = log->get_call(id)->session_state;
-    CHECK(stored == "{\"v\":1,\"rules\":\"sha256:0123456789012345\",\"case\":\"c\",\"ctx\":{},"
-                    "\"actions\":[\"i:снилс *********95 телефон +*********89\"]}");
+    CHECK(stored ==
+          "{\"v\":1,\"rules\":\"sha256:0123456789012345\",\"case\":\"c\",\"ctx\":{},"
+          "\"actions\":[\"i:снилс *********95 телефон +*********89\"]}");
     std::string raw = b.stored();
     CHECK(raw.find("11223344595") == std::string::npos);
     CHECK(raw.find("9123456789") == std::string::npos);
@@ -463,7 +465,7 @@ TEST_CASE("call log contract: a call is held by one screen at a time; a callback
     CHECK(rec->lease_holder == "a@seat-1 pid 1");
     CHECK(rec->lease_until == kT0 + 2000);
     CHECK(log->take_lease(id, "b@seat-2 pid 2", kT0 + 2001, kT0 + 5000));  // expired: taken over
-    CHECK(log->release_lease(id, "a@seat-1 pid 1"));                     // not a's any more: no-op
+    CHECK(log->release_lease(id, "a@seat-1 pid 1"));                       // not a's any more: no-op
     CHECK(log->get_call(id)->lease_holder == "b@seat-2 pid 2");
     CHECK(log->release_lease(id, "b@seat-2 pid 2"));
     CHECK(log->get_call(id)->lease_holder.empty());
@@ -649,7 +651,10 @@ TEST_CASE("call log: days are checked as calendar dates") {
 
 TEST_CASE("call log export: JSON strings escape controls and replace invalid UTF-8") {
   std::string out;
-  append_json_string(out, "a\x01" "b\xff" "c\\\"Ж");
+  append_json_string(out,
+                     "a\x01"
+                     "b\xff"
+                     "c\\\"Ж");
   CHECK(out == "\"a\\u0001b\\ufffdc\\\\\\\"Ж\"");
   std::string semi;
   append_csv_field(semi, "a;b", ';');

@@ -274,7 +274,10 @@ TEST_CASE("pg call log: 32 concurrent call processes lose nothing and never fail
     if (!key) ++failures;
     for (int c = 0; c < kCalls; ++c) {
       auto id = log->begin_call(start("seat" + std::to_string(w), "forgot-password", kT0));
-      if (!id) { ++failures; continue; }
+      if (!id) {
+        ++failures;
+        continue;
+      }
       for (int s = 1; s <= kSteps; ++s) {
         if (!log->append_step(*id, step(s))) ++failures;
         auto retry = log->append_step(*id, step(s));  // a retried commit

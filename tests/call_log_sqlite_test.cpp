@@ -155,7 +155,10 @@ TEST_CASE("call log: concurrent writer processes lose nothing and never fail") {
     auto& log = *opened;
     for (int c = 0; c < kCalls; ++c) {
       auto id = log->begin_call(start("op" + std::to_string(w), "forgot-password", kT0));
-      if (!id) { ++failures; continue; }
+      if (!id) {
+        ++failures;
+        continue;
+      }
       for (int s = 1; s <= kSteps; ++s) {
         if (!log->append_step(*id, step(s))) ++failures;
       }
@@ -186,4 +189,3 @@ TEST_CASE("call log: the default path follows XDG_DATA_HOME and creates the fold
   CHECK(stat((dir.path + "/data/triage").c_str(), &st) == 0);
   CHECK(S_ISDIR(st.st_mode));
 }
-

@@ -11,13 +11,13 @@
 #include "triage/loader.h"
 
 using triage::Context;
-using triage::RuleSet;
 using triage::Expected;
+using triage::RuleSet;
 using triage::Session;
 using triage::StepAction;
-using triage::testing::fact_rules;
 using triage::StopKind;
 using triage::TraceStep;
+using triage::testing::fact_rules;
 using triage::testing::TestRules;
 
 namespace {

@@ -13,9 +13,9 @@ namespace triage {
 namespace {
 
 // The actions of is_path_step, in one list.
-constexpr StepAction kPathSteps[] = {StepAction::Answer,  StepAction::Proceed, StepAction::Input,
-                                     StepAction::Back,    StepAction::Restart, StepAction::Outcome,
-                                     StepAction::Fact,    StepAction::Correct, StepAction::Switch};
+constexpr StepAction kPathSteps[] = {StepAction::Answer, StepAction::Proceed, StepAction::Input,
+                                     StepAction::Back, StepAction::Restart, StepAction::Outcome,
+                                     StepAction::Fact, StepAction::Correct, StepAction::Switch};
 
 // The saved state without its rule-set hash: the part a replay depends on.
 std::string_view walk_key(std::string_view state) {
