@@ -202,6 +202,9 @@ Status lease_refused(CallLog& log, CallId call);
 // Why delete_call() removed nothing: "open-call" when the call is open (never deleted), else
 // "not-found". Shared by the backends.
 Status not_deleted(CallLog& log, CallId call);
+// Why append_step() stored nothing when step `seq` of `call` is already stored under another
+// idempotency key: "conflict", worded alike on every backend.
+Status step_conflict(CallId call, std::int64_t seq);
 
 class CallLog {
  public:
