@@ -59,12 +59,13 @@ struct Backend {
 
   std::int64_t sql_int(const std::string& query) const { return std::strtoll(sql(query).c_str(), nullptr, 10); }
   // Everything stored, to search for what must not be there: the bytes of the SQLite file and
-  // its WAL, or the text of every row of the PostgreSQL tables that hold call data.
+  // its WAL, or the text of every row of the PostgreSQL tables that hold calls and training results.
   std::string stored() const {
     if (!file.empty()) return read_bytes(file) + read_bytes(file + "-wal");
     return sql(
         "SELECT concat_ws('|', (SELECT string_agg(c::text, '|') FROM calls c), "
-        "(SELECT string_agg(s::text, '|') FROM steps s), (SELECT string_agg(n::text, '|') FROM notes n))");
+        "(SELECT string_agg(s::text, '|') FROM steps s), (SELECT string_agg(n::text, '|') FROM notes n), "
+        "(SELECT string_agg(t::text, '|') FROM training_results t))");
   }
 };
 

@@ -561,6 +561,35 @@ TEST_CASE("call log contract: a failed export leaves nothing behind") {
   });
 }
 
+TEST_CASE("call log contract: training results are kept in order, their details masked") {
+  for_each_backend([](const Backend& b) {
+    auto log = must_open(b.spec);
+    CHECK(log->training_results()->empty());
+    TrainingResult first{"petrova", "fp-01", "forgot-password", 80, true,
+                         "{\"typed\":\"СНИЛС 112-233-445 95\"}", "2024-05-01T12:00:00Z"};
+    TrainingResult second{"sidorov", "se-02", "snils-exists", 0, false, "{}", "2024-05-01T12:05:00Z"};
+    REQUIRE(log->add_training_result(first));
+    REQUIRE(log->add_training_result(second));
+    auto got = log->training_results();
+    REQUIRE(got.has_value());
+    REQUIRE(got->size() == 2);
+    CHECK((*got)[0].trainee == "petrova");
+    CHECK((*got)[0].scenario == "fp-01");
+    CHECK((*got)[0].case_id == "forgot-password");
+    CHECK((*got)[0].score == 80);
+    CHECK((*got)[0].outcome_right);
+    CHECK((*got)[0].details == "{\"typed\":\"СНИЛС ***-***-*** 95\"}");
+    CHECK((*got)[0].at == "2024-05-01T12:00:00Z");
+    CHECK((*got)[1].trainee == "sidorov");
+    CHECK((*got)[1].score == 0);
+    CHECK_FALSE((*got)[1].outcome_right);
+    CHECK(must_open(b.spec)->training_results()->size() == 2);  // kept, not per connection
+    std::string raw = b.stored();
+    CHECK(raw.find("***-***-*** 95") != std::string::npos);
+    CHECK(raw.find("112-233-445") == std::string::npos);
+  });
+}
+
 TEST_CASE("call log contract: every backend reads the same replay path of a call with facts, a correction and a switch") {
   // Regression: the SQL of the SQLite and PostgreSQL backends knew 6 path actions, the default
   // export (the fault storage's) and the session 9, so fact, correct and switch steps were in
