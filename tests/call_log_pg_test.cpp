@@ -67,10 +67,10 @@ int run_triage(const std::string& args, std::string* out) {
 
 }  // namespace
 
-TEST_CASE("pg call log: an unreachable server is a clear io error") {
+TEST_CASE("pg call log: an unreachable server is a clear error of its own") {
   auto log = open_call_log("postgresql://triage:pw@127.0.0.1:1/calls?connect_timeout=2");
   REQUIRE_FALSE(log.has_value());
-  CHECK(log.status().code() == "io");
+  CHECK(log.status().code() == "no-connection");  // not "io": the operator's screen says no connection, not a full disk
   CHECK(log.status().message().rfind("cannot connect to the PostgreSQL call log: ", 0) == 0);
   CHECK(log.status().message().find("Connection refused") != std::string::npos);
   CHECK(log.status().message().find('\n') == std::string::npos);  // one line for the operator
@@ -249,7 +249,7 @@ TEST_CASE("pg call log: after a lost connection the seat reconnects and a retrie
   sql(db.uri, "SELECT pg_terminate_backend(" + std::to_string(pid) + ")");
   auto lost = log->append_step(id, step(2));  // the server went away under this seat
   if (!lost) {
-    CHECK(lost.status().code() == "io");
+    CHECK(lost.status().code() == "no-connection");
     CHECK(lost.status().message().find("lost the connection to the call log (postgresql 127.0.0.1:") !=
           std::string::npos);
   }
