@@ -319,6 +319,15 @@ def main():
     try:
         login(d, server.url)
         check("Новый звонок" in d.page_source, "login leads to the start page")
+        # The language switch: English chrome, kept with the user, and back to Russian.
+        submit(d.find_element(By.CSS_SELECTOR, "form[action='/lang'] button"))
+        check("New call" in d.page_source and "Русский" in d.find_element(By.TAG_NAME, "header").text,
+              "the switch gives English")
+        d.get(server.url + "/")
+        check("New call" in d.page_source, "English is kept for the user")
+        submit(d.find_element(By.CSS_SELECTOR, "form[action='/lang'] button"))
+        check("Новый звонок" in d.page_source and "English" in d.find_element(By.TAG_NAME, "header").text,
+              "and back to Russian")
         shot(d, "web-start.png")
 
         start_call(d, "confirm-account")
@@ -429,6 +438,16 @@ def main():
                 check(False, "traversal served: " + path)
             except urllib.error.HTTPError as e:
                 check(e.code == 404, "traversal refused: " + path)
+        # The switch returns only to a page of this server.
+        page_now = urllib.request.urlopen(urllib.request.Request(server.url + "/", headers={"Cookie": cookie})).read().decode()
+        token = re.search(r'name="csrf" value="([0-9a-f]+)"', page_now).group(1)
+        for evil in ["//evil.example/", "/%5Cevil.example", "https://evil.example/"]:
+            try:
+                urllib.request.build_opener(NoRedirect).open(urllib.request.Request(
+                    server.url + "/lang", data=("lang=ru&csrf=" + token + "&back=" + evil).encode(),
+                    headers={"Cookie": cookie}))
+            except urllib.error.HTTPError as e:
+                check(e.code == 303 and e.headers["Location"] == "/", "no redirect off the server: " + evil)
         status, _ = login_post(server.url, "name=ivanova&password=wrong")
         check(status == 401, "a wrong password is refused")
         # Sign-in CSRF: the right password without the form's token (a page elsewhere posting it) is

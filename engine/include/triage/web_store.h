@@ -52,6 +52,8 @@ class WebStore {
   Status add_user(const WebUser& user, std::int64_t now);
   Status set_password(std::string_view name, const std::string& hash, std::int64_t now);
   Status set_disabled(std::string_view name, bool disabled, std::int64_t now);
+  // The interface language of `name`'s pages: "ru" or "en" (the page's switch).
+  Status set_lang(std::string_view name, std::string_view lang, std::int64_t now);
   std::optional<WebUser> user(std::string_view name);
 
   // Stores a session for the token's hash; returns nothing on error.

@@ -131,6 +131,15 @@ Status WebStore::set_disabled(std::string_view name, bool disabled, std::int64_t
   return s && disabled ? drop_sessions_of(name) : s;
 }
 
+Status WebStore::set_lang(std::string_view name, std::string_view lang, std::int64_t now) {
+  int rc = impl_->run("UPDATE web_users SET lang = ?2, updated_at = ?3 WHERE name = ?1", [&](sqlite::Stmt& st) {
+    st.bind(1, name);
+    st.bind(2, lang);
+    st.bind(3, now);
+  });
+  return impl_->changed_user(rc, name, "setting a user's language");
+}
+
 std::optional<WebUser> WebStore::user(std::string_view name) {
   sqlite::Stmt st;
   int rc = impl_->run("SELECT name, role, password_hash, disabled, lang FROM web_users WHERE name = ?1",
