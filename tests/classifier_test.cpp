@@ -226,31 +226,15 @@ TEST_CASE("classifier: classify is safe from several threads") {
 
 namespace {
 
-struct Labelled {
-  std::vector<std::string> expected;
-  std::string text;
-  int line = 0;
-};
-
-std::vector<Labelled> read_labelled(const std::string& path) {
-  std::ifstream in(path);
+// A labelled set, read with the engine's parser (the one `triage classify --train` uses).
+std::vector<LabelledLine> read_labelled(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
   REQUIRE_MESSAGE(in.good(), path << ": cannot open the caller set");
-  std::vector<Labelled> out;
-  std::string line;
-  int number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    if (line.empty() || line[0] == '#') continue;
-    auto tab = line.find('\t');
-    REQUIRE_MESSAGE(tab != std::string::npos, path << ":" << number << ": no TAB");
-    Labelled l;
-    l.line = number;
-    l.text = line.substr(tab + 1);
-    std::stringstream ids(line.substr(0, tab));
-    for (std::string id; std::getline(ids, id, ',');) l.expected.push_back(id);
-    out.push_back(std::move(l));
-  }
-  return out;
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  auto parsed = parse_labelled(bytes.str(), path);
+  REQUIRE_MESSAGE(parsed.has_value(), parsed.status().message());
+  return *parsed;
 }
 
 }  // namespace
@@ -342,7 +326,7 @@ Figures measure(const Classifier& c, const RuleSet& rules, const std::string& pa
     }
     std::string where = path.substr(path.rfind('/') + 1) + ":" + std::to_string(l.line) + ": " +
                         l.text + " -> " + joined(picked) + " (top " + top(r) + ")";
-    if (l.expected == std::vector<std::string>{"-"}) {
+    if (l.expected == std::vector<std::string>{kOffTopicCase}) {
       ++f.off_topic;
       if (picked.empty()) ++f.left;
       else f.misses.push_back("off-topic " + where);
@@ -776,17 +760,17 @@ TEST_CASE("cli classify: text from stdin, JSON output") {
   Run r = classify_cli(kRulesArg + "--format json --threshold 0.4", "карантин\n");
   CHECK(r.rc == 0);
   CHECK(r.out ==
-        "{\"threshold\":0.4,\"truncated\":false,\"words\":1,\"off_topic\":false,\"picked\":[\"quarantine\"],\"cases\":["
+        "{\"threshold\":0.4,\"truncated\":false,\"words\":1,\"model\":false,\"off_topic\":false,\"picked\":[\"quarantine\"],\"cases\":["
         "{\"id\":\"quarantine\",\"title\":\"Гражданин на карантине\",\"score\":1.5000,"
-        "\"confidence\":0.5276,\"own_confidence\":0.5276,\"picked\":true,\"matches\":["
+        "\"confidence\":0.5276,\"own_confidence\":0.5276,\"probability\":0.0000,\"picked\":true,\"matches\":["
         "{\"input\":\"карантин\",\"stem\":\"карантин\",\"term\":\"карантин\",\"rule_text\":\"карантин\","
         "\"source\":\"keyword\",\"kind\":\"exact\",\"pair\":false,\"weight\":1.5000}]},"
         "{\"id\":\"confirm-account\",\"title\":\"Подтвердить учётную запись\",\"score\":0.0000,"
-        "\"confidence\":0.0000,\"own_confidence\":0.0000,\"picked\":false,\"matches\":[]},"
+        "\"confidence\":0.0000,\"own_confidence\":0.0000,\"probability\":0.0000,\"picked\":false,\"matches\":[]},"
         "{\"id\":\"forgot-password\",\"title\":\"Забыл пароль\",\"score\":0.0000,"
-        "\"confidence\":0.0000,\"own_confidence\":0.0000,\"picked\":false,\"matches\":[]},"
+        "\"confidence\":0.0000,\"own_confidence\":0.0000,\"probability\":0.0000,\"picked\":false,\"matches\":[]},"
         "{\"id\":\"duplicate-snils\",\"title\":\"Уже есть учётная запись с таким СНИЛС\",\"score\":0.0000,"
-        "\"confidence\":0.0000,\"own_confidence\":0.0000,\"picked\":false,\"matches\":[]}]}\n");
+        "\"confidence\":0.0000,\"own_confidence\":0.0000,\"probability\":0.0000,\"picked\":false,\"matches\":[]}]}\n");
 }
 
 TEST_CASE("cli classify: usage errors exit 2") {

@@ -1,11 +1,17 @@
 #include "triage/classifier.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <mutex>
+#include <optional>
+#include <sstream>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "classifier_model.h"
 #include "stemmer.h"
 
 namespace triage {
@@ -180,6 +186,19 @@ struct Classifier::Impl {
   std::unordered_map<std::string, std::size_t> vocab_index;
   Roles roles;                          // by case id
   std::vector<std::u32string> domain;   // stems of the entry's `triage: domain:` words
+  std::optional<CaseModel> model;       // the supervised model, cases in `cases` order
+
+  // What the keyword scorer saw of a text: its analysed words and their vocabulary hits.
+  struct Analysis {
+    std::vector<Word> words;
+    std::vector<std::vector<StemHit>> hits;
+    bool domain = false;
+  };
+  Classification scored(std::string_view text, double threshold, Analysis* analysis) const;
+  std::vector<std::string> model_terms(const Analysis& a) const;
+  std::vector<ScorerInputs> scorer_inputs(const Classification& out, const Analysis& a) const;
+  void decide(Classification& out, const Analysis& a, double threshold) const;
+  Status set_model(std::string_view text);
 
   bool in_domain(const std::vector<Word>& words, const std::vector<bool>& claimed) const;
 
@@ -617,41 +636,244 @@ Expected<Classifier> Classifier::build(const RuleSet& rules) {
     for (const auto& w : impl->analyse(word)) impl->domain.push_back(to_u32(w.stem));
   }
   impl->weigh();
+  if (!rules.root.empty()) {
+    // The model file is optional: a folder without one gets the keyword scorer alone.
+    std::ifstream in(rules.root + "/" + kClassifierModelFile, std::ios::binary);
+    if (in.is_open()) {
+      std::ostringstream bytes;
+      bytes << in.rdbuf();
+      if (in.bad()) {
+        return Status::error("model", fmt::format("{}/{}: unreadable", rules.root, kClassifierModelFile));
+      }
+      std::string text = bytes.str();
+      Status st = impl->set_model(text);
+      if (!st.ok()) {
+        return Status::error("model", fmt::format("{}/{}: {}", rules.root, kClassifierModelFile, st.message()));
+      }
+    }
+  }
   return Classifier(std::move(impl));
 }
 
-Classification Classifier::classify(std::string_view text, const ClassifyOptions& options) const {
+Classification Classifier::Impl::scored(std::string_view text, double threshold_given,
+                                        Analysis* a) const {
   Classification out;
   std::string_view capped = cap_input(text, kMaxClassifyInputBytes);
   out.truncated = capped.size() < text.size();
-  std::vector<Word> words = impl_->analyse(capped);
-  impl_->join_split(words);
-  impl_->respell(words);
+  std::vector<Word>& words = a->words;
+  words = analyse(capped);
+  join_split(words);
+  respell(words);
   out.words = words.size();
   // One vocabulary look-up per distinct stem: repeated words cost nothing.
   std::unordered_map<std::string, std::vector<StemHit>> memo;
-  std::vector<std::vector<StemHit>> hits;
+  std::vector<std::vector<StemHit>>& hits = a->hits;
   hits.reserve(words.size());
   for (const auto& w : words) {
     auto it = memo.find(w.stem);
-    if (it == memo.end()) it = memo.emplace(w.stem, impl_->hits_for(w.stem)).first;
+    if (it == memo.end()) it = memo.emplace(w.stem, hits_for(w.stem)).first;
     hits.push_back(it->second);
   }
-  for (const auto& c : impl_->cases) out.ranked.push_back(impl_->score(c, words, hits));
+  for (const auto& c : cases) out.ranked.push_back(score(c, words, hits));
   std::stable_sort(out.ranked.begin(), out.ranked.end(),
-                   [](const CaseScore& a, const CaseScore& b) { return a.score > b.score; });
-  bool domain = impl_->in_domain(words, claimed_by_off_topic(out, impl_->roles));
-  out.off_topic = out_of_scope(out, options.threshold, domain, impl_->roles);
+                   [](const CaseScore& x, const CaseScore& y) { return x.score > y.score; });
+  a->domain = in_domain(words, claimed_by_off_topic(out, roles));
+  out.off_topic = out_of_scope(out, threshold_given, a->domain, roles);
   // A text that names nothing of the domain needs more confidence to pick a case.
-  double threshold = options.threshold;
-  if (!domain && !impl_->domain.empty()) threshold = std::min(1.0, threshold + kNoDomainMargin);
+  double threshold = threshold_given;
+  if (!a->domain && !domain.empty()) threshold = std::min(1.0, threshold + kNoDomainMargin);
   if (out.off_topic) {
-    leave_to_operator(out, impl_->roles);
+    leave_to_operator(out, roles);
   } else {
-    pick(out, threshold, impl_->roles);
-    rank_off_topic_last(out, impl_->roles);
+    pick(out, threshold, roles);
+    rank_off_topic_last(out, roles);
   }
   return out;
 }
+
+Classification Classifier::classify(std::string_view text, const ClassifyOptions& options) const {
+  Impl::Analysis a;
+  bool model = impl_->model && options.use_model;
+  Classification out = impl_->scored(text, model ? kDefaultClassifyThreshold : options.threshold, &a);
+  if (model) impl_->decide(out, a, options.threshold);
+  return out;
+}
+
+// ---- the supervised model (docs/classifier.md, "The supervised model")
+
+namespace {
+
+// A model term of one side of a pair: the token, marked when «не» stood before it.
+std::string model_side(const std::string& token, bool negated) { return negated ? "не+" + token : token; }
+
+// Pairs of the model: content words at most this far apart (as the scorer's kPairWindow).
+constexpr std::size_t kModelPairWindow = kPairWindow;
+
+}  // namespace
+
+// The model's terms of a text: each content word ("w:" + its token; "n:" + token too when «не»
+// stood before it) and each two words at most kModelPairWindow apart ("p:" + both sides, in
+// byte order). The token is the word's stem, or, when the stem is no vocabulary stem, the
+// vocabulary stem its best fuzzy hit names: the typo folding of the scorer ("пороль" →
+// "парол").
+std::vector<std::string> Classifier::Impl::model_terms(const Analysis& a) const {
+  std::vector<std::string> tokens(a.words.size());
+  for (std::size_t i = 0; i < a.words.size(); ++i) {
+    tokens[i] = a.words[i].stem;
+    const StemHit* best = nullptr;
+    for (const auto& h : a.hits[i]) {
+      if (best == nullptr || h.factor > best->factor ||
+          (h.factor == best->factor && vocab[h.vocab] < vocab[best->vocab])) {
+        best = &h;
+      }
+    }
+    if (best != nullptr) tokens[i] = vocab[best->vocab];
+  }
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    out.push_back("w:" + tokens[i]);
+    if (a.words[i].negated) out.push_back("n:" + tokens[i]);
+    for (std::size_t j = i + 1; j < tokens.size() && j <= i + kModelPairWindow; ++j) {
+      std::string x = model_side(tokens[i], a.words[i].negated);
+      std::string y = model_side(tokens[j], a.words[j].negated);
+      if (y < x) std::swap(x, y);
+      out.push_back("p:" + x + "|" + y);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// The keyword scorer's figures for each case, in `cases` order (ScorerFeature).
+std::vector<ScorerInputs> Classifier::Impl::scorer_inputs(const Classification& out,
+                                                          const Analysis& a) const {
+  std::string top;  // the best-scored account case
+  double best = 0;
+  for (const auto& r : out.ranked) {
+    if (role_of(roles, r.case_id) != Role::OffTopic && r.score > best) {
+      best = r.score;
+      top = r.case_id;
+    }
+  }
+  std::vector<ScorerInputs> inputs(cases.size());
+  for (std::size_t c = 0; c < cases.size(); ++c) {
+    auto r = std::find_if(out.ranked.begin(), out.ranked.end(),
+                          [&](const CaseScore& s) { return s.case_id == cases[c].id; });
+    ScorerInputs& x = inputs[c];
+    x.fill(0.0);
+    x[kFeatConfidence] = r->confidence;
+    x[kFeatOwnConfidence] = r->own_confidence;
+    x[kFeatPicked] = r->picked ? 1.0 : 0.0;
+    x[kFeatTop] = cases[c].id == top ? 1.0 : 0.0;
+    x[kFeatOffTopic] = out.off_topic ? 1.0 : 0.0;
+    x[kFeatDomain] = a.domain ? 1.0 : 0.0;
+    x[kFeatNothingPicked] = out.picked.empty() ? 1.0 : 0.0;
+  }
+  return inputs;
+}
+
+// The model decides: every account case whose probability reaches the threshold is picked; the
+// call is off-topic when the off-topic case's probability reaches it and beats every account
+// case (nothing is picked then, as with the scorer's out-of-scope model). The cases are ranked by
+// probability (ties: the scorer's order); the off-topic case first on an off-topic call, else
+// last. Scores, confidences and matches stay the scorer's: they are the explanation.
+void Classifier::Impl::decide(Classification& out, const Analysis& a, double threshold) const {
+  std::vector<double> p = model->probabilities(model_terms(a), scorer_inputs(out, a));
+  double account_best = 0, off = 0;
+  for (auto& r : out.ranked) {
+    std::size_t c = 0;
+    while (cases[c].id != r.case_id) ++c;
+    r.probability = p[c];
+    if (role_of(roles, r.case_id) == Role::OffTopic) off = p[c];
+    else account_best = std::max(account_best, p[c]);
+  }
+  out.model = true;
+  out.off_topic = off >= threshold && off > account_best;
+  out.picked.clear();
+  std::stable_sort(out.ranked.begin(), out.ranked.end(),
+                   [](const CaseScore& x, const CaseScore& y) { return x.probability > y.probability; });
+  if (out.off_topic) leave_to_operator(out, roles);
+  else rank_off_topic_last(out, roles);
+  for (auto& r : out.ranked) {
+    r.picked = !out.off_topic && role_of(roles, r.case_id) != Role::OffTopic && r.probability >= threshold;
+    if (r.picked) out.picked.push_back(r.case_id);
+  }
+}
+
+Status Classifier::Impl::set_model(std::string_view text) {
+  if (text.empty()) {
+    model.reset();
+    return Status::ok();
+  }
+  Expected<CaseModel> parsed = CaseModel::parse(text);
+  if (!parsed) return parsed.status();
+  std::vector<std::string> ids;
+  for (const auto& c : cases) ids.push_back(c.id);
+  if (parsed->cases() != ids) {
+    return Status::error("model", "the model was trained for other cases than this rule set's; "
+                                  "regenerate it with `triage classify --train` (docs/classifier.md)");
+  }
+  model = std::move(*parsed);
+  return Status::ok();
+}
+
+Status Classifier::set_model(std::string_view text) { return impl_->set_model(text); }
+
+bool Classifier::has_model() const { return impl_->model.has_value(); }
+
+Expected<std::string> Classifier::train(const std::vector<LabelledLine>& lines,
+                                        const std::vector<std::string>& header) const {
+  std::vector<std::string> ids;
+  for (const auto& c : impl_->cases) ids.push_back(c.id);
+  std::vector<ModelExample> data;
+  data.reserve(lines.size());
+  for (const auto& l : lines) {
+    ModelExample e;
+    e.expected.assign(ids.size(), false);
+    for (const auto& id : l.expected) {
+      auto it = std::find(ids.begin(), ids.end(), id);
+      if (it == ids.end()) {
+        return Status::error("labelled", fmt::format("line {}: unknown case id {}", l.line, id));
+      }
+      e.expected[static_cast<std::size_t>(it - ids.begin())] = true;
+    }
+    Impl::Analysis a;
+    Classification out = impl_->scored(l.text, kDefaultClassifyThreshold, &a);
+    e.terms = impl_->model_terms(a);
+    e.scorer = impl_->scorer_inputs(out, a);
+    data.push_back(std::move(e));
+  }
+  return CaseModel::train(std::move(ids), data).serialize(header);
+}
+
+Expected<std::vector<LabelledLine>> parse_labelled(std::string_view text, const std::string& name) {
+  std::vector<LabelledLine> out;
+  std::size_t number = 0;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    std::size_t end = text.find('\n', at);
+    std::string_view line = text.substr(at, end == std::string_view::npos ? end : end - at);
+    at = end == std::string_view::npos ? text.size() : end + 1;
+    ++number;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty() || line[0] == '#') continue;
+    std::size_t tab = line.find('\t');
+    if (tab == std::string_view::npos) {
+      return Status::error("labelled", fmt::format("{}:{}: no TAB", name, number));
+    }
+    LabelledLine l;
+    l.line = number;
+    l.text = std::string(line.substr(tab + 1));
+    std::stringstream ids{std::string(line.substr(0, tab))};
+    for (std::string id; std::getline(ids, id, ',');) {
+      if (!id.empty()) l.expected.push_back(id == "-" ? kOffTopicCase : id);
+    }
+    if (l.expected.empty()) return Status::error("labelled", fmt::format("{}:{}: no case id", name, number));
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
 
 }  // namespace triage
