@@ -745,27 +745,17 @@ std::vector<std::string> Classifier::Impl::model_terms(const Analysis& a) const 
   return out;
 }
 
-// The keyword scorer's figures for each case, in `cases` order (ScorerFeature).
+// The keyword scorer's figures for each case, in `cases` order (ScorerFeature). Its pick and
+// rank are no inputs: they are decisions tuned on the very lines the model learns from, and a
+// model that learns to trust them fails where they fail (docs/classifier.md).
 std::vector<ScorerInputs> Classifier::Impl::scorer_inputs(const Classification& out,
                                                           const Analysis& a) const {
-  std::string top;  // the best-scored account case
-  double best = 0;
-  for (const auto& r : out.ranked) {
-    if (role_of(roles, r.case_id) != Role::OffTopic && r.score > best) {
-      best = r.score;
-      top = r.case_id;
-    }
-  }
   std::vector<ScorerInputs> inputs(cases.size());
   for (std::size_t c = 0; c < cases.size(); ++c) {
     auto r = std::find_if(out.ranked.begin(), out.ranked.end(),
                           [&](const CaseScore& s) { return s.case_id == cases[c].id; });
     ScorerInputs& x = inputs[c];
-    x.fill(0.0);
     x[kFeatConfidence] = r->confidence;
-    x[kFeatOwnConfidence] = r->own_confidence;
-    x[kFeatPicked] = r->picked ? 1.0 : 0.0;
-    x[kFeatTop] = cases[c].id == top ? 1.0 : 0.0;
     x[kFeatOffTopic] = out.off_topic ? 1.0 : 0.0;
     x[kFeatDomain] = a.domain ? 1.0 : 0.0;
     x[kFeatNothingPicked] = out.picked.empty() ? 1.0 : 0.0;
@@ -773,13 +763,20 @@ std::vector<ScorerInputs> Classifier::Impl::scorer_inputs(const Classification& 
   return inputs;
 }
 
-// The model decides: every account case whose probability reaches the threshold is picked; the
-// call is off-topic when the off-topic case's probability reaches it and beats every account
-// case (nothing is picked then, as with the scorer's out-of-scope model). The cases are ranked by
-// probability (ties: the scorer's order); the off-topic case first on an off-topic call, else
-// last. Scores, confidences and matches stay the scorer's: they are the explanation.
+// The model decides (docs/classifier.md, "The supervised model"):
+// * off-topic when the off-topic case's probability reaches the threshold and beats every
+//   account case: nothing is picked, as with the scorer's out-of-scope model;
+// * else the most probable account case is picked whatever its probability (an account call
+//   names one problem; leaving it to the operator is never the right answer on an account
+//   call), and every other account case whose probability reaches the threshold;
+// * the staff procedure, when picked, takes the call alone (it covers the citizen's problem);
+// * a circumstance the keyword scorer picked (one quarantine keyword of its own) stays picked:
+//   a fact of the call is not a ranking question.
+// The cases are ranked by probability (ties: the scorer's order), the off-topic case first on
+// an off-topic call, else last. Scores, confidences and matches stay the scorer's explanation.
 void Classifier::Impl::decide(Classification& out, const Analysis& a, double threshold) const {
   std::vector<double> p = model->probabilities(model_terms(a), scorer_inputs(out, a));
+  std::unordered_set<std::string> scorer_picked(out.picked.begin(), out.picked.end());
   double account_best = 0, off = 0;
   for (auto& r : out.ranked) {
     std::size_t c = 0;
@@ -793,10 +790,23 @@ void Classifier::Impl::decide(Classification& out, const Analysis& a, double thr
   out.picked.clear();
   std::stable_sort(out.ranked.begin(), out.ranked.end(),
                    [](const CaseScore& x, const CaseScore& y) { return x.probability > y.probability; });
-  if (out.off_topic) leave_to_operator(out, roles);
-  else rank_off_topic_last(out, roles);
+  if (out.off_topic) {
+    leave_to_operator(out, roles);
+    for (auto& r : out.ranked) r.picked = false;
+    return;
+  }
+  rank_off_topic_last(out, roles);
+  bool first = true, staff = false;
   for (auto& r : out.ranked) {
-    r.picked = !out.off_topic && role_of(roles, r.case_id) != Role::OffTopic && r.probability >= threshold;
+    Role role = role_of(roles, r.case_id);
+    r.picked = role != Role::OffTopic && (first || r.probability >= threshold);
+    first = first && role == Role::OffTopic;
+    staff = staff || (r.picked && role == Role::Staff);
+  }
+  for (auto& r : out.ranked) {
+    Role role = role_of(roles, r.case_id);
+    if (staff && role == Role::Problem) r.picked = false;
+    if (role == Role::Circumstance && scorer_picked.count(r.case_id) != 0) r.picked = true;
     if (r.picked) out.picked.push_back(r.case_id);
   }
 }

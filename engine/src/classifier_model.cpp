@@ -14,7 +14,7 @@ namespace {
 constexpr const char* kMagic = "triage-classifier-model 1";
 // Names of the scorer inputs in the file, in ScorerFeature order.
 constexpr std::array<const char*, kScorerFeatures> kScorerNames = {
-    "@confidence", "@own-confidence", "@picked", "@top", "@off-topic", "@domain", "@nothing-picked"};
+    "@confidence", "@off-topic", "@domain", "@nothing-picked"};
 
 double sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
 

@@ -17,9 +17,6 @@ namespace triage {
 // What the keyword scorer says about one case, as model inputs (all 0..1).
 enum ScorerFeature : std::size_t {
   kFeatConfidence,      // the case's confidence
-  kFeatOwnConfidence,   // its own confidence (what the picker used)
-  kFeatPicked,          // the scorer picked it
-  kFeatTop,             // it is the best-scored account case
   kFeatOffTopic,        // the scorer's out-of-scope model took the call (same for every case)
   kFeatDomain,          // the caller named a domain word (same for every case)
   kFeatNothingPicked,   // the scorer picked nothing (same for every case)
@@ -36,8 +33,8 @@ struct ModelExample {
 
 // Training settings; every field keeps its default for the shipped model.
 struct ModelTraining {
-  double l2 = 0.003;          // L2 penalty on the weights (not the biases), per mean log-loss
-  int iterations = 300;       // full-batch Adam steps
+  double l2 = 0.0003;         // L2 penalty on the weights (not the biases), per mean log-loss
+  int iterations = 600;       // full-batch Adam steps
   double learning_rate = 0.05;
   std::size_t min_lines = 2;  // a term must occur in this many training lines to get weights
   double prune = 0.01;        // weights smaller than this are not written
