@@ -121,12 +121,15 @@ def main():
             report(os.path.basename(path), f, args.verbose)
             for k in total:
                 total[k] += f[k]
-            exact_rates.append(pct(f["exact"], f["account"]))
-            left_rates.append(pct(f["left"], f["off"]))
+            if f["account"]:
+                exact_rates.append(pct(f["exact"], f["account"]))
+            if f["off"]:  # labelled.tsv has no off-topic line
+                left_rates.append(pct(f["left"], f["off"]))
     if len(args.sets) > 1:
         report("all", dict(total, misses=[]), False)
-        print(f"mean over sets: exact {sum(exact_rates) / len(exact_rates):.1f}%, "
-              f"off-topic left {sum(left_rates) / len(left_rates):.1f}%")
+        print(f"mean over sets: exact {sum(exact_rates) / max(1, len(exact_rates)):.1f}%, "
+              f"off-topic left {sum(left_rates) / max(1, len(left_rates)):.1f}% "
+              f"(sets with off-topic lines)")
 
 
 if __name__ == "__main__":

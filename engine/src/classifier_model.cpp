@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <map>
 
@@ -29,10 +30,29 @@ std::vector<std::string_view> split(std::string_view line, char sep) {
   }
 }
 
+// A weight as serialize() writes it: an optional '-', digits, optionally '.' and digits. Hand
+// parsed: the model has some 20,000 of them and strtod-class parsing was most of its load time.
 bool parse_double(std::string_view s, double* out) {
-  const char* end = s.data() + s.size();
-  auto [ptr, ec] = std::from_chars(s.data(), end, *out);
-  return ec == std::errc() && ptr == end && std::isfinite(*out);
+  std::size_t i = 0;
+  bool negative = !s.empty() && s[0] == '-';
+  if (negative) ++i;
+  std::int64_t whole = 0, fraction = 0, scale = 1;
+  std::size_t digits = 0;
+  for (; i < s.size() && s[i] >= '0' && s[i] <= '9' && digits < 12; ++i, ++digits) whole = whole * 10 + (s[i] - '0');
+  if (digits == 0) return false;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    std::size_t fdigits = 0;
+    for (; i < s.size() && s[i] >= '0' && s[i] <= '9' && fdigits < 12; ++i, ++fdigits) {
+      fraction = fraction * 10 + (s[i] - '0');
+      scale *= 10;
+    }
+    if (fdigits == 0) return false;
+  }
+  if (i != s.size()) return false;
+  double v = static_cast<double>(whole) + static_cast<double>(fraction) / static_cast<double>(scale);
+  *out = negative ? -v : v;
+  return true;
 }
 
 // Adam on one parameter vector (deterministic, full batch).
@@ -147,6 +167,7 @@ Expected<CaseModel> CaseModel::parse(std::string_view text) {
   };
   bool magic = false;
   std::size_t scorer_rows = 0;
+  m.terms_.reserve(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')));
   while (at < text.size()) {
     std::size_t end = text.find('\n', at);
     std::string_view line = text.substr(at, end == std::string_view::npos ? end : end - at);
@@ -185,6 +206,7 @@ Expected<CaseModel> CaseModel::parse(std::string_view text) {
       continue;
     }
     std::vector<std::pair<std::size_t, double>> row;
+    row.reserve(cells.size() - 1);
     for (std::size_t i = 1; i < cells.size(); ++i) {
       std::size_t colon = cells[i].find(':');
       std::size_t c = 0;

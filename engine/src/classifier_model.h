@@ -37,7 +37,7 @@ struct ModelTraining {
   int iterations = 600;       // full-batch Adam steps
   double learning_rate = 0.05;
   std::size_t min_lines = 2;  // a term must occur in this many training lines to get weights
-  double prune = 0.01;        // weights smaller than this are not written
+  double prune = 0.05;        // weights smaller than this are not written
 };
 
 class CaseModel {
