@@ -1019,6 +1019,28 @@ TEST_CASE("cli classify: text from stdin, JSON output") {
         "\"confidence\":0.0000,\"own_confidence\":0.0000,\"probability\":0.0000,\"picked\":false,\"matches\":[]}]}\n");
 }
 
+TEST_CASE("cli classify: --train prints a model, --model uses one, --model none the scorer alone") {
+  std::string base = "/tmp/triage_classify_model_" + std::to_string(getpid());
+  { std::ofstream(base + ".tsv", std::ios::binary) << kSmallSet; }
+  Run trained = classify_cli(kRulesArg + "--train '" + base + ".tsv'");
+  CHECK(trained.rc == 0);
+  CHECK(trained.out.find("\ntriage-classifier-model 1\ncases\tconfirm-account\tforgot-password\t") !=
+        std::string::npos);
+  { std::ofstream(base + ".model", std::ios::binary) << trained.out; }
+  Run with = classify_cli(kRulesArg + "--format json --model '" + base + ".model' 'шмяк бряк'");
+  CHECK(with.rc == 0);
+  CHECK(with.out.find("\"model\":true,\"off_topic\":false,\"picked\":[\"duplicate-snils\"]") != std::string::npos);
+  Run shipped_none = classify_cli("--rules rules --format json --model none 'шмяк бряк'");
+  CHECK(shipped_none.rc == 1);
+  CHECK(shipped_none.out.find("\"model\":false,") != std::string::npos);
+  Run missing = classify_cli(kRulesArg + "--model /nonexistent/model.tsv 'забыл пароль'");
+  CHECK(missing.rc == 2);
+  CHECK(missing.err == "triage classify: /nonexistent/model.tsv: файл модели не читается\n");
+  Run bad_set = classify_cli(kRulesArg + "--train /nonexistent/set.tsv");
+  CHECK(bad_set.rc == 2);
+  for (const char* ext : {".tsv", ".model"}) std::remove((base + ext).c_str());
+}
+
 TEST_CASE("cli classify: usage errors exit 2") {
   Run bad_threshold = classify_cli(kRulesArg + "--threshold 1.5 пароль");
   CHECK(bad_threshold.rc == 2);
