@@ -11,10 +11,11 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "classifier_model.h"
-#include "stemmer.h"
+#include "classifier_impl.h"
 
 namespace triage {
+using namespace classify_detail;  // NOLINT(google-build-using-namespace): this file's own helpers
+
 namespace {
 
 // Field weights: how strongly a rule author's word points at a case (before IDF).
@@ -28,7 +29,6 @@ constexpr double kPrefixFactor = 0.7;
 constexpr double kTypoFactor = 0.6;
 constexpr std::size_t kMinFuzzyStem = 5;   // code points a stem needs before fuzzy matching
 constexpr std::size_t kMinPrefix = 6;      // shared leading code points for a prefix match
-constexpr std::size_t kPairWindow = 2;     // a pair's words may have one word between them
 // confidence = 1 - exp(-score / kConfidenceScale): one exact keyword of one case alone
 // (1.5 points) gives 0.53, just over the default threshold; a phrase pair with its words ~0.9.
 constexpr double kConfidenceScale = 2.0;
@@ -46,31 +46,7 @@ constexpr std::size_t kStaffKeywords = 2;
 // account case's score: one travel word beside a whole recovery story is not another service.
 constexpr double kOffTopicShare = 0.3;
 
-struct Word {
-  std::string text;
-  std::string stem;
-  bool negated = false;  // «не» stood right before it ("код не приходит"); pairs only
-  bool pair_only = false;  // counts only in a pair ("сделать", is_pair_only_word)
-};
 
-// Negation is kept for pairs: «не приходит» and «приходит» are one word but never one pair.
-std::string pair_side(const std::string& stem, bool negated) {
-  return negated ? "не+" + stem : stem;
-}
-
-// What a case is to the picker: a problem the caller has; a circumstance, a case that settles
-// facts (`implies:`, the quarantine) and is picked beside a problem; the staff procedure
-// (kStaffCase), which covers the citizen's problem a member of staff describes; or the
-// out-of-scope model.
-enum class Role { Problem, Circumstance, Staff, OffTopic };
-using Roles = std::unordered_map<std::string, Role>;
-
-// A stem of the global vocabulary a caller's word met, and how well.
-struct StemHit {
-  std::size_t vocab = 0;
-  MatchKind kind = MatchKind::Exact;
-  double factor = 1.0;
-};
 
 double factor_of(MatchKind kind) {
   switch (kind) {
@@ -155,62 +131,6 @@ const char* to_string(MatchKind kind) {
   return "?";
 }
 
-struct Classifier::Impl {
-  struct Term {  // one stem of a case's vocabulary, with its strongest source
-    std::string word;
-    std::string rule_text;
-    TermSource source = TermSource::Description;
-    double weight = 0;  // source weight, then times IDF
-  };
-  struct Pair {  // two stems of one phrase, in either order
-    std::string a, b;
-    std::string word_a, word_b;
-    bool neg_a = false, neg_b = false;
-    std::string rule_text;
-    TermSource source = TermSource::Phrase;
-    double weight = 0;
-  };
-  struct Case {
-    std::string id;
-    std::string title;
-    Role role = Role::Problem;
-    std::unordered_map<std::string, Term> terms;  // by stem
-    std::vector<Pair> pairs;
-  };
-
-  mutable std::mutex stem_mutex;  // libstemmer objects are not thread-safe
-  std::unique_ptr<Stemmer> stemmer = std::make_unique<Stemmer>();
-  std::vector<Case> cases;
-  std::vector<std::string> vocab;  // every stem of every case
-  std::vector<std::u32string> vocab32;
-  std::unordered_map<std::string, std::size_t> vocab_index;
-  Roles roles;                          // by case id
-  std::vector<std::u32string> domain;   // stems of the entry's `triage: domain:` words
-  std::optional<CaseModel> model;       // the supervised model, cases in `cases` order
-
-  // What the keyword scorer saw of a text: its analysed words and their vocabulary hits.
-  struct Analysis {
-    std::vector<Word> words;
-    std::vector<std::vector<StemHit>> hits;
-    bool domain = false;
-  };
-  Classification scored(std::string_view text, double threshold, Analysis* analysis) const;
-  std::vector<std::string> model_terms(const Analysis& a) const;
-  std::vector<ScorerInputs> scorer_inputs(const Classification& out, const Analysis& a) const;
-  void decide(Classification& out, const Analysis& a, double threshold) const;
-  Status set_model(std::string_view text);
-
-  bool in_domain(const std::vector<Word>& words, const std::vector<bool>& claimed) const;
-
-  std::vector<Word> analyse(std::string_view text) const;
-  void join_split(std::vector<Word>& words) const;
-  void respell(std::vector<Word>& words) const;
-  void add_text(Case& c, const std::string& text, TermSource source, bool pairs);
-  void weigh();
-  std::vector<StemHit> hits_for(const std::string& stem) const;
-  CaseScore score(const Case& c, const std::vector<Word>& words,
-                  const std::vector<std::vector<StemHit>>& hits) const;
-};
 
 std::vector<Word> Classifier::Impl::analyse(std::string_view text) const {
   std::vector<Word> out;
@@ -409,10 +329,6 @@ std::vector<double> single_weights(const CaseScore& r, std::size_t words) {
   return out;
 }
 
-Role role_of(const Roles& roles, const std::string& id) {
-  auto it = roles.find(id);
-  return it == roles.end() ? Role::Problem : it->second;
-}
 
 // One picking pass over the cases of `role`, best first. A case's own evidence leaves out every
 // match whose words a case picked before already explains at least as strongly (a single-word
@@ -513,6 +429,25 @@ bool out_of_scope(const Classification& out, double threshold, bool domain, cons
   return off->score >= kOffTopicShare * best;
 }
 
+
+
+// The hit of `hits` on vocabulary stem `vocab`, or null.
+const StemHit* hit_on(const std::vector<StemHit>& hits, std::size_t vocab) {
+  for (const auto& h : hits) {
+    if (h.vocab == vocab) return &h;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+namespace classify_detail {
+
+Role role_of(const Roles& roles, const std::string& id) {
+  auto it = roles.find(id);
+  return it == roles.end() ? Role::Problem : it->second;
+}
+
 // Nothing is picked: the off-topic case goes first, the others keep their order.
 void leave_to_operator(Classification& out, const Roles& roles) {
   for (auto& r : out.ranked) r.own_confidence = r.confidence;
@@ -528,15 +463,7 @@ void rank_off_topic_last(Classification& out, const Roles& roles) {
   });
 }
 
-// The hit of `hits` on vocabulary stem `vocab`, or null.
-const StemHit* hit_on(const std::vector<StemHit>& hits, std::size_t vocab) {
-  for (const auto& h : hits) {
-    if (h.vocab == vocab) return &h;
-  }
-  return nullptr;
-}
-
-}  // namespace
+}  // namespace classify_detail
 
 CaseScore Classifier::Impl::score(const Case& c, const std::vector<Word>& words,
                                   const std::vector<std::vector<StemHit>>& hits) const {
@@ -698,192 +625,5 @@ Classification Classifier::classify(std::string_view text, const ClassifyOptions
   if (model) impl_->decide(out, a, options.threshold);
   return out;
 }
-
-// ---- the supervised model (docs/classifier.md, "The supervised model")
-
-namespace {
-
-// A model term of one side of a pair: the token, marked when «не» stood before it.
-std::string model_side(const std::string& token, bool negated) { return negated ? "не+" + token : token; }
-
-// Pairs of the model: content words at most this far apart (as the scorer's kPairWindow).
-constexpr std::size_t kModelPairWindow = kPairWindow;
-
-}  // namespace
-
-// The model's terms of a text: each content word ("w:" + its token; "n:" + token too when «не»
-// stood before it) and each two words at most kModelPairWindow apart ("p:" + both sides, in
-// byte order). The token is the word's stem, or, when the stem is no vocabulary stem, the
-// vocabulary stem its best fuzzy hit names: the typo folding of the scorer ("пороль" →
-// "парол").
-std::vector<std::string> Classifier::Impl::model_terms(const Analysis& a) const {
-  std::vector<std::string> tokens(a.words.size());
-  for (std::size_t i = 0; i < a.words.size(); ++i) {
-    tokens[i] = a.words[i].stem;
-    const StemHit* best = nullptr;
-    for (const auto& h : a.hits[i]) {
-      if (best == nullptr || h.factor > best->factor ||
-          (h.factor == best->factor && vocab[h.vocab] < vocab[best->vocab])) {
-        best = &h;
-      }
-    }
-    if (best != nullptr) tokens[i] = vocab[best->vocab];
-  }
-  std::vector<std::string> out;
-  for (std::size_t i = 0; i < tokens.size(); ++i) {
-    out.push_back("w:" + tokens[i]);
-    if (a.words[i].negated) out.push_back("n:" + tokens[i]);
-    for (std::size_t j = i + 1; j < tokens.size() && j <= i + kModelPairWindow; ++j) {
-      std::string x = model_side(tokens[i], a.words[i].negated);
-      std::string y = model_side(tokens[j], a.words[j].negated);
-      if (y < x) std::swap(x, y);
-      out.push_back("p:" + x + "|" + y);
-    }
-  }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
-
-// The keyword scorer's figures for each case, in `cases` order (ScorerFeature). Its pick and
-// rank are no inputs: they are decisions tuned on the very lines the model learns from, and a
-// model that learns to trust them fails where they fail (docs/classifier.md).
-std::vector<ScorerInputs> Classifier::Impl::scorer_inputs(const Classification& out,
-                                                          const Analysis& a) const {
-  std::vector<ScorerInputs> inputs(cases.size());
-  for (std::size_t c = 0; c < cases.size(); ++c) {
-    auto r = std::find_if(out.ranked.begin(), out.ranked.end(),
-                          [&](const CaseScore& s) { return s.case_id == cases[c].id; });
-    ScorerInputs& x = inputs[c];
-    x[kFeatConfidence] = r->confidence;
-    x[kFeatOffTopic] = out.off_topic ? 1.0 : 0.0;
-    x[kFeatDomain] = a.domain ? 1.0 : 0.0;
-    x[kFeatNothingPicked] = out.picked.empty() ? 1.0 : 0.0;
-  }
-  return inputs;
-}
-
-// The model decides (docs/classifier.md, "The supervised model"):
-// * off-topic when the off-topic case's probability reaches the threshold and beats every
-//   account case: nothing is picked, as with the scorer's out-of-scope model;
-// * else the most probable account case is picked whatever its probability (an account call
-//   names one problem; leaving it to the operator is never the right answer on an account
-//   call), and every other account case whose probability reaches the threshold;
-// * the staff procedure, when picked, takes the call alone (it covers the citizen's problem);
-// * a circumstance the keyword scorer picked (one quarantine keyword of its own) stays picked:
-//   a fact of the call is not a ranking question.
-// The cases are ranked by probability (ties: the scorer's order), the off-topic case first on
-// an off-topic call, else last. Scores, confidences and matches stay the scorer's explanation.
-void Classifier::Impl::decide(Classification& out, const Analysis& a, double threshold) const {
-  std::vector<double> p = model->probabilities(model_terms(a), scorer_inputs(out, a));
-  std::unordered_set<std::string> scorer_picked(out.picked.begin(), out.picked.end());
-  double account_best = 0, off = 0;
-  for (auto& r : out.ranked) {
-    std::size_t c = 0;
-    while (cases[c].id != r.case_id) ++c;
-    r.probability = p[c];
-    if (role_of(roles, r.case_id) == Role::OffTopic) off = p[c];
-    else account_best = std::max(account_best, p[c]);
-  }
-  out.model = true;
-  out.off_topic = off >= threshold && off > account_best;
-  out.picked.clear();
-  std::stable_sort(out.ranked.begin(), out.ranked.end(),
-                   [](const CaseScore& x, const CaseScore& y) { return x.probability > y.probability; });
-  if (out.off_topic) {
-    leave_to_operator(out, roles);
-    for (auto& r : out.ranked) r.picked = false;
-    return;
-  }
-  rank_off_topic_last(out, roles);
-  bool first = true, staff = false;
-  for (auto& r : out.ranked) {
-    Role role = role_of(roles, r.case_id);
-    r.picked = role != Role::OffTopic && (first || r.probability >= threshold);
-    first = first && role == Role::OffTopic;
-    staff = staff || (r.picked && role == Role::Staff);
-  }
-  for (auto& r : out.ranked) {
-    Role role = role_of(roles, r.case_id);
-    if (staff && role == Role::Problem) r.picked = false;
-    if (role == Role::Circumstance && scorer_picked.count(r.case_id) != 0) r.picked = true;
-    if (r.picked) out.picked.push_back(r.case_id);
-  }
-}
-
-Status Classifier::Impl::set_model(std::string_view text) {
-  if (text.empty()) {
-    model.reset();
-    return Status::ok();
-  }
-  Expected<CaseModel> parsed = CaseModel::parse(text);
-  if (!parsed) return parsed.status();
-  std::vector<std::string> ids;
-  for (const auto& c : cases) ids.push_back(c.id);
-  if (parsed->cases() != ids) {
-    return Status::error("model", "the model was trained for other cases than this rule set's; "
-                                  "regenerate it with `triage classify --train` (docs/classifier.md)");
-  }
-  model = std::move(*parsed);
-  return Status::ok();
-}
-
-Status Classifier::set_model(std::string_view text) { return impl_->set_model(text); }
-
-bool Classifier::has_model() const { return impl_->model.has_value(); }
-
-Expected<std::string> Classifier::train(const std::vector<LabelledLine>& lines,
-                                        const std::vector<std::string>& header) const {
-  std::vector<std::string> ids;
-  for (const auto& c : impl_->cases) ids.push_back(c.id);
-  std::vector<ModelExample> data;
-  data.reserve(lines.size());
-  for (const auto& l : lines) {
-    ModelExample e;
-    e.expected.assign(ids.size(), false);
-    for (const auto& id : l.expected) {
-      auto it = std::find(ids.begin(), ids.end(), id);
-      if (it == ids.end()) {
-        return Status::error("labelled", fmt::format("line {}: unknown case id {}", l.line, id));
-      }
-      e.expected[static_cast<std::size_t>(it - ids.begin())] = true;
-    }
-    Impl::Analysis a;
-    Classification out = impl_->scored(l.text, kDefaultClassifyThreshold, &a);
-    e.terms = impl_->model_terms(a);
-    e.scorer = impl_->scorer_inputs(out, a);
-    data.push_back(std::move(e));
-  }
-  return CaseModel::train(std::move(ids), data).serialize(header);
-}
-
-Expected<std::vector<LabelledLine>> parse_labelled(std::string_view text, const std::string& name) {
-  std::vector<LabelledLine> out;
-  std::size_t number = 0;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    std::size_t end = text.find('\n', at);
-    std::string_view line = text.substr(at, end == std::string_view::npos ? end : end - at);
-    at = end == std::string_view::npos ? text.size() : end + 1;
-    ++number;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty() || line[0] == '#') continue;
-    std::size_t tab = line.find('\t');
-    if (tab == std::string_view::npos) {
-      return Status::error("labelled", fmt::format("{}:{}: no TAB", name, number));
-    }
-    LabelledLine l;
-    l.line = number;
-    l.text = std::string(line.substr(tab + 1));
-    std::stringstream ids{std::string(line.substr(0, tab))};
-    for (std::string id; std::getline(ids, id, ',');) {
-      if (!id.empty()) l.expected.push_back(id == "-" ? kOffTopicCase : id);
-    }
-    if (l.expected.empty()) return Status::error("labelled", fmt::format("{}:{}: no case id", name, number));
-    out.push_back(std::move(l));
-  }
-  return out;
-}
-
 
 }  // namespace triage
