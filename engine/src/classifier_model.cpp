@@ -243,6 +243,10 @@ std::vector<double> CaseModel::probabilities(const std::vector<std::string>& ter
   return z;
 }
 
+bool CaseModel::knows_any(const std::vector<std::string>& terms) const {
+  return std::any_of(terms.begin(), terms.end(), [&](const std::string& t) { return terms_.count(t) != 0; });
+}
+
 double CaseModel::distance(const CaseModel& other) const {
   if (cases_ != other.cases_) return std::numeric_limits<double>::infinity();
   double d = 0;

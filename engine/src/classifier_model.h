@@ -54,6 +54,8 @@ class CaseModel {
   // The probability of each case (the model's order) for one line.
   std::vector<double> probabilities(const std::vector<std::string>& terms,
                                     const std::vector<ScorerInputs>& scorer) const;
+  // True when one of `terms` has weights: the model has seen a word of the text.
+  bool knows_any(const std::vector<std::string>& terms) const;
   // The largest difference between two models' weights (a weight one lacks counts as 0), or
   // infinity when their case lists differ: how `the shipped model is current` is checked.
   double distance(const CaseModel& other) const;

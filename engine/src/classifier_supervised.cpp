@@ -79,10 +79,16 @@ std::vector<ScorerInputs> Classifier::Impl::scorer_inputs(const Classification& 
 // * the staff procedure, when picked, takes the call alone (it covers the citizen's problem);
 // * a circumstance the keyword scorer picked (one quarantine keyword of its own) stays picked:
 //   a fact of the call is not a ranking question.
+// A text with no word the scorer or the model knows is left as the scorer left it.
 // The cases are ranked by probability (ties: the scorer's order), the off-topic case first on
 // an off-topic call, else last. Scores, confidences and matches stay the scorer's explanation.
 void Classifier::Impl::decide(Classification& out, const Analysis& a, double threshold) const {
-  std::vector<double> p = model->probabilities(model_terms(a), scorer_inputs(out, a));
+  std::vector<std::string> terms = model_terms(a);
+  // A text with no word either layer knows (empty, gibberish) stays the scorer's: nothing
+  // picked, and no claim that it is another service's call.
+  bool scored = std::any_of(out.ranked.begin(), out.ranked.end(), [](const CaseScore& r) { return r.score > 0; });
+  if (!scored && !model->knows_any(terms)) return;
+  std::vector<double> p = model->probabilities(terms, scorer_inputs(out, a));
   std::unordered_set<std::string> scorer_picked(out.picked.begin(), out.picked.end());
   double account_best = 0, off = 0;
   for (auto& r : out.ranked) {
