@@ -250,7 +250,7 @@ std::optional<CasePick> choose_case(Ui& ui) {
     if (!said->empty() && classifier) {
       Classification c = classifier->classify(*said);
       for (const CaseScore& cs : c.ranked) {
-        if (!c.off_topic && cs.confidence >= kDefaultClassifyThreshold) heard.push_back(cs.case_id);
+        if (!c.off_topic && shown_confidence(c, cs) >= kDefaultClassifyThreshold) heard.push_back(cs.case_id);
       }
       if (c.off_topic && has_off_topic) {
         // The out-of-scope model won: the off-topic case first, so Enter closes the call.
@@ -268,7 +268,7 @@ std::optional<CasePick> choose_case(Ui& ui) {
         if (order.size() >= 5 && !cs.picked) break;
         if (cs.case_id == kOffTopicCase) continue;
         order.push_back(cs.case_id);
-        ui.para(fmt::format("{} ({:.0f}%){}", ui.case_title(cs.case_id), cs.confidence * 100,
+        ui.para(fmt::format("{} ({:.0f}%){}", ui.case_title(cs.case_id), shown_confidence(c, cs) * 100,
                             cs.picked ? " ✓" : ""),
                 fmt::format("  {}) ", order.size()), "     ");
       }

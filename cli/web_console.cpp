@@ -312,7 +312,7 @@ std::string WebConsole::start_page(const User& u, const std::string& message, co
     if (heard->off_topic && rules_->find_flow(kOffTopicCase)) order.emplace_back(kOffTopicCase, case_title(*rules_, kOffTopicCase));
     for (const CaseScore& cs : heard->ranked) {
       if (cs.case_id == kOffTopicCase || (order.size() >= 5 && !cs.picked)) continue;
-      order.emplace_back(cs.case_id, fmt::format("{} ({:.0f}%)", case_title(*rules_, cs.case_id), cs.confidence * 100));
+      order.emplace_back(cs.case_id, fmt::format("{} ({:.0f}%)", case_title(*rules_, cs.case_id), shown_confidence(*heard, cs) * 100));
     }
   }
   for (const auto& id : rules_->cases) {
