@@ -1,11 +1,13 @@
 // `triage serve [--listen 127.0.0.1:8080] [--db FILE] [--rules DIR]`: the operator console in a
-// browser (docs/web.md). Boost.Beast HTTP/1.1 on one io_context thread; WebConsole answers.
+// browser (docs/web.md). Boost.Beast HTTP/1.1 on one io_context thread; WebConsole answers;
+// password checks (Argon2id) run on a pool of two worker threads.
 // Limits: request header 8 KiB, body 64 KiB, 15 s idle per connection, 64 connections.
 #include <fmt/format.h>
 
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <boost/program_options.hpp>
+#include <sodium.h>
 #include <csignal>
 #include <cstdio>
 #include <memory>
@@ -15,6 +17,7 @@
 #include "common.h"
 #include "config.h"
 #include "session_cli.h"
+#include "triage/web_store.h"
 #include "web_console.h"
 
 namespace po = boost::program_options;
@@ -48,8 +51,8 @@ void secure_headers(http::response<http::string_body>& res) {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(tcp::socket socket, WebConsole& app, const Limits& limits, int& live)
-      : stream_(std::move(socket)), app_(app), limits_(limits), live_(live) {
+  Connection(tcp::socket socket, WebConsole& app, net::thread_pool& workers, const Limits& limits, int& live)
+      : stream_(std::move(socket)), app_(app), workers_(workers), limits_(limits), live_(live) {
     ++live_;
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
@@ -75,6 +78,24 @@ class Connection : public std::enable_shared_from_this<Connection> {
     WebRequest in{std::string(req.method_string()), std::string(req.target()),
                   std::string(req[http::field::cookie]), req.body(), address_};
     WebResponse out = app_.handle(in);
+    if (out.password_check) return check_password(std::move(in), std::move(out.password_check));
+    respond(in, std::move(out), req.keep_alive());
+  }
+
+  // Argon2id off the io thread: the check runs on the worker pool, the rest of the sign-in back
+  // on the io thread (WebConsole is single-threaded). Other seats are served meanwhile.
+  void check_password(WebRequest in, std::shared_ptr<PasswordCheck> check) {
+    bool keep_alive = parser_->get().keep_alive();
+    net::post(workers_, [self = shared_from_this(), in = std::move(in), check, keep_alive]() mutable {
+      bool ok = verify_password(check->password, check->hash);
+      sodium_memzero(check->password.data(), check->password.size());
+      net::post(self->stream_.get_executor(), [self, in = std::move(in), check, ok, keep_alive] {
+        self->respond(in, self->app_.finish_login(in, *check, ok), keep_alive);
+      });
+    });
+  }
+
+  void respond(const WebRequest& in, WebResponse out, bool keep_alive) {
     fmt::print(stderr, "{} {} {} {}\n", address_, in.method, in.target.substr(0, in.target.find('?')), out.status);
     res_ = {};
     res_.result(static_cast<unsigned>(out.status));
@@ -83,7 +104,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     res_.set(http::field::content_type, out.content_type);
     for (const auto& [name, value] : out.headers) res_.insert(name, value);
     res_.body() = std::move(out.body);
-    res_.keep_alive(req.keep_alive());
+    res_.keep_alive(keep_alive);
     res_.prepare_payload();
     write();
   }
@@ -119,6 +140,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> res_;
   WebConsole& app_;
+  net::thread_pool& workers_;
   const Limits& limits_;
   int& live_;
   std::string address_;
@@ -126,7 +148,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
 class Listener {
  public:
-  Listener(net::io_context& io, tcp::endpoint ep, WebConsole& app) : acceptor_(io, ep), app_(app) {}
+  Listener(net::io_context& io, tcp::endpoint ep, WebConsole& app, net::thread_pool& workers)
+      : acceptor_(io, ep), app_(app), workers_(workers) {}
   void accept() {
     acceptor_.async_accept([this](beast::error_code ec, tcp::socket socket) {
       if (!ec) {
@@ -134,7 +157,7 @@ class Listener {
           beast::error_code ignored;
           socket.close(ignored);
         } else {
-          std::make_shared<Connection>(std::move(socket), app_, limits_, live_)->read();
+          std::make_shared<Connection>(std::move(socket), app_, workers_, limits_, live_)->read();
         }
       }
       accept();
@@ -145,6 +168,7 @@ class Listener {
  private:
   tcp::acceptor acceptor_;
   WebConsole& app_;
+  net::thread_pool& workers_;
   Limits limits_;
   int live_ = 0;
 };
@@ -201,14 +225,17 @@ int cmd_serve(int argc, char** argv) {
   options.secure_cookie = behind_tls;
   WebConsole app(rules, std::move(w), options);
   net::io_context io(1);
+  // Password checks (Argon2id, 64 MiB each): two at a time, beside the io thread.
+  net::thread_pool workers(2);
   try {
-    Listener listener(io, ep, app);
+    Listener listener(io, ep, app, workers);
     listener.accept();
     net::signal_set stop(io, SIGINT, SIGTERM);
     stop.async_wait([&io](beast::error_code, int) { io.stop(); });
     fmt::print(stderr, "triage serve: http://{}:{}/\n", ep.address().to_string(), listener.port());
     std::fflush(stderr);
     io.run();
+    workers.join();
   } catch (const std::exception& ex) {
     fmt::print(stderr, "triage serve: {}: {}\n", listen, ex.what());
     return kExitUsage;

@@ -98,6 +98,8 @@ WebConsole::WebConsole(std::shared_ptr<const RuleSet> rules, WebDb db, Options o
     : rules_(std::move(rules)), db_(std::move(db)), opt_(std::move(options)) {
   auto c = Classifier::build(*rules_);
   if (c) classifier_.emplace(std::move(*c));
+  auto decoy = hash_password(random_token(16));
+  if (decoy) decoy_hash_ = std::move(*decoy);
 }
 
 WebConsole::~WebConsole() {
@@ -169,14 +171,36 @@ WebResponse WebConsole::login(const WebRequest& req) {
     return login_page(req, tr(lang, "Слишком много неудачных попыток. Подождите 15 минут.",
                          "Too many failed attempts. Wait 15 minutes."), 429);
   }
+  // The attempt counts now, so that checks still running cannot pass the limit; a success
+  // clears the name's count.
+  ++by_name.count;
+  ++by_address.count;
   auto user = db_.store->user(name);
-  if (!user || user->disabled || !verify_password(form["password"], user->password_hash)) {
-    ++by_name.count;
-    ++by_address.count;
-    db_.store->audit(now, "login-failed", name, req.address, user ? (user->disabled ? "disabled" : "password") : "unknown");
+  WebResponse r;
+  r.password_check = std::make_shared<PasswordCheck>();
+  r.password_check->name = name;
+  r.password_check->password = form["password"];
+  r.password_check->hash = user && !user->disabled ? user->password_hash : decoy_hash_;
+  r.password_check->why_refused = !user ? "unknown" : user->disabled ? "disabled" : "";
+  return r;
+}
+
+WebResponse WebConsole::finish_login(const WebRequest& req, const PasswordCheck& check, bool ok) {
+  TimeMs now = now_ms();
+  const std::string& lang = opt_.lang;
+  const std::string& name = check.name;
+  if (!ok || !check.why_refused.empty()) {
+    db_.store->audit(now, "login-failed", name, req.address, check.why_refused.empty() ? "password" : check.why_refused);
     return login_page(req, tr(lang, "Неверное имя или пароль.", "Wrong name or password."), 401);
   }
-  by_name = Failures{};
+  auto user = db_.store->user(name);  // again: disabled or removed while the check ran
+  if (!user || user->disabled) {
+    db_.store->audit(now, "login-failed", name, req.address, user ? "disabled" : "unknown");
+    return login_page(req, tr(lang, "Неверное имя или пароль.", "Wrong name or password."), 401);
+  }
+  name_failures_[name.substr(0, 64)] = Failures{};
+  Failures& by_address = address_failures_[req.address];  // a success is no failure of the address
+  if (by_address.count > 0) --by_address.count;
   std::string token = random_token();
   WebSession s{user->name, random_token(), now + opt_.session_ms};
   if (token.empty() || s.csrf.empty()) return plain(500, "no random source for the session token");

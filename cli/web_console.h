@@ -26,11 +26,23 @@ struct WebRequest {
   std::string address; // the client's IP
 };
 
+// A sign-in's password check, which is Argon2id (tens of milliseconds and 64 MiB): the transport
+// runs `verify_password(password, hash)` off the thread every seat shares, then hands the result
+// to WebConsole::finish_login on that thread.
+struct PasswordCheck {
+  std::string name;
+  std::string password;
+  std::string hash;          // the user's, or a decoy for an unknown or disabled user (same cost)
+  std::string why_refused;   // "unknown", "disabled" or "" (refused whatever the password)
+};
+
 struct WebResponse {
   int status = 200;
   std::string content_type = "text/html; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // Set-Cookie, Location
+  // Set on a sign-in to check: the response is WebConsole::finish_login's, once checked.
+  std::shared_ptr<PasswordCheck> password_check;
 };
 
 // Decodes an application/x-www-form-urlencoded body (or query) into name -> value.
@@ -50,6 +62,8 @@ class WebConsole {
   ~WebConsole();
 
   WebResponse handle(const WebRequest& req);
+  // The rest of a sign-in whose password `check` verified (`ok`) or not.
+  WebResponse finish_login(const WebRequest& req, const PasswordCheck& check, bool ok);
 
  private:
   struct User;
@@ -78,6 +92,7 @@ class WebConsole {
   std::optional<Classifier> classifier_;  // free-text triage of the caller's words
   WebDb db_;
   Options opt_;
+  std::string decoy_hash_;  // an Argon2id hash of a random password: unknown users cost the same
   std::map<std::string, Failures> name_failures_;
   std::map<std::string, Failures> address_failures_;
   std::map<std::string, LiveCall> calls_;  // by user name: the call on that user's screen
