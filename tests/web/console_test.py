@@ -46,13 +46,13 @@ def check(cond, what):
 
 
 class Server:
-    def __init__(self, db, log_path):
-        self.db, self.log_path = db, log_path
+    def __init__(self, db, log_path, rules=None):
+        self.db, self.log_path, self.rules = db, log_path, rules or RULES
         self.start()
 
     def start(self):
         self.log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([TRIAGE, "serve", "--listen", "127.0.0.1:0", "--db", self.db, "--rules", RULES],
+        self.proc = subprocess.Popen([TRIAGE, "serve", "--listen", "127.0.0.1:0", "--db", self.db, "--rules", self.rules],
                                      stderr=subprocess.PIPE, stdout=subprocess.DEVNULL)
         line = self.proc.stderr.readline().decode()
         self.log.write(line.encode())
@@ -305,6 +305,39 @@ def author_view(url, db, tmp, operator_cookie):
     check(calls_before == calls_after and steps_before == steps_after, "the try-out wrote nothing to the log")
 
 
+def markup_rules(tmp):
+    """Rule texts holding markup (tests/data/web/markup) reach every page as text, never as elements."""
+    db = os.path.join(tmp, "markup.db")
+    subprocess.run([TRIAGE, "user", "add", "ivanova", "--db", db], input=(PASSWORD + "\n").encode(), check=True)
+    subprocess.run([TRIAGE, "user", "add", "avtor", "--role", "author", "--db", db],
+                   input=(PASSWORD + "\n").encode(), check=True)
+    server = Server(db, os.path.join(tmp, "markup-server.log"), os.path.join(ROOT, "tests", "data", "web", "markup"))
+    d = browser(os.path.join(tmp, "profile-markup"))
+    try:
+        d.execute_script("window.alerted = 0; window.alert = function () { window.alerted++; };")
+        login(d, server.url)
+        inert = lambda where: check(not d.find_elements(By.CSS_SELECTOR, "main script, main img, .crumbs i, .step i, "
+                                                                         ".step b, label.case b, form[action*='evil']"),
+                                    "no element from a rule text: " + where)
+        check("Тема <script>alert(0)</script>" in d.find_element(By.TAG_NAME, "main").text, "a title shows as text")
+        inert("start page")
+        start_call(d, "markup")
+        main = d.find_element(By.TAG_NAME, "main").text
+        check("Вопрос <script>alert(1)</script> и \"><img src=x onerror=alert(2)>?" in main, "a question shows as text")
+        check("\"><img src=x onerror=alert(3)>" in main, "an option shows as text")
+        inert("a question")
+        submit(d.find_elements(By.CSS_SELECTOR, ".options button")[0])
+        check("Итоговая строка </p><script>alert(4)</script>" in d.find_element(By.TAG_NAME, "main").text,
+              "an outcome line shows as text")
+        inert("the outcome")
+        submit(d.find_element(By.CSS_SELECTOR, "form[action='/call/finish'] button"))
+        check(not d.execute_script("return document.querySelectorAll('script:not([src])').length"),
+              "no inline script on any page")
+    finally:
+        d.quit()
+        server.stop()
+
+
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
@@ -470,6 +503,7 @@ def main():
         d.quit()
         server.stop()
 
+    markup_rules(tmp)
     calls = subprocess.run([TRIAGE, "log", "export", "--format", "json", "--db", db], capture_output=True, check=True).stdout.decode()
     rows = [json.loads(l) for l in calls.splitlines() if l.strip()]
     cases = sorted(r.get("case_id", r.get("case", "")) for r in rows)
