@@ -254,6 +254,10 @@ std::vector<TypedContact> find_typed_contacts(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
     char c = text[i];
+    if (static_cast<unsigned char>(c) >= 0x80) {  // UTF-8 (Cyrillic): starts no address or number
+      ++i;
+      continue;
+    }
     if (c == '{') {  // a template reference: {contacts.key}, {var}
       std::size_t end = text.find('}', i);
       if (end == std::string_view::npos) break;
