@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
+
 #include "triage/utf8.h"
 
 namespace triage {
@@ -46,8 +48,14 @@ bool split(std::string_view text, OnLiteral&& literal, OnRef&& ref_found, Templa
       return false;
     }
     if (c != '{') {  // a run of plain text up to the next brace, at once
-      std::size_t next = i + 1;  // a plain loop: find_first_of would call memchr per byte
-      while (next < text.size() && text[next] != '{' && text[next] != '}') ++next;
+      // Two memchr (find_first_of would call memchr per byte): most texts hold no brace.
+      const char* from = text.data() + i + 1;
+      std::size_t rest = text.size() - i - 1;
+      const char* open = static_cast<const char*>(std::memchr(from, '{', rest));
+      const char* close = static_cast<const char*>(
+          std::memchr(from, '}', open ? static_cast<std::size_t>(open - from) : rest));
+      const char* stop = close ? close : open ? open : text.data() + text.size();
+      std::size_t next = static_cast<std::size_t>(stop - text.data());
       literal(text.substr(i, next - i));
       i = next;
       continue;
