@@ -144,14 +144,15 @@ class TextChecker {
   void check_condition(const Condition& c, SourceLoc at) {
     if (c.empty()) return;
     for (const VarRef& ref : c.variables()) {
-      SourceLoc loc = loc_inside(rules_.files, at, c.source(), ref.offset);
+      // The position inside the condition is worked out only for a report.
+      auto loc = [&] { return loc_inside(rules_.files, at, c.source(), ref.offset); };
       if (!declared_.count(ref.name)) {
-        undefined_variable(loc, ref.name);
+        undefined_variable(loc(), ref.name);
         continue;
       }
       auto p = personal_.find(ref.name);
       if (p != personal_.end()) {
-        cx_.diags.error(loc, "personal-data-condition",
+        cx_.diags.error(loc(), "personal-data-condition",
                         "condition reads '" + ref.name + "', personal data captured by a '" +
                             p->second + "' input; personal data may not steer a call");
       }
@@ -169,9 +170,13 @@ class TextChecker {
     TemplateError error;
     if (!parse_template(t.raw, refs, error)) return;  // bad-template: the loader reports it
     for (const TemplateRef& ref : refs) {
-      SourceLoc loc = loc_inside(rules_.files, t.loc, t.raw, ref.offset);
-      if (ref.kind == TemplateRef::Kind::Contact) check_contact(loc, ref.name);
-      else if (!declared_.count(ref.name)) undefined_variable(loc, ref.name);
+      // The position inside the text is worked out only for a report.
+      auto loc = [&] { return loc_inside(rules_.files, t.loc, t.raw, ref.offset); };
+      if (ref.kind == TemplateRef::Kind::Contact) {
+        if (!national_contact(ref.name)) report_contact(loc(), ref.name);
+      } else if (!declared_.count(ref.name)) {
+        undefined_variable(loc(), ref.name);
+      }
     }
   }
 
@@ -190,8 +195,10 @@ class TextChecker {
     cx_.diags.error(loc, "undefined-variable", "undefined variable '" + name + "'" + suggest(name, names_));
   }
 
-  void check_contact(SourceLoc loc, const std::string& key) {
-    if (national_ && national_->contacts.count(key)) return;
+  bool national_contact(const std::string& key) const { return national_ && national_->contacts.count(key); }
+
+  // A contact key missing from the national directory.
+  void report_contact(SourceLoc loc, const std::string& key) {
     for (const auto& [region, dir] : rules_.contacts) {
       if (region != "default" && dir.contacts.count(key)) {
         cx_.diags.error(loc, "undefined-contact",
@@ -254,6 +261,10 @@ std::vector<TypedContact> find_typed_contacts(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
     char c = text[i];
+    if (static_cast<unsigned char>(c) >= 0x80) {  // UTF-8 (Cyrillic): starts no address or number
+      ++i;
+      continue;
+    }
     if (c == '{') {  // a template reference: {contacts.key}, {var}
       std::size_t end = text.find('}', i);
       if (end == std::string_view::npos) break;

@@ -118,7 +118,8 @@ void ModelBuilder::build_nodes(FileReader& r, std::uint32_t map, Flow& flow, Flo
   flow.nodes.reserve(count);
   flow.by_id.reserve(count);
   if (rules_.nodes.capacity() < rules_.nodes.size() + count) {
-    rules_.nodes.reserve(rules_.nodes.size() + count);
+    // Geometric growth: an exact reservation per file moved every node again for each file.
+    rules_.nodes.reserve(std::max(rules_.nodes.size() + count, rules_.nodes.capacity() * 2));
     advise_huge_pages(rules_.nodes.data(), rules_.nodes.capacity() * sizeof(Node));
   }
   for (std::uint32_t k = doc.at(map).first; k != kNoYaml;) {

@@ -1,5 +1,7 @@
 #include "triage/source.h"
 
+#include <cstring>
+
 namespace triage {
 
 std::uint32_t SourceFiles::add(std::string display_path, std::string text) {
@@ -7,8 +9,11 @@ std::uint32_t SourceFiles::add(std::string display_path, std::string text) {
   f.path = std::move(display_path);
   f.text = std::move(text);
   f.line_starts.push_back(0);
-  for (std::size_t i = 0; i < f.text.size(); ++i) {
-    if (f.text[i] == '\n') f.line_starts.push_back(static_cast<std::uint32_t>(i + 1));
+  const char* begin = f.text.data();
+  const char* end = begin + f.text.size();
+  for (const char* p = begin; (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p))));) {
+    ++p;
+    f.line_starts.push_back(static_cast<std::uint32_t>(p - begin));
   }
   files_.push_back(std::move(f));
   return static_cast<std::uint32_t>(files_.size() - 1);

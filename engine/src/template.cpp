@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
+
 #include "triage/utf8.h"
 
 namespace triage {
@@ -32,31 +34,29 @@ bool is_contact_key(std::string_view s) {
   return true;
 }
 
-// One piece of a template: literal text or a reference.
-struct Piece {
-  bool is_ref = false;
-  std::string literal;
-  TemplateRef ref;
-};
-
-bool split(std::string_view text, std::vector<Piece>& pieces, TemplateError& error) {
-  std::string lit;
-  auto flush = [&] {
-    if (!lit.empty()) pieces.push_back(Piece{false, std::move(lit), {}});
-    lit.clear();
-  };
+// Walks a template in order: `literal(std::string_view)` for each run of plain text (a `{{` or
+// `}}` gives one brace), `ref(TemplateRef&&)` for each reference. False, with `error`, on a
+// malformed template; the callbacks may then have seen a prefix of it.
+template <typename OnLiteral, typename OnRef>
+bool split(std::string_view text, OnLiteral&& literal, OnRef&& ref_found, TemplateError& error) {
   for (std::size_t i = 0; i < text.size();) {
     char c = text[i];
-    if (c == '{' && i + 1 < text.size() && text[i + 1] == '{') { lit += '{'; i += 2; continue; }
-    if (c == '}' && i + 1 < text.size() && text[i + 1] == '}') { lit += '}'; i += 2; continue; }
+    if (c == '{' && i + 1 < text.size() && text[i + 1] == '{') { literal(std::string_view("{")); i += 2; continue; }
+    if (c == '}' && i + 1 < text.size() && text[i + 1] == '}') { literal(std::string_view("}")); i += 2; continue; }
     if (c == '}') {
       error = TemplateError{i, "stray '}' (write '}}' for a literal brace)"};
       return false;
     }
-    if (c != '{') {  // a run of plain text up to the next brace, appended at once
-      std::size_t next = i + 1;  // a plain loop: find_first_of would call memchr per byte
-      while (next < text.size() && text[next] != '{' && text[next] != '}') ++next;
-      lit.append(text.data() + i, next - i);
+    if (c != '{') {  // a run of plain text up to the next brace, at once
+      // Two memchr (find_first_of would call memchr per byte): most texts hold no brace.
+      const char* from = text.data() + i + 1;
+      std::size_t rest = text.size() - i - 1;
+      const char* open = static_cast<const char*>(std::memchr(from, '{', rest));
+      const char* close = static_cast<const char*>(
+          std::memchr(from, '}', open ? static_cast<std::size_t>(open - from) : rest));
+      const char* stop = close ? close : open ? open : text.data() + text.size();
+      std::size_t next = static_cast<std::size_t>(stop - text.data());
+      literal(text.substr(i, next - i));
       i = next;
       continue;
     }
@@ -84,40 +84,38 @@ bool split(std::string_view text, std::vector<Piece>& pieces, TemplateError& err
                                            escape_controls(name))};
       return false;
     }
-    flush();
-    pieces.push_back(Piece{true, {}, std::move(ref)});
+    ref_found(std::move(ref));
     i = close + 1;
   }
-  flush();
   return true;
 }
 
 }  // namespace
 
 bool parse_template(std::string_view text, std::vector<TemplateRef>& refs, TemplateError& error) {
-  std::vector<Piece> pieces;
-  if (!split(text, pieces, error)) return false;
-  refs.clear();
-  for (Piece& p : pieces) {
-    if (p.is_ref) refs.push_back(std::move(p.ref));
+  std::vector<TemplateRef> found;
+  if (!split(text, [](std::string_view) {}, [&](TemplateRef&& r) { found.push_back(std::move(r)); }, error)) {
+    return false;
   }
+  refs = std::move(found);
   return true;
 }
 
 std::string render_template(std::string_view text, const Context& ctx, const ContactLookup& contacts) {
-  std::vector<Piece> pieces;
-  TemplateError error;
-  if (!split(text, pieces, error)) return std::string(text);
   std::string out;
-  for (const Piece& p : pieces) {
-    if (!p.is_ref) { out += p.literal; continue; }
-    if (p.ref.kind == TemplateRef::Kind::Variable) {
-      out += ctx.get(p.ref.name).value_or("");
-      continue;
-    }
-    std::optional<std::string> v = contacts ? contacts(p.ref.name) : std::nullopt;
-    out += v ? *v : "{contacts." + p.ref.name + "}";
-  }
+  TemplateError error;
+  bool ok = split(
+      text, [&](std::string_view lit) { out += lit; },
+      [&](TemplateRef&& ref) {
+        if (ref.kind == TemplateRef::Kind::Variable) {
+          out += ctx.get(ref.name).value_or("");
+          return;
+        }
+        std::optional<std::string> v = contacts ? contacts(ref.name) : std::nullopt;
+        out += v ? *v : "{contacts." + ref.name + "}";
+      },
+      error);
+  if (!ok) return std::string(text);
   return out;
 }
 

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
+#include <cstring>
+
 namespace triage {
 
 char32_t next_codepoint(std::string_view s, std::size_t& i) {
@@ -30,7 +33,15 @@ bool valid_utf8(std::string_view s, std::size_t* bad_offset) {
   while (i < s.size()) {
     std::size_t at = i;
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) { ++i; continue; }
+    if (c < 0x80) {
+      // ASCII (keys, indentation) eight bytes at a time.
+      for (++i; i + 8 <= s.size(); i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        if (w & 0x8080808080808080ull) break;
+      }
+      continue;
+    }
     // Two-byte sequences (Cyrillic, most of a rule file) are valid whenever the lead byte is
     // C2..DF and a continuation byte follows: no need to decode them.
     if (c >= 0xC2 && c <= 0xDF && i + 1 < s.size() && (static_cast<unsigned char>(s[i + 1]) & 0xC0) == 0x80) {

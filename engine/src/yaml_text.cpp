@@ -75,7 +75,18 @@ bool scan_rule_text(std::string_view text, std::uint32_t file, Diagnostics& diag
   std::uint32_t line = 1;
   std::uint32_t col = 1;
   for (std::size_t i = 0; i < text.size(); ++i) {
-    if (!kSuspect[static_cast<unsigned char>(text[i])]) continue;
+    unsigned char lead = static_cast<unsigned char>(text[i]);
+    if (!kSuspect[lead]) continue;
+    // The text is valid UTF-8 here. U+00A0..U+00BF («», NBSP) and U+2080.. (outside the bidi
+    // controls' U+2000..U+207F) are harmless: no need to decode them.
+    if (lead == 0xC2 && static_cast<unsigned char>(text[i + 1]) >= 0xA0) {
+      ++i;
+      continue;
+    }
+    if (lead == 0xE2 && static_cast<unsigned char>(text[i + 1]) > 0x81) {
+      i += 2;
+      continue;
+    }
     std::size_t at = i;
     std::size_t end = i;
     char32_t c = next_codepoint(text, end);
