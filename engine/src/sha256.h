@@ -5,11 +5,9 @@
 // all come through here.
 #pragma once
 
-#include <sodium.h>
-#if defined(__x86_64__)
 #include <cpuid.h>
 #include <immintrin.h>
-#endif
+#include <sodium.h>
 
 #include <algorithm>
 #include <cstddef>
@@ -24,7 +22,6 @@ namespace triage {
 
 namespace sha256_detail {
 
-#if defined(__x86_64__)
 // Whether the CPU has the SHA extensions (and the SSSE3 / SSE4.1 the block function uses).
 // Valgrind's virtual CPU has none, so callgrind measures the libsodium path.
 inline bool cpu_has_sha() {
@@ -86,11 +83,6 @@ __attribute__((target("sha,sse4.1,ssse3"))) inline void blocks(std::uint32_t h[8
   _mm_storeu_si128(reinterpret_cast<__m128i*>(&h[0]), _mm_blend_epi16(feba, dchg, 0xF0));
   _mm_storeu_si128(reinterpret_cast<__m128i*>(&h[4]), _mm_alignr_epi8(dchg, feba, 8));
 }
-
-#else
-inline bool cpu_has_sha() { return false; }
-inline void blocks(std::uint32_t*, const unsigned char*, std::size_t) {}  // never called
-#endif
 
 }  // namespace sha256_detail
 
