@@ -25,6 +25,7 @@
 
 #include "store/pg/pg_call_log.h"
 #endif
+#include "backend_test_support.h"
 #include "call_log_test_support.h"
 #include "fault_storage.h"
 #include "pg_test_support.h"
@@ -53,15 +54,6 @@ std::string read_bytes(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-// "fault:FILE" opens the fault-injecting storage (fault_storage.h, no fault armed) under the
-// privacy policy: the contract holds for it as for the real backends.
-std::unique_ptr<CallLog> must_open(const std::string& spec, CallLogOptions options = {}) {
-  if (spec.rfind("fault:", 0) == 0) return with_privacy_policy(FaultStorage::open(spec.substr(6)));
-  auto log = open_call_log(spec, options);
-  if (!log) FAIL(log.status().message());
-  return std::move(*log);
-}
-
 CallFinish aborted(TimeMs ended, const std::string& reason) {
   CallFinish f;
   f.status = CallStatus::Aborted;
@@ -69,32 +61,6 @@ CallFinish aborted(TimeMs ended, const std::string& reason) {
   f.abort_reason = reason;
   f.ended_at = ended;
   return f;
-}
-
-// One storage to run a behaviour test on: `spec` opens it (again and again, same data).
-struct Backend {
-  std::string name;
-  std::string spec;
-};
-
-// Runs `body` on a fresh SQLite log, a fresh fault-injecting storage (no fault armed) and, when
-// a server is available, a fresh PostgreSQL log.
-void for_each_backend(const std::function<void(const Backend&)>& body) {
-  {
-    TempDir dir;
-    body(Backend{"sqlite", "sqlite:" + dir.db()});
-  }
-  {
-    TempDir dir;
-    body(Backend{"fault", "fault:" + dir.db()});
-  }
-#ifdef TRIAGE_HAVE_PG
-  if (!pg_available()) return;
-  PgDb db;
-  body(Backend{"postgresql", db.uri});
-#else
-  pg_available();
-#endif
 }
 
 // A small history used by several tests: two days, two operators, every status.
