@@ -564,3 +564,47 @@ TEST_CASE("call e2e: a seat's config file names the log for call, log list and r
     CHECK_FALSE(fs::exists(home / "data" / "triage" / "calls.db"));
   });
 }
+
+TEST_CASE("call e2e: report --by-node counts where real calls were abandoned, left open and finished (either backend)") {
+  // The shipped case with the longest walk under the test policy.
+  std::string case_id, saved;
+  std::vector<std::string> plan;
+  for (const std::string& c : shipped_rules()->cases) {
+    std::string st = start_state(c, false);
+    auto p = plan_lines(shipped_rules(), st);
+    if (p.size() > plan.size()) { plan = p; saved = st; case_id = c; }
+  }
+  REQUIRE(plan.size() >= 3);
+  // Where the call stands after the first line of the plan.
+  auto s = Session::restore(shipped_rules(), saved);
+  REQUIRE(s.has_value());
+  const std::string first = s->view().node_id;
+  if (s->view().kind == StopKind::Question) REQUIRE(s->answer(0));
+  else if (s->view().kind == StopKind::Info) REQUIRE(s->proceed());
+  else REQUIRE(s->input(sample_value(s->view())).ok);
+  const std::string second = s->view().node_id, second_flow = s->view().flow_id;
+  for_each_store("bynode", [&](Store& store) {
+    CAPTURE(store.name);
+    auto args = call_args(store.spec, case_id, false);
+    CHECK(run_with_input(args, plan).first == 0);  // to the end
+    CHECK(run_with_input(args, {plan[0], "q", "гражданин положил трубку"}).first == 0);  // abandoned
+    CHECK(run_with_input(args, {plan[0]}).first == 1);  // input ends: left open
+    auto json = run_with_input({"report", "--by-node", "--case", case_id, "--rules", kRules, "--db",
+                                store.spec, "--format", "json"}, {});
+    CAPTURE(json.second);
+    REQUIRE(json.first == 0);
+    CHECK(json.second.find("\"calls\":3,\"completed\":1,\"aborted\":1,\"open\":1,\"unplaced\":0") != std::string::npos);
+    // The stop after the first answer loses most calls, so it comes first.
+    std::string head = "{\"flow\":\"" + second_flow + "\",\"node\":\"" + second + "\"";
+    CHECK(json.second.find(head) == json.second.find("\"nodes\":[") + 9);
+    CHECK(json.second.find("\"abandoned\":1,\"idle_open\":1") != std::string::npos);
+    CHECK(json.second.find("\"node\":\"" + first + "\"") != std::string::npos);
+    auto text = run_with_input({"report", "--by-node", "--rules", kRules, "--db", store.spec, "--lang", "en"}, {});
+    CAPTURE(text.second);
+    CHECK(text.first == 0);
+    CHECK(text.second.find("Report by step: all time") == 0);
+    CHECK(text.second.find("Calls: 3 (completed: 1, aborted: 1, open: 1)") != std::string::npos);
+    CHECK(text.second.find(second_flow + "/" + second) != std::string::npos);
+    CHECK(text.second.find("answers:") != std::string::npos);
+  });
+}
