@@ -14,13 +14,6 @@
 
 namespace triage::cli {
 
-struct WebConsole::User {
-  std::string name;
-  std::string role;
-  std::string lang;
-  std::string csrf;
-};
-
 namespace {
 
 int hex_digit(char c) {
@@ -136,6 +129,10 @@ std::string WebConsole::page(const User* u, const std::string& title, const std:
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                     "<title>" + e(title) + "</title><link rel=\"stylesheet\" href=\"/static/app.css\">"
                     "<script src=\"/static/app.js\" defer></script></head><body><header><strong>triage</strong>";
+  if (u && u->role == "supervisor") {
+    out += "<nav><a href=\"/\">" + e(tr(lang, "Звонок", "Call")) + "</a> · <a href=\"/board\">" +
+           e(tr(lang, "Табло", "Board")) + "</a></nav>";
+  }
   if (u) {
     out += "<span class=\"who\">" + e(u->name) + " · " + e(u->role) + "</span>" +
            button_form(u->csrf, "/logout", tr(lang, "Выйти", "Log out"), "small");
@@ -219,6 +216,19 @@ WebResponse WebConsole::handle(const WebRequest& req) {
   if (!record) return redirect("/login");
   User u{record->name, record->role, record->lang == "en" ? "en" : "ru", session->csrf};
   if (req.method == "GET" && path == "/") return console(u, "");
+  if (req.method == "GET" && (path == "/board" || path == "/board/events")) {
+    if (u.role != "supervisor") {
+      db_.store->audit(now_ms(), "role-denied", u.name, req.address, path);
+      return plain(403, "the board is for supervisors");
+    }
+    if (path == "/board") return board_page(u);
+    WebResponse r;
+    r.content_type = "text/event-stream; charset=utf-8";
+    r.event_stream = true;
+    r.stream_lang = u.lang;
+    r.body = board_fragment(u.lang);
+    return r;
+  }
   if (req.method != "POST") return plain(404, "not found");
   auto form = parse_form(req.body);
   if (!same_secret(form["csrf"], session->csrf)) {
@@ -334,6 +344,7 @@ WebResponse WebConsole::suggest(const User& u, std::map<std::string, std::string
 }
 
 WebResponse WebConsole::call_action(const User& u, const std::string& action, std::map<std::string, std::string>& form) {
+  ++changes_;  // the board shows this seat's call as it moves
   if (action == "start") return start_call(u, form);
   if (action == "suggest") return suggest(u, form);
   std::string message;

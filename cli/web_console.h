@@ -31,6 +31,10 @@ struct WebResponse {
   std::string content_type = "text/html; charset=utf-8";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // Set-Cookie, Location
+  // A server-sent event stream (the board): the transport keeps the connection and writes
+  // WebConsole::board_fragment(stream_lang) as events; `body` is the first one.
+  bool event_stream = false;
+  std::string stream_lang;
 };
 
 // Decodes an application/x-www-form-urlencoded body (or query) into name -> value.
@@ -50,6 +54,11 @@ class WebConsole {
   ~WebConsole();
 
   WebResponse handle(const WebRequest& req);
+  // The live part of the supervisor board (web_board.cpp): calls in progress, today's figures,
+  // the per-node table. HTML, escaped.
+  std::string board_fragment(const std::string& lang);
+  // Bumped by every call action on this server: the board streams re-render when it moves.
+  std::uint64_t changes() const { return changes_; }
 
  private:
   struct User;
@@ -65,6 +74,7 @@ class WebConsole {
   WebResponse start_call(const User& u, std::map<std::string, std::string>& form);
   std::string call_page(const User& u, LiveCall& call, const std::string& message);
   std::string start_page(const User& u, const std::string& message, const Classification* heard = nullptr);
+  WebResponse board_page(const User& u);
   WebResponse suggest(const User& u, std::map<std::string, std::string>& form);
   std::string page(const User* u, const std::string& title, const std::string& body) const;
   LiveCall* current_call(const User& u, std::string* message);
@@ -77,7 +87,16 @@ class WebConsole {
   std::map<std::string, Failures> name_failures_;
   std::map<std::string, Failures> address_failures_;
   std::map<std::string, LiveCall> calls_;  // by user name: the call on that user's screen
-  std::map<std::string, std::string> promised_;  // by user name: what to tell the caller of the callback
+  std::map<std::string, std::string> promised_;
+  std::uint64_t changes_ = 0;  // by user name: what to tell the caller of the callback
+};
+
+// The signed-in user of a request (web_console.cpp, web_board.cpp).
+struct WebConsole::User {
+  std::string name;
+  std::string role;
+  std::string lang;
+  std::string csrf;
 };
 
 }  // namespace triage::cli

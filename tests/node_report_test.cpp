@@ -222,3 +222,22 @@ TEST_CASE("node report: median and p90 of the time at a node from the step times
     CHECK(r->unplaced == 1);  // open, and no snapshot to tell where it stands
   });
 }
+
+TEST_CASE("node report: where an open call stands, by the stop's title or the start of its text") {
+  auto rules = channel_rules();
+  CallLogDir dir("triage-nodereport");
+  auto log = must_open("sqlite:" + dir.db());
+  LiveCall titled = begin(rules, *log, "c");
+  REQUIRE(titled.answer(0));
+  auto at_phone = call_position(rules, log->get_call(titled.id())->session_state);
+  REQUIRE(at_phone.has_value());
+  CHECK(at_phone->node == "phone");
+  CHECK(at_phone->title == "Номер телефона");
+  REQUIRE(titled.input("+7 912 345-67-89").ok);
+  auto at_sent = call_position(rules, log->get_call(titled.id())->session_state);
+  REQUIRE(at_sent.has_value());
+  CHECK(at_sent->node == "sent");
+  CHECK(at_sent->title == "Код отправлен. Назовите его, пожалуйста.");  // untitled: its text
+  CHECK_FALSE(call_position(rules, "").has_value());
+  CHECK_FALSE(call_position(nullptr, log->get_call(titled.id())->session_state).has_value());
+}

@@ -12,9 +12,12 @@
 
 #include "triage/json.h"
 #include "triage/session.h"
+#include "triage/utf8.h"
 
 namespace triage {
 namespace {
+
+constexpr std::size_t kTitleChars = 60;
 
 struct Key {
   std::string flow, node;
@@ -111,7 +114,19 @@ std::optional<CallPosition> call_position(const std::shared_ptr<const RuleSet>& 
   const View& v = ses->view();
   if (v.node_id.empty() || v.node >= rules->nodes.size()) return std::nullopt;
   const Node& n = rules->nodes[v.node];
-  return CallPosition{v.flow_id, v.node_id, !v.fact.empty(), n.title.empty() ? v.node_id : n.title};
+  CallPosition p{v.flow_id, v.node_id, !v.fact.empty(), n.title};
+  if (p.title.empty()) {
+    // The start of what is on screen (rendered, so personal values are masked), one line.
+    std::string_view text = v.text;
+    std::size_t i = 0;
+    for (std::size_t taken = 0; i < text.size() && taken < kTitleChars; ++taken) {
+      char32_t c = next_codepoint(text, i);
+      append_utf8(p.title, c == '\n' || c == '\t' ? U' ' : c);
+    }
+    if (i < text.size()) p.title += "…";
+    if (p.title.empty()) p.title = v.node_id;
+  }
+  return p;
 }
 
 Expected<NodeReport> node_report(CallLog& log, const std::shared_ptr<const RuleSet>& rules,

@@ -2,9 +2,10 @@
 """Browser test of `triage serve` (docs/web.md): Debian's headless chromium through selenium.
 
 Usage: tests/web/console_test.py BUILD/triage [SCREENSHOT_DIR]
-Logs in, walks the four main cases to an outcome, corrects quarantine mid-call, switches case,
-adds a Russian note, closes the tab and reopens the call (also across a server restart), checks
-the security basics, then asserts what the call log holds (triage log list / show --format json).
+Logs in, walks the four main cases to an outcome while a supervisor watches the board update
+live (server-sent events), corrects quarantine mid-call, switches case, adds a Russian note,
+closes the tab and reopens the call (also across a server restart), checks the security basics,
+then asserts what the call log holds (triage log list / show --format json).
 """
 import json
 import os
@@ -21,6 +22,7 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -85,11 +87,11 @@ def browser(profile):
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
 
 
-def login(d, url):
+def login(d, url, name="ivanova"):
     d.get(url + "/")
     if not d.find_elements(By.NAME, "password"):
         return  # the session cookie is still good (a server restart keeps sessions)
-    d.find_element(By.NAME, "name").send_keys("ivanova")
+    d.find_element(By.NAME, "name").send_keys(name)
     d.find_element(By.NAME, "password").send_keys(PASSWORD)
     submit(d.find_element(By.CSS_SELECTOR, "form.login button"))
 
@@ -107,6 +109,56 @@ def submit(el):
 def shot(d, name):
     if SHOTS:
         d.save_screenshot(os.path.join(SHOTS, name))
+
+
+def board_text(b, css):
+    found = b.find_elements(By.CSS_SELECTOR, css)
+    return " | ".join(el.text for el in found)
+
+
+def board_waits(b, what, cond, timeout=15):
+    """Waits for the board to show `cond` without a reload (the server-sent events)."""
+    try:
+        WebDriverWait(b, timeout).until(lambda drv: cond())
+    except TimeoutException:
+        check(False, "the board shows " + what + ": " + board_text(b, "#board-live")[:400])
+        return
+    check(b.execute_script("return window.__no_reload === true;"), "the board updated without a reload: " + what)
+    pages.append(b.page_source)
+
+
+def board_browser(url, db, tmp):
+    """A supervisor on the board in a browser of their own."""
+    subprocess.run([TRIAGE, "user", "add", "nadzor", "--role", "supervisor", "--db", db],
+                   input=(PASSWORD + "\n").encode(), check=True)
+    b = browser(os.path.join(tmp, "profile-board"))
+    login(b, url, "nadzor")
+    b.get(url + "/board")
+    pages.append(b.page_source)
+    check("Табло супервизора" in b.page_source and b.find_elements(By.ID, "by-node"), "the board is shown")
+    check("Сейчас звонков нет" in board_text(b, "#calls-now"), "no calls on the board yet")
+    b.execute_script("window.__no_reload = true;")
+    return b
+
+
+def board_denied(url, db, cookie):
+    """An operator is refused the board and its stream, audited like any role-denied request."""
+    for path in ["/board", "/board/events"]:
+        try:
+            urllib.request.urlopen(urllib.request.Request(url + path, headers={"Cookie": cookie}))
+            check(False, "an operator reached " + path)
+        except urllib.error.HTTPError as e:
+            check(e.code == 403, "an operator is refused %s (%d)" % (path, e.code))
+    out = subprocess.run(["sqlite3", db, "SELECT count(*) FROM web_audit WHERE event = 'role-denied' AND "
+                          "user_name = 'ivanova' AND detail LIKE '/board%'"], capture_output=True).stdout.decode().strip()
+    check(out == "2", "the operator's board requests audited role-denied: " + out)
+    # Without a session the stream is no stream: the sign-in page instead.
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        opener.open(url + "/board/events")
+        check(False, "the event stream without a session")
+    except urllib.error.HTTPError as e:
+        check(e.code == 303 and e.headers["Location"] == "/login", "no stream without a session (%d)" % e.code)
 
 
 def start_call(d, case, quarantine=""):
@@ -240,8 +292,15 @@ def main():
         check("Новый звонок" in d.page_source, "login leads to the start page")
         shot(d, "web-start.png")
 
+        # A supervisor watches this first call on the board, live, while the operator steps.
+        b = board_browser(server.url, db, tmp)
         start_call(d, "confirm-account")
+        board_waits(b, "the operator's call", lambda: "ivanova" in board_text(b, "#calls-now"))
+        first_step = board_text(b, "#calls-now td.step")
         step_once(d)
+        board_waits(b, "the call's next step", lambda: board_text(b, "#calls-now td.step") not in ("", first_step))
+        check(b.find_elements(By.CSS_SELECTOR, "#by-node tr[data-node]"), "the per-node table has rows")
+        shot(b, "web-board.png")
         shot(d, "web-step.png")
         # Number keys press the options (the few lines of JS).
         before = d.find_element(By.CSS_SELECTOR, ".meta").text
@@ -251,6 +310,9 @@ def main():
             "return window.__old_page === undefined && document.readyState === 'complete';"))
         check(d.find_element(By.CSS_SELECTOR, ".meta").text != before, "key 1 takes a step")
         finish(d, "confirm-account")
+        board_waits(b, "the call finished", lambda: "ivanova" not in board_text(b, "#calls-now") and
+                    board_text(b, "#fig-finished b") == "1")
+        b.quit()
 
         # forgot-password, quarantine corrected mid-call, a note with markup rendered inert.
         # The caller's words rank the cases (the classifier), typed in Russian; not shown back.
@@ -333,6 +395,7 @@ def main():
         check(status == 401, "a wrong password is refused")
         security_limits(server.url, cookie)
         author_denied(server.url, db)
+        board_denied(server.url, db, cookie)
     finally:
         d.quit()
         server.stop()

@@ -60,7 +60,7 @@ struct NodeReport {
 struct CallPosition {
   std::string flow, node;
   bool fact = false;   // waiting on a fact question asked at that node
-  std::string title;   // the node's title, else its id
+  std::string title;   // the node's title, else the first 60 characters of its text (…), else its id
 };
 // Nothing when there is no snapshot, no rules, or the saved actions no longer fit the rules.
 std::optional<CallPosition> call_position(const std::shared_ptr<const RuleSet>& rules, const std::string& state);
