@@ -21,8 +21,11 @@ namespace {
 
 std::string e(std::string_view s) { return html_escape(s); }
 
-std::string percent(std::int64_t part, std::int64_t whole) {
-  return whole > 0 ? fmt::format("{:.1f} %", 100.0 * static_cast<double>(part) / static_cast<double>(whole)) : "—";
+std::string percent(std::int64_t part, std::int64_t whole, const std::string& lang) {
+  if (whole <= 0) return "—";
+  std::string text = fmt::format("{:.1f} %", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
+  if (lang != "en") text[text.find('.')] = ',';  // a decimal comma in Russian
+  return text;
 }
 
 std::string figure(const std::string& value, const std::string& label, const std::string& id) {
@@ -104,8 +107,8 @@ std::string WebConsole::board_fragment(const std::string& lang) {
          "</h2><div class=\"figures\">" +
          figure(std::to_string(report->finished), tr(lang, "завершено звонков", "calls finished"), "fig-finished") +
          figure(std::to_string(report->escalated), tr(lang, "эскалаций", "escalations"), "fig-escalated") +
-         figure(percent(report->aborted, report->finished), tr(lang, "прервано", "aborted"), "fig-abort") +
-         figure(percent(off_topic, report->finished), tr(lang, "не по теме", "off topic"), "fig-offtopic") +
+         figure(percent(report->aborted, report->finished, lang), tr(lang, "прервано", "aborted"), "fig-abort") +
+         figure(percent(off_topic, report->finished, lang), tr(lang, "не по теме", "off topic"), "fig-offtopic") +
          figure(report->median_handle_seconds ? format_duration(*report->median_handle_seconds, lang) : "—",
                 tr(lang, "медиана обработки", "median handle time"), "fig-median") +
          figure(fmt::format("{} / {}", callbacks->size(), overdue),
@@ -146,10 +149,22 @@ std::string WebConsole::board_fragment(const std::string& lang) {
   out += "</section>";
 
   // Per-node figures of today's calls: where calls are lost first.
-  auto nodes = node_report(log, rules_, NodeReportFilter{today, today, ""});
-  if (!nodes) return out + failed(nodes.status());
+  TimeMs age = now - nodes_at_;
+  bool stale = !nodes_ || nodes_->filter.since != today || age < 0 || age >= kNodesMaxMs ||
+               (changes_ != nodes_changes_ && age >= std::max(kNodesMinMs, 20 * nodes_cost_ms_));
+  if (stale) {
+    auto fresh = node_report(log, rules_, NodeReportFilter{today, today, ""});
+    if (!fresh) return out + failed(fresh.status());
+    nodes_ = std::move(*fresh);
+    nodes_at_ = now;
+    nodes_cost_ms_ = now_ms() - now;
+    nodes_changes_ = changes_;
+  }
+  const NodeReport* nodes = &*nodes_;
   out += "<section class=\"nodes\"><h2>" + e(tr(lang, "По шагам, сегодня", "By step, today")) +
-         "</h2><table class=\"board\" id=\"by-node\">" +
+         "</h2><p class=\"meta\" id=\"by-node-time\">" +
+         e(fmt::format(tr(lang, "На {}.", "As of {}."), format_local_time(nodes_at_).substr(11, 8))) +
+         "</p><table class=\"board\" id=\"by-node\">" +
          head({tr(lang, "Шаг", "Step"), tr(lang, "Заходы", "Visits"), tr(lang, "Брошено", "Lost"),
                tr(lang, "Ждут", "Idle"), tr(lang, "Назад", "Back"), tr(lang, "Медиана", "Median"), "p90",
                tr(lang, "Ответы", "Answers")}) + "<tbody>";

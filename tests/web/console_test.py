@@ -287,6 +287,7 @@ def main():
     subprocess.run([TRIAGE, "user", "add", "ivanova", "--db", db], input=(PASSWORD + "\n").encode(), check=True)
     server = Server(db, os.path.join(tmp, "server.log"))
     d = browser(os.path.join(tmp, "profile"))
+    b = None
     try:
         login(d, server.url)
         check("Новый звонок" in d.page_source, "login leads to the start page")
@@ -299,8 +300,7 @@ def main():
         first_step = board_text(b, "#calls-now td.step")
         step_once(d)
         board_waits(b, "the call's next step", lambda: board_text(b, "#calls-now td.step") not in ("", first_step))
-        check(b.find_elements(By.CSS_SELECTOR, "#by-node tr[data-node]"), "the per-node table has rows")
-        shot(b, "web-board.png")
+        board_waits(b, "the per-node table of the call", lambda: b.find_elements(By.CSS_SELECTOR, "#by-node tr[data-node]"))
         shot(d, "web-step.png")
         # Number keys press the options (the few lines of JS).
         before = d.find_element(By.CSS_SELECTOR, ".meta").text
@@ -312,7 +312,6 @@ def main():
         finish(d, "confirm-account")
         board_waits(b, "the call finished", lambda: "ivanova" not in board_text(b, "#calls-now") and
                     board_text(b, "#fig-finished b") == "1")
-        b.quit()
 
         # forgot-password, quarantine corrected mid-call, a note with markup rendered inert.
         # The caller's words rank the cases (the classifier), typed in Russian; not shown back.
@@ -375,6 +374,13 @@ def main():
         start_call(d, "service-centre", "no")
         finish(d, "service-centre")
         check("snils" in typed, "a SNILS was typed: %s" % typed)
+        # The restarted server listens on another port: the supervisor opens the board there.
+        b.get(server.url + "/board")
+        b.execute_script("window.__no_reload = true;")
+        board_waits(b, "all five calls finished", lambda: board_text(b, "#fig-finished b") == "5", timeout=30)
+        check(board_text(b, "#fig-abort b") == "0,0 %", "the abort rate: " + board_text(b, "#fig-abort b"))
+        b.set_window_size(1280, 1500)  # the whole board in the picture
+        shot(b, "web-board.png")
 
         # Security basics: no page without a session, no POST without the CSRF token, no traversal.
         with urllib.request.urlopen(server.url + "/static/app.css") as r:
@@ -398,6 +404,8 @@ def main():
         board_denied(server.url, db, cookie)
     finally:
         d.quit()
+        if b:
+            b.quit()
         server.stop()
 
     calls = subprocess.run([TRIAGE, "log", "export", "--format", "json", "--db", db], capture_output=True, check=True).stdout.decode()
