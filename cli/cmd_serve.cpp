@@ -121,7 +121,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
                   std::string(req[http::field::cookie]), req.body(), address_};
     WebResponse out = app_.handle(in);
     fmt::print(stderr, "{} {} {} {}\n", address_, in.method, in.target.substr(0, in.target.find('?')), out.status);
-    if (out.event_stream) return start_stream(out);
+    if (out.event_stream) return start_stream(out, in.cookie);
     res_ = {};
     res_.result(static_cast<unsigned>(out.status));
     res_.version(11);
@@ -162,6 +162,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
  public:
   const std::string& stream_lang() const { return stream_lang_; }
+  const std::string& stream_cookie() const { return stream_cookie_; }
+  void end_stream() {
+    if (closed_) return;
+    closed_ = true;
+    close();
+  }
   bool streaming() const { return streaming_ && !closed_; }
   // Writes one event unless the previous one is still on its way (then this one is skipped).
   void push(std::shared_ptr<const std::string> event) {
@@ -176,9 +182,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
  private:
   // The response head of an event stream, then its first event; the stream stays open with no
   // idle limit and is registered with the hub. Reading on tells when the browser goes away.
-  void start_stream(const WebResponse& out) {
+  void start_stream(const WebResponse& out, const std::string& cookie) {
     streaming_ = true;
     stream_lang_ = out.stream_lang;
+    stream_cookie_ = cookie;
     stream_.expires_never();
     auto headers = std::make_shared<std::string>("HTTP/1.1 200 OK\r\nContent-Type: " + out.content_type + "\r\n");
     for (const auto& [name, value] : kSecureHeaders) *headers += std::string(name) + ": " + value + "\r\n";
@@ -195,11 +202,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
     });
   }
 
-  void end_stream() {
-    if (closed_) return;
-    closed_ = true;
-    close();
-  }
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
@@ -211,7 +213,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   int& live_;
   std::string address_;
   bool streaming_ = false, writing_ = false, closed_ = false;
-  std::string stream_lang_;
+  std::string stream_lang_, stream_cookie_;
   std::array<char, 512> sink_{};
 };
 
@@ -245,6 +247,10 @@ void BoardHub::tick() {
       std::map<std::string, std::shared_ptr<const std::string>> by_lang;
       for (const auto& w : streams_) {
         auto c = w.lock();
+        if (!app_.board_allowed(c->stream_cookie())) {  // signed out, expired, role changed
+          c->end_stream();
+          continue;
+        }
         auto& event = by_lang[c->stream_lang()];
         if (!event) event = board_event(app_.board_fragment(c->stream_lang()));
         c->push(event);

@@ -246,6 +246,13 @@ WebResponse WebConsole::handle(const WebRequest& req) {
   return plain(404, "not found");
 }
 
+bool WebConsole::board_allowed(const std::string& cookie) {
+  auto session = db_.store->session(cookie_value(cookie, kCookie), now_ms());
+  if (!session) return false;
+  auto record = db_.store->user(session->user_name);
+  return record && !record->disabled && record->role == "supervisor";
+}
+
 LiveCall* WebConsole::current_call(const User& u, std::string* message) {
   auto it = calls_.find(u.name);
   if (it != calls_.end()) return &it->second;

@@ -58,6 +58,9 @@ class WebConsole {
   // The live part of the supervisor board (web_board.cpp): calls in progress, today's figures,
   // the per-node table. HTML, escaped.
   std::string board_fragment(const std::string& lang);
+  // True while the request's Cookie header still names a live session of a supervisor: an
+  // open board stream ends when its session expires, is signed out or the account changes.
+  bool board_allowed(const std::string& cookie);
   // Bumped by every call action on this server: the board streams re-render when it moves.
   std::uint64_t changes() const { return changes_; }
 

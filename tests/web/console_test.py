@@ -141,6 +141,63 @@ def board_browser(url, db, tmp):
     return b
 
 
+def recv_until(sock, marker, got=b"", timeout=15):
+    """Reads from `sock` until `marker` has come (or the time is up, or the server closed it)."""
+    end = time.time() + timeout
+    while marker not in got and time.time() < end:
+        sock.settimeout(max(0.1, end - time.time()))
+        try:
+            chunk = sock.recv(65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        got += chunk
+    return got
+
+
+def board_streams(url, b):
+    """Raw event streams beside the browser: headers, other clients served, longer than the idle
+    limit of ordinary connections, and ended when the supervisor signs out."""
+    port = int(url.rsplit(":", 1)[1])
+    cookie = "triage_session=" + b.get_cookie("triage_session")["value"]
+    socks = []
+    for _ in range(3):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        sock.sendall(("GET /board/events HTTP/1.1\r\nHost: x\r\nCookie: %s\r\n\r\n" % cookie).encode())
+        socks.append(sock)
+    heads = [recv_until(sock, b"\n\n", recv_until(sock, b"\r\n\r\n")) for sock in socks]
+    for got in heads:
+        check(got.startswith(b"HTTP/1.1 200") and b"Content-Type: text/event-stream" in got and
+              b"Content-Security-Policy: default-src 'self'" in got and b"event: board\ndata: " in got,
+              "an event stream with the usual headers: %r" % got[:300])
+    t0 = time.time()
+    status, _ = post(url + "/login", "name=nobody&password=x")
+    check(status == 401 and time.time() - t0 < 5, "another client is served beside three open streams")
+    time.sleep(16)  # past the 15 s idle limit of an ordinary connection
+    later = recv_until(socks[0], b"event: board", b"", timeout=8)
+    check(b"event: board" in later, "a stream still gets events after 16 s")
+    submit(b.find_element(By.CSS_SELECTOR, "form[action='/logout'] button"))
+    for sock in socks:
+        check(closed_within(sock, 12), "the stream ends when the supervisor signs out")
+        sock.close()
+
+
+def closed_within(sock, timeout):
+    """True when the server closes `sock` within `timeout` seconds (whatever it sends before)."""
+    end = time.time() + timeout
+    while time.time() < end:
+        sock.settimeout(max(0.1, end - time.time()))
+        try:
+            if not sock.recv(65536):
+                return True
+        except socket.timeout:
+            return False
+        except OSError:
+            return True
+    return False
+
+
 def board_denied(url, db, cookie):
     """An operator is refused the board and its stream, audited like any role-denied request."""
     for path in ["/board", "/board/events"]:
@@ -381,6 +438,7 @@ def main():
         check(board_text(b, "#fig-abort b") == "0,0 %", "the abort rate: " + board_text(b, "#fig-abort b"))
         b.set_window_size(1280, 1500)  # the whole board in the picture
         shot(b, "web-board.png")
+        board_streams(server.url, b)
 
         # Security basics: no page without a session, no POST without the CSRF token, no traversal.
         with urllib.request.urlopen(server.url + "/static/app.css") as r:
