@@ -12,12 +12,14 @@
 #include <string>
 #include <vector>
 
+#include "sample_input.h"  // tests/
 #include "triage/call_log.h"
 #include "triage/live_call.h"
 #include "triage/loader.h"
 #include "triage/node_report.h"
 
 using namespace triage;
+using triage::testing::sample_value;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -27,15 +29,6 @@ double ms_since(Clock::time_point t) { return std::chrono::duration<double, std:
 void die(const std::string& what) {
   std::fprintf(stderr, "node_report_bench: %s\n", what.c_str());
   std::exit(1);
-}
-
-std::string sample_value(const View& v) {
-  if (v.validator == "snils") return "112-233-445 95";
-  if (v.validator == "phone") return "+7 999 123-45-67";
-  if (v.validator == "date") return "01.02.1990";
-  if (v.validator == "passport") return "4510 123456";
-  if (v.validator == "choice") return v.choices.empty() ? "" : v.choices.front();
-  return "проверка";
 }
 
 // One call: random answers, now and then a step back; abandoned or left open by `fate`.

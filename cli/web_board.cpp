@@ -67,7 +67,8 @@ std::string WebConsole::board_fragment(const std::string& lang) {
   out += "<section class=\"now\"><h2>" + e(fmt::format("{} ({})", tr(lang, "Звонки сейчас", "Calls now"), open->size())) +
          "</h2><table class=\"board\" id=\"calls-now\">" +
          head({"№", tr(lang, "Оператор", "Operator"), tr(lang, "Сценарий", "Case"), tr(lang, "Шаг", "Step"),
-               tr(lang, "Идёт", "Running")}) + "<tbody>";
+               tr(lang, "Идёт", "Running")}) +
+         "<tbody>";
   for (const CallRecord& c : *open) {
     auto pos = call_position(rules_, c.session_state);
     std::string step = pos ? pos->title : tr(lang, "неизвестно", "unknown");
@@ -167,7 +168,8 @@ std::string WebConsole::board_fragment(const std::string& lang) {
          "</p><table class=\"board\" id=\"by-node\">" +
          head({tr(lang, "Шаг", "Step"), tr(lang, "Заходы", "Visits"), tr(lang, "Брошено", "Lost"),
                tr(lang, "Ждут", "Idle"), tr(lang, "Назад", "Back"), tr(lang, "Медиана", "Median"), "p90",
-               tr(lang, "Ответы", "Answers")}) + "<tbody>";
+               tr(lang, "Ответы", "Answers")}) +
+         "<tbody>";
   auto secs = [&](const std::optional<double>& s) {
     return s ? (*s < 60 ? fmt::format("{:.0f} {}", *s, tr(lang, "с", "s")) : format_duration(*s, lang)) : "—";
   };

@@ -32,15 +32,15 @@ struct AnswerCount {
 struct NodeStats {
   std::string flow;
   std::string node;
-  bool fact = false;          // a fact question (quarantine, bank...) asked at this node
-  std::string kind;           // question | info | input | outcome | fact; "" when not in the rules
-  std::string title;          // the node's title, else "" (show the id)
-  std::string flow_title;     // the flow's title, else ""
-  std::int64_t visits = 0;    // arrivals (a step taken from it, or the call ending or standing here)
-  std::int64_t abandoned = 0; // aborted calls whose last stop was here
-  std::int64_t idle_open = 0; // open calls standing here now
-  std::int64_t backs = 0;     // `back` taken from here
-  std::int64_t timed = 0;     // visits left by a next step: the sample of the time figures
+  bool fact = false;                     // a fact question (quarantine, bank...) asked at this node
+  std::string kind;                      // question | info | input | outcome | fact; "" when not in the rules
+  std::string title;                     // the node's title, else "" (show the id)
+  std::string flow_title;                // the flow's title, else ""
+  std::int64_t visits = 0;               // arrivals (a step taken from it, or the call ending or standing here)
+  std::int64_t abandoned = 0;            // aborted calls whose last stop was here
+  std::int64_t idle_open = 0;            // open calls standing here now
+  std::int64_t backs = 0;                // `back` taken from here
+  std::int64_t timed = 0;                // visits left by a next step: the sample of the time figures
   std::optional<double> median_seconds;  // time from arriving to the next step
   std::optional<double> p90_seconds;
   std::int64_t values_given = 0;     // input: values accepted (never the values)
@@ -59,8 +59,8 @@ struct NodeReport {
 // Where an open (or aborted) call stands: its session snapshot replayed on `rules`.
 struct CallPosition {
   std::string flow, node;
-  bool fact = false;   // waiting on a fact question asked at that node
-  std::string title;   // the node's title, else the first 60 characters of its text (…), else its id
+  bool fact = false;  // waiting on a fact question asked at that node
+  std::string title;  // the node's title, else the first 60 characters of its text (…), else its id
 };
 // Nothing when there is no snapshot, no rules, or the saved actions no longer fit the rules.
 std::optional<CallPosition> call_position(const std::shared_ptr<const RuleSet>& rules, const std::string& state);
