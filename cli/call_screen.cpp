@@ -97,27 +97,6 @@ struct Ui {
   }
 };
 
-// How a fact's value reads on the screen.
-std::string fact_value_text(const RuleSet& rules, const std::string& lang, const VarDecl& d,
-                            const std::optional<std::string>& value) {
-  if (!value) return tr(lang, "не известно", "unknown");
-  if (d.type == "bool") return *value == "true" ? tr(lang, "да", "yes") : tr(lang, "нет", "no");
-  if (d.ask) {
-    for (const FactOption& o : d.ask->options) {
-      if (o.value == *value) return o.label.raw;
-    }
-  }
-  (void)rules;
-  return *value;
-}
-
-// A fact's short name: its label up to the first parenthesis.
-std::string fact_name(const VarDecl& d) {
-  std::string l = d.label.empty() ? d.name : d.label;
-  std::size_t p = l.find(" (");
-  return p == std::string::npos ? l : l.substr(0, p);
-}
-
 // What Ctrl-C, a lost terminal or kill prints, set once the call has an id (async-signal-safe).
 char g_stop_message[512] = "";
 termios g_tty;
@@ -175,11 +154,7 @@ void show_trace(const Ui& ui, const Session& s) {
   fmt::print("{}\n", ui.paint("1", ui.t("Как звонок пришёл сюда:", "How the call got here:")));
   std::size_t n = 0;
   for (const TraceStep& st : s.trace()) {
-    std::string what = st.node.empty() ? fmt::format("{}/{}", st.to_flow, st.to_node) : fmt::format("{}/{}", st.flow, st.node);
-    std::string line = fmt::format("{:>3}. {} [{}]", ++n, what, step_action_label(to_string(st.action), ui.o.lang));
-    if (!st.answer.empty()) line += fmt::format(" «{}»", st.answer);
-    if (!st.reason.empty()) line += " — " + step_reason(st.reason, ui.o.lang);
-    ui.para(line, "  ", "       ");
+    ui.para(fmt::format("{:>3}. {}", ++n, trace_line(st, ui.o.lang)), "  ", "       ");
   }
 }
 

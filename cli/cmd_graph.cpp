@@ -1,9 +1,5 @@
 // `triage graph CASE [--rules DIR] --format dot|mermaid|svg|png [--output FILE] [--highlight-log DB]`
 #include <fmt/format.h>
-#include <spawn.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <boost/program_options.hpp>
 #include <cstdlib>
@@ -17,6 +13,7 @@
 #include "commands.h"
 #include "common.h"
 #include "config.h"
+#include "graphviz.h"
 #include "session_cli.h"
 #include "triage/call_log.h"
 #include "triage/call_log_open.h"
@@ -24,8 +21,6 @@
 #include "triage/graph.h"
 #include "triage/loader.h"
 #include "triage/site_export.h"
-
-extern char** environ;
 
 namespace po = boost::program_options;
 
@@ -114,57 +109,22 @@ Expected<std::map<EdgeKey, std::uint64_t>> edge_counts(const std::string& db, co
   return counts;
 }
 
-// The absolute path of `name` on PATH, or "".
-std::string find_on_path(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  if (!path) return "";
-  std::stringstream dirs(path);
-  std::string dir;
-  while (std::getline(dirs, dir, ':')) {
-    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
-    struct stat sb {};
-    if (::stat(candidate.c_str(), &sb) == 0 && S_ISREG(sb.st_mode) && ::access(candidate.c_str(), X_OK) == 0) {
-      return candidate;
-    }
+// Writes the picture dot made of `text` to `output` (renamed into place) or stdout.
+int run_dot(const std::string& text, const GraphArgs& a) {
+  auto picture = render_with_dot(text, a.format);
+  if (!picture) {
+    fmt::print(stderr, "triage graph: {}\n", tr(a.lang, "Graphviz 'dot' завершился с ошибкой", "Graphviz 'dot' failed"));
+    return kExitUsage;
   }
-  return "";
-}
-
-// Runs `dot -T<format> -o OUT IN`; the picture goes to a temporary file, then to `output`
-// (renamed into place) or stdout.
-int run_dot(const std::string& dot, const std::string& text, const GraphArgs& a) {
-  std::string tmpdir = std::filesystem::temp_directory_path().string();
-  std::string in = tmpdir + "/triage-graph-XXXXXX";
-  int fd = mkstemp(in.data());
-  if (fd < 0) { fmt::print(stderr, "triage graph: {}\n", std::strerror(errno)); return kExitUsage; }
-  ::close(fd);
-  std::string out = in + ".out";
-  int rc = kExitUsage;
-  if (write_output_file(in, text)) {
-    std::string fmt_arg = "-T" + a.format;
-    std::vector<char*> args{const_cast<char*>(dot.c_str()), fmt_arg.data(), const_cast<char*>("-o"), out.data(),
-                            in.data(), nullptr};
-    pid_t pid = 0;
-    int status = 0;
-    if (posix_spawn(&pid, dot.c_str(), nullptr, nullptr, args.data(), environ) == 0 &&
-        waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-      std::ifstream f(out, std::ios::binary);
-      std::string picture((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-      if (a.output.empty()) {
-        std::cout.write(picture.data(), static_cast<std::streamsize>(picture.size()));
-        rc = kExitOk;
-      } else if (Status st = write_output_file(a.output, picture); !st) {
-        fmt::print(stderr, "triage graph: {}\n", st.message());
-      } else {
-        rc = kExitOk;
-      }
-    } else {
-      fmt::print(stderr, "triage graph: {}\n", tr(a.lang, "Graphviz 'dot' завершился с ошибкой", "Graphviz 'dot' failed"));
-    }
+  if (a.output.empty()) {
+    std::cout.write(picture->data(), static_cast<std::streamsize>(picture->size()));
+    return kExitOk;
   }
-  ::unlink(in.c_str());
-  ::unlink(out.c_str());
-  return rc;
+  if (Status st = write_output_file(a.output, *picture); !st) {
+    fmt::print(stderr, "triage graph: {}\n", st.message());
+    return kExitUsage;
+  }
+  return kExitOk;
 }
 
 }  // namespace
@@ -197,7 +157,7 @@ int cmd_graph(int argc, char** argv) {
     fmt::print(stderr, "triage graph: {}\n", text.status().message());
     return kExitUsage;
   }
-  if (picture) return run_dot(dot, *text, a);
+  if (picture) return run_dot(*text, a);
   if (a.output.empty()) {
     fmt::print("{}", *text);
     return kExitOk;

@@ -17,17 +17,17 @@ namespace triage::cli {
 
 namespace {
 
-// What `triage <name> --help` prints, captured from stdout (wide, so nothing is wrapped).
-std::string help_text(const Command& c) {
+// What `triage <name> [<action>] --help` prints, captured from stdout (wide, so nothing is wrapped).
+std::string help_text(const Command& c, const std::string& action = "") {
   setenv("COLUMNS", "1000", 1);
   std::fflush(stdout);
   std::FILE* tmp = std::tmpfile();
   if (!tmp) return "";
   int saved = dup(STDOUT_FILENO);
   dup2(fileno(tmp), STDOUT_FILENO);
-  std::string name = c.name, help = "--help";
-  char* argv[] = {name.data(), help.data(), nullptr};
-  c.run(2, argv);
+  std::string name = c.name, verb = action, help = "--help";
+  char* argv[] = {name.data(), action.empty() ? help.data() : verb.data(), help.data(), nullptr};
+  c.run(action.empty() ? 2 : 3, argv);
   std::fflush(stdout);
   dup2(saved, STDOUT_FILENO);
   close(saved);
@@ -171,10 +171,26 @@ std::string joined(const std::vector<std::string>& words) {
 }
 
 // One shell `case` arm per command, setting its long options: `  name) opts=<open>...<close> ;;`.
-std::string option_arms(const char* open, const char* close) {
+// A command with actions first offers them (`actions` is the shell line that does, given the
+// action words), then the options of the action typed (its own --help) or, when the actions share
+// one parser, the command's.
+std::string option_arms(const char* open, const char* close, const char* action_word,
+                        const std::string& offer_actions) {
   std::string arms;
   for (const Command& c : commands()) {
-    arms += fmt::format("    {}) opts={}{}{} ;;\n", c.name, open, joined(options_of(help_text(c))), close);
+    std::vector<std::string> actions = command_actions(c.name);
+    std::string own = joined(options_of(help_text(c)));
+    if (actions.empty()) {
+      arms += fmt::format("    {}) opts={}{}{} ;;\n", c.name, open, own, close);
+      continue;
+    }
+    arms += fmt::format("    {})\n      {}\n      case {} in\n", c.name,
+                        fmt::format(offer_actions, joined(actions)), action_word);
+    for (const std::string& a : actions) {
+      std::string options = joined(options_of(help_text(c, a)));
+      arms += fmt::format("        {}) opts={}{}{} ;;\n", a, open, options.empty() ? own : options, close);
+    }
+    arms += "      esac ;;\n";
   }
   return arms;
 }
@@ -198,7 +214,9 @@ std::string bash_completion() {
       "  fi\n"
       "}}\n"
       "complete -o filenames -F _triage triage\n",
-      joined(names), option_arms("\"", "\""));
+      joined(names),
+      option_arms("\"", "\"", "${COMP_WORDS[2]}",
+                  "if [[ $COMP_CWORD -eq 2 ]]; then COMPREPLY=($(compgen -W \"{}\" -- \"$cur\")); return; fi"));
 }
 
 std::string zsh_quoted(const std::string& s) {
@@ -225,7 +243,7 @@ std::string zsh_completion(const std::string& lang) {
       "  if [[ $PREFIX == -* ]]; then compadd -a opts; else _files; fi\n"
       "}}\n"
       "_triage \"$@\"\n",
-      names, option_arms("(", ")"));
+      names, option_arms("(", ")", "$words[3]", "if (( CURRENT == 3 )); then compadd {}; return; fi"));
 }
 
 }  // namespace

@@ -379,7 +379,7 @@ int cmd_log(int argc, char** argv) {
   if (action == "delete") return run_delete(argc - 1, argv + 1, p);
   if (action == "purge") return run_purge(argc - 1, argv + 1, p);
   if (action == "migrate") return cmd_log_migrate(argc - 1, argv + 1);
-  std::string hint = did_you_mean(action, {"list", "show", "export", "delete", "purge", "migrate"});
+  std::string hint = did_you_mean(action, command_actions("log"));
   print_usage_error("log", fmt::format("{} «{}»{}", tr(p.lang, "неизвестное действие", "unknown action"), action,
                                        hint.empty() ? "" : fmt::format("; {} «{}»?", tr(p.lang, "возможно, имелось в виду", "did you mean"), hint)));
   return kExitUsage;

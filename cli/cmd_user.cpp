@@ -81,7 +81,7 @@ int cmd_user(int argc, char** argv) {
       ("role", po::value(&role), "operator | supervisor | author")
       ("db", po::value(&db), tr(lang, "журнал: файл SQLite", "log: a SQLite file"))
       ("lang", po::value(&lang_flag), "ru | en")
-      ("action", po::value(&action), "add | passwd | disable")
+      ("action", po::value(&action), "ACTION")
       ("name", po::value(&name), "NAME");
   po::positional_options_description pos;
   pos.add("action", 1).add("name", 1);

@@ -27,7 +27,8 @@ const std::vector<Command>& commands() {
       {"call", "start a call: the operator's call screen", "начать звонок: экран оператора", cmd_call},
       {"resume", "continue an interrupted call", "продолжить прерванный звонок", cmd_resume},
       {"check", "check a rules folder", "проверить папку правил", cmd_check},
-      {"log", "list, show, export or delete logged calls", "журнал звонков: список, просмотр, выгрузка, удаление", cmd_log},
+      {"log", "list, show, export or delete logged calls", "журнал звонков: список, просмотр, выгрузка, удаление", cmd_log,
+       "list show export delete purge migrate"},
       {"report", "call statistics from the log", "сводка по журналу звонков", cmd_report},
       {"diff", "semantic diff of two rule sets", "смысловое сравнение двух наборов правил", cmd_diff},
       {"graph", "draw a case tree (dot, mermaid, svg, png)", "схема сценария (dot, mermaid, svg, png)", cmd_graph},
@@ -40,9 +41,24 @@ const std::vector<Command>& commands() {
       {"train-report", "training results by trainee and scenario", "результаты тренировок", cmd_train_report},
       {"classify", "rank the cases for what a caller said", "подобрать сценарий по словам звонящего", cmd_classify},
       {"serve", "the operator console in a browser", "консоль оператора в браузере", cmd_serve},
-      {"user", "web console accounts: add, passwd, disable", "учётные записи веб-консоли: добавить, пароль, отключить", cmd_user},
+      {"user", "web console accounts: add, passwd, disable", "учётные записи веб-консоли: добавить, пароль, отключить", cmd_user,
+       "add passwd disable"},
   };
   return table;
+}
+
+std::vector<std::string> command_actions(std::string_view name) {
+  std::vector<std::string> out;
+  for (const Command& c : commands()) {
+    if (c.name != name || !c.actions) continue;
+    std::string_view rest(c.actions);
+    while (!rest.empty()) {
+      std::size_t space = rest.find(' ');
+      out.emplace_back(rest.substr(0, space));
+      rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
+    }
+  }
+  return out;
 }
 
 }  // namespace triage::cli

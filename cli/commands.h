@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace triage::cli {
@@ -18,9 +19,14 @@ struct Command {
   const char* summary_ru;
   // argv[0] is the subcommand name; returns the process exit code.
   int (*run)(int argc, char** argv);
+  // The actions its first argument names ("list show ..."), space-separated; null for none.
+  // Completions offer them; an action with its own options is asked for `<name> <action> --help`.
+  const char* actions = nullptr;
 };
 
 const std::vector<Command>& commands();
+// The actions of command `name` (Command::actions split at spaces); empty for none or no such command.
+std::vector<std::string> command_actions(std::string_view name);
 
 // Hidden, not in the table: `triage help-gen man DIR | bash | zsh` writes the man pages or
 // prints a completion script, generated from the table and each command's --help.

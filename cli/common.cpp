@@ -17,6 +17,7 @@
 
 #include "commands.h"
 #include "config.h"
+#include "triage/diagnostics.h"
 #include "triage/utf8.h"
 
 namespace triage::cli {
@@ -99,6 +100,66 @@ void print_usage_error(const std::string& cmd, const std::string& message) {
              fmt::format(tr(lang, "Справка: triage {} --help", "See: triage {} --help"), cmd));
 }
 
+namespace {
+
+// The value a Boost message quotes ("the argument ('x') for option ..."): Boost keeps it private.
+std::string quoted_value(const std::string& what) {
+  std::size_t a = what.find("('");
+  std::size_t b = what.find("')", a == std::string::npos ? 0 : a);
+  return a == std::string::npos || b == std::string::npos ? "" : what.substr(a + 2, b - a - 2);
+}
+
+}  // namespace
+
+std::string usage_error_text(const boost::program_options::error& e,
+                             const boost::program_options::options_description& opts, const std::string& lang) {
+  namespace po = boost::program_options;
+  const auto* named = dynamic_cast<const po::error_with_option_name*>(&e);
+  std::string name = named ? named->get_option_name() : "";
+  std::string hint;
+  if (dynamic_cast<const po::unknown_option*>(&e)) {
+    std::vector<std::string> known;
+    for (const auto& o : opts.options()) {
+      if (!o->long_name().empty()) known.push_back("--" + o->long_name());
+    }
+    std::string near = did_you_mean(name, known);
+    if (!near.empty()) hint = fmt::format("; {} {}?", tr(lang, "возможно, имелось в виду", "did you mean"), near);
+  }
+  if (lang == "en") return e.what() + hint;
+  std::string msg;
+  if (dynamic_cast<const po::unknown_option*>(&e)) msg = fmt::format("неизвестный параметр {}", name);
+  else if (dynamic_cast<const po::ambiguous_option*>(&e)) msg = fmt::format("параметр {} неоднозначен: так начинаются несколько параметров", name);
+  else if (dynamic_cast<const po::multiple_occurrences*>(&e)) msg = fmt::format("параметр {} указан несколько раз", name);
+  else if (dynamic_cast<const po::required_option*>(&e)) msg = fmt::format("не указан обязательный параметр {}", name);
+  else if (dynamic_cast<const po::too_many_positional_options_error*>(&e)) msg = "лишний аргумент в командной строке";
+  else if (const auto* syntax = dynamic_cast<const po::invalid_command_line_syntax*>(&e)) {
+    switch (syntax->kind()) {
+      case po::invalid_syntax::missing_parameter: msg = fmt::format("после {} нужно значение", name); break;
+      case po::invalid_syntax::extra_parameter: msg = fmt::format("параметр {} пишется без значения", name); break;
+      default: msg = fmt::format("неверная запись параметра {}", name.empty() ? quoted_value(e.what()) : name); break;
+    }
+  } else if (const auto* bad = dynamic_cast<const po::validation_error*>(&e)) {
+    switch (bad->kind()) {
+      case po::validation_error::invalid_option_value:
+        msg = fmt::format("неверное значение «{}» параметра {}", quoted_value(e.what()), name);
+        break;
+      case po::validation_error::multiple_values_not_allowed:
+        msg = fmt::format("параметр {} принимает одно значение", name);
+        break;
+      case po::validation_error::at_least_one_value_required:
+        msg = fmt::format("после {} нужно значение", name);
+        break;
+      case po::validation_error::invalid_bool_value:
+        msg = fmt::format("параметр {}: «{}» — ожидается да или нет", name, quoted_value(e.what()));
+        break;
+      default: msg = fmt::format("неверное значение параметра {}", name); break;
+    }
+  } else {
+    msg = e.what();
+  }
+  return msg + hint;
+}
+
 bool parse_command_line(const std::string& cmd, int argc, char** argv,
                         const boost::program_options::options_description& opts,
                         const boost::program_options::positional_options_description* pos,
@@ -111,7 +172,7 @@ bool parse_command_line(const std::string& cmd, int argc, char** argv,
     po::store(parser.run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
-    print_usage_error(cmd, e.what());
+    print_usage_error(cmd, usage_error_text(e, opts, interface_language("")));
     return false;
   }
   return true;

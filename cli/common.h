@@ -10,6 +10,7 @@ namespace boost::program_options {
 class options_description;
 class positional_options_description;
 class variables_map;
+class error;
 }  // namespace boost::program_options
 
 namespace triage::cli {
@@ -50,6 +51,11 @@ std::optional<bool> parse_yes_no(const std::string& value);
 // pointing to `triage <cmd> --help`.
 void print_usage_error(const std::string& cmd, const std::string& message);
 
+// A Boost.Program_options error as the interface language says it: Russian by the error's kind
+// («неизвестный параметр --bogus; возможно, имелось в виду --rules?»), English as Boost words it;
+// an unknown option gets the nearest known one.
+std::string usage_error_text(const boost::program_options::error& e,
+                             const boost::program_options::options_description& opts, const std::string& lang);
 // Parses the command line of `triage <cmd>` into `vm` (with `pos` for the positional arguments,
 // when given). On a bad command line prints "triage <cmd>: <why>" to stderr and returns false.
 bool parse_command_line(const std::string& cmd, int argc, char** argv,

@@ -120,4 +120,47 @@ const std::vector<CallbackWindow>& callback_windows() {
   return windows;
 }
 
+std::string trace_line(const TraceStep& st, const std::string& lang) {
+  std::string what = st.node.empty() ? fmt::format("{}/{}", st.to_flow, st.to_node) : fmt::format("{}/{}", st.flow, st.node);
+  std::string line = fmt::format("{} [{}]", what, step_action_label(to_string(st.action), lang));
+  if (!st.answer.empty()) line += fmt::format(" «{}»", st.answer);
+  if (!st.reason.empty()) line += " — " + step_reason(st.reason, lang);
+  return line;
+}
+
+std::string fact_name(const VarDecl& d) {
+  std::string l = d.label.empty() ? d.name : d.label;
+  std::size_t p = l.find(" (");
+  return p == std::string::npos ? l : l.substr(0, p);
+}
+
+std::string fact_value_text(const RuleSet& rules, const std::string& lang, const VarDecl& d,
+                            const std::optional<std::string>& value) {
+  if (!value) return tr(lang, "не известно", "unknown");
+  if (d.type == "bool") return *value == "true" ? tr(lang, "да", "yes") : tr(lang, "нет", "no");
+  if (d.ask) {
+    for (const FactOption& o : d.ask->options) {
+      if (o.value == *value) return o.label.raw;
+    }
+  }
+  if (d.name == "region") {
+    if (*value == "default") return tr(lang, "не указан", "not given");
+    auto dir = rules.contacts.find(*value);
+    if (dir != rules.contacts.end() && !dir->second.title.empty()) return dir->second.title;
+  }
+  return *value;
+}
+
+std::vector<std::pair<std::string, std::string>> fact_choices(const RuleSet& rules, const std::string& lang,
+                                                              const VarDecl& d) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::vector<std::string> values;
+  if (d.type == "bool") values = {"true", "false"};
+  else if (d.ask) {
+    for (const FactOption& o : d.ask->options) values.push_back(o.value);
+  } else values = d.values;
+  for (const std::string& v : values) out.emplace_back(v, fact_value_text(rules, lang, d, v));
+  return out;
+}
+
 }  // namespace triage::cli

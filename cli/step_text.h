@@ -3,11 +3,14 @@
 // call screen's "why", `run`, and `log show`, so the Russian screen never shows English.
 #pragma once
 
+#include <optional>
 #include <string>
-#include <vector>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "triage/rule_set.h"
+#include "triage/session.h"
 
 namespace triage::cli {
 
@@ -16,6 +19,10 @@ std::string step_action_label(std::string_view action, const std::string& lang);
 // "option 2 «Телефон»" -> "вариант 2 «Телефон»", "condition `x` held (f:3)" -> "выполнено
 // условие `x` (f:3)", ... English is returned unchanged; unknown reasons too.
 std::string step_reason(std::string_view reason, const std::string& lang);
+
+// One step of a session's trace as a person reads it: "flow/node [ответ] «label» — reason".
+// The call screen's `w` (why am I here), the web console's «Почему этот шаг?», the try-out.
+std::string trace_line(const TraceStep& step, const std::string& lang);
 
 // An outcome's disposition and escalation as the interface says them ("referred" ->
 // "перенаправлен"); unknown codes are returned as given.
@@ -28,6 +35,17 @@ struct CallbackWindow {
   int working_days;
 };
 const std::vector<CallbackWindow>& callback_windows();
+// A fact's short name: its label up to the first parenthesis («Карантин»), else its name.
+std::string fact_name(const VarDecl& d);
+// How a fact's value reads to a person: «да» / «нет» for a bool, an asked fact's value by its
+// option's label, a region by its contacts title («не указан» for the national default),
+// «не известно» when the call has not learnt it yet. The call screen and the web console.
+std::string fact_value_text(const RuleSet& rules, const std::string& lang, const VarDecl& d,
+                            const std::optional<std::string>& value);
+// The values an operator may correct a fact to, each with how it reads (fact_value_text), in
+// the rules' order: a bool's two, an asked fact's options, an enum's values.
+std::vector<std::pair<std::string, std::string>> fact_choices(const RuleSet& rules, const std::string& lang,
+                                                              const VarDecl& d);
 // A deviation weight in training: "критическое" / "critical".
 std::string weight_label(Weight weight, const std::string& lang);
 

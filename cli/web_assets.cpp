@@ -40,14 +40,24 @@ input, select, textarea { font: inherit; padding: .4rem .5rem; border: 1px solid
 form.input { display: flex; gap: .5rem; margin: 1rem 0; } form.input input { flex: 1; font-size: 1.2rem; }
 aside { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: .25rem 1rem 1rem; align-self: start; }
 dl { display: grid; grid-template-columns: auto 1fr; gap: .2rem .8rem; margin: 0; } dt { color: var(--muted); }
+dl.facts { display: block; } dl.facts dt { margin-top: .6rem; } dl.facts dd { margin: 0; }
+form.fix { display: flex; gap: .4rem; margin-top: .25rem; } form.fix select { flex: 1; min-width: 0; }
 .row { margin-top: 1.5rem; }
 .error { color: var(--danger); font-weight: 600; }
 .notice { background: #e8f0fe; border-radius: 6px; padding: .5rem .8rem; }
 fieldset { border: 1px solid var(--line); border-radius: 8px; margin: 0 0 1rem; background: #fff; }
 fieldset label { margin-right: 1.5rem; }
 label.case { display: block; padding: .3rem 0; font-size: 1.1rem; }
+header nav.top a { color: #fff; margin-right: 1rem; }
+pre.diag { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .5rem .75rem; overflow-x: auto; font-size: .9rem; }
+table.cases { border-collapse: collapse; } table.cases td { padding: .3rem .8rem .3rem 0; border-bottom: 1px solid var(--line); }
+figure.graph { margin: 1rem 0; background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: .5rem; overflow-x: auto; }
+figure.graph img { max-width: 100%; height: auto; }
+details.why { margin-top: 1rem; color: var(--muted); font-size: .92rem; } details.why summary { cursor: pointer; }
+details.why ol { padding-left: 1.5rem; } details.why li { margin: .15rem 0; }
+p.hint { min-height: 1.4em; margin: -.5rem 0 1rem; font-size: .95rem; } p.hint.bad { color: var(--danger); }
+input[aria-invalid=true] { border-color: var(--danger); outline-color: var(--danger); }
 form.login { display: grid; gap: .75rem; max-width: 22rem; } form.login label { display: grid; gap: .2rem; }
-header nav a { color: #fff; }
 table.board { border-collapse: collapse; background: #fff; margin: 0 0 1rem; min-width: 24rem; }
 table.board th, table.board td { border-bottom: 1px solid var(--line); padding: .3rem .7rem; text-align: left; vertical-align: top; }
 table.board th { font-size: .85rem; color: var(--muted); font-weight: 600; }
@@ -72,6 +82,32 @@ document.addEventListener('keydown', function (ev) {
   if (ev.ctrlKey || ev.altKey || ev.metaKey) return;
   var b = document.querySelector('button[data-key="' + ev.key + '"]');
   if (b) { ev.preventDefault(); b.click(); }
+});
+// A typed field (SNILS, phone...) is checked as it is typed by the engine's own validator
+// (POST /validate); the message shows under the field. The server checks again on submit.
+document.addEventListener('DOMContentLoaded', function () {
+  var field = document.querySelector('input[data-validator]');
+  var hint = document.getElementById('hint');
+  if (!field || !hint || !window.fetch) return;
+  var csrf = field.form.querySelector('input[name=csrf]').value;
+  var timer = null, asked = 0;
+  field.addEventListener('input', function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      var mine = ++asked;
+      if (!field.value) { hint.textContent = ''; field.removeAttribute('aria-invalid'); return; }
+      var body = new URLSearchParams({csrf: csrf, validator: field.dataset.validator, value: field.value});
+      fetch('/validate', {method: 'POST', body: body, credentials: 'same-origin'})
+        .then(function (r) { return r.json(); })
+        .then(function (v) {
+          if (mine !== asked) return;
+          hint.textContent = v.message;
+          hint.className = v.ok ? 'hint ok' : 'hint bad';
+          if (v.ok) field.removeAttribute('aria-invalid'); else field.setAttribute('aria-invalid', 'true');
+        })
+        .catch(function () {});
+    }, 250);
+  });
 });
 )js";
 

@@ -9,8 +9,11 @@
 #include "session_cli.h"
 #include "step_text.h"
 #include "triage/escape.h"
+#include "triage/json.h"
+#include "triage/validators.h"
 #include "triage/web_store.h"
 #include "web_assets.h"
+#include "web_html.h"
 
 namespace triage::cli {
 
@@ -54,39 +57,17 @@ std::string cookie_value(const std::string& header, std::string_view name) {
 }
 
 constexpr std::string_view kCookie = "triage_session";
+constexpr std::string_view kLoginCookie = "triage_login";  // the sign-in form's CSRF token
 
-WebResponse redirect(const std::string& to) {
-  WebResponse r;
-  r.status = 303;
-  r.headers.emplace_back("Location", to);
-  return r;
-}
-
-WebResponse plain(int status, const std::string& text) {
-  WebResponse r;
-  r.status = status;
-  r.content_type = "text/plain; charset=utf-8";
-  r.body = text + "\n";
-  return r;
-}
-
-std::string e(std::string_view s) { return html_escape(s); }
-
-std::string hidden_csrf(const std::string& csrf) {
-  return "<input type=\"hidden\" name=\"csrf\" value=\"" + e(csrf) + "\">";
-}
-
-// A one-button form posting to `action`, with extra hidden fields.
-std::string button_form(const std::string& csrf, const std::string& action, const std::string& label,
-                        const std::string& css, const std::vector<std::pair<std::string, std::string>>& fields = {},
-                        const std::string& key = "") {
-  std::string out = "<form method=\"post\" action=\"" + e(action) + "\" class=\"inline\">" + hidden_csrf(csrf);
-  for (const auto& [name, value] : fields) {
-    out += "<input type=\"hidden\" name=\"" + e(name) + "\" value=\"" + e(value) + "\">";
+// The start page's region choices: the rules' regions by their titles, the national default first.
+std::string region_options(const RuleSet& rules, const std::string& lang) {
+  std::string out;
+  const VarDecl* region = rules.find_var("region");
+  if (!region) return "<option value=\"\">" + e(tr(lang, "не указан", "not given")) + "</option>";
+  for (const auto& [value, text] : fact_choices(rules, lang, *region)) {
+    out += "<option value=\"" + e(value) + "\"" + (value == region->default_value ? " selected" : "") + ">" + e(text) +
+           "</option>";
   }
-  out += "<button class=\"" + e(css) + "\"" + (key.empty() ? "" : " data-key=\"" + e(key) + "\"") + ">";
-  if (!key.empty()) out += "<span class=\"key\">" + e(key) + "</span> ";
-  out += e(label) + "</button></form>";
   return out;
 }
 
@@ -129,9 +110,13 @@ std::string WebConsole::page(const User* u, const std::string& title, const std:
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                     "<title>" + e(title) + "</title><link rel=\"stylesheet\" href=\"/static/app.css\">"
                     "<script src=\"/static/app.js\" defer></script></head><body><header><strong>triage</strong>";
-  if (u && u->role == "supervisor") {
-    out += "<nav><a href=\"/\">" + e(tr(lang, "Звонок", "Call")) + "</a> · <a href=\"/board\">" +
-           e(tr(lang, "Табло", "Board")) + "</a></nav>";
+  if (u && (u->role == "author" || u->role == "supervisor")) {
+    std::string links;
+    if (u->role == "supervisor") {
+      links = "<a href=\"/\">" + e(tr(lang, "Звонок", "Call")) + "</a> <a href=\"/board\">" +
+              e(tr(lang, "Табло", "Board")) + "</a> ";
+    }
+    out += "<nav class=\"top\">" + links + "<a href=\"/author\">" + e(tr(lang, "Правила", "Rules")) + "</a></nav>";
   }
   if (u) {
     out += "<span class=\"who\">" + e(u->name) + " · " + e(u->role) + "</span>" +
@@ -140,11 +125,17 @@ std::string WebConsole::page(const User* u, const std::string& title, const std:
   return out + "</header><main>" + body + "</main></body></html>";
 }
 
-WebResponse WebConsole::login_page(const std::string& error, int status) {
+WebResponse WebConsole::login_page(const WebRequest& req, const std::string& error, int status) {
   const std::string& lang = opt_.lang;
   std::string body = "<h1>" + e(tr(lang, "Вход в консоль оператора", "Operator console sign-in")) + "</h1>";
   if (!error.empty()) body += "<p class=\"error\" role=\"alert\">" + e(error) + "</p>";
-  body += "<form method=\"post\" action=\"/login\" class=\"login\"><label>" + e(tr(lang, "Имя", "Name")) +
+  // Sign-in CSRF (a page elsewhere posting its own account's name and password into this browser):
+  // a double-submit token, in a SameSite=Strict cookie and in the form; the POST needs both, equal.
+  // One token per browser: other tabs and stray requests (a favicon) keep the form they show valid.
+  std::string token = cookie_value(req.cookie, kLoginCookie);
+  if (token.size() != 32 || token.find_first_not_of("0123456789abcdef") != std::string::npos) token = random_token(16);
+  body += "<form method=\"post\" action=\"/login\" class=\"login\">" + hidden_csrf(token) + "<label>" +
+          e(tr(lang, "Имя", "Name")) +
           " <input name=\"name\" autocomplete=\"username\" required autofocus></label><label>" +
           e(tr(lang, "Пароль", "Password")) +
           " <input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>"
@@ -152,6 +143,9 @@ WebResponse WebConsole::login_page(const std::string& error, int status) {
   WebResponse r;
   r.status = status;
   r.body = page(nullptr, tr(lang, "Вход", "Sign in"), body);
+  r.headers.emplace_back("Set-Cookie", std::string(kLoginCookie) + "=" + token +
+                                           "; Path=/login; HttpOnly; SameSite=Strict" +
+                                           (opt_.secure_cookie ? "; Secure" : "") + "; Max-Age=3600");
   return r;
 }
 
@@ -167,9 +161,14 @@ WebResponse WebConsole::login(const WebRequest& req) {
   Failures& by_name = name_failures_[name.substr(0, 64)];
   Failures& by_address = address_failures_[req.address];
   const std::string& lang = opt_.lang;
+  if (!same_secret(form["csrf"], cookie_value(req.cookie, kLoginCookie))) {
+    db_.store->audit(now, "login-csrf", name, req.address, "");
+    return login_page(req, tr(lang, "Форма входа устарела. Введите имя и пароль ещё раз.",
+                         "The sign-in form has expired. Enter your name and password again."), 403);
+  }
   if (limited(by_name, opt_.name_failures, now) || limited(by_address, opt_.address_failures, now)) {
     db_.store->audit(now, "login-limited", name, req.address, "");
-    return login_page(tr(lang, "Слишком много неудачных попыток. Подождите 15 минут.",
+    return login_page(req, tr(lang, "Слишком много неудачных попыток. Подождите 15 минут.",
                          "Too many failed attempts. Wait 15 minutes."), 429);
   }
   auto user = db_.store->user(name);
@@ -177,11 +176,12 @@ WebResponse WebConsole::login(const WebRequest& req) {
     ++by_name.count;
     ++by_address.count;
     db_.store->audit(now, "login-failed", name, req.address, user ? (user->disabled ? "disabled" : "password") : "unknown");
-    return login_page(tr(lang, "Неверное имя или пароль.", "Wrong name or password."), 401);
+    return login_page(req, tr(lang, "Неверное имя или пароль.", "Wrong name or password."), 401);
   }
   by_name = Failures{};
   std::string token = random_token();
   WebSession s{user->name, random_token(), now + opt_.session_ms};
+  if (token.empty() || s.csrf.empty()) return plain(500, "no random source for the session token");
   if (!db_.store->add_session(token, s, now)) return plain(500, "session store failed");
   db_.store->audit(now, "login-ok", name, req.address, "");
   WebResponse r = redirect("/");
@@ -208,13 +208,22 @@ WebResponse WebConsole::handle(const WebRequest& req) {
     r.body = a->body;
     return r;
   }
-  if (path == "/login" && req.method == "GET") return login_page("", 200);
+  if (path == "/login" && req.method == "GET") return login_page(req, "", 200);
+  if (path == "/favicon.ico") return plain(404, "no icon");
   if (path == "/login" && req.method == "POST") return login(req);
   auto session = db_.store->session(cookie_value(req.cookie, kCookie), now_ms());
   if (!session) return req.method == "GET" ? redirect("/login") : plain(401, "not signed in");
   auto record = db_.store->user(session->user_name);
   if (!record) return redirect("/login");
   User u{record->name, record->role, record->lang == "en" ? "en" : "ru", session->csrf};
+  const bool author_path = path == "/author" || path.rfind("/author/", 0) == 0;
+  if (author_path || (u.role == "author" && req.method == "GET" && path == "/")) {
+    if (u.role != "author" && u.role != "supervisor") {
+      db_.store->audit(now_ms(), "role-denied", u.name, req.address, path);
+      return plain(403, "the rules view is for authors and supervisors");
+    }
+    if (!author_path) return redirect("/author");
+  }
   if (req.method == "GET" && path == "/") return console(u, "");
   if (req.method == "GET" && (path == "/board" || path == "/board/events")) {
     if (u.role != "supervisor") {
@@ -229,6 +238,10 @@ WebResponse WebConsole::handle(const WebRequest& req) {
     r.body = board_fragment(u.lang);
     return r;
   }
+  if (req.method == "GET" && author_path) {
+    auto query = parse_form(req.target.find('?') == std::string::npos ? "" : req.target.substr(req.target.find('?') + 1));
+    return author_get(u, path, query);
+  }
   if (req.method != "POST") return plain(404, "not found");
   auto form = parse_form(req.body);
   if (!same_secret(form["csrf"], session->csrf)) {
@@ -236,6 +249,17 @@ WebResponse WebConsole::handle(const WebRequest& req) {
     return plain(403, "CSRF token missing or wrong");
   }
   if (path == "/logout") return logout(req);
+  if (path == "/validate") {
+    // A typed field checked as it is typed: the engine's validator, nothing stored or logged
+    // (the server log has the path only).
+    ValidationResult v = validate_input(form["validator"], form["value"]);
+    WebResponse r;
+    r.content_type = "application/json";
+    r.body = std::string("{\"ok\":") + (v.ok ? "true" : "false") + ",\"message\":" +
+             json_quote(v.ok ? "" : u.lang == "en" ? v.message_en : v.message) + "}";
+    return r;
+  }
+  if (author_path) return author_post(u, path, form);
   if (path.rfind("/call/", 0) == 0) {
     if (u.role != "operator" && u.role != "supervisor") {
       db_.store->audit(now_ms(), "role-denied", u.name, req.address, path);
@@ -314,11 +338,11 @@ std::string WebConsole::start_page(const User& u, const std::string& message, co
     first = false;
   }
   body += "</fieldset><fieldset><legend>" + e(tr(lang, "Факты", "Facts")) + "</legend><label>" +
-          e(tr(lang, "Карантин учётной записи", "Account quarantine")) +
+          e(tr(lang, "Гражданин на карантине", "Caller in quarantine")) +
           " <select name=\"quarantine\"><option value=\"\">" + e(tr(lang, "не знаю", "unknown")) +
           "</option><option value=\"yes\">" + e(tr(lang, "да", "yes")) + "</option><option value=\"no\">" +
-          e(tr(lang, "нет", "no")) + "</option></select></label><label>" + e(tr(lang, "Регион (код)", "Region (code)")) +
-          " <input name=\"region\" size=\"4\" maxlength=\"8\"></label></fieldset><button class=\"primary big\">" +
+          e(tr(lang, "нет", "no")) + "</option></select></label><label>" + e(tr(lang, "Регион", "Region")) +
+          " <select name=\"region\">" + region_options(*rules_, lang) + "</select></label></fieldset><button class=\"primary big\">" +
           e(tr(lang, "Начать звонок", "Start the call")) + "</button></form>";
   return page(&u, tr(lang, "Новый звонок", "New call"), body);
 }
@@ -407,26 +431,10 @@ std::string WebConsole::call_page(const User& u, LiveCall& call, const std::stri
                      "</p>";
   if (!message.empty()) body += "<p class=\"notice\" role=\"status\">" + e(message) + "</p>";
   body += "<div class=\"layout\"><section class=\"step\">";
-  auto say = [&](const std::string& text, Audience to) {
-    if (text.empty()) return;
-    body += to == Audience::Citizen
-                ? "<div class=\"say\"><div class=\"label\">" + e(tr(lang, "Прочитайте вслух", "Read aloud")) +
-                      "</div><p>" + e(text) + "</p></div>"
-                : "<div class=\"do\"><div class=\"label\">" + e(tr(lang, "Для оператора", "For the operator")) +
-                      "</div><p>" + e(text) + "</p></div>";
-  };
+  auto say = [&](const std::string& text, Audience to) { body += say_html(text, to, lang); };
   if (v.kind == StopKind::Outcome) {
-    for (std::size_t i = 0; i < v.script.size(); ++i) {
-      say(v.script[i], i < v.script_to.size() ? v.script_to[i] : Audience::Citizen);
-    }
+    body += outcome_html(ses, lang);
     const Node* out = ses.outcome();
-    if (out) {
-      body += "<p class=\"meta\">" + e(tr(lang, "Итог", "Disposition")) + ": " +
-              e(disposition_label(out->outcome.disposition, lang)) +
-              (out->outcome.escalation.empty() ? "" : " · " + e(tr(lang, "передать", "escalate to")) + ": " +
-                                                  e(escalation_label(out->outcome.escalation, lang))) +
-              "</p>";
-    }
     auto said = promised_.find(u.name);
     if (out && out->outcome.disposition == "callback" && said == promised_.end()) {
       // The number to call back (validated as a phone, stored keyed and masked) and the window.
@@ -444,48 +452,29 @@ std::string WebConsole::call_page(const User& u, LiveCall& call, const std::stri
       body += button_form(u.csrf, "/call/finish", tr(lang, "Завершить звонок", "Close the call"), "primary big");
     }
   } else {
-    say(v.text, v.text_to);
-    if (v.kind == StopKind::Question) {
-      body += "<div class=\"options\">";
-      for (std::size_t i = 0; i < v.options.size(); ++i) {
-        body += button_form(u.csrf, "/call/answer", v.options[i], "option", {{"index", std::to_string(i)}},
-                            i < 9 ? std::to_string(i + 1) : "");
-      }
-      body += "</div>";
-    } else if (v.kind == StopKind::Info) {
-      body += button_form(u.csrf, "/call/proceed", tr(lang, "Дальше", "Next"), "primary big", {}, "1");
-    } else if (v.kind == StopKind::Input && !v.choices.empty()) {
-      body += "<div class=\"options\">";
-      for (std::size_t i = 0; i < v.choices.size(); ++i) {
-        body += button_form(u.csrf, "/call/input", v.choices[i], "option", {{"value", v.choices[i]}},
-                            i < 9 ? std::to_string(i + 1) : "");
-      }
-      body += "</div>";
-    } else if (v.kind == StopKind::Input) {
-      body += "<form method=\"post\" action=\"/call/input\" class=\"input\">" + hidden_csrf(u.csrf) +
-              "<input name=\"value\" autocomplete=\"off\" autofocus required aria-label=\"" + e(v.validator) +
-              "\"><button class=\"primary\">" + e(tr(lang, "Принять", "Accept")) + "</button></form>";
-    }
+    body += stop_html(v, u.csrf, "/call", lang);
   }
   body += "<div class=\"row\">" + button_form(u.csrf, "/call/back", tr(lang, "← Назад", "← Back"), "small") + "</div>";
+  body += why_html(ses, lang);
   body += "</section><aside>";
   // Facts and their correction (LiveCall::correct).
-  body += "<h2>" + e(tr(lang, "Факты", "Facts")) + "</h2><dl>";
-  const std::pair<const char*, const char*> facts[] = {{"quarantine", tr(lang, "Карантин", "Quarantine")},
-                                                       {"region", tr(lang, "Регион", "Region")},
-                                                       {"bank", tr(lang, "Банк", "Bank")}};
-  std::string fact_options;
-  for (const auto& [var, label] : facts) {
-    auto value = ses.fact(var);
-    std::string shown = !value ? "—" : *value == "true" ? tr(lang, "да", "yes") : *value == "false" ? tr(lang, "нет", "no") : *value;
-    body += "<dt>" + e(label) + "</dt><dd>" + e(shown) + "</dd>";
-    fact_options += "<option value=\"" + e(var) + "\">" + e(label) + "</option>";
+  // Each fact with its value as a person says it, and its correction: a choice of the values
+  // the rules allow (LiveCall::correct sends the call back to where the fact was first used).
+  body += "<h2>" + e(tr(lang, "Факты", "Facts")) + "</h2><dl class=\"facts\">";
+  for (const VarDecl& d : rules_->vars) {
+    if (!d.ask && d.name != "region") continue;  // the facts a call learns or the operator sets
+    body += "<dt>" + e(fact_name(d)) + "</dt><dd><b>" + e(fact_value_text(*rules_, lang, d, ses.fact(d.name))) +
+            "</b><form method=\"post\" action=\"/call/correct\" class=\"fix\">" + hidden_csrf(u.csrf) +
+            "<input type=\"hidden\" name=\"var\" value=\"" + e(d.name) + "\"><select name=\"value\" aria-label=\"" +
+            e(fact_name(d)) + "\" required>";
+    if (!ses.fact(d.name)) body += "<option value=\"\" selected disabled>" + e(tr(lang, "выберите", "choose")) + "</option>";
+    for (const auto& [value, text] : fact_choices(*rules_, lang, d)) {
+      body += "<option value=\"" + e(value) + "\"" + (ses.fact(d.name) == value ? " selected" : "") + ">" + e(text) +
+              "</option>";
+    }
+    body += "</select><button>" + e(tr(lang, "Исправить", "Correct")) + "</button></form></dd>";
   }
-  body += "</dl><form method=\"post\" action=\"/call/correct\" class=\"stack\">" + hidden_csrf(u.csrf) +
-          "<select name=\"var\" aria-label=\"" + e(tr(lang, "Факт", "Fact")) + "\">" + fact_options +
-          "</select><input name=\"value\" required placeholder=\"" +
-          e(tr(lang, "верное значение: true / false, код региона", "the right value: true / false, region code")) +
-          "\"><button>" + e(tr(lang, "Исправить", "Correct")) + "</button></form>";
+  body += "</dl>";
   body += "<h2>" + e(tr(lang, "Заметка", "Note")) + "</h2><form method=\"post\" action=\"/call/note\" class=\"stack\">" +
           hidden_csrf(u.csrf) + "<textarea name=\"text\" rows=\"3\" required></textarea><button>" +
           e(tr(lang, "Сохранить заметку", "Save the note")) + "</button></form>";

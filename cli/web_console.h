@@ -70,7 +70,7 @@ class WebConsole {
     int count = 0;
     std::int64_t since = 0;
   };
-  WebResponse login_page(const std::string& error, int status);
+  WebResponse login_page(const WebRequest& req, const std::string& error, int status);
   WebResponse login(const WebRequest& req);
   WebResponse logout(const WebRequest& req);
   WebResponse console(const User& u, const std::string& message);
@@ -80,6 +80,10 @@ class WebConsole {
   std::string start_page(const User& u, const std::string& message, const Classification* heard = nullptr);
   WebResponse board_page(const User& u);
   WebResponse suggest(const User& u, std::map<std::string, std::string>& form);
+  // The author's view (web_author.cpp): the checker's findings, each case's picture, a try-out.
+  WebResponse author_get(const User& u, const std::string& path, std::map<std::string, std::string>& query);
+  WebResponse author_post(const User& u, const std::string& path, std::map<std::string, std::string>& form);
+  std::string try_page(const User& u, const std::string& message);
   std::string page(const User* u, const std::string& title, const std::string& body) const;
   LiveCall* current_call(const User& u, std::string* message);
   bool limited(Failures& f, int max, std::int64_t now) const;
@@ -91,7 +95,9 @@ class WebConsole {
   std::map<std::string, Failures> name_failures_;
   std::map<std::string, Failures> address_failures_;
   std::map<std::string, LiveCall> calls_;  // by user name: the call on that user's screen
-  std::map<std::string, std::string> promised_;
+  std::map<std::string, std::string> promised_;  // by user name: what to tell the caller of the callback
+  std::map<std::string, Session> tries_;          // by user name: the author's try-out (logs nothing)
+  std::map<std::string, std::string> pictures_;   // by case id: its SVG (the rules do not change while serving)
   std::uint64_t changes_ = 0;
   // The board's per-node table. It reads every step of the day (2,000 calls: about 0.1 s in a
   // debug build) on the io thread every seat shares, so it is recomputed only when a call moved
@@ -102,10 +108,10 @@ class WebConsole {
   std::optional<NodeReport> nodes_;
   TimeMs nodes_at_ = 0;
   TimeMs nodes_cost_ms_ = 0;
-  std::uint64_t nodes_changes_ = 0;  // by user name: what to tell the caller of the callback
+  std::uint64_t nodes_changes_ = 0;
 };
 
-// The signed-in user of a request (web_console.cpp, web_board.cpp).
+// The signed-in user of a request (web_console.cpp, web_board.cpp, web_author.cpp).
 struct WebConsole::User {
   std::string name;
   std::string role;

@@ -12,8 +12,12 @@ add_custom_command(
   COMMAND $<TARGET_FILE:triage> --lang ru help-gen man ${TRIAGE_GEN}/man/ru/man1
   COMMAND $<TARGET_FILE:triage> --lang en help-gen bash > ${TRIAGE_GEN}/triage.bash
   COMMAND $<TARGET_FILE:triage> --lang ru help-gen zsh > ${TRIAGE_GEN}/_triage
+  # Debian policy: man pages and the changelog gzipped with -9n (no name, no time stamp: the
+  # same bytes on every build).
+  COMMAND gzip -9nf ${TRIAGE_GEN}/man/man1/*.1 ${TRIAGE_GEN}/man/ru/man1/*.1
+  COMMAND gzip -9nc ${CMAKE_SOURCE_DIR}/packaging/changelog > ${TRIAGE_GEN}/changelog.gz
   COMMAND ${CMAKE_COMMAND} -E touch ${TRIAGE_GEN}/stamp
-  DEPENDS triage
+  DEPENDS triage ${CMAKE_SOURCE_DIR}/packaging/changelog
   COMMENT "man pages and completions from the command table")
 add_custom_target(triage_docs ALL DEPENDS ${TRIAGE_GEN}/stamp)
 
@@ -45,7 +49,8 @@ install(FILES ${TRIAGE_GEN}/triage.debug DESTINATION ${CMAKE_INSTALL_LIBDIR}/deb
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/rules/ DESTINATION ${CMAKE_INSTALL_DATADIR}/triage/rules)
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/schema/ DESTINATION ${CMAKE_INSTALL_DATADIR}/triage/schema
         OPTIONAL)
-install(FILES ${CMAKE_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES ${CMAKE_SOURCE_DIR}/README.md ${CMAKE_SOURCE_DIR}/packaging/copyright ${TRIAGE_GEN}/changelog.gz
+        DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY ${TRIAGE_GEN}/man/ DESTINATION ${CMAKE_INSTALL_MANDIR})
 install(FILES ${TRIAGE_GEN}/triage.bash DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions
@@ -56,8 +61,15 @@ install(FILES ${TRIAGE_GEN}/_triage DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/ven
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME triage)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
-set(CPACK_PACKAGE_CONTACT "triage maintainers <triage@localhost>")
+# The maintainer: a real address for a published package (-DTRIAGE_MAINTAINER=...).
+set(TRIAGE_MAINTAINER "triage maintainers <triage@example.org>" CACHE STRING "the .deb's Maintainer")
+set(CPACK_PACKAGE_CONTACT "${TRIAGE_MAINTAINER}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "decision trees for public-service hotline calls")
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "triage turns the written instructions of a municipal hotline
+(Gosuslugi / ESIA account problems) into checked YAML decision trees and
+runs calls over them: the operator's call screen in a terminal and a web
+console, a durable call log on SQLite or PostgreSQL, and tools for rule
+authors, trainers and supervisors. The shipped rules are in Russian.")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)

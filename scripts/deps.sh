@@ -17,7 +17,13 @@ pkgs=(
   graphviz            # graph --format svg|png and its test
   # packaging (scripts/test-deb.sh), man pages
   groff-base dpkg-dev fakeroot
+  lintian             # scripts/test-deb.sh: Debian policy checks of the .deb
 )
+# Node.js and npm run the schema test's pinned validator (scripts/test-schema.sh, npm ci at test
+# time only). The workplace's machines carry Node.js 20 with npm from NodeSource, which Debian's
+# `npm` package would conflict with: use the machine's when there is one, Debian's otherwise
+# (docs/packaging.md, "Node.js and npm").
+command -v node >/dev/null && command -v npm >/dev/null || pkgs+=(nodejs npm)
 pkgs+=("$@")
 missing=()
 for p in "${pkgs[@]}"; do

@@ -25,6 +25,11 @@ cmake --build "$build" --target triage_stripped triage_docs >/dev/null
 (cd "$build" && cpack -G DEB >/dev/null)
 deb=$(realpath "$build/triage_0.1.0_amd64.deb")
 say "package: $deb ($(du -k "$deb" | cut -f1) KiB)"
+# Debian policy: no lintian error or warning. The one tag let through: CPack adds ldconfig to
+# postinst/postrm because the PostgreSQL plugin lies under /usr/lib/triage (docs/packaging.md).
+lint=$(lintian --fail-on error,warning --suppress-tags maintscript-calls-ldconfig "$deb" 2>&1) ||
+  { echo "$lint" >&2; fail "lintian found errors or warnings (above)"; }
+say "lintian: clean"
 
 # 2. The clean root, cached.
 if [[ ! -f "$cache/bookworm.tar" ]]; then
@@ -59,7 +64,7 @@ triage --help >/tmp/help.txt
 grep -q 'check' /tmp/help.txt || { echo "triage --help lists no check"; exit 1; }
 triage --lang en check 2>&1 | tee /tmp/check.txt
 grep -q '/usr/share/triage/rules/: OK' /tmp/check.txt || { echo "triage check did not use the installed rules"; exit 1; }
-man -w triage-check >/dev/null 2>&1 || [ -f /usr/share/man/man1/triage-check.1 ] || { echo "no man page"; exit 1; }
+man -w triage-check >/dev/null 2>&1 || [ -f /usr/share/man/man1/triage-check.1.gz ] || { echo "no man page"; exit 1; }
 dpkg -L triage | sort >/tmp/files
 dpkg -r triage >/dev/null
 dpkg -s triage 2>/dev/null | grep -q '^Status: install' && { echo "still installed"; exit 1; }

@@ -86,6 +86,33 @@ TEST_CASE("cli frame: an unknown option or a missing value exits 2 in the one er
   }
 }
 
+TEST_CASE("cli frame: Boost's option errors read in Russian, with the nearest option for a typo") {
+  for (const std::string& name : table_commands()) {
+    INFO(name);
+    triage::testing::CliRun bad = triage_run(name + " --no-such-option");
+    CHECK(bad.rc == 2);
+    // `log` alone takes an action first: «неизвестное действие «--no-such-option»».
+    CHECK(bad.err.rfind("triage " + name + (name == "log" ? ": неизвестное действие «--no-such-option»"
+                                                          : ": неизвестный параметр --no-such-option"), 0) == 0);
+    CHECK(bad.err.find("\nСправка: triage " + name + " --help\n") != std::string::npos);
+    CHECK(bad.err.find("unrecognised") == std::string::npos);
+  }
+  triage::testing::CliRun typo = triage_run("check --rulez " + kRules);
+  CHECK(typo.rc == 2);
+  CHECK(typo.err.rfind("triage check: неизвестный параметр --rulez; возможно, имелось в виду --rules?\n", 0) == 0);
+  triage::testing::CliRun typo_en = triage_run("check --rulez " + kRules + " --lang en");
+  CHECK(typo_en.err.find("did you mean --rules?") != std::string::npos);
+  triage::testing::CliRun no_value = triage_run("show --rules " + kRules + " --case");
+  CHECK(no_value.rc == 2);
+  CHECK(no_value.err.rfind("triage show: после --case нужно значение\n", 0) == 0);
+  triage::testing::CliRun bad_value = triage_run("log list --db /nonexistent/calls.db --limit x");
+  CHECK(bad_value.rc == 2);
+  CHECK(bad_value.err.rfind("triage log list: неверное значение «x» параметра --limit\n", 0) == 0);
+  triage::testing::CliRun flag_value = triage_run("check " + kRules + " --strict=1");
+  CHECK(flag_value.rc == 2);
+  CHECK(flag_value.err.rfind("triage check: параметр --strict пишется без значения\n", 0) == 0);
+}
+
 TEST_CASE("cli frame: --quarantine takes да/нет in their usual cases beside yes/no") {
   const std::string run = "run forgot-password --rules " + kRules + " --answers 3 --quarantine ";
   for (const char* yes : {"да", "Да", "ДА", "yes", "YES", "y"}) {

@@ -53,11 +53,13 @@ TEST_CASE("cmake --install lays out the binary, rules, docs, man pages and compl
   CHECK(fs::is_regular_file(in.usr / "share/doc/triage/README.md"));
   CHECK(fs::is_regular_file(in.usr / "share/bash-completion/completions/triage"));
   CHECK(fs::is_regular_file(in.usr / "share/zsh/vendor-completions/_triage"));
-  CHECK(fs::is_regular_file(in.usr / "share/man/man1/triage.1"));
+  CHECK(fs::is_regular_file(in.usr / "share/man/man1/triage.1.gz"));
+  CHECK(fs::is_regular_file(in.usr / "share/doc/triage/copyright"));
+  CHECK(fs::is_regular_file(in.usr / "share/doc/triage/changelog.gz"));
   for (const std::string& name : names) {
     INFO(name);
-    CHECK(fs::is_regular_file(in.usr / ("share/man/man1/triage-" + name + ".1")));
-    CHECK(fs::is_regular_file(in.usr / ("share/man/ru/man1/triage-" + name + ".1")));
+    CHECK(fs::is_regular_file(in.usr / ("share/man/man1/triage-" + name + ".1.gz")));
+    CHECK(fs::is_regular_file(in.usr / ("share/man/ru/man1/triage-" + name + ".1.gz")));
   }
   // Stripped: no debug sections in the installed binary; they live in triage.debug.
   auto sections = run_shell("objdump -h '" + (in.usr / "bin/triage").string() + "'");
@@ -95,7 +97,7 @@ TEST_CASE("every man page renders without groff warnings, in English and Russian
   for (const char* dir : {"share/man/man1", "share/man/ru/man1"}) {
     for (const auto& e : fs::directory_iterator(in.usr / dir)) {
       INFO(e.path().string());
-      auto r = run_shell("groff -man -Tutf8 -ww -z '" + e.path().string() + "'");
+      auto r = run_shell("zcat '" + e.path().string() + "' | groff -man -Tutf8 -ww -z");
       CHECK(r.rc == 0);
       CHECK(r.err == "");
       ++pages;
@@ -103,7 +105,7 @@ TEST_CASE("every man page renders without groff warnings, in English and Russian
   }
   CHECK(pages == 2 * static_cast<int>(command_names().size() + 1));
   // The rendered page carries the command's options from its --help.
-  auto check = run_shell("MANWIDTH=200 man -l '" + (in.usr / "share/man/man1/triage-check.1").string() + "'");
+  auto check = run_shell("MANWIDTH=200 man -l '" + (in.usr / "share/man/man1/triage-check.1.gz").string() + "'");
   CHECK(check.out.find("--strict") != std::string::npos);
   CHECK(check.out.find("OPTIONS") != std::string::npos);
   CHECK(check.out.find("triage check --rules rules --strict --format json") != std::string::npos);
@@ -123,6 +125,14 @@ TEST_CASE("the bash completion loads and completes subcommands and their options
   CHECK(complete("triage train", 1) == "train train-report\n");
   CHECK(complete("triage check --st", 2) == "--strict\n");
   CHECK(complete("triage graph --for", 2) == "--format\n");
+  // Commands with actions offer them, then the options of the action typed.
+  CHECK(complete("triage log ''", 2) == "list show export delete purge migrate\n");
+  CHECK(complete("triage log ex", 2) == "export\n");
+  CHECK(complete("triage log export --deli", 3) == "--delimiter\n");
+  CHECK(complete("triage log purge --ol", 3) == "--older-than\n");
+  CHECK(complete("triage user p", 2) == "passwd\n");
+  CHECK(complete("triage user add --r", 3) == "--role\n");
+  CHECK(complete("triage user add --", 3).find("--action") == std::string::npos);
   // Every subcommand of the table is offered.
   std::string all = complete("triage ''", 1);
   for (const std::string& name : command_names()) CHECK(all.find(name) != std::string::npos);

@@ -1,10 +1,12 @@
-// SHA-256 and HMAC-SHA256, one mechanism for the engine (libsodium, already linked for the web
-// console's passwords): the rule set's content hash, the caller keys, the PostgreSQL migration's
-// digest and the browser sessions' token hash all come through here.
+// SHA-256, HMAC-SHA256 and random bytes, one mechanism for the engine (libsodium, already linked
+// for the web console's passwords): the rule set's content hash, the caller keys, the PostgreSQL
+// migration's digest, the browser sessions' tokens and their hash, and the installation secret
+// all come through here.
 #pragma once
 
 #include <sodium.h>
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -29,6 +31,22 @@ class Sha256 {
  private:
   crypto_hash_sha256_state state_;
 };
+
+// SHA-256 of `bytes`, lower-case hex.
+inline std::string sha256_hex(std::string_view bytes) {
+  Sha256 h;
+  h.update(bytes);
+  return h.hex();
+}
+
+// Fills `out` with `n` bytes from the system's random source; false when libsodium cannot start
+// (it cannot open the random source).
+inline bool random_bytes(void* out, std::size_t n) {
+  static const bool ready = sodium_init() >= 0;
+  if (!ready) return false;
+  randombytes_buf(out, n);
+  return true;
+}
 
 // HMAC-SHA256 of `value` under `key` (any length, RFC 2104), lower-case hex.
 inline std::string hmac_sha256(std::string_view key, std::string_view value) {

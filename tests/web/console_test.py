@@ -172,7 +172,7 @@ def board_streams(url, b):
               b"Content-Security-Policy: default-src 'self'" in got and b"event: board\ndata: " in got,
               "an event stream with the usual headers: %r" % got[:300])
     t0 = time.time()
-    status, _ = post(url + "/login", "name=nobody&password=x")
+    status, _ = login_post(url, "name=nobody&password=x")
     check(status == 401 and time.time() - t0 < 5, "another client is served beside three open streams")
     time.sleep(16)  # past the 15 s idle limit of an ordinary connection
     later = recv_until(socks[0], b"event: board", b"", timeout=8)
@@ -218,10 +218,12 @@ def board_denied(url, db, cookie):
         check(e.code == 303 and e.headers["Location"] == "/login", "no stream without a session (%d)" % e.code)
 
 
-def start_call(d, case, quarantine=""):
+def start_call(d, case, quarantine="", region=""):
     d.find_element(By.CSS_SELECTOR, "input[name=case][value='%s']" % case).click()
     if quarantine:
         d.find_element(By.CSS_SELECTOR, "select[name=quarantine] option[value='%s']" % quarantine).click()
+    if region:
+        d.find_element(By.CSS_SELECTOR, "select[name=region] option[value='%s']" % region).click()
     submit(d.find_element(By.CSS_SELECTOR, "form.start button"))
     check("Прочитайте вслух" in d.page_source or "Для оператора" in d.page_source, case + ": a step is shown")
 
@@ -238,7 +240,17 @@ def step_once(d, pick=0):
     if field:
         label = field[0].get_attribute("aria-label")
         typed.append(label)
-        field[0].send_keys(SNILS if label == "snils" else PHONE if label == "phone" else "Иванов Иван")
+        if label == "snils":
+            # Checked as it is typed: a wrong checksum is named before submitting, then cleared.
+            field[0].send_keys("112-233-445 96")
+            WebDriverWait(d, 10).until(lambda drv: "Контрольная сумма" in drv.find_element(By.ID, "hint").text)
+            check(field[0].get_attribute("aria-invalid") == "true", "a wrong SNILS is marked as typed")
+            field[0].clear()
+            field[0].send_keys(SNILS)
+            WebDriverWait(d, 10).until(lambda drv: drv.find_element(By.ID, "hint").text == "")
+            check(field[0].get_attribute("aria-invalid") is None, "a right SNILS clears the mark")
+        else:
+            field[0].send_keys(PHONE if label == "phone" else "Иванов Иван")
         submit(d.find_element(By.CSS_SELECTOR, "form.input button"))
         return True
     nxt = d.find_elements(By.CSS_SELECTOR, "form[action='/call/proceed'] button")
@@ -272,6 +284,17 @@ def post(url, data, cookie=""):
         return e.code, e.read().decode()
 
 
+def login_post(url, fields, opener=None):
+    """Posts the sign-in form as a browser does: with the token and cookie of a fresh GET /login."""
+    with urllib.request.urlopen(url + "/login") as r:
+        cookie = r.headers["Set-Cookie"].split(";")[0]
+        token = re.search(r'name="csrf" value="([0-9a-f]+)"', r.read().decode()).group(1)
+    data = fields + "&csrf=" + token
+    if opener is None:
+        return post(url + "/login", data, cookie)
+    return opener.open(urllib.request.Request(url + "/login", data=data.encode(), headers={"Cookie": cookie}))
+
+
 def raw_request(port, data, wait=0.0, timeout=30):
     """Sends `data` on a fresh connection; returns what came back before the server closed it."""
     sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
@@ -302,7 +325,7 @@ def security_limits(url, cookie):
     slow = socket.create_connection(("127.0.0.1", port))
     slow.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
     t0 = time.time()
-    status, _ = post(url + "/login", "name=nobody&password=x")
+    status, _ = login_post(url, "name=nobody&password=x")
     check(status == 401 and time.time() - t0 < 5, "another client is served beside a slow one")
     slow.settimeout(30)
     closed = b""
@@ -318,10 +341,9 @@ def security_limits(url, cookie):
 def author_denied(url, db):
     subprocess.run([TRIAGE, "user", "add", "avtor", "--role", "author", "--db", db],
                    input=(PASSWORD + "\n").encode(), check=True)
-    req = urllib.request.Request(url + "/login", data=("name=avtor&password=" + urllib.parse.quote(PASSWORD)).encode())
     opener = urllib.request.build_opener(NoRedirect)
     try:
-        opener.open(req)
+        login_post(url, "name=avtor&password=" + urllib.parse.quote(PASSWORD), opener)
     except urllib.error.HTTPError as e:
         cookie = e.headers["Set-Cookie"].split(";")[0]
     page = urllib.request.urlopen(urllib.request.Request(url + "/", headers={"Cookie": cookie})).read().decode()
@@ -331,6 +353,65 @@ def author_denied(url, db):
     out = subprocess.run(["sqlite3", db, "SELECT count(*) FROM web_audit WHERE event = 'role-denied'"],
                          capture_output=True).stdout.decode().strip()
     check(out == "1", "role-denied audited: " + out)
+
+
+def author_view(url, db, tmp, operator_cookie):
+    """The author's view: findings, a case picture, a try-out that logs nothing."""
+    calls_before = subprocess.run(["sqlite3", db, "SELECT count(*) FROM calls"], capture_output=True).stdout
+    steps_before = subprocess.run(["sqlite3", db, "SELECT count(*) FROM steps"], capture_output=True).stdout
+    try:
+        urllib.request.urlopen(urllib.request.Request(url + "/author", headers={"Cookie": operator_cookie}))
+        check(False, "an operator opens the rules view")
+    except urllib.error.HTTPError as e:
+        check(e.code == 403, "an operator is refused the rules view (%d)" % e.code)
+    d = browser(os.path.join(tmp, "profile-author"))
+    try:
+        d.get(url + "/")
+        d.find_element(By.NAME, "name").send_keys("avtor")
+        d.find_element(By.NAME, "password").send_keys(PASSWORD)
+        submit(d.find_element(By.CSS_SELECTOR, "form.login button"))
+        check(d.current_url.endswith("/author"), "an author lands on the rules view: " + d.current_url)
+        main = d.find_element(By.TAG_NAME, "main").text
+        check("Проверка" in main and ("Ошибок и предупреждений нет." in main or "предупреждений:" in main),
+              "the checker's findings are shown")
+        check("Забыл пароль" in main and "forgot-password" in main, "the cases are listed")
+        d.find_element(By.LINK_TEXT, "Забыл пароль").click()
+        WebDriverWait(d, 10).until(lambda drv: drv.execute_script(
+            "var i = document.querySelector('figure.graph img'); return i && i.complete && i.naturalWidth > 0;"))
+        shot(d, "web-author-graph.png")
+        svg = urllib.request.urlopen(urllib.request.Request(
+            url + "/author/graph.svg?case=forgot-password",
+            headers={"Cookie": "triage_session=" + d.get_cookie("triage_session")["value"]}))
+        check(svg.headers["Content-Type"] == "image/svg+xml" and b"<svg" in svg.read(), "the picture is an SVG")
+        submit(d.find_element(By.CSS_SELECTOR, "form[action='/author/try/start'] button"))
+        check("в журнал ничего не пишется" in d.page_source, "the try-out says it logs nothing")
+        for _ in range(40):
+            if "Итог" in d.find_element(By.TAG_NAME, "main").text:
+                break
+            opts = d.find_elements(By.CSS_SELECTOR, ".options button")
+            field = d.find_elements(By.CSS_SELECTOR, "form.input input[name=value]")
+            nxt = d.find_elements(By.CSS_SELECTOR, "form[action='/author/try/proceed'] button")
+            if opts:
+                submit(opts[0])
+            elif field:
+                field[0].send_keys(SNILS if field[0].get_attribute("aria-label") == "snils" else PHONE)
+                submit(d.find_element(By.CSS_SELECTOR, "form.input button"))
+            elif nxt:
+                submit(nxt[0])
+            else:
+                check(False, "the try-out is stuck: " + d.find_element(By.TAG_NAME, "main").text[:200])
+                break
+        check("Итог" in d.find_element(By.TAG_NAME, "main").text, "the try-out reaches an outcome")
+        shot(d, "web-author-try.png")
+        submit(d.find_element(By.CSS_SELECTOR, "form[action='/author/try/back'] button"))
+        check("Итог" not in d.find_element(By.TAG_NAME, "main").text, "back leaves the outcome")
+        submit(d.find_element(By.CSS_SELECTOR, "form[action='/author/try/end'] button"))
+        check(d.current_url.endswith("/author"), "the try-out ends on the rules view")
+    finally:
+        d.quit()
+    calls_after = subprocess.run(["sqlite3", db, "SELECT count(*) FROM calls"], capture_output=True).stdout
+    steps_after = subprocess.run(["sqlite3", db, "SELECT count(*) FROM steps"], capture_output=True).stdout
+    check(calls_before == calls_after and steps_before == steps_after, "the try-out wrote nothing to the log")
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -382,8 +463,19 @@ def main():
         start_call(d, "forgot-password", "no")
         step_once(d)
         check(d.find_element(By.TAG_NAME, "dl").text.split("\n")[1] == "нет", "quarantine no at the start")
-        d.find_element(By.CSS_SELECTOR, "form[action='/call/correct'] input[name=value]").send_keys("true")
-        submit(d.find_element(By.CSS_SELECTOR, "form[action='/call/correct'] button"))
+        # «Почему этот шаг?»: the trace in Russian, folded until asked.
+        d.find_element(By.CSS_SELECTOR, "details.why summary").click()
+        why = d.find_element(By.CSS_SELECTOR, "details.why").text
+        check("forgot-password/" in why and "[ответ]" in why and "вариант" in why, "why this step: " + why[:300])
+        facts = d.find_element(By.TAG_NAME, "dl").text
+        # Facts read as a person says them: the region by name, never a code or true/false.
+        check("Регион\nне указан" in facts, "the region reads «не указан»: " + facts)
+        check("default" not in facts and "true" not in d.find_element(By.TAG_NAME, "aside").text,
+              "no codes in the facts panel: " + facts)
+        quarantine_form = d.find_element(
+            By.XPATH, "//form[@action='/call/correct'][input[@name='var' and @value='quarantine']]")
+        quarantine_form.find_element(By.CSS_SELECTOR, "select[name=value] option[value='true']").click()
+        submit(quarantine_form.find_element(By.TAG_NAME, "button"))
         facts = d.find_element(By.TAG_NAME, "dl").text
         check(facts.split("\n")[1] == "да", "the corrected quarantine is shown: " + facts)
         note = "Гражданин просит перезвонить <script>alert(1)</script>\"><img src=x onerror=alert(2)>"
@@ -403,7 +495,8 @@ def main():
         finish(d, "duplicate-snils")
 
         # quarantine + a problem: close the tab mid-call, reopen; then restart the server and reopen.
-        start_call(d, "quarantine", "yes")
+        start_call(d, "quarantine", "yes", "belgorod")
+        check("Белгородская область" in d.find_element(By.TAG_NAME, "dl").text, "the region is shown by its name")
         step_once(d, 3)
         crumbs = d.find_element(By.CSS_SELECTOR, ".crumbs").text
         d.quit()
@@ -455,11 +548,25 @@ def main():
                 check(False, "traversal served: " + path)
             except urllib.error.HTTPError as e:
                 check(e.code == 404, "traversal refused: " + path)
-        status, _ = post(server.url + "/login", "name=ivanova&password=wrong")
+        status, _ = login_post(server.url, "name=ivanova&password=wrong")
         check(status == 401, "a wrong password is refused")
+        # Sign-in CSRF: the right password without the form's token (a page elsewhere posting it) is
+        # refused and audited, and sets no session.
+        opener = urllib.request.build_opener(NoRedirect)
+        try:
+            opener.open(urllib.request.Request(server.url + "/login",
+                                               data=("name=ivanova&password=" + urllib.parse.quote(PASSWORD)).encode()))
+            check(False, "a sign-in without the token is accepted")
+        except urllib.error.HTTPError as e:
+            check(e.code == 403 and "triage_session" not in (e.headers.get("Set-Cookie") or ""),
+                  "a sign-in without the form's token is refused (%d)" % e.code)
+        audited = subprocess.run(["sqlite3", db, "SELECT count(*) FROM web_audit WHERE event = 'login-csrf'"],
+                                 capture_output=True).stdout.decode().strip()
+        check(audited == "1", "the refused sign-in is audited: " + audited)
         security_limits(server.url, cookie)
         author_denied(server.url, db)
         board_denied(server.url, db, cookie)
+        author_view(server.url, db, tmp, cookie)
     finally:
         d.quit()
         if b:

@@ -32,7 +32,7 @@ struct WebSession {
 Expected<std::string> hash_password(std::string_view password);
 // True when `password` matches `hash` (constant time inside libsodium).
 bool verify_password(std::string_view password, const std::string& hash);
-// `bytes` random bytes from libsodium, hex-encoded.
+// `bytes` random bytes from libsodium, hex-encoded; empty when there is no random source.
 std::string random_token(std::size_t bytes = 32);
 // Constant-time equality of two strings (CSRF tokens).
 bool same_secret(std::string_view a, std::string_view b);

@@ -1,6 +1,5 @@
 // The per-installation secret that keys caller hashes (see pii.h and docs/call-log.md).
 #include <fcntl.h>
-#include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +9,7 @@
 #include <vector>
 
 #include "hex.h"
+#include "sha256.h"
 #include "store/call_storage.h"
 #include "triage/pii.h"
 
@@ -95,10 +95,9 @@ Status create_secret(const std::string& path) {
 
 Expected<std::string> fresh_secret_text() {
   unsigned char bytes[kSecretBytes];
-  if (sodium_init() < 0) {
+  if (!random_bytes(bytes, kSecretBytes)) {
     return Status::error("io", "no random bytes for the installation secret");
   }
-  randombytes_buf(bytes, kSecretBytes);
   return std::string(kMagic) + hex_encode(bytes, kSecretBytes);
 }
 

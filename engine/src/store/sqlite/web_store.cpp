@@ -6,6 +6,8 @@
 
 #include <utility>
 
+#include "hex.h"
+#include "sha256.h"
 #include "store/sqlite/call_log_sqlite.h"
 #include "store/sqlite/call_log_sqlite_db.h"
 
@@ -18,18 +20,7 @@ bool sodium_ready() {
   return ok;
 }
 
-std::string to_hex(const unsigned char* data, std::size_t n) {
-  std::string out(n * 2 + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), data, n);
-  out.pop_back();
-  return out;
-}
-
-std::string token_hash(std::string_view token) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(token.data()), token.size());
-  return to_hex(digest, sizeof digest);
-}
+std::string token_hash(std::string_view token) { return sha256_hex(token); }
 
 }  // namespace
 
@@ -49,8 +40,8 @@ bool verify_password(std::string_view password, const std::string& hash) {
 
 std::string random_token(std::size_t bytes) {
   std::string raw(bytes, '\0');
-  if (sodium_ready()) randombytes_buf(raw.data(), raw.size());
-  return to_hex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
+  if (!random_bytes(raw.data(), raw.size())) return {};
+  return hex_encode(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
 }
 
 bool same_secret(std::string_view a, std::string_view b) {
