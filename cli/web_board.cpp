@@ -12,14 +12,12 @@
 #include "common.h"
 #include "step_text.h"
 #include "triage/classifier.h"
-#include "triage/escape.h"
 #include "triage/node_report.h"
 #include "web_console.h"
+#include "web_html.h"
 
 namespace triage::cli {
 namespace {
-
-std::string e(std::string_view s) { return html_escape(s); }
 
 std::string percent(std::int64_t part, std::int64_t whole, const std::string& lang) {
   if (whole <= 0) return "—";
