@@ -54,15 +54,16 @@ void secure_headers(http::response<http::string_body>& res) {
   for (const auto& [name, value] : kSecureHeaders) res.set(name, value);
 }
 
-// `html` as one server-sent event named "board" (a data line per line of text).
+// `html` as one server-sent event named "board" (a data line per line of text; CR, LF and CRLF
+// all end a line in an event stream, so each is one here and no text can start a field).
 std::shared_ptr<const std::string> board_event(const std::string& html) {
   auto out = std::make_shared<std::string>("event: board\n");
   std::size_t pos = 0;
   while (pos <= html.size()) {
-    std::size_t end = html.find('\n', pos);
+    std::size_t end = html.find_first_of("\r\n", pos);
     if (end == std::string::npos) end = html.size();
     *out += "data: " + html.substr(pos, end - pos) + "\n";
-    pos = end + 1;
+    pos = end + (html.compare(end, 2, "\r\n") == 0 ? 2 : 1);
   }
   *out += "\n";
   return out;
