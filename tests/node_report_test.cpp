@@ -241,3 +241,28 @@ TEST_CASE("node report: where an open call stands, by the stop's title or the st
   CHECK_FALSE(call_position(rules, "").has_value());
   CHECK_FALSE(call_position(nullptr, log->get_call(titled.id())->session_state).has_value());
 }
+
+TEST_CASE("node report: a step back from an outcome counts one arrival there, and the back") {
+  auto rules = channel_rules();
+  for_each_backend([&](const Backend& b) {
+    CAPTURE(b.name);
+    auto log = must_open(b.spec);
+    LiveCall c = begin(rules, *log, "c");
+    REQUIRE(c.answer(1));
+    REQUIRE(c.proceed());  // at the outcome
+    REQUIRE(c.back());     // back to «mail»
+    REQUIRE(c.proceed());  // the outcome again
+    REQUIRE(c.finish());
+    auto r = node_report(*log, rules, NodeReportFilter{});
+    REQUIRE(r.has_value());
+    const NodeStats* done = find(*r, "done");
+    REQUIRE(done);
+    CHECK(done->visits == 2);
+    CHECK(done->backs == 1);
+    CHECK(done->timed == 1);  // the back left it after a time there
+    const NodeStats* mail = find(*r, "mail");
+    REQUIRE(mail);
+    CHECK(mail->visits == 2);
+    CHECK(find(*r, "ask")->visits == 1);
+  });
+}

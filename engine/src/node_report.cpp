@@ -160,11 +160,13 @@ Expected<NodeReport> node_report(CallLog& log, const std::shared_ptr<const RuleS
     TimeMs arrived = h.started_at;
     const StepRecord* last_outcome = nullptr;  // the outcome step, when the call's last stop was one
     for (const StepRecord& s : *steps) {
+      const StepRecord* reached = last_outcome;
       last_outcome = nullptr;
       if (leaves_stop(s.action)) {
         bool fact = s.action == "fact";
         Acc& a = nodes.at(s.flow, s.node, fact);
-        ++a.stats.visits;
+        // A step back from an outcome leaves a stop whose arrival its outcome step counted.
+        if (!(reached && !fact && reached->flow == s.flow && reached->node == s.node)) ++a.stats.visits;
         a.times.push_back(std::max<TimeMs>(0, s.at - arrived));
         if (s.action == "back") ++a.stats.backs;
         else if (s.action == "input") ++a.stats.values_given;  // the value itself is never read
