@@ -94,14 +94,16 @@ class BoardHub {
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(tcp::socket socket, WebConsole& app, BoardHub& hub, const Limits& limits, int& live)
-      : stream_(std::move(socket)), app_(app), hub_(hub), limits_(limits), live_(live) {
-    ++live_;
+  // `live` counts the open connections; shared, because handlers still queued when the server
+  // stops are destroyed with the io_context, after the Listener that counts them.
+  Connection(tcp::socket socket, WebConsole& app, BoardHub& hub, const Limits& limits, std::shared_ptr<int> live)
+      : stream_(std::move(socket)), app_(app), hub_(hub), limits_(limits), live_(std::move(live)) {
+    ++*live_;
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
     address_ = ec ? "?" : ep.address().to_string();
   }
-  ~Connection() { --live_; }
+  ~Connection() { --*live_; }
 
   void read() {
     parser_.emplace();
@@ -211,7 +213,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   WebConsole& app_;
   BoardHub& hub_;
   const Limits& limits_;
-  int& live_;
+  std::shared_ptr<int> live_;
   std::string address_;
   bool streaming_ = false, writing_ = false, closed_ = false;
   std::string stream_lang_, stream_cookie_;
@@ -267,7 +269,7 @@ class Listener {
   void accept() {
     acceptor_.async_accept([this](beast::error_code ec, tcp::socket socket) {
       if (!ec) {
-        if (live_ >= limits_.max_connections) {
+        if (*live_ >= limits_.max_connections) {
           beast::error_code ignored;
           socket.close(ignored);
         } else {
@@ -284,7 +286,7 @@ class Listener {
   WebConsole& app_;
   BoardHub hub_;
   Limits limits_;
-  int live_ = 0;
+  std::shared_ptr<int> live_ = std::make_shared<int>(0);
 };
 
 bool parse_listen(const std::string& s, tcp::endpoint* ep) {
