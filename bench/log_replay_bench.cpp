@@ -155,14 +155,14 @@ void bench(const std::string& path, std::shared_ptr<const RuleSet> rules, int ca
   auto t0 = Clock::now();
   double c0 = cpu_now();
   std::int64_t rows = 0;
-  if (Status s = (*log)->export_replay_rows({}, [&](const ReplayRow&) { return ++rows, true; }); !s) die(s.message());
+  if (Status s = (*log)->export_replay_rows({}, replay_path_actions(), [&](const ReplayRow&) { return ++rows, true; }); !s) die(s.message());
   double read = seconds_since(t0), read_cpu = cpu_now() - c0;
   // Reading and replaying, as `triage replay --from-log` does.
   t0 = Clock::now();
   c0 = cpu_now();
   LogReplayer replayer(rules);
   std::int64_t same = 0, changed = 0, skipped = 0;
-  Status s = (*log)->export_replay_rows({}, [&](const ReplayRow& row) {
+  Status s = (*log)->export_replay_rows({}, replay_path_actions(), [&](const ReplayRow& row) {
     CallImpact im = replayer.replay(row);
     if (im.kind == ImpactKind::Same) ++same;
     else if (im.kind == ImpactKind::Skipped) ++skipped;

@@ -4,6 +4,8 @@
 //   rules_bench replay RULES_DIR [SECONDS]   replay walks.txt through Session, checking outcomes
 //                                            (SessionOptions{record_trace=false}: no logging)
 //   rules_bench replay-trace RULES_DIR [SECONDS]  the same with the full trace (the default Session)
+//   rules_bench classifier RULES_DIR [REPEAT] Classifier::build (index + the model file), median
+//                                            and best, and one classify() with and without the model
 //
 // Replay starts every session from one shared context and prints the heap allocations per walk
 // (start, answers, outcome check and destruction: every operator new of the replay loop).
@@ -21,6 +23,7 @@
 #include <vector>
 
 #include "triage/checker.h"
+#include "triage/classifier.h"
 #include "walks_file.h"
 #include "triage/loader.h"
 #include "triage/session.h"
@@ -140,15 +143,56 @@ int bench_replay(const std::string& dir, double seconds, bool trace) {
   return failed == 0 ? 0 : 1;
 }
 
+int bench_classifier(const std::string& dir, int repeat) {
+  triage::LoadResult r = triage::load_rules(dir);
+  if (!r.rules || r.diagnostics.has_errors()) {
+    std::fprintf(stderr, "%s", triage::format_text(r.diagnostics).c_str());
+    return 1;
+  }
+  std::vector<double> build_ms, build_cpu;
+  bool model = false;
+  for (int i = 0; i < repeat; ++i) {
+    auto t0 = Clock::now();
+    double c0 = cpu_ms();
+    auto c = triage::Classifier::build(*r.rules);
+    build_ms.push_back(ms_since(t0));
+    build_cpu.push_back(cpu_ms() - c0);
+    if (!c) {
+      std::fprintf(stderr, "%s\n", c.status().message().c_str());
+      return 1;
+    }
+    model = c->has_model();
+  }
+  auto c = triage::Classifier::build(*r.rules);
+  const char* text = "забыла пароль от госуслуг, а номер телефона уже другой, я на карантине";
+  auto time_classify = [&](bool use_model) {
+    triage::ClassifyOptions o;
+    o.use_model = use_model;
+    constexpr int kRuns = 2000;
+    auto t0 = Clock::now();
+    std::size_t picked = 0;
+    for (int i = 0; i < kRuns; ++i) picked += c->classify(text, o).picked.size();
+    return picked == 0 ? -1.0 : ms_since(t0) * 1000.0 / kRuns;
+  };
+  std::sort(build_ms.begin(), build_ms.end());
+  std::sort(build_cpu.begin(), build_cpu.end());
+  std::printf("classifier %s: model=%s build(median)=%.2f ms best=%.2f ms cpu(median)=%.2f ms "
+              "classify=%.1f us (scorer alone %.1f us)\n",
+              dir.c_str(), model ? "yes" : "no", build_ms[build_ms.size() / 2], build_ms[0],
+              build_cpu[build_cpu.size() / 2], time_classify(true), time_classify(false));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: rules_bench load|replay|replay-trace RULES_DIR [REPEAT|SECONDS]\n");
+    std::fprintf(stderr, "usage: rules_bench load|replay|replay-trace|classifier RULES_DIR [REPEAT|SECONDS]\n");
     return 2;
   }
   std::string mode = argv[1];
   if (mode == "load") return bench_load(argv[2], argc > 3 ? std::atoi(argv[3]) : 5);
+  if (mode == "classifier") return bench_classifier(argv[2], argc > 3 ? std::atoi(argv[3]) : 20);
   if (mode == "replay" || mode == "replay-trace") {
     return bench_replay(argv[2], argc > 3 ? std::atof(argv[3]) : 2.0, mode == "replay-trace");
   }

@@ -37,6 +37,7 @@ std::string call_log_error_lead(const Status& s, const std::string& lang) {
   else if (c == "not-open") lead = "звонок уже закрыт";
   else if (c == "open-call") lead = "звонок ещё открыт, его нельзя удалить: сначала продолжите его (triage resume) и завершите";
   else if (c == "io") lead = "не удалось записать журнал звонков: нет места на диске или ошибка ввода-вывода";
+  else if (c == "no-connection") lead = "нет связи с сервером журнала звонков (PostgreSQL): проверьте адрес в --db, что сервер запущен и доступен по сети";
   else if (c == "leased") lead = "звонок открыт в другом терминале";
   else if (c == "bad-secret") lead = "файл секрета повреждён";
   else if (c == "unsupported") lead = "эта сборка triage не поддерживает журнал в PostgreSQL";

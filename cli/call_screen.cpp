@@ -250,7 +250,7 @@ std::optional<CasePick> choose_case(Ui& ui) {
     if (!said->empty() && classifier) {
       Classification c = classifier->classify(*said);
       for (const CaseScore& cs : c.ranked) {
-        if (!c.off_topic && cs.confidence >= kDefaultClassifyThreshold) heard.push_back(cs.case_id);
+        if (!c.off_topic && shown_confidence(c, cs) >= kDefaultClassifyThreshold) heard.push_back(cs.case_id);
       }
       if (c.off_topic && has_off_topic) {
         // The out-of-scope model won: the off-topic case first, so Enter closes the call.
@@ -268,7 +268,7 @@ std::optional<CasePick> choose_case(Ui& ui) {
         if (order.size() >= 5 && !cs.picked) break;
         if (cs.case_id == kOffTopicCase) continue;
         order.push_back(cs.case_id);
-        ui.para(fmt::format("{} ({:.0f}%){}", ui.case_title(cs.case_id), cs.confidence * 100,
+        ui.para(fmt::format("{} ({:.0f}%){}", ui.case_title(cs.case_id), shown_confidence(c, cs) * 100,
                             cs.picked ? " ✓" : ""),
                 fmt::format("  {}) ", order.size()), "     ");
       }
@@ -327,17 +327,8 @@ int interrupted(const Ui& ui, LiveCall& call) {
 }
 
 void show_repeats(const Ui& ui, const LiveCall& call) {
-  if (call.repeats().empty()) return;
-  std::int64_t total = 0;
-  std::string parts;
-  for (const RepeatCount& r : call.repeats()) {
-    total += r.calls;
-    parts += fmt::format("{}{} ({})", parts.empty() ? "" : ", ", ui.case_title(r.case_id), r.calls);
-  }
-  ui.para(fmt::format(ui.t("Этот гражданин уже звонил {} раз(а) за последние {} дн.: {}",
-                           "This caller called {} time(s) in the last {} days: {}"),
-                      total, LiveCall::kRepeatDays, parts),
-          ui.paint("1;35", "! "), "  ");
+  std::string notice = repeat_notice(ui.rules, call.repeats(), LiveCall::kRepeatDays, ui.o.lang);
+  if (!notice.empty()) ui.para(notice, ui.paint("1;35", "! "), "  ");
 }
 
 // Handles one typed line at a stop. Returns false when the operator ended the call.

@@ -5,7 +5,9 @@
 #include <boost/program_options.hpp>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -29,13 +31,16 @@ struct ClassifyArgs {
   std::string format = "text";
   bool explain = false;
   double threshold = kDefaultClassifyThreshold;
-  std::vector<std::string> words;  // the text, when given on the command line
+  std::vector<std::string> words;  // the text, when given on the command line; with --train, the sets
   std::string lang;
+  std::string model;  // --model FILE: this model instead of the rules folder's; "none": the scorer alone
+  bool train = false;  // --train SET...: print a model trained on the labelled sets
 };
 
 void print_classify_help(const std::string& lang, const po::options_description& opts) {
-  std::string usage = fmt::format("triage classify [\"{}\"] [--rules DIR] [--explain] [--format text|json] [--threshold X]",
-                                  tr(lang, "текст", "text"));
+  std::string usage = fmt::format("triage classify [\"{}\"] [--rules DIR] [--explain] [--format text|json] [--threshold X] "
+                                  "[--model FILE|none]\n       triage classify --train {}... [--rules DIR] > DIR/classifier-model.tsv",
+                                  tr(lang, "текст", "text"), tr(lang, "НАБОР.tsv", "SET.tsv"));
   print_help(lang, usage,
              "Подбирает сценарии по словам звонящего (без текста читает стандартный ввод). "
              "Учитываются первые 4096 байт. Код выхода: 0 — сценарий выбран, 1 — уверенность "
@@ -59,6 +64,12 @@ int parse_args(int argc, char** argv, ClassifyArgs& a) {
       ("threshold", po::value(&a.threshold),
        tr(lang, "минимальная уверенность 0..1 (0.5)", "minimum confidence 0..1 (0.5)"))
       ("lang", po::value(&a.lang), "ru | en")
+      ("model", po::value(&a.model),
+       tr(lang, "файл модели вместо classifier-model.tsv правил; none — только ключевые слова",
+          "model file instead of the rules' classifier-model.tsv; none: keywords only"))
+      ("train", po::bool_switch(&a.train),
+       tr(lang, "обучить модель на размеченных наборах (файлы вместо текста), вывести её",
+          "train a model on the labelled sets (files instead of text) and print it"))
       ("text", po::value(&a.words), tr(lang, "текст", "text"));
   po::positional_options_description pos;
   pos.add("text", -1);
@@ -124,11 +135,15 @@ void print_text(const ClassifyArgs& a, const Classification& r) {
   fmt::print("{} ({} {:.2f}):\n", tr(lang, "Сценарии по словам звонящего", "Cases for what the caller said"),
              tr(lang, "порог уверенности", "confidence threshold"), a.threshold);
   for (const auto& c : r.ranked) {
-    // A case over the threshold that was not picked: its words belong to a picked case.
-    bool explained = !r.off_topic && !c.picked && c.confidence >= a.threshold &&
+    // A case over the threshold that was not picked: its words belong to a picked case (the
+    // keyword scorer's reason; the model has its own, shown as its probability).
+    bool explained = !r.model && !r.off_topic && !c.picked && c.confidence >= a.threshold &&
                      c.case_id != kOffTopicCase;
-    fmt::print("  {} {:.2f}  {}  [{}]{}\n", c.picked ? "*" : " ", c.confidence,
-               escape_controls(c.title), c.case_id,
+    std::string model = r.model ? fmt::format("  ({} {:.2f})", tr(lang, "по примерам звонков", "by past calls"),
+                                              c.probability)
+                                : "";
+    fmt::print("  {} {:.2f}  {}  [{}]{}{}\n", c.picked ? "*" : " ", c.confidence,
+               escape_controls(c.title), c.case_id, model,
                explained ? tr(lang, " — эти слова уже объяснены выбранным сценарием",
                               " — these words are explained by a picked case")
                          : "");
@@ -153,8 +168,8 @@ void print_text(const ClassifyArgs& a, const Classification& r) {
 
 void print_json(const ClassifyArgs& a, const Classification& r) {
   std::string out =
-      fmt::format("{{\"threshold\":{},\"truncated\":{},\"words\":{},\"off_topic\":{},\"picked\":[",
-                  a.threshold, r.truncated, r.words, r.off_topic);
+      fmt::format("{{\"threshold\":{},\"truncated\":{},\"words\":{},\"model\":{},\"off_topic\":{},\"picked\":[",
+                  a.threshold, r.truncated, r.words, r.model, r.off_topic);
   for (std::size_t i = 0; i < r.picked.size(); ++i) {
     if (i > 0) out += ',';
     append_json_string(out, r.picked[i]);
@@ -167,9 +182,9 @@ void print_json(const ClassifyArgs& a, const Classification& r) {
     out += ",\"title\":";
     append_json_string(out, c.title);
     out += fmt::format(
-        ",\"score\":{:.4f},\"confidence\":{:.4f},\"own_confidence\":{:.4f},\"picked\":{},"
-        "\"matches\":[",
-        c.score, c.confidence, c.own_confidence, c.picked);
+        ",\"score\":{:.4f},\"confidence\":{:.4f},\"own_confidence\":{:.4f},\"probability\":{:.4f},"
+        "\"picked\":{},\"matches\":[",
+        c.score, c.confidence, c.own_confidence, c.probability, c.picked);
     for (std::size_t j = 0; j < c.matches.size(); ++j) {
       const TermMatch& m = c.matches[j];
       out += j > 0 ? ",{\"input\":" : "{\"input\":";
@@ -187,6 +202,66 @@ void print_json(const ClassifyArgs& a, const Classification& r) {
   }
   out += "]}\n";
   fmt::print("{}", out);
+}
+
+bool read_whole_file(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in.is_open()) return false;
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  *out = bytes.str();
+  return !in.bad();
+}
+
+// `--train SET...`: the model trained on the labelled sets, on stdout.
+int train_model(const ClassifyArgs& a, const Classifier& classifier) {
+  if (a.words.empty()) {
+    fmt::print(stderr, "triage classify: {}\n", tr(a.lang, "--train ожидает размеченные наборы (.tsv)",
+                                                   "--train expects labelled sets (.tsv)"));
+    return kExitUsage;
+  }
+  std::vector<LabelledLine> lines;
+  std::string sets;
+  for (const auto& path : a.words) {
+    std::string text;
+    if (!read_whole_file(path, &text)) {
+      fmt::print(stderr, "triage classify: {}: {}\n", escape_controls(path),
+                 tr(a.lang, "файл не читается", "cannot read the file"));
+      return kExitUsage;
+    }
+    auto parsed = parse_labelled(text, path);
+    if (!parsed) {
+      fmt::print(stderr, "triage classify: {}\n", escape_controls(parsed.status().message()));
+      return kExitUsage;
+    }
+    lines.insert(lines.end(), parsed->begin(), parsed->end());
+    sets += " " + path;
+  }
+  auto model = classifier.train(lines, {"The supervised model of `triage classify` (docs/classifier.md). Generated, do not edit:",
+                                        "triage classify --train" + sets,
+                                        fmt::format("{} labelled lines.", lines.size())});
+  if (!model) {
+    fmt::print(stderr, "triage classify: {}\n", escape_controls(model.status().message()));
+    return kExitUsage;
+  }
+  fmt::print("{}", *model);
+  return kExitOk;
+}
+
+// `--model FILE|none`: replaces the rules folder's model.
+bool use_model_option(const ClassifyArgs& a, Classifier& classifier) {
+  std::string text;
+  if (a.model != "none" && !read_whole_file(a.model, &text)) {
+    fmt::print(stderr, "triage classify: {}: {}\n", escape_controls(a.model),
+               tr(a.lang, "файл модели не читается", "cannot read the model file"));
+    return false;
+  }
+  Status st = classifier.set_model(text);
+  if (!st.ok()) {
+    fmt::print(stderr, "triage classify: {}: {}\n", escape_controls(a.model), escape_controls(st.message()));
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -208,6 +283,8 @@ int cmd_classify(int argc, char** argv) {
     fmt::print(stderr, "triage classify: {}\n", classifier.status().message());
     return kExitUsage;
   }
+  if (a.train) return train_model(a, *classifier);
+  if (!a.model.empty() && !use_model_option(a, *classifier)) return kExitUsage;
   ClassifyOptions options;
   options.threshold = a.threshold;
   Classification r = classifier->classify(read_text(a), options);

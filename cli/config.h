@@ -4,6 +4,11 @@
 // wins. `--config FILE` reads that file alone.
 // Keys: rules (folder), db (call log: a SQLite file or a postgresql:// URI; also the default of
 // log, report and replay --from-log), operator, region, lang (ru|en).
+// main() reads the default files once before any command runs: a broken file stops every
+// command with its file:line. Decided against Boost.Program_options' parse_config_file for
+// them (issue #15 suggested it): its errors name no file and no line ("unrecognised option
+// 'regoin'", "invalid line 'just words'"), and it cannot say "did you mean 'region'?"; this
+// 60-line reader does both, and the keys are the command line's option names all the same.
 #pragma once
 
 #include <map>

@@ -12,7 +12,9 @@
 
 #include "commands.h"
 #include "common.h"
+#include "config.h"
 #include "triage/diagnostics.h"
+#include "triage/utf8.h"
 
 namespace {
 
@@ -92,7 +94,26 @@ int main(int argc, char** argv) {
   if (name == "help-gen") return triage::cli::cmd_help_gen(argc - 1, argv + 1, lang);  // hidden: the build's
   std::vector<std::string> names;
   for (const auto& c : triage::cli::commands()) {
-    if (name == c.name) return run_command(c, argc - 1, argv + 1, lang);
+    if (name != c.name) continue;
+    // The configuration files are read here once for every command: a broken one stops each
+    // command alike with its file:line (before, check, show, run... went on without it, and
+    // only call, log and report said why). `--config FILE` (that file alone) is the command's
+    // to read; --help needs no config.
+    bool own_config = false;
+    for (int i = 2; i < argc; ++i) {
+      own_config = own_config || std::strcmp(argv[i], "--config") == 0 || std::strncmp(argv[i], "--config=", 9) == 0 ||
+                   std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0;
+    }
+    if (!own_config) {
+      auto cfg = triage::cli::load_config("");
+      if (!cfg) {
+        fmt::print(stderr, "triage {}: {}: {}\n", c.name,
+                   triage::cli::tr(lang, "ошибка в файле конфигурации", "error in the config file"),
+                   triage::escape_controls(cfg.status().message()));
+        return triage::cli::kExitUsage;
+      }
+    }
+    return run_command(c, argc - 1, argv + 1, lang);
     names.emplace_back(c.name);
   }
   std::string hint = triage::did_you_mean(name, names);

@@ -242,7 +242,7 @@ int replay_from_log(int argc, char** argv) {
   filter.case_id = a.case_id;
   LogReplayer replayer(rules);
   Totals totals;
-  Status s = log->export_replay_rows(filter, [&](const ReplayRow& row) {
+  Status s = log->export_replay_rows(filter, replay_path_actions(), [&](const ReplayRow& row) {
     count(totals, row, replayer.replay(row));
     return true;
   });

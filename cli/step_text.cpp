@@ -128,6 +128,21 @@ std::string trace_line(const TraceStep& st, const std::string& lang) {
   return line;
 }
 
+std::string repeat_notice(const RuleSet& rules, const std::vector<RepeatCount>& repeats, int days,
+                          const std::string& lang) {
+  if (repeats.empty()) return "";
+  std::int64_t total = 0;
+  std::string parts;
+  for (const RepeatCount& r : repeats) {
+    total += r.calls;
+    const Flow* f = rules.find_flow(r.case_id);
+    parts += fmt::format("{}{} ({})", parts.empty() ? "" : ", ", f && !f->title.empty() ? f->title : r.case_id, r.calls);
+  }
+  return fmt::format(tr(lang, "Этот гражданин уже звонил {} раз(а) за последние {} дн.: {}",
+                        "This caller called {} time(s) in the last {} days: {}"),
+                     total, days, parts);
+}
+
 std::string fact_name(const VarDecl& d) {
   std::string l = d.label.empty() ? d.name : d.label;
   std::size_t p = l.find(" (");

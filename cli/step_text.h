@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "triage/call_log.h"
 #include "triage/rule_set.h"
 #include "triage/session.h"
 
@@ -23,6 +24,11 @@ std::string step_reason(std::string_view reason, const std::string& lang);
 // One step of a session's trace as a person reads it: "flow/node [ответ] «label» — reason".
 // The call screen's `w` (why am I here), the web console's «Почему этот шаг?», the try-out.
 std::string trace_line(const TraceStep& step, const std::string& lang);
+
+// «Этот гражданин уже звонил 3 раз(а) за последние 7 дн.: Забыл пароль (2), …» for the earlier
+// calls of the same caller (LiveCall::repeats), cases by title; empty when there are none.
+std::string repeat_notice(const RuleSet& rules, const std::vector<RepeatCount>& repeats, int days,
+                          const std::string& lang);
 
 // An outcome's disposition and escalation as the interface says them ("referred" ->
 // "перенаправлен"); unknown codes are returned as given.

@@ -45,6 +45,7 @@ form.fix { display: flex; gap: .4rem; margin-top: .25rem; } form.fix select { fl
 .row { margin-top: 1.5rem; }
 .error { color: var(--danger); font-weight: 600; }
 .notice { background: #e8f0fe; border-radius: 6px; padding: .5rem .8rem; }
+.notice.repeat { background: #f6e8fb; border-left: 6px solid #8e24aa; font-weight: 600; }
 fieldset { border: 1px solid var(--line); border-radius: 8px; margin: 0 0 1rem; background: #fff; }
 fieldset label { margin-right: 1.5rem; }
 label.case { display: block; padding: .3rem 0; font-size: 1.1rem; }

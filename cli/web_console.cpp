@@ -120,6 +120,8 @@ std::string WebConsole::page(const User* u, const std::string& title, const std:
   }
   if (u) {
     out += "<span class=\"who\">" + e(u->name) + " · " + e(u->role) + "</span>" +
+           button_form(u->csrf, "/lang", lang == "en" ? "Русский" : "English", "small lang",
+                       {{"lang", lang == "en" ? "ru" : "en"}, {"back", u->here}}) +
            button_form(u->csrf, "/logout", tr(lang, "Выйти", "Log out"), "small");
   }
   return out + "</header><main>" + body + "</main></body></html>";
@@ -215,7 +217,9 @@ WebResponse WebConsole::handle(const WebRequest& req) {
   if (!session) return req.method == "GET" ? redirect("/login") : plain(401, "not signed in");
   auto record = db_.store->user(session->user_name);
   if (!record) return redirect("/login");
-  User u{record->name, record->role, record->lang == "en" ? "en" : "ru", session->csrf};
+  // `here`: where the language switch returns to (a page shown after a POST is reached again by GET).
+  std::string here = req.method == "GET" ? req.target : path.rfind("/author/try", 0) == 0 ? "/author/try" : "/";
+  User u{record->name, record->role, record->lang == "en" ? "en" : "ru", session->csrf, here};
   const bool author_path = path == "/author" || path.rfind("/author/", 0) == 0;
   if (author_path || (u.role == "author" && req.method == "GET" && path == "/")) {
     if (u.role != "author" && u.role != "supervisor") {
@@ -249,6 +253,17 @@ WebResponse WebConsole::handle(const WebRequest& req) {
     return plain(403, "CSRF token missing or wrong");
   }
   if (path == "/logout") return logout(req);
+  if (path == "/lang") {
+    // The switch in the header: Russian or English chrome, stored with the user; rule texts stay
+    // Russian. Back to the page it was pressed on.
+    std::string lang = form["lang"] == "en" ? "en" : "ru";
+    if (Status st = db_.store->set_lang(u.name, lang, now_ms()); !st) return plain(500, st.message());
+    // Only a path of this server: "/..." but not "//host" or "/\\host", no control characters.
+    const std::string& back = form["back"];
+    bool local = !back.empty() && back[0] == '/' && (back.size() == 1 || (back[1] != '/' && back[1] != '\\'));
+    for (char ch : back) local = local && static_cast<unsigned char>(ch) >= 0x20 && ch != 0x7f;
+    return redirect(local ? back : "/");
+  }
   if (path == "/validate") {
     // A typed field checked as it is typed: the engine's validator, nothing stored or logged
     // (the server log has the path only).
@@ -321,7 +336,7 @@ std::string WebConsole::start_page(const User& u, const std::string& message, co
     if (heard->off_topic && rules_->find_flow(kOffTopicCase)) order.emplace_back(kOffTopicCase, case_title(*rules_, kOffTopicCase));
     for (const CaseScore& cs : heard->ranked) {
       if (cs.case_id == kOffTopicCase || (order.size() >= 5 && !cs.picked)) continue;
-      order.emplace_back(cs.case_id, fmt::format("{} ({:.0f}%)", case_title(*rules_, cs.case_id), cs.confidence * 100));
+      order.emplace_back(cs.case_id, fmt::format("{} ({:.0f}%)", case_title(*rules_, cs.case_id), shown_confidence(*heard, cs) * 100));
     }
   }
   for (const auto& id : rules_->cases) {
@@ -430,6 +445,9 @@ std::string WebConsole::call_page(const User& u, LiveCall& call, const std::stri
                                    ses.step_count())) +
                      "</p>";
   if (!message.empty()) body += "<p class=\"notice\" role=\"status\">" + e(message) + "</p>";
+  // A repeat caller (known once a SNILS or phone was typed), for the rest of the call.
+  std::string repeat = repeat_notice(*rules_, call.repeats(), LiveCall::kRepeatDays, lang);
+  if (!repeat.empty()) body += "<p class=\"notice repeat\" role=\"status\">" + e(repeat) + "</p>";
   body += "<div class=\"layout\"><section class=\"step\">";
   auto say = [&](const std::string& text, Audience to) { body += say_html(text, to, lang); };
   if (v.kind == StopKind::Outcome) {

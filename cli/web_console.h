@@ -117,6 +117,7 @@ struct WebConsole::User {
   std::string role;
   std::string lang;
   std::string csrf;
+  std::string here;  // the page's own address (path and query), for the language switch
 };
 
 }  // namespace triage::cli

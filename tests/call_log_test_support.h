@@ -1,6 +1,5 @@
-// Shared by the call log tests on both backends (call_log_test.cpp on SQLite, call_log_pg_test.cpp
-// on PostgreSQL): a temp folder for the log file and builders of the records a test writes.
-// Each file keeps its own `aborted` builder: the PostgreSQL tests also set a disposition.
+// Shared by the call log tests (the contract suite and its backends, call_log_backends.h; the
+// live call tests): a temp folder for the log file and builders of the records a test writes.
 #pragma once
 
 #include <doctest/doctest.h>

@@ -151,3 +151,20 @@ TEST_CASE("cli frame: a config value is honoured by a ported command and overrid
     CHECK(triage_run(std::string(name) + " --help --lang ru", env).out.rfind("Использование: ", 0) == 0);
   }
 }
+
+TEST_CASE("cli frame: a broken config file stops every command alike with its file:line") {
+  triage::testing::TempDir home("triage-frame-bad");
+  std::filesystem::create_directories(home.path / "triage");
+  std::ofstream(home.path / "triage" / "triage.conf") << "rules = rules\nregoin = belgorod\n";
+  const std::string env = "XDG_CONFIG_HOME='" + home.path.string() + "' XDG_CONFIG_DIRS=/nonexistent";
+  const std::string where = (home.path / "triage" / "triage.conf").string() + ":2: unknown key 'regoin'; did you mean 'region'?";
+  for (const std::string& name : table_commands()) {
+    INFO(name);
+    triage::testing::CliRun r = triage_run(name, env);
+    CHECK(r.rc == 2);
+    std::string command = name.substr(0, name.find(' '));
+    CHECK(r.err.rfind("triage " + command + ": ошибка в файле конфигурации: " + where, 0) == 0);
+    CHECK(r.out.empty());
+    CHECK(triage_run(name + " --help", env).rc == 0);  // help needs no config
+  }
+}

@@ -73,6 +73,17 @@ struct Fixture {
 
 }  // namespace
 
+TEST_CASE("cli log: a PostgreSQL server that cannot be reached is said so, not as a full disk") {
+  Run r = triage_run("log list --db 'postgresql://triage:secret-pw@127.0.0.1:1/calls?connect_timeout=2'");
+  CHECK(r.rc == 2);
+#if TRIAGE_HAVE_PG
+  CHECK(r.err.find("нет связи с сервером журнала звонков (PostgreSQL)") != std::string::npos);
+  CHECK(r.err.find("Connection refused") != std::string::npos);
+#endif
+  CHECK(r.err.find("нет места на диске") == std::string::npos);
+  CHECK(r.err.find("secret-pw") == std::string::npos);
+}
+
 TEST_CASE("cli log: list shows every call, newest first, in Russian") {
   Fixture f;
   Run r = triage_run("log list --db " + f.db);

@@ -223,7 +223,7 @@ struct Result {
 Result replay_all(CallLog& log, std::shared_ptr<const RuleSet> rules, CallFilter filter = {}) {
   LogReplayer replayer(rules);
   Result r;
-  Status s = log.export_replay_rows(filter, [&](const ReplayRow& row) {
+  Status s = log.export_replay_rows(filter, replay_path_actions(), [&](const ReplayRow& row) {
     CallImpact im = replayer.replay(row);
     if (im.kind == ImpactKind::Same) ++r.same;
     else if (im.kind == ImpactKind::Skipped) ++r.skipped[std::to_string(static_cast<int>(im.skip))];
@@ -405,7 +405,7 @@ class Forwarding final : public CallLog {
 
 std::string dump_rows(CallLog& log, const CallFilter& filter) {
   std::string out;
-  REQUIRE(log.export_replay_rows(filter, [&](const ReplayRow& r) {
+  REQUIRE(log.export_replay_rows(filter, replay_path_actions(), [&](const ReplayRow& r) {
     out += std::to_string(r.id) + " " + r.day + " " + r.case_id + " " + to_string(r.status) + " " + r.outcome + " " +
            std::to_string(r.session_state.size()) + ":";
     for (const auto& p : r.path) out += " " + p;
@@ -430,7 +430,7 @@ TEST_CASE("log replay: the SQLite rows equal the default one-call-at-a-time rows
   CHECK(fast.find(": forgot-password/ask-access forgot-password/by-phone\n") != std::string::npos);
   // Stops early when the callback says so.
   int seen = 0;
-  REQUIRE(lr.log->export_replay_rows(all, [&](const ReplayRow&) { return ++seen < 3; }));
+  REQUIRE(lr.log->export_replay_rows(all, replay_path_actions(), [&](const ReplayRow&) { return ++seen < 3; }));
   CHECK(seen == 3);
 }
 

@@ -1,5 +1,5 @@
 // Per-node analytics (node_report.h) on logs written by real LiveCall walks, on every backend
-// (SQLite, the fault-injecting storage, PostgreSQL under scripts/with_postgres.sh).
+// (SQLite, the fault-injecting storage, PostgreSQL under scripts/with_postgres.sh: call_log_backends.h).
 #include "triage/node_report.h"
 
 #include <doctest/doctest.h>
@@ -8,7 +8,7 @@
 #include <string>
 #include <thread>
 
-#include "backend_test_support.h"
+#include "call_log_backends.h"
 #include "test_rules.h"
 #include "triage/live_call.h"
 

@@ -1,6 +1,6 @@
-// Shared by the tests that need a real PostgreSQL server (call_log_pg_test.cpp, cli_call_test.cpp):
-// scripts/with_postgres.sh starts a throwaway server and sets TRIAGE_TEST_PG; without it, or in
-// a build without libpq, those tests say why they skip.
+// Shared by the tests that need a real PostgreSQL server (call_log_backends.h, call_log_pg_test.cpp,
+// cli_call_test.cpp): scripts/with_postgres.sh starts a throwaway server and sets TRIAGE_TEST_PG;
+// without it, or in a build without libpq, those tests say why they skip.
 #pragma once
 
 #include <doctest/doctest.h>

@@ -11,12 +11,13 @@
 #include "triage/loader.h"
 
 using triage::Context;
-using triage::RuleSet;
 using triage::Expected;
+using triage::RuleSet;
 using triage::Session;
 using triage::StepAction;
 using triage::StopKind;
 using triage::TraceStep;
+using triage::testing::fact_rules;
 using triage::testing::TestRules;
 
 namespace {
@@ -551,29 +552,6 @@ TEST_CASE("session: mutated snapshots restore to a consistent session or fail wi
   }
   CHECK(restored > 0);
 }
-
-namespace {
-
-// Two facts: quarantine asked at the start, bank when a branch first reads it.
-std::shared_ptr<const RuleSet> fact_rules() {
-  triage::testing::TestRules t;
-  t.var("quarantine", "bool", "false").ask("Вы на карантине?", {{"Да", "true"}, {"Нет", "false"}}, true);
-  t.var("bank", "enum", "none", {"none", "sber"}).ask("Ваш банк?", {{"Сбербанк", "sber"}, {"Другой или нет", "none"}});
-  t.var("region", "enum", "default", {"default"});
-  t.flow("c", "Подтвердить", "status");
-  t.question("status", "Статус?", {{"Стандартная", "route"}, {"Упрощённая", "fill"}});
-  t.branch("route", {{"bank == \"sber\"", "sber"}, {"", "esign"}});
-  t.outcome("sber", "C-SBER", "resolved", {{"Через Сбербанк.", ""}});
-  t.question("esign", "Подпись?", {{"Есть", "by-sign"}, {"Нет", "by-sign"}});
-  t.outcome("by-sign", "C-SIGN", "resolved", {{"Подписью.", ""}, {"Только дистанционно.", "quarantine"}});
-  t.outcome("fill", "C-FILL", "resolved", {{"Заполните профиль.", ""}});
-  t.flow("d", "Забыл пароль", "how");
-  t.question("how", "Что доступно?", {{"Телефон", "phone"}, {"Почта", "phone"}});
-  t.outcome("phone", "D-PHONE", "resolved", {{"По телефону.", ""}, {"Дистанционно.", "quarantine"}});
-  return t.build();
-}
-
-}  // namespace
 
 TEST_CASE("session: a fact not given is asked when first needed, and its answer is a step") {
   auto rules = fact_rules();

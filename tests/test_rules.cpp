@@ -13,6 +13,24 @@ std::shared_ptr<const RuleSet> scenario_rules() {
   return loaded.rules;
 }
 
+std::shared_ptr<const RuleSet> fact_rules() {
+  TestRules t;
+  t.var("quarantine", "bool", "false").ask("Вы на карантине?", {{"Да", "true"}, {"Нет", "false"}}, true);
+  t.var("bank", "enum", "none", {"none", "sber"}).ask("Ваш банк?", {{"Сбербанк", "sber"}, {"Другой или нет", "none"}});
+  t.var("region", "enum", "default", {"default"});
+  t.flow("c", "Подтвердить", "status");
+  t.question("status", "Статус?", {{"Стандартная", "route"}, {"Упрощённая", "fill"}});
+  t.branch("route", {{"bank == \"sber\"", "sber"}, {"", "esign"}});
+  t.outcome("sber", "C-SBER", "resolved", {{"Через Сбербанк.", ""}});
+  t.question("esign", "Подпись?", {{"Есть", "by-sign"}, {"Нет", "by-sign"}});
+  t.outcome("by-sign", "C-SIGN", "resolved", {{"Подписью.", ""}, {"Только дистанционно.", "quarantine"}});
+  t.outcome("fill", "C-FILL", "resolved", {{"Заполните профиль.", ""}});
+  t.flow("d", "Забыл пароль", "how");
+  t.question("how", "Что доступно?", {{"Телефон", "phone"}, {"Почта", "phone"}});
+  t.outcome("phone", "D-PHONE", "resolved", {{"По телефону.", ""}, {"Дистанционно.", "quarantine"}});
+  return t.build();
+}
+
 TestRules::TestRules() : rs_(std::make_shared<RuleSet>()) {
   rs_->title = "Тестовые правила";
   rs_->version = "test";

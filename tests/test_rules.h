@@ -25,6 +25,11 @@ namespace triage::testing {
 // The rules folder tests/data/scenarios/rules, loaded once; the test fails when it has errors.
 std::shared_ptr<const RuleSet> scenario_rules();
 
+// Two facts, quarantine asked at the start and the bank when a branch first reads it, over two
+// cases: "c" (status, route on the bank, e-signature, outcomes C-SBER / C-SIGN / C-FILL) and "d"
+// (how, outcome D-PHONE). For fact answers, corrections and case switches.
+std::shared_ptr<const RuleSet> fact_rules();
+
 class TestRules {
  public:
   using Pairs = std::vector<std::pair<std::string, std::string>>;

@@ -1,14 +1,21 @@
 #include "triage/classifier.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <mutex>
+#include <optional>
+#include <sstream>
 #include <unordered_map>
 #include <unordered_set>
 
-#include "stemmer.h"
+#include "classifier_impl.h"
 
 namespace triage {
+using namespace classify_detail;  // NOLINT(google-build-using-namespace): this file's own helpers
+
 namespace {
 
 // Field weights: how strongly a rule author's word points at a case (before IDF).
@@ -22,7 +29,6 @@ constexpr double kPrefixFactor = 0.7;
 constexpr double kTypoFactor = 0.6;
 constexpr std::size_t kMinFuzzyStem = 5;   // code points a stem needs before fuzzy matching
 constexpr std::size_t kMinPrefix = 6;      // shared leading code points for a prefix match
-constexpr std::size_t kPairWindow = 2;     // a pair's words may have one word between them
 // confidence = 1 - exp(-score / kConfidenceScale): one exact keyword of one case alone
 // (1.5 points) gives 0.53, just over the default threshold; a phrase pair with its words ~0.9.
 constexpr double kConfidenceScale = 2.0;
@@ -40,31 +46,7 @@ constexpr std::size_t kStaffKeywords = 2;
 // account case's score: one travel word beside a whole recovery story is not another service.
 constexpr double kOffTopicShare = 0.3;
 
-struct Word {
-  std::string text;
-  std::string stem;
-  bool negated = false;  // «не» stood right before it ("код не приходит"); pairs only
-  bool pair_only = false;  // counts only in a pair ("сделать", is_pair_only_word)
-};
 
-// Negation is kept for pairs: «не приходит» and «приходит» are one word but never one pair.
-std::string pair_side(const std::string& stem, bool negated) {
-  return negated ? "не+" + stem : stem;
-}
-
-// What a case is to the picker: a problem the caller has; a circumstance, a case that settles
-// facts (`implies:`, the quarantine) and is picked beside a problem; the staff procedure
-// (kStaffCase), which covers the citizen's problem a member of staff describes; or the
-// out-of-scope model.
-enum class Role { Problem, Circumstance, Staff, OffTopic };
-using Roles = std::unordered_map<std::string, Role>;
-
-// A stem of the global vocabulary a caller's word met, and how well.
-struct StemHit {
-  std::size_t vocab = 0;
-  MatchKind kind = MatchKind::Exact;
-  double factor = 1.0;
-};
 
 double factor_of(MatchKind kind) {
   switch (kind) {
@@ -149,49 +131,6 @@ const char* to_string(MatchKind kind) {
   return "?";
 }
 
-struct Classifier::Impl {
-  struct Term {  // one stem of a case's vocabulary, with its strongest source
-    std::string word;
-    std::string rule_text;
-    TermSource source = TermSource::Description;
-    double weight = 0;  // source weight, then times IDF
-  };
-  struct Pair {  // two stems of one phrase, in either order
-    std::string a, b;
-    std::string word_a, word_b;
-    bool neg_a = false, neg_b = false;
-    std::string rule_text;
-    TermSource source = TermSource::Phrase;
-    double weight = 0;
-  };
-  struct Case {
-    std::string id;
-    std::string title;
-    Role role = Role::Problem;
-    std::unordered_map<std::string, Term> terms;  // by stem
-    std::vector<Pair> pairs;
-  };
-
-  mutable std::mutex stem_mutex;  // libstemmer objects are not thread-safe
-  std::unique_ptr<Stemmer> stemmer = std::make_unique<Stemmer>();
-  std::vector<Case> cases;
-  std::vector<std::string> vocab;  // every stem of every case
-  std::vector<std::u32string> vocab32;
-  std::unordered_map<std::string, std::size_t> vocab_index;
-  Roles roles;                          // by case id
-  std::vector<std::u32string> domain;   // stems of the entry's `triage: domain:` words
-
-  bool in_domain(const std::vector<Word>& words, const std::vector<bool>& claimed) const;
-
-  std::vector<Word> analyse(std::string_view text) const;
-  void join_split(std::vector<Word>& words) const;
-  void respell(std::vector<Word>& words) const;
-  void add_text(Case& c, const std::string& text, TermSource source, bool pairs);
-  void weigh();
-  std::vector<StemHit> hits_for(const std::string& stem) const;
-  CaseScore score(const Case& c, const std::vector<Word>& words,
-                  const std::vector<std::vector<StemHit>>& hits) const;
-};
 
 std::vector<Word> Classifier::Impl::analyse(std::string_view text) const {
   std::vector<Word> out;
@@ -390,10 +329,6 @@ std::vector<double> single_weights(const CaseScore& r, std::size_t words) {
   return out;
 }
 
-Role role_of(const Roles& roles, const std::string& id) {
-  auto it = roles.find(id);
-  return it == roles.end() ? Role::Problem : it->second;
-}
 
 // One picking pass over the cases of `role`, best first. A case's own evidence leaves out every
 // match whose words a case picked before already explains at least as strongly (a single-word
@@ -494,6 +429,25 @@ bool out_of_scope(const Classification& out, double threshold, bool domain, cons
   return off->score >= kOffTopicShare * best;
 }
 
+
+
+// The hit of `hits` on vocabulary stem `vocab`, or null.
+const StemHit* hit_on(const std::vector<StemHit>& hits, std::size_t vocab) {
+  for (const auto& h : hits) {
+    if (h.vocab == vocab) return &h;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+namespace classify_detail {
+
+Role role_of(const Roles& roles, const std::string& id) {
+  auto it = roles.find(id);
+  return it == roles.end() ? Role::Problem : it->second;
+}
+
 // Nothing is picked: the off-topic case goes first, the others keep their order.
 void leave_to_operator(Classification& out, const Roles& roles) {
   for (auto& r : out.ranked) r.own_confidence = r.confidence;
@@ -509,15 +463,7 @@ void rank_off_topic_last(Classification& out, const Roles& roles) {
   });
 }
 
-// The hit of `hits` on vocabulary stem `vocab`, or null.
-const StemHit* hit_on(const std::vector<StemHit>& hits, std::size_t vocab) {
-  for (const auto& h : hits) {
-    if (h.vocab == vocab) return &h;
-  }
-  return nullptr;
-}
-
-}  // namespace
+}  // namespace classify_detail
 
 CaseScore Classifier::Impl::score(const Case& c, const std::vector<Word>& words,
                                   const std::vector<std::vector<StemHit>>& hits) const {
@@ -617,40 +563,66 @@ Expected<Classifier> Classifier::build(const RuleSet& rules) {
     for (const auto& w : impl->analyse(word)) impl->domain.push_back(to_u32(w.stem));
   }
   impl->weigh();
+  if (!rules.root.empty()) {
+    // The model file is optional: a folder without one gets the keyword scorer alone.
+    std::ifstream in(rules.root + "/" + kClassifierModelFile, std::ios::binary);
+    if (in.is_open()) {
+      std::ostringstream bytes;
+      bytes << in.rdbuf();
+      if (in.bad()) {
+        return Status::error("model", fmt::format("{}/{}: unreadable", rules.root, kClassifierModelFile));
+      }
+      std::string text = bytes.str();
+      Status st = impl->set_model(text);
+      if (!st.ok()) {
+        return Status::error("model", fmt::format("{}/{}: {}", rules.root, kClassifierModelFile, st.message()));
+      }
+    }
+  }
   return Classifier(std::move(impl));
 }
 
-Classification Classifier::classify(std::string_view text, const ClassifyOptions& options) const {
+Classification Classifier::Impl::scored(std::string_view text, double threshold_given,
+                                        Analysis* a) const {
   Classification out;
   std::string_view capped = cap_input(text, kMaxClassifyInputBytes);
   out.truncated = capped.size() < text.size();
-  std::vector<Word> words = impl_->analyse(capped);
-  impl_->join_split(words);
-  impl_->respell(words);
+  std::vector<Word>& words = a->words;
+  words = analyse(capped);
+  join_split(words);
+  respell(words);
   out.words = words.size();
   // One vocabulary look-up per distinct stem: repeated words cost nothing.
   std::unordered_map<std::string, std::vector<StemHit>> memo;
-  std::vector<std::vector<StemHit>> hits;
+  std::vector<std::vector<StemHit>>& hits = a->hits;
   hits.reserve(words.size());
   for (const auto& w : words) {
     auto it = memo.find(w.stem);
-    if (it == memo.end()) it = memo.emplace(w.stem, impl_->hits_for(w.stem)).first;
+    if (it == memo.end()) it = memo.emplace(w.stem, hits_for(w.stem)).first;
     hits.push_back(it->second);
   }
-  for (const auto& c : impl_->cases) out.ranked.push_back(impl_->score(c, words, hits));
+  for (const auto& c : cases) out.ranked.push_back(score(c, words, hits));
   std::stable_sort(out.ranked.begin(), out.ranked.end(),
-                   [](const CaseScore& a, const CaseScore& b) { return a.score > b.score; });
-  bool domain = impl_->in_domain(words, claimed_by_off_topic(out, impl_->roles));
-  out.off_topic = out_of_scope(out, options.threshold, domain, impl_->roles);
+                   [](const CaseScore& x, const CaseScore& y) { return x.score > y.score; });
+  a->domain = in_domain(words, claimed_by_off_topic(out, roles));
+  out.off_topic = out_of_scope(out, threshold_given, a->domain, roles);
   // A text that names nothing of the domain needs more confidence to pick a case.
-  double threshold = options.threshold;
-  if (!domain && !impl_->domain.empty()) threshold = std::min(1.0, threshold + kNoDomainMargin);
+  double threshold = threshold_given;
+  if (!a->domain && !domain.empty()) threshold = std::min(1.0, threshold + kNoDomainMargin);
   if (out.off_topic) {
-    leave_to_operator(out, impl_->roles);
+    leave_to_operator(out, roles);
   } else {
-    pick(out, threshold, impl_->roles);
-    rank_off_topic_last(out, impl_->roles);
+    pick(out, threshold, roles);
+    rank_off_topic_last(out, roles);
   }
+  return out;
+}
+
+Classification Classifier::classify(std::string_view text, const ClassifyOptions& options) const {
+  Impl::Analysis a;
+  bool model = impl_->model && options.use_model;
+  Classification out = impl_->scored(text, model ? kDefaultClassifyThreshold : options.threshold, &a);
+  if (model) impl_->decide(out, a, options.threshold);
   return out;
 }
 

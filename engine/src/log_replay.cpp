@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 
 #include "triage/utf8.h"
 
@@ -11,10 +12,10 @@ namespace triage {
 
 namespace {
 
-bool is_stop(StepAction a) {
-  return a == StepAction::Answer || a == StepAction::Proceed || a == StepAction::Input ||
-         a == StepAction::Back || a == StepAction::Restart || a == StepAction::Outcome;
-}
+// The actions of is_path_step, in one list.
+constexpr StepAction kPathSteps[] = {StepAction::Answer, StepAction::Proceed, StepAction::Input,
+                                     StepAction::Back, StepAction::Restart, StepAction::Outcome,
+                                     StepAction::Fact, StepAction::Correct, StepAction::Switch};
 
 // The saved state without its rule-set hash: the part a replay depends on.
 std::string_view walk_key(std::string_view state) {
@@ -28,10 +29,23 @@ std::string at_or_empty(const std::vector<std::string>& v, std::size_t i) {
 
 }  // namespace
 
+bool is_path_step(StepAction action) {
+  return std::find(std::begin(kPathSteps), std::end(kPathSteps), action) != std::end(kPathSteps);
+}
+
+const std::vector<std::string>& replay_path_actions() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (StepAction a : kPathSteps) out.emplace_back(to_string(a));
+    return out;
+  }();
+  return names;
+}
+
 std::vector<std::string> stop_path(const std::vector<TraceStep>& trace) {
   std::vector<std::string> out;
   for (const TraceStep& s : trace) {
-    if (is_stop(s.action)) out.push_back(s.flow + "/" + s.node);
+    if (is_path_step(s.action)) out.push_back(s.flow + "/" + s.node);
   }
   return out;
 }

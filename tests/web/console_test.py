@@ -429,6 +429,15 @@ def main():
     try:
         login(d, server.url)
         check("Новый звонок" in d.page_source, "login leads to the start page")
+        # The language switch: English chrome, kept with the user, and back to Russian.
+        submit(d.find_element(By.CSS_SELECTOR, "form[action='/lang'] button"))
+        check("New call" in d.page_source and "Русский" in d.find_element(By.TAG_NAME, "header").text,
+              "the switch gives English")
+        d.get(server.url + "/")
+        check("New call" in d.page_source, "English is kept for the user")
+        submit(d.find_element(By.CSS_SELECTOR, "form[action='/lang'] button"))
+        check("Новый звонок" in d.page_source and "English" in d.find_element(By.TAG_NAME, "header").text,
+              "and back to Russian")
         shot(d, "web-start.png")
 
         # A supervisor watches this first call on the board, live, while the operator steps.
@@ -524,10 +533,17 @@ def main():
         start_call(d, "service-centre", "no")
         finish(d, "service-centre")
         check("snils" in typed, "a SNILS was typed: %s" % typed)
+        # The same SNILS again: a repeat caller, said on the page for the rest of the call.
+        start_call(d, "service-centre", "no")
+        check(walk_to_outcome(d), "service-centre again: reaches an outcome")
+        notice = d.find_elements(By.CSS_SELECTOR, ".notice.repeat")
+        check(notice and "уже звонил 1 раз(а) за последние 7 дн.: Центр обслуживания" in notice[0].text,
+              "the repeat caller is named: %s" % (notice[0].text if notice else "(none)"))
+        submit(d.find_element(By.CSS_SELECTOR, "form[action='/call/finish'] button"))
         # The restarted server listens on another port: the supervisor opens the board there.
         b.get(server.url + "/board")
         b.execute_script("window.__no_reload = true;")
-        board_waits(b, "all five calls finished", lambda: board_text(b, "#fig-finished b") == "5", timeout=30)
+        board_waits(b, "all six calls finished", lambda: board_text(b, "#fig-finished b") == "6", timeout=30)
         check(board_text(b, "#fig-abort b") == "0,0 %", "the abort rate: " + board_text(b, "#fig-abort b"))
         b.set_window_size(1280, 1500)  # the whole board in the picture
         shot(b, "web-board.png")
@@ -548,6 +564,16 @@ def main():
                 check(False, "traversal served: " + path)
             except urllib.error.HTTPError as e:
                 check(e.code == 404, "traversal refused: " + path)
+        # The switch returns only to a page of this server.
+        page_now = urllib.request.urlopen(urllib.request.Request(server.url + "/", headers={"Cookie": cookie})).read().decode()
+        token = re.search(r'name="csrf" value="([0-9a-f]+)"', page_now).group(1)
+        for evil in ["//evil.example/", "/%5Cevil.example", "https://evil.example/"]:
+            try:
+                urllib.request.build_opener(NoRedirect).open(urllib.request.Request(
+                    server.url + "/lang", data=("lang=ru&csrf=" + token + "&back=" + evil).encode(),
+                    headers={"Cookie": cookie}))
+            except urllib.error.HTTPError as e:
+                check(e.code == 303 and e.headers["Location"] == "/", "no redirect off the server: " + evil)
         status, _ = login_post(server.url, "name=ivanova&password=wrong")
         check(status == 401, "a wrong password is refused")
         # Sign-in CSRF: the right password without the form's token (a page elsewhere posting it) is
@@ -576,9 +602,10 @@ def main():
     calls = subprocess.run([TRIAGE, "log", "export", "--format", "json", "--db", db], capture_output=True, check=True).stdout.decode()
     rows = [json.loads(l) for l in calls.splitlines() if l.strip()]
     cases = sorted(r.get("case_id", r.get("case", "")) for r in rows)
-    check(len(rows) == 5, "five calls in the log: %d" % len(rows))
+    check(len(rows) == 6, "six calls in the log: %d" % len(rows))
     check(all(r.get("status") == "completed" for r in rows), "every call completed: %s" % [r.get("status") for r in rows])
-    check(cases == sorted(["confirm-account", "forgot-password", "duplicate-snils", "quarantine", "service-centre"]), "cases: %s" % cases)
+    check(cases == sorted(["confirm-account", "forgot-password", "duplicate-snils", "quarantine", "service-centre",
+                           "service-centre"]), "cases: %s" % cases)
     raw = open(db, "rb").read() + open(os.path.join(tmp, "server.log"), "rb").read()
     shown = "".join(pages)
     check(len(pages) > 15, "pages recorded: %d" % len(pages))

@@ -167,13 +167,10 @@ struct ReplayRow {
   CallStatus status = CallStatus::Open;
   std::string outcome;        // empty when none was reached
   std::string session_state;  // last Session::save(); empty if none
-  // "flow/node" of every step whose action is a stop action (see is_replay_stop_action), by seq.
+  // "flow/node" of every step whose action is one of the path actions the caller asked for
+  // (export_replay_rows), by seq.
   std::vector<std::string> path;
 };
-
-// True for the step actions that make up a call's path: answer, proceed, input, back, restart,
-// outcome, fact, correct, switch (not start, branch, call, return).
-bool is_replay_stop_action(std::string_view action);
 
 // One training attempt (`triage train`), kept in the log's versioned schema.
 struct TrainingResult {
@@ -205,6 +202,9 @@ Status lease_refused(CallLog& log, CallId call);
 // Why delete_call() removed nothing: "open-call" when the call is open (never deleted), else
 // "not-found". Shared by the backends.
 Status not_deleted(CallLog& log, CallId call);
+// Why append_step() stored nothing when step `seq` of `call` is already stored under another
+// idempotency key: "conflict", worded alike on every backend.
+Status step_conflict(CallId call, std::int64_t seq);
 
 class CallLog {
  public:
@@ -251,10 +251,12 @@ class CallLog {
   virtual Status export_calls(const CallFilter& filter,
                               const std::function<bool(const CallRecord&)>& row) = 0;
 
-  // Streams matching calls oldest first with their session state and stop path, one callback
-  // per call (the row is reused). The callback returns false to stop early. The default uses
-  // export_calls, get_call and steps; backends override it with one pass.
-  virtual Status export_replay_rows(const CallFilter& filter,
+  // Streams matching calls oldest first with their session state and path: the steps whose
+  // action is one of `path_actions` (the session's vocabulary, which storage does not know:
+  // replay_path_actions() in log_replay.h), one callback per call (the row is reused). The
+  // callback returns false to stop early. The default uses export_calls, get_call and steps;
+  // backends override it with one pass.
+  virtual Status export_replay_rows(const CallFilter& filter, const std::vector<std::string>& path_actions,
                                     const std::function<bool(const ReplayRow&)>& row);
 
   // Deletes a finished call with its steps and notes, leaving no trace in the file. Errors

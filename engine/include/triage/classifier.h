@@ -25,6 +25,9 @@ inline constexpr const char* kOffTopicCase = "off-topic";
 // problem): when its own staff words pick it, the procedure covers the citizen's problem, so no
 // problem is picked beside it (docs/classifier.md, "Confidence and picking").
 inline constexpr const char* kStaffCase = "service-centre";
+// The supervised model's file in a rules folder, beside entry.yaml (docs/classifier.md, "The
+// supervised model"). Written by `triage classify --train`; optional.
+inline constexpr const char* kClassifierModelFile = "classifier-model.tsv";
 
 // Where a rule term came from, strongest first.
 enum class TermSource { Phrase, Keyword, Title, Description };
@@ -54,13 +57,32 @@ struct CaseScore {
   // 0..1 from the matches whose words no better-ranked picked case already used: what picks
   // a second (third...) case. Equals confidence for the best case.
   double own_confidence = 0;
-  bool picked = false;     // own_confidence reached the threshold
+  bool picked = false;     // own_confidence reached the threshold (with a model: probability)
+  // The supervised model's probability that the caller means this case (0 without a model).
+  double probability = 0;
   std::vector<TermMatch> matches;  // strongest first
 };
 
 struct ClassifyOptions {
-  double threshold = kDefaultClassifyThreshold;  // minimum confidence to be picked
+  // Minimum confidence to be picked; with a model, the minimum probability (the keyword scorer
+  // then runs at kDefaultClassifyThreshold, the threshold the model was trained with).
+  double threshold = kDefaultClassifyThreshold;
+  // Let the supervised model decide when the rule set has one (default true); false: the keyword
+  // scorer alone, as the model's training sees it.
+  bool use_model = true;
 };
+
+// A caller line of a labelled set (tests/data/classify/*.tsv): the case ids it expects, with
+// kOffTopicCase for a '-' line, and its text.
+struct LabelledLine {
+  std::vector<std::string> expected;
+  std::string text;
+  std::size_t line = 0;  // 1-based line number in its file
+};
+
+// Parses a labelled set: `ids TAB text` per line ('-' = off-topic, ids comma-separated), blank
+// lines and '#' comments skipped. Errors: code "labelled", "NAME:LINE: no TAB" / "no case id".
+Expected<std::vector<LabelledLine>> parse_labelled(std::string_view text, const std::string& name);
 
 struct Classification {
   // Every case of the rule set, best first (ties: menu order). The off-topic case is ranked
@@ -72,15 +94,26 @@ struct Classification {
   // the entry file). Nothing is picked then: the operator chooses, the off-topic case first.
   bool off_topic = false;
   bool truncated = false;           // the input was longer than kMaxClassifyInputBytes
+  // The supervised model decided `picked`, `off_topic` and the order (by probability); the
+  // scores and matches stay the keyword scorer's explanation.
+  bool model = false;
   std::size_t words = 0;            // content words considered (after stop words)
 };
+
+// The figure an operator sees for a case (0..1): the model's probability when the model decided
+// (`Classification::model`), else the keyword scorer's confidence.
+inline double shown_confidence(const Classification& r, const CaseScore& c) {
+  return r.model ? c.probability : c.confidence;
+}
 
 // Built once per rule set; classify() is const and safe to call from several threads.
 class Classifier {
  public:
   // Indexes the `triage:` phrases and keywords, title and description of every case listed in
   // the entry file (of the off-topic case: its `triage:` block only), and the entry's
-  // `triage: domain:` words. Fails only when the Russian stemmer is unavailable ("stemmer").
+  // `triage: domain:` words, and reads the supervised model from kClassifierModelFile in the
+  // rules folder when there is one. Fails when the Russian stemmer is unavailable ("stemmer"),
+  // or the model file is unreadable, malformed or trained for other cases ("model").
   static Expected<Classifier> build(const RuleSet& rules);
 
   Classifier(Classifier&&) noexcept;
@@ -89,6 +122,16 @@ class Classifier {
 
   // Ranks every case for `text` (any bytes: invalid UTF-8, NUL, huge input are fine).
   Classification classify(std::string_view text, const ClassifyOptions& options = {}) const;
+
+  // Replaces the supervised model by the text of `triage classify --train` (empty: none).
+  // Errors as build(); on error the classifier keeps its model.
+  Status set_model(std::string_view text);
+  bool has_model() const;
+  // Trains a model on `lines` with this rule set's analysis and keyword scorer (deterministic;
+  // lines naming an unknown case fail with "labelled"). Returns the model's text, `header`
+  // lines first as comments.
+  Expected<std::string> train(const std::vector<LabelledLine>& lines,
+                              const std::vector<std::string>& header) const;
 
   struct Impl;  // the indexed vocabulary; defined in classifier.cpp
 

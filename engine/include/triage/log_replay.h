@@ -1,6 +1,6 @@
 // Impact of a rule change: replaying the saved actions of logged calls on the current rules
 // (`triage replay --from-log`) and telling which calls would now end elsewhere or take another
-// path. A call's path is the "flow/node" of each stop step (is_replay_stop_action, call_log.h).
+// path. A call's path is the "flow/node" of each path step (is_path_step below).
 #pragma once
 
 #include <cstddef>
@@ -37,7 +37,14 @@ struct CallImpact {
   std::string detail;       // Stuck / BadState: the action and why (Russian, from the session)
 };
 
-// The stop path of a trace, "flow/node" per step, as the call log stores it.
+// True for the trace steps that make up a call's path: answer, proceed, input, back, restart,
+// outcome, fact, correct, switch (not start, branch, call, return). The one definition: the
+// replayed trace (stop_path) and the logged steps (replay_path_actions) both follow it.
+bool is_path_step(StepAction action);
+// The logged names (to_string) of those actions, for CallLog::export_replay_rows.
+const std::vector<std::string>& replay_path_actions();
+
+// The path of a trace, "flow/node" per path step, as export_replay_rows reads it from the log.
 std::vector<std::string> stop_path(const std::vector<TraceStep>& trace);
 
 // A trace step as the call log stores it (what a live call appends after each action).

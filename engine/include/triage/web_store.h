@@ -1,6 +1,6 @@
 // The web console's storage: accounts, browser sessions and the audit trail, in the SQLite call
 // log file (tables of schema v4, docs/web.md). PostgreSQL is not supported yet.
-// Passwords are libsodium Argon2id strings (crypto_pwhash_str, moderate limits); a browser
+// Passwords are libsodium Argon2id strings (crypto_pwhash_str, interactive limits: 64 MiB, 2 passes); a browser
 // session is stored by the SHA-256 of its cookie token, never the token itself.
 #pragma once
 
@@ -28,7 +28,7 @@ struct WebSession {
   std::int64_t expires_at = 0;  // ms since the epoch
 };
 
-// Argon2id hash of `password` (moderate limits). Error "crypto" when libsodium fails.
+// Argon2id hash of `password` (interactive limits). Error "crypto" when libsodium fails.
 Expected<std::string> hash_password(std::string_view password);
 // True when `password` matches `hash` (constant time inside libsodium).
 bool verify_password(std::string_view password, const std::string& hash);
@@ -52,6 +52,8 @@ class WebStore {
   Status add_user(const WebUser& user, std::int64_t now);
   Status set_password(std::string_view name, const std::string& hash, std::int64_t now);
   Status set_disabled(std::string_view name, bool disabled, std::int64_t now);
+  // The interface language of `name`'s pages: "ru" or "en" (the page's switch).
+  Status set_lang(std::string_view name, std::string_view lang, std::int64_t now);
   std::optional<WebUser> user(std::string_view name);
 
   // Stores a session for the token's hash; returns nothing on error.

@@ -32,6 +32,11 @@ Status not_deleted(CallLog& log, CallId call) {
   return Status::error("not-found", "deleting a call: there is no call " + std::to_string(call));
 }
 
+Status step_conflict(CallId call, std::int64_t seq) {
+  return Status::error("conflict", "saving step " + std::to_string(seq) + " of call " + std::to_string(call) +
+                                       ": that step number is already stored with another idempotency key");
+}
+
 const char* to_string(CallStatus status) {
   switch (status) {
     case CallStatus::Open: return "open";

@@ -1,5 +1,5 @@
-// The default CallLog::export_replay_rows (one call at a time through the public reads) and the
-// definition of a call's stop path.
+// The default CallLog::export_replay_rows: one call at a time through the public reads.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -7,13 +7,7 @@
 
 namespace triage {
 
-bool is_replay_stop_action(std::string_view action) {
-  return action == "answer" || action == "proceed" || action == "input" || action == "back" ||
-         action == "restart" || action == "outcome" || action == "fact" || action == "correct" ||
-         action == "switch";
-}
-
-Status CallLog::export_replay_rows(const CallFilter& filter,
+Status CallLog::export_replay_rows(const CallFilter& filter, const std::vector<std::string>& path_actions,
                                    const std::function<bool(const ReplayRow&)>& row) {
   std::vector<CallId> ids;
   Status listed = export_calls(filter, [&](const CallRecord& c) {
@@ -38,7 +32,9 @@ Status CallLog::export_replay_rows(const CallFilter& filter,
     r.session_state = c->session_state;
     r.path.clear();
     for (const StepRecord& s : *steps) {
-      if (is_replay_stop_action(s.action)) r.path.push_back(s.flow + "/" + s.node);
+      if (std::find(path_actions.begin(), path_actions.end(), s.action) != path_actions.end()) {
+        r.path.push_back(s.flow + "/" + s.node);
+      }
     }
     if (!row(r)) return Status::ok();
   }

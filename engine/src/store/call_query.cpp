@@ -38,6 +38,18 @@ FilterSql filter_sql(const CallFilter& f, const std::function<std::string(int)>&
   return w;
 }
 
+std::string in_list_sql(std::string_view column, std::size_t count, int first,
+                        const std::function<std::string(int)>& placeholder) {
+  if (count == 0) return "1 = 0";
+  std::string sql(column);
+  sql += " IN (";
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i > 0) sql += ", ";
+    sql += placeholder(first + static_cast<int>(i));
+  }
+  return sql + ")";
+}
+
 void finish_report(Report& r, const HandleHistogram& hist) {
   r.median_handle_seconds = median(hist);
   if (r.finished > 0) {

@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -22,6 +23,11 @@ struct FilterSql {
 // The clause for `f`; `placeholder(n)` spells the n-th parameter (1-based): "?" on SQLite, "$n"
 // on PostgreSQL. Days compare as text (YYYY-MM-DD).
 FilterSql filter_sql(const CallFilter& f, const std::function<std::string(int)>& placeholder);
+
+// "column IN (p, p, ...)" with one placeholder for each of `count` values, numbered from
+// `first` (1-based); a condition that is never true when `count` is 0.
+std::string in_list_sql(std::string_view column, std::size_t count, int first,
+                        const std::function<std::string(int)>& placeholder);
 
 // Handle times as (seconds, calls) pairs in ascending order of seconds.
 using HandleHistogram = std::vector<std::pair<std::int64_t, std::int64_t>>;

@@ -106,8 +106,9 @@ class PrivateCallLog final : public CallLog {
   Status export_calls(const CallFilter& filter, const std::function<bool(const CallRecord&)>& row) override {
     return s_->export_calls(filter, row);
   }
-  Status export_replay_rows(const CallFilter& filter, const std::function<bool(const ReplayRow&)>& row) override {
-    return s_->export_replay_rows(filter, row);
+  Status export_replay_rows(const CallFilter& filter, const std::vector<std::string>& path_actions,
+                            const std::function<bool(const ReplayRow&)>& row) override {
+    return s_->export_replay_rows(filter, path_actions, row);
   }
   Expected<DeleteResult> delete_call(CallId call) override { return s_->delete_call(call); }
   Expected<DeleteResult> purge_before(TimeMs cutoff) override { return s_->purge_before(cutoff); }

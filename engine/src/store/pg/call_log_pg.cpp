@@ -111,7 +111,9 @@ Expected<AppendResult> PgCallLog::append_step(CallId call, const StepRecord& s) 
   p.add(s.answer).add(s.reason).add(s.at);
   std::string action = "saving step " + std::to_string(s.seq) + " of call " + std::to_string(call);
   auto r = conn_.run("append_step", p, action);
-  if (!r) return r.status();
+  if (!r) {  // a repeated key is skipped, so a unique violation is the (call_id, seq) key
+    return r.status().code() == "conflict" ? step_conflict(call, s.seq) : r.status();
+  }
   if (affected(r->get()) > 0) return AppendResult::Stored;
   // Nothing inserted: a retry of a stored step, or a call that is missing or closed.
   auto st = conn_.run("step_state", Params().add(call).add(s.idempotency_key), action);

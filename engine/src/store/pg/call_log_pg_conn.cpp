@@ -84,7 +84,7 @@ Status Conn::connect(const std::string& conninfo, int lock_timeout_ms, const cha
   const char* values[] = {"10", "triage", "UTF8", conninfo.c_str(), nullptr};
   conn_ = PQconnectdbParams(keys, values, 1);
   if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
-    return Status::error("io", "cannot connect to the PostgreSQL call log: " +
+    return Status::error("no-connection", "cannot connect to the PostgreSQL call log: " +
                                    trimmed(conn_ ? PQerrorMessage(conn_) : "out of memory"));
   }
   label_ = label_of(conn_);
@@ -154,7 +154,7 @@ Status Conn::error(const PGresult* r, std::string_view action) const {
   std::string detail = trimmed(primary ? primary : PQerrorMessage(conn_));
   if (detail.empty()) detail = trimmed(PQerrorMessage(conn_));
   if (PQstatus(conn_) != CONNECTION_OK) {
-    return Status::error("io", act + ": lost the connection to " + where + ": " + detail);
+    return Status::error("no-connection", act + ": lost the connection to " + where + ": " + detail);
   }
   std::string code = state ? state : "";
   if (code == "55P03" || code == "57014" || code == "40001" || code == "40P01") {

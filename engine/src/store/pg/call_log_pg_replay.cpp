@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "store/call_query.h"
 #include "store/pg/pg_call_log.h"
 
 namespace triage::pg {
@@ -25,17 +26,20 @@ void split_path(const std::string& joined, std::vector<std::string>* out) {
 
 }  // namespace
 
-Status PgCallLog::export_replay_rows(const CallFilter& filter, const std::function<bool(const ReplayRow&)>& row) {
+Status PgCallLog::export_replay_rows(const CallFilter& filter, const std::vector<std::string>& path_actions,
+                                     const std::function<bool(const ReplayRow&)>& row) {
   CallFilter calls_only = filter;
   calls_only.callbacks = false;  // replay filters by the call fields alone
   Where w = where_for(calls_only);
   Params& params = w.params;
   int& n = w.n;
+  std::string actions = in_list_sql("action", path_actions.size(), n + 1, [](int i) { return "$" + std::to_string(i); });
+  for (const std::string& a : path_actions) params.add(a);
+  n += static_cast<int>(path_actions.size());
   std::string sql =
       "DECLARE replay_cursor NO SCROLL CURSOR FOR SELECT id, day, case_id, status, outcome, session_state, "
-      "(SELECT string_agg(flow || '/' || node, chr(31) ORDER BY seq) FROM steps WHERE call_id = calls.id AND "
-      "action IN ('answer', 'proceed', 'input', 'back', 'restart', 'outcome')) FROM calls" +
-      w.sql + " ORDER BY id";
+      "(SELECT string_agg(flow || '/' || node, chr(31) ORDER BY seq) FROM steps WHERE call_id = calls.id AND " +
+      actions + ") FROM calls" + w.sql + " ORDER BY id";
   if (filter.limit > 0) {
     sql += " LIMIT $" + std::to_string(++n);
     params.add(filter.limit);

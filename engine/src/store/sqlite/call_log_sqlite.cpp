@@ -216,10 +216,7 @@ Expected<AppendResult> SqliteCallLog::append_step(CallId call, const StepRecord&
   if (changes > 0) return AppendResult::Stored;
   if (stored_key == s.idempotency_key) return AppendResult::AlreadyStored;
   if (state.empty()) return Status::error("not-found", "saving a step: there is no call " + std::to_string(call));
-  if (stored_key != "\x01none") {
-    return Status::error("conflict", "saving step " + std::to_string(s.seq) + " of call " + std::to_string(call) +
-                                         ": that step number is already stored with another idempotency key");
-  }
+  if (stored_key != "\x01none") return step_conflict(call, s.seq);
   return Status::error("not-open", "saving a step: call " + std::to_string(call) + " is already " + state);
 }
 

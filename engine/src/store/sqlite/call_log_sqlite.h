@@ -71,7 +71,7 @@ class SqliteCallLog final : public CallStorage {
   Status export_calls(const CallFilter& filter,
                       const std::function<bool(const CallRecord&)>& row) override;
   // One pass over calls and steps in id order (call_log_sqlite_replay.cpp).
-  Status export_replay_rows(const CallFilter& filter,
+  Status export_replay_rows(const CallFilter& filter, const std::vector<std::string>& path_actions,
                             const std::function<bool(const ReplayRow&)>& row) override;
   Expected<DeleteResult> delete_call(CallId call) override;
   Expected<DeleteResult> purge_before(TimeMs cutoff) override;

@@ -9,22 +9,22 @@
 
 namespace triage::sqlite {
 
-namespace {
-
-const char* const kStopActions = "('answer', 'proceed', 'input', 'back', 'restart', 'outcome')";
-
-}  // namespace
-
-Status SqliteCallLog::export_replay_rows(const CallFilter& filter,
+Status SqliteCallLog::export_replay_rows(const CallFilter& filter, const std::vector<std::string>& path_actions,
                                          const std::function<bool(const ReplayRow&)>& row) {
   CallFilter calls_only = filter;
   calls_only.callbacks = false;  // replay filters by the call fields alone
-  FilterSql w = filter_sql(calls_only, [](int) { return std::string("?"); });
+  auto placeholder = [](int) { return std::string("?"); };
+  FilterSql w = filter_sql(calls_only, placeholder);
   const std::string& where = w.sql;
   std::string calls_sql = "SELECT id, day, case_id, status, outcome, session_state FROM calls" + where + " ORDER BY id";
   if (filter.limit > 0) calls_sql += " LIMIT " + std::to_string(filter.limit);
-  std::string steps_sql = std::string("SELECT call_id, flow, node FROM steps WHERE action IN ") + kStopActions;
-  if (!where.empty()) steps_sql += " AND call_id IN (SELECT id FROM calls" + where + ")";
+  std::string steps_sql =
+      "SELECT call_id, flow, node FROM steps WHERE " + in_list_sql("action", path_actions.size(), 1, placeholder);
+  std::vector<std::string> steps_args = path_actions;  // in placeholder order: actions, then the filter
+  if (!where.empty()) {
+    steps_sql += " AND call_id IN (SELECT id FROM calls" + where + ")";
+    steps_args.insert(steps_args.end(), w.args.begin(), w.args.end());
+  }
   steps_sql += " ORDER BY call_id, seq";
   // Both scans in one read transaction so they see the same calls.
   if (int rc = exec(db_, "BEGIN"); rc != SQLITE_OK) return fail(rc, "reading calls for replay");
@@ -37,7 +37,7 @@ Status SqliteCallLog::export_replay_rows(const CallFilter& filter,
     return s;
   }
   bind_all(calls, w.args);
-  bind_all(steps, w.args);
+  bind_all(steps, steps_args);
   ReplayRow r;  // reused: memory stays flat however many rows
   int step_rc = steps.step();
   while ((rc = calls.step()) == SQLITE_ROW) {
