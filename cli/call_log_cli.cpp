@@ -149,6 +149,11 @@ std::string pad(const std::string& s, std::size_t width) {
   return w >= width ? s : s + std::string(width - w, ' ');
 }
 
+std::string pad_left(const std::string& s, std::size_t width) {
+  std::size_t w = display_width(s);
+  return w >= width ? s : std::string(width - w, ' ') + s;
+}
+
 Expected<std::size_t> print_callbacks(CallLog& log, CallFilter filter, const std::string& lang) {
   filter.callbacks = true;
   filter.limit = 0;

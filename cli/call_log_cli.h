@@ -42,6 +42,8 @@ std::string format_duration(double seconds, const std::string& lang);
 const char* status_text(CallStatus status, const std::string& lang);
 // `s` padded with spaces to `width` terminal columns (display width, not bytes).
 std::string pad(const std::string& s, std::size_t width);
+// `s` right-aligned to `width` display columns.
+std::string pad_left(const std::string& s, std::size_t width);
 
 // The promised callbacks among `filter`'s calls, soonest due first, printed as a section
 // («Обратные звонки»: due time, masked number, window, overdue mark). Prints nothing when

@@ -98,7 +98,7 @@ std::string man_header(const std::string& page, const std::string& summary) {
                      roff(summary));
 }
 
-// Help sections: "Usage: ..." -> SYNOPSIS, the text -> DESCRIPTION, "Options:" rows -> tagged
+// Help sections: "Usage: ..." (and indented "triage ..." lines after it) -> SYNOPSIS, the text -> DESCRIPTION, "Options:" rows -> tagged
 // paragraphs, "Examples:" -> literal lines.
 std::string command_page(const Command& c, const std::string& lang) {
   std::string page = fmt::format("triage-{}", c.name);
@@ -106,9 +106,17 @@ std::string command_page(const Command& c, const std::string& lang) {
   std::string section;
   for (const std::string& line : lines_of(help_text(c))) {
     std::size_t colon = line.find(": ");
-    if (section.empty() && colon != std::string::npos && line[0] != ' ') {
-      out += fmt::format(".SH SYNOPSIS\n{}\n.SH DESCRIPTION\n", roff(line.substr(colon + 2)));
+    if (section == "synopsis") {
+      if (trim(line).rfind("triage ", 0) == 0) {  // another form of the command
+        out += fmt::format(".br\n{}\n", roff(trim(line)));
+        continue;
+      }
+      out += ".SH DESCRIPTION\n";
       section = "description";
+    }
+    if (section.empty() && colon != std::string::npos && line[0] != ' ') {
+      out += fmt::format(".SH SYNOPSIS\n{}\n", roff(line.substr(colon + 2)));
+      section = "synopsis";
     } else if (!line.empty() && line[0] != ' ' && line.back() == ':') {
       section = line == "Examples:" || line == "Примеры:" ? "examples" : "options";
       out += fmt::format(".SH {}\n", roff(upper_ascii(line.substr(0, line.size() - 1))));

@@ -1,5 +1,6 @@
 // triage report: calls by case and outcome, by operator and by day, median handle time,
-// escalation and abort rates, as text (Russian by default) or JSON.
+// escalation and abort rates, as text (Russian by default) or JSON; with --by-node, the
+// per-node figures of node_report.h (where calls are lost, step-backs, time, answers).
 #include <fmt/format.h>
 
 #include <boost/program_options.hpp>
@@ -9,9 +10,12 @@
 #include "call_log_cli.h"
 #include "commands.h"
 #include "common.h"
+#include "config.h"
+#include "session_cli.h"
 #include "triage/call_log_export.h"
-#include "triage/utf8.h"
 #include "triage/json.h"
+#include "triage/node_report.h"
+#include "triage/utf8.h"
 
 namespace po = boost::program_options;
 
@@ -20,11 +24,22 @@ namespace {
 
 std::string percent(double rate) { return fmt::format("{:.1f} %", rate * 100.0); }
 
+std::string seconds_text(const std::optional<double>& s, const std::string& lang) {
+  if (!s) return "—";
+  if (*s >= 60) return format_duration(*s, lang);
+  std::string text = fmt::format("{:.1f} {}", *s, tr(lang, "с", "s"));
+  if (lang != "en") text[text.find('.')] = ',';  // a decimal comma in Russian
+  return text;
+}
+
+std::string period_text(const std::string& since, const std::string& until, const std::string& lang) {
+  if (since.empty() && until.empty()) return tr(lang, "за всё время", "all time");
+  return fmt::format("{} — {}", since.empty() ? "…" : since, until.empty() ? "…" : until);
+}
+
+
 void print_text(const Report& r, const std::string& lang) {
-  std::string period;
-  if (r.since.empty() && r.until.empty()) period = tr(lang, "за всё время", "all time");
-  else period = fmt::format("{} — {}", r.since.empty() ? "…" : r.since, r.until.empty() ? "…" : r.until);
-  fmt::print("{}: {}\n\n", tr(lang, "Отчёт по звонкам", "Call report"), period);
+  fmt::print("{}: {}\n\n", tr(lang, "Отчёт по звонкам", "Call report"), period_text(r.since, r.until, lang));
   fmt::print("{}: {} ({}: {}, {}: {})\n", tr(lang, "Закрыто звонков", "Calls finished"), r.finished,
              tr(lang, "завершено", "completed"), r.completed, tr(lang, "прервано", "aborted"), r.aborted);
   fmt::print("{}: {}\n", tr(lang, "Открыто сейчас (прерванные или идущие)", "Open now (interrupted or in progress)"), r.open_now);
@@ -77,6 +92,44 @@ void print_json(const Report& r) {
   fmt::print("{}", out);
 }
 
+// One row a stop: its id and figures, then its title; the answers and values on the next line.
+void print_nodes_text(const NodeReport& r, const std::string& lang) {
+  fmt::print("{}: {}", tr(lang, "Отчёт по шагам", "Report by step"), period_text(r.filter.since, r.filter.until, lang));
+  if (!r.filter.case_id.empty()) fmt::print(", {} {}", tr(lang, "сценарий", "case"), escape_controls(r.filter.case_id));
+  fmt::print("\n{}: {} ({}: {}, {}: {}, {}: {})\n", tr(lang, "Звонков", "Calls"), r.calls, tr(lang, "завершено", "completed"),
+             r.completed, tr(lang, "прервано", "aborted"), r.aborted, tr(lang, "открыто", "open"), r.open);
+  if (r.unplaced > 0) {
+    fmt::print("{}: {}\n", tr(lang, "Неизвестно, где остановились (правила изменились или нет снимка)",
+                               "Last stop unknown (the rules changed or no snapshot)"), r.unplaced);
+  }
+  if (r.nodes.empty()) {
+    fmt::print("\n{}\n", tr(lang, "Звонков за этот период нет.", "No calls in this period."));
+    return;
+  }
+  fmt::print("\n  {} {:>7} {:>7} {:>7} {:>7} {:>9} {:>9}  {}\n", pad(tr(lang, "Шаг", "Step"), 32),
+             tr(lang, "Заходы", "Visits"), tr(lang, "Брошено", "Lost"), tr(lang, "Ждут", "Idle"),
+             tr(lang, "Назад", "Back"), tr(lang, "Медиана", "Median"), "p90", tr(lang, "Название", "Title"));
+  for (const NodeStats& n : r.nodes) {
+    std::string id = escape_controls(n.flow + "/" + n.node) + (n.fact ? tr(lang, " (факт)", " (fact)") : "");
+    // The flow's title, then the stop's own (a breadcrumb, as on the call screen).
+    std::string title = escape_controls(n.title.empty() || n.flow_title.empty() ? n.flow_title + n.title
+                                                                                : n.flow_title + " › " + n.title);
+    std::string line = fmt::format("  {} {:>7} {:>7} {:>7} {:>7} {} {}  {}", pad(id, 32), n.visits, n.abandoned,
+                                   n.idle_open, n.backs, pad_left(seconds_text(n.median_seconds, lang), 9),
+                                   pad_left(seconds_text(n.p90_seconds, lang), 9), title);
+    while (line.back() == ' ') line.pop_back();
+    fmt::print("{}\n", line);
+    if (!n.answers.empty()) {
+      std::string list;
+      for (const AnswerCount& a : n.answers) {
+        list += fmt::format("{}«{}» {}", list.empty() ? "" : ", ", escape_controls(a.answer), a.times);
+      }
+      fmt::print("      {}: {}\n", tr(lang, "ответы", "answers"), list);
+    }
+    if (n.values_given > 0) fmt::print("      {}: {}\n", tr(lang, "значение введено", "value given"), n.values_given);
+  }
+}
+
 }  // namespace
 
 int cmd_train_report(int argc, char** argv);  // cmd_train_report.cpp
@@ -84,7 +137,9 @@ int cmd_train_report(int argc, char** argv);  // cmd_train_report.cpp
 int cmd_report(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) if (std::strcmp(argv[i], "--training") == 0) return cmd_train_report(argc, argv);
   std::string lang = interface_language("");
-  const char* usage = "triage report [--db FILE] [--since DATE] [--until DATE] [--format text|json]";
+  const char* usage =
+      "triage report [--db FILE] [--since DATE] [--until DATE] [--format text|json]\n"
+      "       triage report --by-node [--case C] [--rules DIR] [--db FILE] [--since DATE] [--until DATE] [--format text|json]";
   po::options_description desc(tr(lang, "Параметры", "Options"));
   desc.add_options()
       ("help,h", tr(lang, "эта справка", "this help"))
@@ -93,13 +148,22 @@ int cmd_report(int argc, char** argv) {
       ("since", po::value<std::string>(), tr(lang, "с этого дня (ГГГГ-ММ-ДД)", "from this day (YYYY-MM-DD)"))
       ("until", po::value<std::string>(), tr(lang, "по этот день включительно", "up to this day, inclusive"))
       ("format", po::value<std::string>()->default_value("text"), "text | json")
+      ("by-node", tr(lang, "по шагам сценариев: где бросают звонки, возвраты назад, время на шаге, ответы",
+                     "by step: where calls are lost, step-backs, time at each step, answers"))
+      ("case", po::value<std::string>(), tr(lang, "только этот сценарий (с --by-node)", "only this case (with --by-node)"))
+      ("rules", po::value<std::string>(), tr(lang, "папка правил: названия шагов (с --by-node)", "rules folder: step titles (with --by-node)"))
       ("training", tr(lang, "результаты тренировок (как triage train-report)", "training results (as triage train-report)"))
       ("lang", po::value<std::string>(), tr(lang, "язык интерфейса: ru | en", "interface language: ru | en"));
   po::variables_map vm;
   if (!parse_command_line("report", argc, argv, desc, nullptr, vm)) return kExitUsage;
   if (vm.count("help")) {
-    print_help(lang, usage, "Сводка по журналу звонков: сценарии и итоги, операторы, дни, время обработки.",
-               "Call statistics from the log: cases and outcomes, operators, days, handle time.", desc);
+    print_help(lang, usage,
+               "Сводка по журналу звонков: сценарии и итоги, операторы, дни, время обработки. "
+               "С --by-node — по шагам: где бросают звонки, где возвращаются назад, сколько времени "
+               "проводят на шаге и что отвечают.",
+               "Call statistics from the log: cases and outcomes, operators, days, handle time. "
+               "With --by-node, by step: where calls are lost, where operators step back, time at "
+               "each step and the answers given.", desc);
     return kExitOk;
   }
   auto get = [&](const char* name) { return vm.count(name) ? vm[name].as<std::string>() : std::string(); };
@@ -113,8 +177,32 @@ int cmd_report(int argc, char** argv) {
     fmt::print(stderr, "triage report: {}\n", error);
     return kExitUsage;
   }
+  bool by_node = vm.count("by-node") > 0;
+  for (const char* only : {"case", "rules"}) {
+    if (!by_node && vm.count(only)) {
+      fmt::print(stderr, "triage report: {}\n", fmt::format(tr(lang, "--{} действует только вместе с --by-node",
+                                                             "--{} works only with --by-node"), only));
+      return kExitUsage;
+    }
+  }
+  std::shared_ptr<const RuleSet> rules;
+  if (by_node) {
+    rules = load_clean_rules("report", vm.count("rules") ? get("rules") : default_rules_folder(), lang);
+    if (!rules) return kExitUsage;
+    if (!get("case").empty() && !find_case("report", *rules, get("case"), lang)) return kExitUsage;
+  }
   auto log = open_call_log_or_report(get("db"), lang, "triage report");
   if (!log) return kExitUsage;
+  if (by_node) {
+    auto nodes = node_report(*log, rules, NodeReportFilter{get("since"), get("until"), get("case")});
+    if (!nodes) {
+      fmt::print(stderr, "triage report: {}\n", call_log_error_text(nodes.status(), lang));
+      return kExitUsage;
+    }
+    if (format == "json") fmt::print("{}", node_report_json(*nodes));
+    else print_nodes_text(*nodes, lang);
+    return kExitOk;
+  }
   auto report = log->report(get("since"), get("until"));
   if (!report) {
     fmt::print(stderr, "triage report: {}\n", call_log_error_text(report.status(), lang));

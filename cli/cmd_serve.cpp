@@ -1,17 +1,26 @@
 // `triage serve [--listen 127.0.0.1:8080] [--db FILE] [--rules DIR]`: the operator console in a
 // browser (docs/web.md). Boost.Beast HTTP/1.1 on one io_context thread; WebConsole answers;
 // password checks (Argon2id) run on a pool of two worker threads.
-// Limits: request header 8 KiB, body 64 KiB, 15 s idle per connection, 64 connections.
+// Limits: request header 8 KiB, body 64 KiB, 15 s idle per connection, 64 connections. The
+// supervisor board's event streams (BoardHub) are written asynchronously: an open one holds
+// a socket, never a thread.
 #include <fmt/format.h>
 
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <boost/program_options.hpp>
 #include <sodium.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
 #include <csignal>
+#include <map>
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "commands.h"
 #include "common.h"
@@ -40,25 +49,66 @@ struct Limits {
 const char* const kCsp =
     "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
 
+// On every response, the event stream's included.
+const std::pair<const char*, const char*> kSecureHeaders[] = {
+    {"Content-Security-Policy", kCsp}, {"X-Content-Type-Options", "nosniff"}, {"X-Frame-Options", "DENY"},
+    {"Referrer-Policy", "no-referrer"}, {"Cache-Control", "no-store"},   {"Server", "triage"}};
+
 void secure_headers(http::response<http::string_body>& res) {
-  res.set("Content-Security-Policy", kCsp);
-  res.set("X-Content-Type-Options", "nosniff");
-  res.set("X-Frame-Options", "DENY");
-  res.set("Referrer-Policy", "no-referrer");
-  res.set(http::field::cache_control, "no-store");
-  res.set(http::field::server, "triage");
+  for (const auto& [name, value] : kSecureHeaders) res.set(name, value);
 }
+
+// `html` as one server-sent event named "board" (a data line per line of text; CR, LF and CRLF
+// all end a line in an event stream, so each is one here and no text can start a field).
+std::shared_ptr<const std::string> board_event(const std::string& html) {
+  auto out = std::make_shared<std::string>("event: board\n");
+  std::size_t pos = 0;
+  while (pos <= html.size()) {
+    std::size_t end = html.find_first_of("\r\n", pos);
+    if (end == std::string::npos) end = html.size();
+    *out += "data: " + html.substr(pos, end - pos) + "\n";
+    pos = end + (html.compare(end, 2, "\r\n") == 0 ? 2 : 1);
+  }
+  *out += "\n";
+  return out;
+}
+
+class Connection;
+
+// The open board streams. A tick each second writes the board to every stream when a call
+// moved on this server, and every kRefresh anyway (durations; calls on terminals or other
+// servers). One render per language a tick, however many boards watch; a stream still writing
+// the previous event skips this one, so a slow reader holds no memory and stalls nobody.
+class BoardHub {
+ public:
+  static constexpr std::chrono::seconds kTick{1};
+  static constexpr std::chrono::seconds kRefresh{5};
+  BoardHub(net::io_context& io, WebConsole& app) : timer_(io), app_(app) {}
+  void add(const std::shared_ptr<Connection>& c);
+
+ private:
+  void tick();
+  net::steady_timer timer_;
+  WebConsole& app_;
+  std::vector<std::weak_ptr<Connection>> streams_;
+  bool ticking_ = false;
+  std::uint64_t seen_changes_ = 0;
+  std::chrono::steady_clock::time_point sent_{};
+};
 
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(tcp::socket socket, WebConsole& app, net::thread_pool& workers, const Limits& limits, int& live)
-      : stream_(std::move(socket)), app_(app), workers_(workers), limits_(limits), live_(live) {
-    ++live_;
+  // `live` counts the open connections; shared, because handlers still queued when the server
+  // stops are destroyed with the io_context, after the Listener that counts them.
+  Connection(tcp::socket socket, WebConsole& app, BoardHub& hub, net::thread_pool& workers, const Limits& limits,
+             std::shared_ptr<int> live)
+      : stream_(std::move(socket)), app_(app), hub_(hub), workers_(workers), limits_(limits), live_(std::move(live)) {
+    ++*live_;
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
     address_ = ec ? "?" : ep.address().to_string();
   }
-  ~Connection() { --live_; }
+  ~Connection() { --*live_; }
 
   void read() {
     parser_.emplace();
@@ -97,6 +147,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void respond(const WebRequest& in, WebResponse out, bool keep_alive) {
     fmt::print(stderr, "{} {} {} {}\n", address_, in.method, in.target.substr(0, in.target.find('?')), out.status);
+    if (out.event_stream) return start_stream(out, in.cookie);
     res_ = {};
     res_.result(static_cast<unsigned>(out.status));
     res_.version(11);
@@ -135,29 +186,119 @@ class Connection : public std::enable_shared_from_this<Connection> {
     stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
   }
 
+ public:
+  const std::string& stream_lang() const { return stream_lang_; }
+  const std::string& stream_cookie() const { return stream_cookie_; }
+  void end_stream() {
+    if (closed_) return;
+    closed_ = true;
+    close();
+  }
+  bool streaming() const { return streaming_ && !closed_; }
+  // Writes one event unless the previous one is still on its way (then this one is skipped).
+  void push(std::shared_ptr<const std::string> event) {
+    if (writing_ || closed_) return;
+    writing_ = true;
+    net::async_write(stream_, net::buffer(*event), [self = shared_from_this(), event](beast::error_code ec, std::size_t) {
+      self->writing_ = false;
+      if (ec) self->end_stream();
+    });
+  }
+
+ private:
+  // The response head of an event stream, then its first event; the stream stays open with no
+  // idle limit and is registered with the hub. Reading on tells when the browser goes away.
+  void start_stream(const WebResponse& out, const std::string& cookie) {
+    streaming_ = true;
+    stream_lang_ = out.stream_lang;
+    stream_cookie_ = cookie;
+    stream_.expires_never();
+    auto headers = std::make_shared<std::string>("HTTP/1.1 200 OK\r\nContent-Type: " + out.content_type + "\r\n");
+    for (const auto& [name, value] : kSecureHeaders) *headers += std::string(name) + ": " + value + "\r\n";
+    *headers += "Connection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\n" + *board_event(out.body);
+    push(headers);
+    hub_.add(shared_from_this());
+    watch();
+  }
+
+  void watch() {
+    stream_.socket().async_read_some(net::buffer(sink_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return self->end_stream();
+      self->watch();  // a browser sends nothing more on an event stream; whatever comes is dropped
+    });
+  }
+
+
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> res_;
   WebConsole& app_;
+  BoardHub& hub_;
   net::thread_pool& workers_;
   const Limits& limits_;
-  int& live_;
+  std::shared_ptr<int> live_;
   std::string address_;
+  bool streaming_ = false, writing_ = false, closed_ = false;
+  std::string stream_lang_, stream_cookie_;
+  std::array<char, 512> sink_{};
 };
+
+void BoardHub::add(const std::shared_ptr<Connection>& c) {
+  streams_.push_back(c);
+  if (ticking_) return;
+  ticking_ = true;
+  seen_changes_ = app_.changes();
+  sent_ = std::chrono::steady_clock::now();
+  tick();
+}
+
+void BoardHub::tick() {
+  timer_.expires_after(kTick);
+  timer_.async_wait([this](beast::error_code ec) {
+    if (ec) return;
+    streams_.erase(std::remove_if(streams_.begin(), streams_.end(),
+                                  [](const std::weak_ptr<Connection>& w) {
+                                    auto c = w.lock();
+                                    return !c || !c->streaming();
+                                  }),
+                   streams_.end());
+    if (streams_.empty()) {
+      ticking_ = false;
+      return;
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (app_.changes() != seen_changes_ || now - sent_ >= kRefresh) {
+      seen_changes_ = app_.changes();
+      sent_ = now;
+      std::map<std::string, std::shared_ptr<const std::string>> by_lang;
+      for (const auto& w : streams_) {
+        auto c = w.lock();
+        if (!app_.board_allowed(c->stream_cookie())) {  // signed out, expired, role changed
+          c->end_stream();
+          continue;
+        }
+        auto& event = by_lang[c->stream_lang()];
+        if (!event) event = board_event(app_.board_fragment(c->stream_lang()));
+        c->push(event);
+      }
+    }
+    tick();
+  });
+}
 
 class Listener {
  public:
   Listener(net::io_context& io, tcp::endpoint ep, WebConsole& app, net::thread_pool& workers)
-      : acceptor_(io, ep), app_(app), workers_(workers) {}
+      : acceptor_(io, ep), app_(app), hub_(io, app), workers_(workers) {}
   void accept() {
     acceptor_.async_accept([this](beast::error_code ec, tcp::socket socket) {
       if (!ec) {
-        if (live_ >= limits_.max_connections) {
+        if (*live_ >= limits_.max_connections) {
           beast::error_code ignored;
           socket.close(ignored);
         } else {
-          std::make_shared<Connection>(std::move(socket), app_, workers_, limits_, live_)->read();
+          std::make_shared<Connection>(std::move(socket), app_, hub_, workers_, limits_, live_)->read();
         }
       }
       accept();
@@ -168,9 +309,10 @@ class Listener {
  private:
   tcp::acceptor acceptor_;
   WebConsole& app_;
+  BoardHub hub_;
   net::thread_pool& workers_;
   Limits limits_;
-  int live_ = 0;
+  std::shared_ptr<int> live_ = std::make_shared<int>(0);
 };
 
 bool parse_listen(const std::string& s, tcp::endpoint* ep) {

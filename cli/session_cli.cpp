@@ -1,6 +1,7 @@
 #include "session_cli.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -67,8 +68,10 @@ bool find_case(const std::string& cmd, const RuleSet& rules, const std::string& 
   const Flow* f = rules.find_flow(id);
   if (f && !f->subflow) return true;
   std::string hint = did_you_mean(id, rules.cases);
-  fmt::print(stderr, "triage {}: {} '{}'{}\n", cmd, tr(lang, "нет сценария", "no case"), escape_controls(id),
-             hint.empty() ? "" : fmt::format("; {} '{}'?", tr(lang, "возможно, имелось в виду", "did you mean"), hint));
+  // Without a near name, the cases there are: the operator picks one instead of guessing.
+  std::string tail = hint.empty() ? fmt::format("; {}: {}", tr(lang, "сценарии", "cases"), fmt::join(rules.cases, ", "))
+                                  : fmt::format("; {} '{}'?", tr(lang, "возможно, имелось в виду", "did you mean"), hint);
+  fmt::print(stderr, "triage {}: {} '{}'{}\n", cmd, tr(lang, "нет сценария", "no case"), escape_controls(id), tail);
   return false;
 }
 

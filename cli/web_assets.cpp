@@ -59,10 +59,24 @@ details.why ol { padding-left: 1.5rem; } details.why li { margin: .15rem 0; }
 p.hint { min-height: 1.4em; margin: -.5rem 0 1rem; font-size: .95rem; } p.hint.bad { color: var(--danger); }
 input[aria-invalid=true] { border-color: var(--danger); outline-color: var(--danger); }
 form.login { display: grid; gap: .75rem; max-width: 22rem; } form.login label { display: grid; gap: .2rem; }
+table.board { border-collapse: collapse; background: #fff; margin: 0 0 1rem; min-width: 24rem; }
+table.board th, table.board td { border-bottom: 1px solid var(--line); padding: .3rem .7rem; text-align: left; vertical-align: top; }
+table.board th { font-size: .85rem; color: var(--muted); font-weight: 600; }
+#by-node { width: 100%; } #by-node td:nth-child(n+2):nth-child(-n+7) { text-align: right; white-space: nowrap; }
+.figures { display: flex; flex-wrap: wrap; gap: .75rem; margin: 0 0 1rem; }
+.figure { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: .5rem .9rem; min-width: 9rem; }
+.figure b { display: block; font-size: 1.5rem; } .figure span { color: var(--muted); font-size: .9rem; }
+.columns { display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start; }
 )css";
 
-// Number keys press the matching option; the forms work without this.
+// Number keys press the matching option; the forms work without this. On the supervisor board
+// the server-sent events replace the live part; without JavaScript a reload does the same.
 constexpr std::string_view kJs = R"js(
+var live = document.getElementById('board-live');
+if (live && window.EventSource) {
+  var source = new EventSource(live.getAttribute('data-stream'));
+  source.addEventListener('board', function (ev) { live.innerHTML = ev.data; });
+}
 document.addEventListener('keydown', function (ev) {
   var t = ev.target;
   if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT')) return;

@@ -113,8 +113,12 @@ std::string WebConsole::page(const User* u, const std::string& title, const std:
                     "<title>" + e(title) + "</title><link rel=\"stylesheet\" href=\"/static/app.css\">"
                     "<script src=\"/static/app.js\" defer></script></head><body><header><strong>triage</strong>";
   if (u && (u->role == "author" || u->role == "supervisor")) {
-    out += "<nav class=\"top\">" + std::string(u->role == "supervisor" ? "<a href=\"/\">" + e(tr(lang, "Звонок", "Call")) + "</a>" : "") +
-           "<a href=\"/author\">" + e(tr(lang, "Правила", "Rules")) + "</a></nav>";
+    std::string links;
+    if (u->role == "supervisor") {
+      links = "<a href=\"/\">" + e(tr(lang, "Звонок", "Call")) + "</a> <a href=\"/board\">" +
+              e(tr(lang, "Табло", "Board")) + "</a> ";
+    }
+    out += "<nav class=\"top\">" + links + "<a href=\"/author\">" + e(tr(lang, "Правила", "Rules")) + "</a></nav>";
   }
   if (u) {
     out += "<span class=\"who\">" + e(u->name) + " · " + e(u->role) + "</span>" +
@@ -249,6 +253,19 @@ WebResponse WebConsole::handle(const WebRequest& req) {
     if (!author_path) return redirect("/author");
   }
   if (req.method == "GET" && path == "/") return console(u, "");
+  if (req.method == "GET" && (path == "/board" || path == "/board/events")) {
+    if (u.role != "supervisor") {
+      db_.store->audit(now_ms(), "role-denied", u.name, req.address, path);
+      return plain(403, "the board is for supervisors");
+    }
+    if (path == "/board") return board_page(u);
+    WebResponse r;
+    r.content_type = "text/event-stream; charset=utf-8";
+    r.event_stream = true;
+    r.stream_lang = u.lang;
+    r.body = board_fragment(u.lang);
+    return r;
+  }
   if (req.method == "GET" && author_path) {
     auto query = parse_form(req.target.find('?') == std::string::npos ? "" : req.target.substr(req.target.find('?') + 1));
     return author_get(u, path, query);
@@ -290,6 +307,13 @@ WebResponse WebConsole::handle(const WebRequest& req) {
     return call_action(u, path.substr(6), form);
   }
   return plain(404, "not found");
+}
+
+bool WebConsole::board_allowed(const std::string& cookie) {
+  auto session = db_.store->session(cookie_value(cookie, kCookie), now_ms());
+  if (!session) return false;
+  auto record = db_.store->user(session->user_name);
+  return record && !record->disabled && record->role == "supervisor";
 }
 
 LiveCall* WebConsole::current_call(const User& u, std::string* message) {
@@ -390,6 +414,7 @@ WebResponse WebConsole::suggest(const User& u, std::map<std::string, std::string
 }
 
 WebResponse WebConsole::call_action(const User& u, const std::string& action, std::map<std::string, std::string>& form) {
+  ++changes_;  // the board shows this seat's call as it moves
   if (action == "start") return start_call(u, form);
   if (action == "suggest") return suggest(u, form);
   std::string message;

@@ -13,6 +13,7 @@
 
 #include "triage/classifier.h"
 #include "triage/live_call.h"
+#include "triage/node_report.h"
 #include "triage/rule_set.h"
 #include "web_cli.h"
 
@@ -43,6 +44,10 @@ struct WebResponse {
   std::vector<std::pair<std::string, std::string>> headers;  // Set-Cookie, Location
   // Set on a sign-in to check: the response is WebConsole::finish_login's, once checked.
   std::shared_ptr<PasswordCheck> password_check;
+  // A server-sent event stream (the board): the transport keeps the connection and writes
+  // WebConsole::board_fragment(stream_lang) as events; `body` is the first one.
+  bool event_stream = false;
+  std::string stream_lang;
 };
 
 // Decodes an application/x-www-form-urlencoded body (or query) into name -> value.
@@ -64,6 +69,14 @@ class WebConsole {
   WebResponse handle(const WebRequest& req);
   // The rest of a sign-in whose password `check` verified (`ok`) or not.
   WebResponse finish_login(const WebRequest& req, const PasswordCheck& check, bool ok);
+  // The live part of the supervisor board (web_board.cpp): calls in progress, today's figures,
+  // the per-node table. HTML, escaped.
+  std::string board_fragment(const std::string& lang);
+  // True while the request's Cookie header still names a live session of a supervisor: an
+  // open board stream ends when its session expires, is signed out or the account changes.
+  bool board_allowed(const std::string& cookie);
+  // Bumped by every call action on this server: the board streams re-render when it moves.
+  std::uint64_t changes() const { return changes_; }
 
  private:
   struct User;
@@ -79,6 +92,7 @@ class WebConsole {
   WebResponse start_call(const User& u, std::map<std::string, std::string>& form);
   std::string call_page(const User& u, LiveCall& call, const std::string& message);
   std::string start_page(const User& u, const std::string& message, const Classification* heard = nullptr);
+  WebResponse board_page(const User& u);
   WebResponse suggest(const User& u, std::map<std::string, std::string>& form);
   // The author's view (web_author.cpp): the checker's findings, each case's picture, a try-out.
   WebResponse author_get(const User& u, const std::string& path, std::map<std::string, std::string>& query);
@@ -99,9 +113,20 @@ class WebConsole {
   std::map<std::string, std::string> promised_;  // by user name: what to tell the caller of the callback
   std::map<std::string, Session> tries_;          // by user name: the author's try-out (logs nothing)
   std::map<std::string, std::string> pictures_;   // by case id: its SVG (the rules do not change while serving)
+  std::uint64_t changes_ = 0;
+  // The board's per-node table. It reads every step of the day (2,000 calls: about 0.1 s in a
+  // debug build) on the io thread every seat shares, so it is recomputed only when a call moved
+  // (or every kNodesMaxMs), and never sooner than 20 times its last cost (at least kNodesMinMs):
+  // at most 5 % of the thread.
+  static constexpr TimeMs kNodesMinMs = 2 * 1000;
+  static constexpr TimeMs kNodesMaxMs = 60 * 1000;
+  std::optional<NodeReport> nodes_;
+  TimeMs nodes_at_ = 0;
+  TimeMs nodes_cost_ms_ = 0;
+  std::uint64_t nodes_changes_ = 0;
 };
 
-// The signed-in user of a request.
+// The signed-in user of a request (web_console.cpp, web_board.cpp, web_author.cpp).
 struct WebConsole::User {
   std::string name;
   std::string role;

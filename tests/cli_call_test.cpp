@@ -25,6 +25,7 @@
 
 #include "pg_test_support.h"
 #include "proc_support.h"
+#include "sample_input.h"
 #include "triage/call_log_open.h"
 #include "triage/loader.h"
 #include "triage/session.h"
@@ -53,15 +54,6 @@ fs::path temp_dir(const std::string& tag) {
                 std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
   fs::create_directories(d);
   return d;
-}
-
-std::string sample_value(const View& v) {
-  if (v.validator == "snils") return "112-233-445 95";
-  if (v.validator == "phone") return "+7 999 123-45-67";
-  if (v.validator == "date") return "01.02.1990";
-  if (v.validator == "passport") return "4510 123456";
-  if (v.validator == "choice") return v.choices.empty() ? "" : v.choices.front();
-  return "проверка";
 }
 
 // The lines an operator types to walk `s` to its end with a fixed policy (option `pick` where it
@@ -100,6 +92,22 @@ std::string start_state(const std::string& case_id, bool quarantine) {
   auto s = Session::start(shipped_rules(), case_id, ctx);
   REQUIRE(s.has_value());
   return s->save();
+}
+
+// The shipped case with the longest walk under the test policy: its id, start state and plan.
+struct LongestWalk {
+  std::string case_id, saved;
+  std::vector<std::string> plan;
+};
+
+LongestWalk longest_walk() {
+  LongestWalk w;
+  for (const std::string& c : shipped_rules()->cases) {
+    std::string st = start_state(c, false);
+    auto p = plan_lines(shipped_rules(), st);
+    if (p.size() > w.plan.size()) w = LongestWalk{c, st, p};
+  }
+  return w;
 }
 
 // Runs the binary with all of `lines` on stdin at once; returns exit code and stdout.
@@ -346,14 +354,9 @@ TEST_CASE("call e2e: a repeat caller is recognised by the keyed hash (either bac
 }
 
 TEST_CASE("call e2e: input ending mid-call leaves it open, resume completes it (either backend)") {
-  // The shipped case with the longest walk under the test policy.
-  std::string case_id, saved;
-  std::vector<std::string> plan;
-  for (const std::string& c : shipped_rules()->cases) {
-    std::string st = start_state(c, false);
-    auto p = plan_lines(shipped_rules(), st);
-    if (p.size() > plan.size()) { plan = p; saved = st; case_id = c; }
-  }
+  const LongestWalk longest = longest_walk();
+  const std::string &case_id = longest.case_id, &saved = longest.saved;
+  const std::vector<std::string>& plan = longest.plan;
   REQUIRE(plan.size() >= 3);
   for_each_store("resume", [&](Store& store) {
     CAPTURE(store.name);
@@ -562,5 +565,44 @@ TEST_CASE("call e2e: a seat's config file names the log for call, log list and r
     CHECK(list_default.first == 2);
     CHECK(list_default.second.find("seat-7") == std::string::npos);
     CHECK_FALSE(fs::exists(home / "data" / "triage" / "calls.db"));
+  });
+}
+
+TEST_CASE("call e2e: report --by-node counts where real calls were abandoned, left open and finished (either backend)") {
+  const LongestWalk longest = longest_walk();
+  const std::string &case_id = longest.case_id, &saved = longest.saved;
+  const std::vector<std::string>& plan = longest.plan;
+  REQUIRE(plan.size() >= 3);
+  // Where the call stands after the first line of the plan.
+  auto s = Session::restore(shipped_rules(), saved);
+  REQUIRE(s.has_value());
+  const std::string first = s->view().node_id;
+  if (s->view().kind == StopKind::Question) REQUIRE(s->answer(0));
+  else if (s->view().kind == StopKind::Info) REQUIRE(s->proceed());
+  else REQUIRE(s->input(sample_value(s->view())).ok);
+  const std::string second = s->view().node_id, second_flow = s->view().flow_id;
+  for_each_store("bynode", [&](Store& store) {
+    CAPTURE(store.name);
+    auto args = call_args(store.spec, case_id, false);
+    CHECK(run_with_input(args, plan).first == 0);  // to the end
+    CHECK(run_with_input(args, {plan[0], "q", "гражданин положил трубку"}).first == 0);  // abandoned
+    CHECK(run_with_input(args, {plan[0]}).first == 1);  // input ends: left open
+    auto json = run_with_input({"report", "--by-node", "--case", case_id, "--rules", kRules, "--db",
+                                store.spec, "--format", "json"}, {});
+    CAPTURE(json.second);
+    REQUIRE(json.first == 0);
+    CHECK(json.second.find("\"calls\":3,\"completed\":1,\"aborted\":1,\"open\":1,\"unplaced\":0") != std::string::npos);
+    // The stop after the first answer loses most calls, so it comes first.
+    std::string head = "{\"flow\":\"" + second_flow + "\",\"node\":\"" + second + "\"";
+    CHECK(json.second.find(head) == json.second.find("\"nodes\":[") + 9);
+    CHECK(json.second.find("\"abandoned\":1,\"idle_open\":1") != std::string::npos);
+    CHECK(json.second.find("\"node\":\"" + first + "\"") != std::string::npos);
+    auto text = run_with_input({"report", "--by-node", "--rules", kRules, "--db", store.spec, "--lang", "en"}, {});
+    CAPTURE(text.second);
+    CHECK(text.first == 0);
+    CHECK(text.second.find("Report by step: all time") == 0);
+    CHECK(text.second.find("Calls: 3 (completed: 1, aborted: 1, open: 1)") != std::string::npos);
+    CHECK(text.second.find(second_flow + "/" + second) != std::string::npos);
+    CHECK(text.second.find("answers:") != std::string::npos);
   });
 }

@@ -273,3 +273,39 @@ TEST_CASE("cli log: show --format json holds the call, its steps and notes, mask
   CHECK(py.out == "1 2 По телефону просит перезвонить на * *** ***-**-67\n");
   CHECK(r.out.find("123-45") == std::string::npos);  // the phone in the note stays masked
 }
+
+TEST_CASE("cli report --by-node: a table in Russian or English and JSON; bad arguments exit 2 and say why") {
+  Fixture f;
+  const std::string rules = " --rules '" + std::string(TRIAGE_SOURCE_DIR) + "/rules'";
+  Run text = triage_run("report --by-node --db " + f.db + rules);
+  CHECK(text.rc == 0);
+  CHECK(text.err == "");
+  CHECK(text.out == slurp(kData + "report-by-node.ru.txt"));
+  Run en = triage_run("report --by-node --case forgot-password --lang en --db " + f.db + rules);
+  CHECK(en.rc == 0);
+  CHECK(en.out == slurp(kData + "report-by-node-forgot-password.en.txt"));
+  Run json = triage_run("report --by-node --format json --since 2024-05-01 --until 2024-05-01 --db " + f.db + rules);
+  CHECK(json.rc == 0);
+  CHECK(json.out == slurp(kData + "report-by-node.json"));
+
+  Run unknown = triage_run("report --by-node --case nope --db " + f.db + rules);
+  CHECK(unknown.rc == 2);
+  CHECK(unknown.out == "");
+  CHECK(unknown.err.find("triage report: нет сценария 'nope'; сценарии: ") == 0);
+  CHECK(unknown.err.find("forgot-password") != std::string::npos);
+  Run near = triage_run("report --by-node --case forgot-pasword --db " + f.db + rules + " --lang en");
+  CHECK(near.rc == 2);
+  CHECK(near.err == "triage report: no case 'forgot-pasword'; did you mean 'forgot-password'?\n");
+  Run no_by_node = triage_run("report --case forgot-password --db " + f.db);
+  CHECK(no_by_node.rc == 2);
+  CHECK(no_by_node.err == "triage report: --case действует только вместе с --by-node\n");
+  Run format = triage_run("report --by-node --format xml --db " + f.db + rules);
+  CHECK(format.rc == 2);
+  CHECK(format.err == "triage report: неизвестный формат «xml»: ожидается text или json\n");
+  Run day = triage_run("report --by-node --since 2024-13-01 --db " + f.db + rules);
+  CHECK(day.rc == 2);
+  CHECK(day.err.find("2024-13-01") != std::string::npos);
+  Run no_rules = triage_run("report --by-node --rules /nonexistent --db " + f.db);
+  CHECK(no_rules.rc == 2);
+  CHECK(no_rules.err.find("/nonexistent") != std::string::npos);
+}

@@ -2,9 +2,10 @@
 """Browser test of `triage serve` (docs/web.md): Debian's headless chromium through selenium.
 
 Usage: tests/web/console_test.py BUILD/triage [SCREENSHOT_DIR]
-Logs in, walks the four main cases to an outcome, corrects quarantine mid-call, switches case,
-adds a Russian note, closes the tab and reopens the call (also across a server restart), checks
-the security basics, then asserts what the call log holds (triage log list / show --format json).
+Logs in, walks the four main cases to an outcome while a supervisor watches the board update
+live (server-sent events), corrects quarantine mid-call, switches case, adds a Russian note,
+closes the tab and reopens the call (also across a server restart), checks the security basics,
+then asserts what the call log holds (triage log list / show --format json).
 """
 import json
 import os
@@ -21,6 +22,7 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -85,11 +87,11 @@ def browser(profile):
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
 
 
-def login(d, url):
+def login(d, url, name="ivanova"):
     d.get(url + "/")
     if not d.find_elements(By.NAME, "password"):
         return  # the session cookie is still good (a server restart keeps sessions)
-    d.find_element(By.NAME, "name").send_keys("ivanova")
+    d.find_element(By.NAME, "name").send_keys(name)
     d.find_element(By.NAME, "password").send_keys(PASSWORD)
     submit(d.find_element(By.CSS_SELECTOR, "form.login button"))
 
@@ -107,6 +109,113 @@ def submit(el):
 def shot(d, name):
     if SHOTS:
         d.save_screenshot(os.path.join(SHOTS, name))
+
+
+def board_text(b, css):
+    found = b.find_elements(By.CSS_SELECTOR, css)
+    return " | ".join(el.text for el in found)
+
+
+def board_waits(b, what, cond, timeout=15):
+    """Waits for the board to show `cond` without a reload (the server-sent events)."""
+    try:
+        WebDriverWait(b, timeout).until(lambda drv: cond())
+    except TimeoutException:
+        check(False, "the board shows " + what + ": " + board_text(b, "#board-live")[:400])
+        return
+    check(b.execute_script("return window.__no_reload === true;"), "the board updated without a reload: " + what)
+    pages.append(b.page_source)
+
+
+def board_browser(url, db, tmp):
+    """A supervisor on the board in a browser of their own."""
+    subprocess.run([TRIAGE, "user", "add", "nadzor", "--role", "supervisor", "--db", db],
+                   input=(PASSWORD + "\n").encode(), check=True)
+    b = browser(os.path.join(tmp, "profile-board"))
+    login(b, url, "nadzor")
+    b.get(url + "/board")
+    pages.append(b.page_source)
+    check("Табло супервизора" in b.page_source and b.find_elements(By.ID, "by-node"), "the board is shown")
+    check("Сейчас звонков нет" in board_text(b, "#calls-now"), "no calls on the board yet")
+    b.execute_script("window.__no_reload = true;")
+    return b
+
+
+def recv_until(sock, marker, got=b"", timeout=15):
+    """Reads from `sock` until `marker` has come (or the time is up, or the server closed it)."""
+    end = time.time() + timeout
+    while marker not in got and time.time() < end:
+        sock.settimeout(max(0.1, end - time.time()))
+        try:
+            chunk = sock.recv(65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        got += chunk
+    return got
+
+
+def board_streams(url, b):
+    """Raw event streams beside the browser: headers, other clients served, longer than the idle
+    limit of ordinary connections, and ended when the supervisor signs out."""
+    port = int(url.rsplit(":", 1)[1])
+    cookie = "triage_session=" + b.get_cookie("triage_session")["value"]
+    socks = []
+    for _ in range(3):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        sock.sendall(("GET /board/events HTTP/1.1\r\nHost: x\r\nCookie: %s\r\n\r\n" % cookie).encode())
+        socks.append(sock)
+    heads = [recv_until(sock, b"\n\n", recv_until(sock, b"\r\n\r\n")) for sock in socks]
+    for got in heads:
+        check(got.startswith(b"HTTP/1.1 200") and b"Content-Type: text/event-stream" in got and
+              b"Content-Security-Policy: default-src 'self'" in got and b"event: board\ndata: " in got,
+              "an event stream with the usual headers: %r" % got[:300])
+    t0 = time.time()
+    status, _ = login_post(url, "name=nobody&password=x")
+    check(status == 401 and time.time() - t0 < 5, "another client is served beside three open streams")
+    time.sleep(16)  # past the 15 s idle limit of an ordinary connection
+    later = recv_until(socks[0], b"event: board", b"", timeout=8)
+    check(b"event: board" in later, "a stream still gets events after 16 s")
+    submit(b.find_element(By.CSS_SELECTOR, "form[action='/logout'] button"))
+    for sock in socks:
+        check(closed_within(sock, 12), "the stream ends when the supervisor signs out")
+        sock.close()
+
+
+def closed_within(sock, timeout):
+    """True when the server closes `sock` within `timeout` seconds (whatever it sends before)."""
+    end = time.time() + timeout
+    while time.time() < end:
+        sock.settimeout(max(0.1, end - time.time()))
+        try:
+            if not sock.recv(65536):
+                return True
+        except socket.timeout:
+            return False
+        except OSError:
+            return True
+    return False
+
+
+def board_denied(url, db, cookie):
+    """An operator is refused the board and its stream, audited like any role-denied request."""
+    for path in ["/board", "/board/events"]:
+        try:
+            urllib.request.urlopen(urllib.request.Request(url + path, headers={"Cookie": cookie}))
+            check(False, "an operator reached " + path)
+        except urllib.error.HTTPError as e:
+            check(e.code == 403, "an operator is refused %s (%d)" % (path, e.code))
+    out = subprocess.run(["sqlite3", db, "SELECT count(*) FROM web_audit WHERE event = 'role-denied' AND "
+                          "user_name = 'ivanova' AND detail LIKE '/board%'"], capture_output=True).stdout.decode().strip()
+    check(out == "2", "the operator's board requests audited role-denied: " + out)
+    # Without a session the stream is no stream: the sign-in page instead.
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        opener.open(url + "/board/events")
+        check(False, "the event stream without a session")
+    except urllib.error.HTTPError as e:
+        check(e.code == 303 and e.headers["Location"] == "/login", "no stream without a session (%d)" % e.code)
 
 
 def start_call(d, case, quarantine="", region=""):
@@ -349,6 +458,7 @@ def main():
     subprocess.run([TRIAGE, "user", "add", "ivanova", "--db", db], input=(PASSWORD + "\n").encode(), check=True)
     server = Server(db, os.path.join(tmp, "server.log"))
     d = browser(os.path.join(tmp, "profile"))
+    b = None
     try:
         login(d, server.url)
         check("Новый звонок" in d.page_source, "login leads to the start page")
@@ -363,8 +473,14 @@ def main():
               "and back to Russian")
         shot(d, "web-start.png")
 
+        # A supervisor watches this first call on the board, live, while the operator steps.
+        b = board_browser(server.url, db, tmp)
         start_call(d, "confirm-account")
+        board_waits(b, "the operator's call", lambda: "ivanova" in board_text(b, "#calls-now"))
+        first_step = board_text(b, "#calls-now td.step")
         step_once(d)
+        board_waits(b, "the call's next step", lambda: board_text(b, "#calls-now td.step") not in ("", first_step))
+        board_waits(b, "the per-node table of the call", lambda: b.find_elements(By.CSS_SELECTOR, "#by-node tr[data-node]"))
         shot(d, "web-step.png")
         # Number keys press the options (the few lines of JS).
         before = d.find_element(By.CSS_SELECTOR, ".meta").text
@@ -374,6 +490,8 @@ def main():
             "return window.__old_page === undefined && document.readyState === 'complete';"))
         check(d.find_element(By.CSS_SELECTOR, ".meta").text != before, "key 1 takes a step")
         finish(d, "confirm-account")
+        board_waits(b, "the call finished", lambda: "ivanova" not in board_text(b, "#calls-now") and
+                    board_text(b, "#fig-finished b") == "1")
 
         # forgot-password, quarantine corrected mid-call, a note with markup rendered inert.
         # The caller's words rank the cases (the classifier), typed in Russian; not shown back.
@@ -455,6 +573,14 @@ def main():
         check(notice and "уже звонил 1 раз(а) за последние 7 дн.: Центр обслуживания" in notice[0].text,
               "the repeat caller is named: %s" % (notice[0].text if notice else "(none)"))
         submit(d.find_element(By.CSS_SELECTOR, "form[action='/call/finish'] button"))
+        # The restarted server listens on another port: the supervisor opens the board there.
+        b.get(server.url + "/board")
+        b.execute_script("window.__no_reload = true;")
+        board_waits(b, "all six calls finished", lambda: board_text(b, "#fig-finished b") == "6", timeout=30)
+        check(board_text(b, "#fig-abort b") == "0,0 %", "the abort rate: " + board_text(b, "#fig-abort b"))
+        b.set_window_size(1280, 1500)  # the whole board in the picture
+        shot(b, "web-board.png")
+        board_streams(server.url, b)
 
         # Security basics: no page without a session, no POST without the CSRF token, no traversal.
         with urllib.request.urlopen(server.url + "/static/app.css") as r:
@@ -498,9 +624,12 @@ def main():
         check(audited == "1", "the refused sign-in is audited: " + audited)
         security_limits(server.url, cookie)
         author_denied(server.url, db)
+        board_denied(server.url, db, cookie)
         author_view(server.url, db, tmp, cookie)
     finally:
         d.quit()
+        if b:
+            b.quit()
         server.stop()
 
     markup_rules(tmp)
