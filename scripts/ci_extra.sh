@@ -3,6 +3,7 @@
 #   1. the whole test suite again under ASan + UBSan (scripts/sanitize.sh, build-asan/);
 #   2. a fuzz smoke run of every libFuzzer target (scripts/fuzz_smoke.sh, 30 s each);
 #   3. valgrind --leak-check=full on end-to-end `triage run` and `triage call` over the shipped rules.
+#   4. clang-tidy (.clang-tidy, scripts/lint.sh --tidy) on every engine and cli source: any finding fails.
 # Measured on 2 cores: see docs/hardening.md "CI budget". FUZZ_SECONDS overrides the 30 s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,4 +32,8 @@ status="$(sqlite3 "$db/calls.db" "SELECT status || ' ' || outcome FROM calls")"
 [[ "$status" == "completed FP-VISIT" ]] || { echo "valgrind call: logged '$status', not 'completed FP-VISIT'" >&2; exit 1; }
 rm -rf "$db"
 echo "valgrind: $((SECONDS - t2)) s"
+
+t3=$SECONDS
+BUILD_DIR="$build" scripts/lint.sh --tidy
+echo "clang-tidy: $((SECONDS - t3)) s"
 echo "ci_extra: $((SECONDS - t0)) s in all"

@@ -6,6 +6,7 @@ set -euo pipefail
 pkgs=(
   # build
   build-essential cmake ninja-build pkg-config clang
+  clang-tidy          # scripts/lint.sh --tidy, run by scripts/ci_extra.sh
   # libraries
   libyaml-dev libboost-program-options-dev libfmt-dev libsqlite3-dev libstemmer-dev libedit-dev
   libpq-dev
