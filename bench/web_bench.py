@@ -8,8 +8,9 @@ type the SNILS / phone a field asks for, record a callback, finish; again until 
 B board streams (supervisors on /board/events) stay open meanwhile when the server has a board.
 
 Reports per seat count: steps per second, step latency p50 / p90 / p99 (one POST and its page),
-the server's resident memory with every seat in an open call against before the calls (per open
-call), and its CPU seconds. Not a test: nothing here passes or fails on a time.
+the server's resident memory with every seat in an open call, and its CPU seconds. Before the
+first level the server's memory with no seat is printed. Not a test: nothing here passes or
+fails on a time.
 
     bench/web_bench.py build/triage [--seats 20,50,100,200] [--seconds 20] [--boards 20]
 """
@@ -244,9 +245,10 @@ def main():
         t_sign = time.perf_counter()
         Seat(port, "seat000", random.Random(0)).sign_in()
         print("one sign-in: %.0f ms" % (1000 * (time.perf_counter() - t_sign)))
+        print("server RSS with no seat: %.1f MB" % (rss_kib(server.pid) / 1024.0))
         print()
-        print("| seats | steps/s | p50 ms | p90 ms | p99 ms | errors | server RSS before calls | per open call | server CPU s | board events |")
-        print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+        print("| seats | steps/s | p50 ms | p90 ms | p99 ms | errors | server RSS, every seat in a call | server CPU s | board events |")
+        print("|---|--:|--:|--:|--:|--:|--:|--:|--:|")
         pool = []  # seats signed in so far: a sign-in is Argon2id, so each seat signs in once
         for n in seats:
             while len(pool) < n:
@@ -256,7 +258,6 @@ def main():
                 pool.append(seat)
             workers = pool[:n]
             # Memory: every seat holding one open call (the first step of a call starts it).
-            before = rss_kib(server.pid)
             for w in workers:
                 if "/call/start" in w.page:
                     action, fields = w.next_action(w.page, a.random)
@@ -277,10 +278,9 @@ def main():
             elapsed = time.time() - t_start
             lat = [x for w in workers for x in w.latencies]
             steps = sum(w.steps for w in workers)
-            print("| %d | %.0f | %.1f | %.1f | %.1f | %d | %.1f MB | %.0f KiB | %.1f | %d |" % (
+            print("| %d | %.0f | %.1f | %.1f | %.1f | %d | %.1f MB | %.1f | %d |" % (
                 n, steps / elapsed, 1000 * percentile(lat, 50), 1000 * percentile(lat, 90), 1000 * percentile(lat, 99),
-                sum(w.errors for w in workers), before / 1024.0, (during - before) / max(n, 1),
-                cpu_seconds(server.pid) - cpu0, sum(counts) - events0))
+                sum(w.errors for w in workers), during / 1024.0, cpu_seconds(server.pid) - cpu0, sum(counts) - events0))
             sys.stdout.flush()
         stop.set()
     finally:

@@ -1,7 +1,7 @@
 // `triage serve [--listen 127.0.0.1:8080] [--db FILE] [--rules DIR]`: the operator console in a
 // browser (docs/web.md). Boost.Beast HTTP/1.1 on one io_context thread; WebConsole answers;
 // password checks (Argon2id) run on a pool of two worker threads.
-// Limits: request header 8 KiB, body 64 KiB, 15 s idle per connection, 64 connections. The
+// Limits: request header 8 KiB, body 64 KiB, 15 s idle per connection, 1,024 connections. The
 // supervisor board's event streams (BoardHub) are written asynchronously: an open one holds
 // a socket, never a thread.
 #include <fmt/format.h>
@@ -10,6 +10,7 @@
 #include <boost/beast.hpp>
 #include <boost/program_options.hpp>
 #include <sodium.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <array>
@@ -43,8 +44,26 @@ struct Limits {
   std::uint32_t header_bytes = 8 * 1024;
   std::uint64_t body_bytes = 64 * 1024;
   std::chrono::seconds idle{15};
-  int max_connections = 64;
+  // Open connections at once. A browser keeps one or two keep-alive connections a console and
+  // one for a board stream: 64 (the first limit) refused the 51st seat beside 20 boards
+  // (bench/web_bench.py). Raised with the process's file limit at start-up (connection_limit).
+  int max_connections = 1024;
 };
+
+// The connection limit the process's open-file limit allows: the soft limit is raised to the
+// hard one (at most 8,192), and 64 descriptors are kept for the log, the rules and the rest.
+int connection_limit(int wanted) {
+  rlimit nofile{};
+  if (getrlimit(RLIMIT_NOFILE, &nofile) != 0) return 64;
+  rlim_t target = std::min<rlim_t>(nofile.rlim_max, 8192);
+  if (nofile.rlim_cur < target) {
+    rlimit raised = nofile;
+    raised.rlim_cur = target;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) nofile = raised;
+  }
+  rlim_t usable = nofile.rlim_cur > 128 ? nofile.rlim_cur - 64 : 64;
+  return static_cast<int>(std::min<rlim_t>(usable, static_cast<rlim_t>(wanted)));
+}
 
 const char* const kCsp =
     "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
@@ -290,7 +309,10 @@ void BoardHub::tick() {
 class Listener {
  public:
   Listener(net::io_context& io, tcp::endpoint ep, WebConsole& app, net::thread_pool& workers)
-      : acceptor_(io, ep), app_(app), hub_(io, app), workers_(workers) {}
+      : acceptor_(io, ep), app_(app), hub_(io, app), workers_(workers) {
+    limits_.max_connections = connection_limit(limits_.max_connections);
+  }
+  int max_connections() const { return limits_.max_connections; }
   void accept() {
     acceptor_.async_accept([this](beast::error_code ec, tcp::socket socket) {
       if (!ec) {
