@@ -239,6 +239,11 @@ struct CasePick {
 // Free-text triage, then the operator's pick. Empty optional when input ended.
 std::optional<CasePick> choose_case(Ui& ui) {
   auto classifier = Classifier::build(ui.rules);
+  if (!classifier) {  // the cases are still listed; say why no suggestion comes
+    fmt::print("{}\n", ui.paint("1;31", fmt::format("{}: {}", ui.t("Подсказки по словам звонящего недоступны",
+                                                                    "No suggestions from the caller's words"),
+                                                   escape_controls(classifier.status().message()))));
+  }
   bool has_off_topic = ui.rules.find_flow(kOffTopicCase) != nullptr;
   for (;;) {
     fmt::print("{}\n", ui.paint("1", ui.t("Что говорит гражданин? (Enter — список случаев)",

@@ -11,6 +11,7 @@
 #include "common.h"
 #include "config.h"
 #include "triage/checker.h"
+#include "triage/classifier.h"
 #include "triage/date.h"
 #include "triage/loader.h"
 
@@ -164,6 +165,17 @@ int cmd_check(int argc, char** argv) {
   options.max_review_age_days = a.max_review_age;
   options.today = a.today;
   check_rules(*loaded.rules, options, diags);
+  // The classifier's model file (docs/classifier.md): a broken one would leave every call
+  // screen and console without suggestions, so check says so, with the file and its line.
+  if (!diags.has_errors()) {
+    auto classifier = Classifier::build(*loaded.rules);
+    if (!classifier && classifier.status().code() == "model") {
+      std::string file = loaded.rules->root + "/" + kClassifierModelFile;
+      std::string why = classifier.status().message();
+      if (why.rfind(file + ": ", 0) == 0) why = why.substr(file.size() + 2);  // the path is said once
+      diags.add_at_path(Severity::Error, file, "bad-model", why);
+    }
+  }
   print_diagnostics(a, diags);
   if (a.format == "text" && !a.quiet) {
     std::fflush(stdout);  // the summary comes last even when both streams share a pipe

@@ -257,7 +257,7 @@ bool use_model_option(const ClassifyArgs& a, Classifier& classifier) {
     return false;
   }
   Status st = classifier.set_model(text);
-  if (!st.ok()) {
+  if (!st) {
     fmt::print(stderr, "triage classify: {}: {}\n", escape_controls(a.model), escape_controls(st.message()));
     return false;
   }

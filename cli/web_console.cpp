@@ -98,6 +98,7 @@ WebConsole::WebConsole(std::shared_ptr<const RuleSet> rules, WebDb db, Options o
     : rules_(std::move(rules)), db_(std::move(db)), opt_(std::move(options)) {
   auto c = Classifier::build(*rules_);
   if (c) classifier_.emplace(std::move(*c));
+  else fmt::print(stderr, "triage serve: no suggestions from the caller's words: {}\n", c.status().message());
   auto decoy = hash_password(random_token(16));
   if (decoy) decoy_hash_ = std::move(*decoy);
 }

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -537,10 +538,10 @@ TEST_CASE("classifier: leave-one-set-out figures (TRIAGE_CLASSIFY_LOSO)") {
   for (const char* set : kLabelledSets) {
     auto model = c.train(training_lines(set), {});
     REQUIRE(model.has_value());
-    REQUIRE(c.set_model("").ok());
+    REQUIRE(c.set_model(""));
     MESSAGE("scorer alone:");
     Figures s = measure(c, *loaded.rules, set_path(set));
-    REQUIRE(c.set_model(*model).ok());
+    REQUIRE(c.set_model(*model));
     MESSAGE("model trained without " << set << ":");
     Figures m = measure(c, *loaded.rules, set_path(set));
     model_exact += percent(m.exact, m.account);
@@ -619,7 +620,7 @@ TEST_CASE("classifier: a trained model picks what its labelled lines taught, the
   auto model = c.train(lines_of(kSmallSet), {"test"});
   REQUIRE(model.has_value());
   CHECK(model->rfind("# test\ntriage-classifier-model 1\n", 0) == 0);
-  REQUIRE(c.set_model(*model).ok());
+  REQUIRE(c.set_model(*model));
   REQUIRE(c.has_model());
   auto r = c.classify("ну вот шмяк бряк");
   CHECK(r.model);
@@ -637,7 +638,7 @@ TEST_CASE("classifier: a trained model picks what its labelled lines taught, the
   ClassifyOptions off;
   off.use_model = false;
   CHECK(c.classify("шмяк бряк", off).picked.empty());
-  REQUIRE(c.set_model("").ok());
+  REQUIRE(c.set_model(""));
   CHECK_FALSE(c.classify("шмяк бряк").model);
 }
 
@@ -648,7 +649,7 @@ TEST_CASE("classifier: training is deterministic and a broken or foreign model i
   REQUIRE(a.has_value());
   REQUIRE(b.has_value());
   CHECK(*a == *b);
-  REQUIRE(c.set_model(*a).ok());
+  REQUIRE(c.set_model(*a));
   Status garbage = c.set_model("not a model\n");
   CHECK(garbage.code() == "model");
   CHECK(garbage.message() == "line 1: expected \"triage-classifier-model 1\"");
@@ -1052,7 +1053,29 @@ TEST_CASE("cli classify: --train prints a model, --model uses one, --model none 
   CHECK(missing.err == "triage classify: /nonexistent/model.tsv: файл модели не читается\n");
   Run bad_set = classify_cli(kRulesArg + "--train /nonexistent/set.tsv");
   CHECK(bad_set.rc == 2);
+  // A file that is no model is refused, not run without it (Status::ok() called on an instance
+  // is the static factory: `!st.ok()` was never true, and a broken model passed silently).
+  { std::ofstream(base + ".model", std::ios::binary) << "garbage\n"; }
+  Run broken = classify_cli(kRulesArg + "--model '" + base + ".model' 'забыл пароль'");
+  CHECK(broken.rc == 2);
+  CHECK(broken.out == "");
+  CHECK(broken.err == "triage classify: " + base + ".model: line 1: expected \"triage-classifier-model 1\"\n");
   for (const char* ext : {".tsv", ".model"}) std::remove((base + ext).c_str());
+}
+
+TEST_CASE("classifier: a broken model file in the rules folder is an error, not the scorer alone") {
+  namespace fs = std::filesystem;
+  std::string dir = "/tmp/triage_classify_rules_" + std::to_string(getpid());
+  fs::remove_all(dir);
+  fs::copy(kFixture, dir, fs::copy_options::recursive);
+  { std::ofstream(dir + "/classifier-model.tsv", std::ios::binary) << "garbage\n"; }
+  LoadResult loaded = load_rules(dir);
+  REQUIRE(loaded.rules);
+  auto c = Classifier::build(*loaded.rules);
+  REQUIRE_FALSE(c.has_value());
+  CHECK(c.status().code() == "model");
+  CHECK(c.status().message() == dir + "/classifier-model.tsv: line 1: expected \"triage-classifier-model 1\"");
+  fs::remove_all(dir);
 }
 
 TEST_CASE("cli classify: usage errors exit 2") {

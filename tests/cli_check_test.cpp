@@ -1,6 +1,8 @@
 // End-to-end tests of `triage check`: the real binary over the fixture folders in
 // tests/data/check/<case>/, each holding the exact expected stdout in expected.txt.
 #include <doctest/doctest.h>
+
+#include <fstream>
 #include <unistd.h>
 
 #include <algorithm>
@@ -167,4 +169,16 @@ TEST_CASE("cli check: --rules DIR works like the other commands; DIR and --rules
   RunResult both = check(kData + "clean --rules " + kData + "clean --lang en");
   CHECK(both.rc == 2);
   CHECK(both.err == "triage check: give the folder once: DIR or --rules\n");
+}
+
+TEST_CASE("cli check: a broken classifier model beside the rules is an error with its path") {
+  triage::testing::TempDir tmp("triage-check-model");
+  fs::path dir = tmp.path / "rules";
+  fs::copy(fs::path(TRIAGE_SOURCE_DIR) / "tests/data/classify/rules", dir, fs::copy_options::recursive);
+  CHECK(check("'" + dir.string() + "'").rc == 0);  // no model file: the scorer alone, no finding
+  { std::ofstream(dir / "classifier-model.tsv", std::ios::binary) << "garbage\n"; }
+  RunResult r = check("'" + dir.string() + "'");
+  CHECK(r.rc == 1);
+  CHECK(r.out.find(dir.string() + "/classifier-model.tsv: error: line 1: expected \"triage-classifier-model 1\" "
+                                  "[bad-model]") != std::string::npos);
 }

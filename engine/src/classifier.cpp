@@ -574,7 +574,7 @@ Expected<Classifier> Classifier::build(const RuleSet& rules) {
       }
       std::string text = bytes.str();
       Status st = impl->set_model(text);
-      if (!st.ok()) {
+      if (!st) {
         return Status::error("model", fmt::format("{}/{}: {}", rules.root, kClassifierModelFile, st.message()));
       }
     }
